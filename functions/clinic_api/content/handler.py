@@ -1,0 +1,181 @@
+"""ContentFunction's routes: HTTP in, HTTP out; the reading is ArticleStore's.
+
+Kept lean for cold start (most visitors of a small clinic's site meet a cold
+container): no request-validation middleware, no Tracer (X-Ray comes from the
+function's active tracing), and the OpenAPI document is built at publish time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+
+from clinic_api.content.cursor import InvalidCursor
+from clinic_api.content.keys import TAG_MAX_LENGTH, TAG_PATTERN
+from clinic_api.content.responses import cacheable_json, uncached_json
+from clinic_api.content.store import article_store
+from clinic_api.core.problems import (
+    PROBLEM_JSON,
+    FieldError,
+    Problem,
+    internal_error,
+    invalid_input,
+    not_found,
+    unavailable,
+)
+from clinic_api.core.query import IntParam, TextParam, parse_query
+from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
+
+app = APIGatewayHttpResolver()
+logger = Logger()
+metrics = Metrics()
+
+ARTICLE_CACHE = "public, max-age=300"
+LIST_CACHE = "public, max-age=60"
+SITE_CACHE = "public, max-age=300"
+
+LIST_QUERY = (
+    IntParam("limit", 20, 1, 50, "How many articles per page."),
+    TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN),
+    TextParam("cursor", 512, "`nextCursor` of the previous page, unchanged."),
+)
+# Read by `clinic openapi`, which documents what the routes parse by hand.
+QUERY_PARAMETERS = {"/articles": LIST_QUERY}
+
+
+def _doc(schema: str, description: str) -> dict[str, Any]:
+    media = PROBLEM_JSON if schema == "Problem" else "application/json"
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"description": description, "content": {media: {"schema": ref}}}
+
+
+_PROBLEMS: dict[int, Any] = {
+    503: _doc("Problem", "Content storage is unavailable; retry after `Retry-After` seconds."),
+}
+
+
+@app.get(
+    "/health",
+    operation_id="getHealth",
+    summary="Liveness check",
+    tags=["Operations"],
+    responses={200: _doc("Health", "The function is up.")},
+)
+def health() -> Response[Any]:
+    return uncached_json({"status": "ok"})
+
+
+@app.get(
+    "/site",
+    operation_id="getSite",
+    summary="The clinic's settings",
+    description="Name, contact, default call to action, services, consent text and version.",
+    tags=["Site"],
+    responses={
+        200: _doc("Site", "The published site settings."),
+        304: {"description": "ETag matched."},
+        **_PROBLEMS,
+    },
+)
+def site() -> Response[Any]:
+    return cacheable_json(article_store().site(), SITE_CACHE, _if_none_match())
+
+
+@app.get(
+    "/openapi.json",
+    operation_id="getOpenApi",
+    summary="This API's OpenAPI 3.1 document",
+    tags=["Operations"],
+    responses={200: {"description": "The OpenAPI document."}, **_PROBLEMS},
+)
+def openapi() -> Response[Any]:
+    return cacheable_json(article_store().openapi(), SITE_CACHE, _if_none_match())
+
+
+@app.get(
+    "/articles",
+    operation_id="listArticles",
+    summary="Published articles, newest first",
+    tags=["Articles"],
+    responses={
+        200: _doc("ArticlePage", "One page of article summaries."),
+        304: {"description": "ETag matched."},
+        422: _doc("Problem", "A bad `limit`, `tag` or `cursor`."),
+        **_PROBLEMS,
+    },
+)
+def list_articles() -> Response[Any]:
+    query = parse_query(app.current_event.query_string_parameters, LIST_QUERY)
+    try:
+        page = article_store().list_articles(query["tag"], query["limit"], query["cursor"])
+    except InvalidCursor:
+        error = FieldError("cursor", "invalid_cursor", "is not a cursor this list gave out")
+        raise invalid_input([error]) from None
+    body = {"items": page.items, "nextCursor": page.next_cursor, "total": page.total}
+    return cacheable_json(body, LIST_CACHE, _if_none_match())
+
+
+@app.get(
+    "/articles/<slug>",
+    operation_id="getArticle",
+    summary="One article",
+    description="Sanitised HTML with heading ids, table of contents, related articles, JSON-LD.",
+    tags=["Articles"],
+    responses={
+        200: _doc("Article", "The article."),
+        304: {"description": "ETag matched."},
+        404: _doc("Problem", "No published article has this slug."),
+        **_PROBLEMS,
+    },
+)
+def get_article(slug: str) -> Response[Any]:
+    article = article_store().article(slug)
+    if article is None:
+        raise not_found("No published article has this slug.")
+    metrics.add_metric(name="ArticleServed", unit=MetricUnit.Count, value=1)
+    return cacheable_json(article, ARTICLE_CACHE, _if_none_match())
+
+
+def _if_none_match() -> str | None:
+    return app.current_event.headers.get("if-none-match")
+
+
+@app.exception_handler(Problem)
+def _problem(problem: Problem) -> Response[Any]:
+    return problem.to_response()
+
+
+@app.exception_handler(StoreUnavailable)
+def _store_unavailable(_: StoreUnavailable) -> Response[Any]:
+    metrics.add_metric(name="StoreUnavailable", unit=MetricUnit.Count, value=1)
+    return unavailable("Content storage is unavailable.", retry_after=5).to_response()
+
+
+@app.exception_handler(ObjectMissing)
+def _not_published(missing: ObjectMissing) -> Response[Any]:
+    logger.error("Published object missing", extra={"key": str(missing)})
+    return unavailable("The content has not been published yet.", retry_after=60).to_response()
+
+
+@app.exception_handler(Exception)
+def _unexpected(_: Exception) -> Response[Any]:
+    logger.exception("Unhandled error")
+    return internal_error().to_response()
+
+
+@app.not_found
+def _no_route(_: Exception) -> Response[Any]:
+    # What API Gateway itself answers for a path no route has.
+    return Response(
+        status_code=404, content_type="application/json", body='{"message":"Not Found"}'
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,133 @@
+"""The ContentFunction's answers as pydantic models: the API contract.
+
+Not imported by the handler (pydantic stays off the cold path): `clinic
+openapi` turns them into the document's schemas, the publisher validates
+site.yaml with `Site`, and the tests check real responses against them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+
+from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN
+
+Slug = Annotated[
+    str, StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Contract(BaseModel):
+    # Unknown keys are mistakes, whether in site.yaml or in an answer.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Link(Contract):
+    label: Annotated[Text, Field(max_length=60)]
+    href: Annotated[Text, Field(max_length=300)]
+
+
+class Contact(Contract):
+    phone: Text
+    email: Text
+    address: Text | None = None
+    hours: Text | None = None
+
+
+class Service(Contract):
+    id: Slug
+    label: Annotated[Text, Field(max_length=80)]
+
+
+class Site(Contract):
+    """content/site.yaml as authored, and site.json as served."""
+
+    name: Text
+    base_url: HttpUrl | None = Field(None, alias="baseUrl")
+    contact: Contact
+    phone_region: Annotated[str, StringConstraints(pattern="^[A-Z]{2}$")] = Field(
+        alias="phoneRegion"
+    )
+    cta: Link
+    services: Annotated[list[Service], Field(min_length=1)]
+    consent_version: Text = Field(alias="consentVersion")
+    consent_text: Text = Field(alias="consentText")
+    emergency_notice: Text = Field(alias="emergencyNotice")
+
+    @model_validator(mode="after")
+    def _unique_services(self) -> Site:
+        ids = [service.id for service in self.services]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two services share an id")
+        return self
+
+
+class Health(Contract):
+    status: Literal["ok"]
+
+
+class Person(Contract):
+    slug: Slug
+    name: str
+    credentials: str
+
+
+class ArticleSummary(Contract):
+    slug: Slug
+    url: str
+    title: str
+    description: str
+    excerpt: str
+    author: Person
+    published_at: str = Field(alias="publishedAt", description="ISO 8601 date or date-time")
+    updated_at: str = Field(alias="updatedAt")
+    tags: list[str]
+    reading_time_minutes: int = Field(alias="readingTimeMinutes", ge=1)
+
+
+class ArticlePage(Contract):
+    items: list[ArticleSummary]
+    next_cursor: str | None = Field(alias="nextCursor")
+    total: int = Field(ge=0)
+
+
+class TocNode(Contract):
+    id: str
+    title: str
+    level: Literal[2, 3]
+    children: list[TocNode] | None = None
+
+
+class RelatedLink(Contract):
+    slug: Slug
+    title: str
+    url: str
+
+
+class Article(ArticleSummary):
+    word_count: int = Field(alias="wordCount")
+    html: str = Field(description="Sanitised HTML; h2..h6 carry ids")
+    toc: list[TocNode]
+    cta: Link
+    related: list[RelatedLink]
+    reviewed_by: Person | None = Field(alias="reviewedBy")
+    last_reviewed: str | None = Field(alias="lastReviewed")
+    json_ld: dict[str, object] = Field(alias="jsonLd", description="schema.org MedicalWebPage")
+
+
+class FieldProblem(Contract):
+    field: str
+    code: str
+    message: str
+
+
+class Problem(Contract):
+    """RFC 9457 problem details (application/problem+json)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None

@@ -1,0 +1,122 @@
+"""ArticleStore: the published index and articles, as visitors may see them now.
+
+Scheduled articles are in the bucket but stay invisible (list, by slug,
+related) until their `publishedAt`, then appear with no republish.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from clinic_api.content.cursor import SortKey, decode_cursor, encode_cursor
+from clinic_api.content.keys import INDEX_KEY, OPENAPI_KEY, SITE_KEY, article_key, is_slug
+from clinic_api.core.clients import s3_client
+from clinic_api.core.s3_cache import S3JsonCache
+
+RELATED_SHOWN = 3
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def visible_from(published_at: str) -> float:
+    """Epoch seconds of an ISO date or date-time; a bare date means midnight UTC."""
+    moment = datetime.fromisoformat(published_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+@dataclass(frozen=True)
+class PublishedIndex:
+    """index.json parsed once per version: summaries in list order with their sort keys."""
+
+    keys: list[SortKey]
+    summaries: list[dict[str, Any]]
+    by_slug: dict[str, float]
+
+    @classmethod
+    def parse(cls, document: dict[str, Any]) -> PublishedIndex:
+        rows = sorted(
+            ((-visible_from(item["publishedAt"]), item["slug"]), item)
+            for item in document["articles"]
+        )
+        return cls(
+            keys=[key for key, _ in rows],
+            summaries=[item for _, item in rows],
+            by_slug={item["slug"]: -key[0] for key, item in rows},
+        )
+
+    def is_visible(self, slug: str, now: float) -> bool:
+        moment = self.by_slug.get(slug)
+        return moment is not None and moment <= now
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+    total: int
+
+
+class ArticleStore:
+    def __init__(self, cache: S3JsonCache, clock: Callable[[], datetime] = utc_now) -> None:
+        self._cache = cache
+        self._clock = clock
+
+    def _index(self) -> PublishedIndex:
+        return self._cache.get(INDEX_KEY, parse=PublishedIndex.parse)
+
+    def site(self) -> dict[str, Any]:
+        return self._cache.get(SITE_KEY)
+
+    def openapi(self) -> dict[str, Any]:
+        return self._cache.get(OPENAPI_KEY)
+
+    def list_articles(self, tag: str | None, limit: int, cursor: str | None) -> ArticlePage:
+        """Newest first; raises InvalidCursor for a cursor this list did not make."""
+        index = self._index()
+        now = self._clock().timestamp()
+        due = [
+            (key, item)
+            for key, item in zip(index.keys, index.summaries, strict=True)
+            if -key[0] <= now and (tag is None or tag in item["tags"])
+        ]
+        start = 0
+        if cursor:
+            start = bisect.bisect_right(due, decode_cursor(cursor, tag), key=lambda row: row[0])
+        page = due[start : start + limit]
+        more = start + limit < len(due)
+        return ArticlePage(
+            items=[item for _, item in page],
+            next_cursor=encode_cursor(page[-1][0], tag) if more else None,
+            total=len(due),
+        )
+
+    def article(self, slug: str) -> dict[str, Any] | None:
+        """The article as served now, or None when unknown, not yet due or malformed."""
+        if not is_slug(slug):
+            return None
+        index = self._index()
+        now = self._clock().timestamp()
+        if not index.is_visible(slug, now):
+            return None
+        article = dict(self._cache.get(article_key(slug)))
+        article["related"] = [
+            link for link in article.get("related", []) if index.is_visible(link["slug"], now)
+        ][:RELATED_SHOWN]
+        return article
+
+
+@cache
+def article_store() -> ArticleStore:
+    """One store per container, configured from the function's environment."""
+    ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
+    return ArticleStore(S3JsonCache(s3_client, os.environ["CONTENT_BUCKET"], ttl))

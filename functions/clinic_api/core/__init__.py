@@ -1,0 +1,1 @@
+"""Pieces every function shares: problem responses, AWS clients, the S3 object cache."""

@@ -1,0 +1,62 @@
+"""RFC 9457 problem details: the one shape every error answer of ours takes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from aws_lambda_powertools.event_handler import Response
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One failing input: a stable `code` for programs, a `message` for people; never the value."""
+
+    field: str
+    code: str
+    message: str
+
+
+@dataclass
+class Problem(Exception):
+    """Raised anywhere in a request; the resolver's exception handler turns it into a response."""
+
+    status: int
+    title: str
+    detail: str
+    errors: list[FieldError] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def to_response(self) -> Response:
+        body: dict[str, object] = {
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if self.errors:
+            body["errors"] = [vars(error) for error in self.errors]
+        return Response(
+            status_code=self.status,
+            content_type=PROBLEM_JSON,
+            body=json.dumps(body, separators=(",", ":")),
+            headers={"Cache-Control": "no-store", **self.headers},
+        )
+
+
+def not_found(detail: str) -> Problem:
+    return Problem(404, "Not Found", detail)
+
+
+def invalid_input(errors: list[FieldError]) -> Problem:
+    return Problem(422, "Unprocessable Content", "The request has invalid fields.", errors)
+
+
+def unavailable(detail: str, retry_after: int) -> Problem:
+    return Problem(503, "Service Unavailable", detail, headers={"Retry-After": str(retry_after)})
+
+
+def internal_error() -> Problem:
+    return Problem(500, "Internal Server Error", "Something went wrong on our side.")

@@ -1,0 +1,93 @@
+"""A per-container cache of S3 JSON objects, revalidated with conditional GETs.
+
+Within `ttl` seconds an entry is served with no S3 call at all; after that one
+`GetObject` with `If-None-Match` either confirms it (304) or replaces it. When
+S3 fails and a copy exists, the copy is served: a clinic's articles a few
+minutes old beat an error page.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from botocore.client import BaseClient
+from botocore.exceptions import BotoCoreError, ClientError
+
+logger = Logger(child=True)
+
+_MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+
+
+class ObjectMissing(Exception):
+    """The key does not exist in the bucket."""
+
+
+class StoreUnavailable(Exception):
+    """S3 failed and there is no cached copy to fall back on."""
+
+
+@dataclass
+class _Entry:
+    value: Any
+    etag: str
+    checked_at: float
+
+
+class S3JsonCache:
+    def __init__(
+        self,
+        client: Callable[[], BaseClient],
+        bucket: str,
+        ttl: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._bucket = bucket
+        self._ttl = ttl
+        self._clock = clock
+        self._entries: dict[str, _Entry] = {}
+
+    def get(self, key: str, parse: Callable[[Any], Any] = lambda doc: doc) -> Any:
+        """The object's JSON, passed through `parse` once per version of the object."""
+        entry = self._entries.get(key)
+        now = self._clock()
+        if entry is not None and now - entry.checked_at < self._ttl:
+            return entry.value
+        request: dict[str, str] = {"Bucket": self._bucket, "Key": key}
+        if entry is not None:
+            request["IfNoneMatch"] = entry.etag
+        try:
+            response = self._client().get_object(**request)
+            document = json.loads(response["Body"].read())
+        except (ClientError, BotoCoreError, ValueError) as error:
+            return self._after_error(key, entry, now, error)
+        fresh = _Entry(parse(document), response["ETag"], now)
+        self._entries[key] = fresh
+        return fresh.value
+
+    def _after_error(self, key: str, entry: _Entry | None, now: float, error: Exception) -> Any:
+        if isinstance(error, ClientError):
+            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+            code = error.response.get("Error", {}).get("Code", "")
+            if status == 304 and entry is not None:
+                entry.checked_at = now
+                return entry.value
+            if code in _MISSING_CODES:
+                self._entries.pop(key, None)
+                raise ObjectMissing(key) from error
+        if entry is None:
+            logger.error(
+                "S3 read failed, no cached copy", extra={"key": key, "error": type(error).__name__}
+            )
+            raise StoreUnavailable(key) from error
+        # Serve the copy and wait a full TTL before asking a struggling S3 again.
+        logger.warning(
+            "S3 read failed, serving cached copy", extra={"key": key, "error": type(error).__name__}
+        )
+        entry.checked_at = now
+        return entry.value

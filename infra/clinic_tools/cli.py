@@ -1,0 +1,82 @@
+"""`clinic`: one command for the whole life of the backend: publish, openapi (more to come)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from clinic_tools.openapi import build_openapi
+from clinic_tools.publish.loader import ContentError
+from clinic_tools.publish.publisher import publish
+
+EXIT_INVALID_CONTENT = 2
+EXIT_AWS_ERROR = 3
+
+
+def _publish(args: argparse.Namespace) -> int:
+    try:
+        publish(
+            args.content,
+            args.bucket,
+            boto3.client("s3"),
+            prune=args.prune,
+            dry_run=args.dry_run,
+        )
+    except ContentError as error:
+        print(f"Nothing was published; fix these first:\n{error}", file=sys.stderr)
+        return EXIT_INVALID_CONTENT
+    except NoCredentialsError:
+        print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
+        return EXIT_AWS_ERROR
+    except (ClientError, BotoCoreError) as error:
+        print(f"S3 refused the publish to {args.bucket!r}: {error}", file=sys.stderr)
+        return EXIT_AWS_ERROR
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    text = json.dumps(build_openapi(), indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="clinic", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    pub = commands.add_parser(
+        "publish",
+        help="compile content/ and upload what changed to the content bucket",
+        description="Compile Markdown articles to JSON and upload what changed. "
+        "Endpoint and credentials come from the usual AWS variables.",
+    )
+    pub.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
+    pub.add_argument("--bucket", required=True, help="the stack's ContentBucketName output")
+    pub.add_argument("--prune", action="store_true", help="delete articles no longer in content/")
+    pub.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    pub.set_defaults(run=_publish)
+
+    api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")
+    api.add_argument("--output", default="-", help="file to write (default: standard output)")
+    api.set_defaults(run=_openapi)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

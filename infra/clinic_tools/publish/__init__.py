@@ -1,0 +1,1 @@
+"""Markdown in `content/` → article JSON in the content bucket."""

@@ -1,0 +1,166 @@
+"""Content → the documents the ContentFunction serves: articles, index, site.
+
+Pure: no AWS here. The output is deterministic, so an unchanged article
+compiles to the same bytes and the upload can skip it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from clinic_api.content.keys import article_url
+from clinic_tools.publish.loader import Content, Source
+from clinic_tools.publish.markdown import (
+    count_words,
+    first_paragraph,
+    parse_markdown,
+    plain_paragraphs,
+    render_html,
+    table_of_contents,
+)
+from clinic_tools.publish.models import Author, Site
+
+WORDS_PER_MINUTE = 200
+EXCERPT_LENGTH = 200
+RELATED_CANDIDATES = 12  # the function shows the first 3 that are due
+
+
+@dataclass(frozen=True)
+class CompiledSite:
+    site: dict[str, Any]
+    articles: dict[str, dict[str, Any]]  # slug → article, published and scheduled (no drafts)
+    index: dict[str, Any]
+
+
+def iso_moment(moment: dt.date | dt.datetime) -> str:
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.isoformat()
+
+
+def published_at(source: Source) -> str:
+    return iso_moment(source.front.publish_at or source.front.date)
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: text.rfind(" ", 0, limit)].rstrip(" ,;:.") + "…"
+
+
+def person(key: str, author: Author) -> dict[str, str]:
+    return {"slug": key, "name": author.name, "credentials": author.credentials}
+
+
+def site_document(site: Site) -> dict[str, Any]:
+    return site.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def compile_site(content: Content) -> CompiledSite:
+    md = parse_markdown()
+    sources = sorted(
+        (source for source in content.sources if not source.front.draft),
+        key=lambda source: (-_sort_time(source), source.slug),
+    )
+    articles = {source.slug: _article(source, content, md) for source in sources}
+    for source in sources:
+        articles[source.slug]["related"] = _related(source, sources)
+        articles[source.slug]["jsonLd"] = _json_ld(articles[source.slug], content)
+    summaries = [_summary(articles[source.slug]) for source in sources]
+    return CompiledSite(site_document(content.site), articles, {"articles": summaries})
+
+
+def _sort_time(source: Source) -> float:
+    moment = source.front.publish_at or source.front.date
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time(), dt.UTC)
+    return moment.timestamp()
+
+
+_SUMMARY_FIELDS = (
+    "slug", "url", "title", "description", "excerpt", "author", "publishedAt", "updatedAt",
+    "tags", "readingTimeMinutes",
+)  # fmt: skip
+
+
+def _summary(article: dict[str, Any]) -> dict[str, Any]:
+    return {field: article[field] for field in _SUMMARY_FIELDS}
+
+
+def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
+    front = source.front
+    words = count_words(plain_paragraphs(source.tokens))
+    cta = front.cta or content.site.cta
+    reviewer = front.reviewed_by
+    return {
+        "slug": source.slug,
+        "url": article_url(source.slug),
+        "title": front.title,
+        "description": front.description,
+        "excerpt": excerpt(first_paragraph(source.tokens)),
+        "author": person(front.author, content.authors[front.author]),
+        "publishedAt": published_at(source),
+        "updatedAt": front.updated.isoformat() if front.updated else published_at(source),
+        "tags": list(front.tags),
+        "readingTimeMinutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        "wordCount": words,
+        "html": render_html(md, source.tokens),
+        "toc": table_of_contents(source.tokens),
+        "cta": {"label": cta.label, "href": cta.href},
+        "related": [],
+        "reviewedBy": person(reviewer, content.authors[reviewer]) if reviewer else None,
+        "lastReviewed": front.last_reviewed.isoformat() if front.last_reviewed else None,
+    }
+
+
+def _related(source: Source, sources: list[Source]) -> list[dict[str, str]]:
+    """The author's list, else articles sharing a tag, newest first (`sources` is)."""
+    by_slug = {other.slug: other for other in sources}
+    if source.front.related is not None:
+        chosen = [by_slug[slug] for slug in source.front.related]
+    else:
+        tags = set(source.front.tags)
+        chosen = [
+            other for other in sources if other is not source and tags & set(other.front.tags)
+        ][:RELATED_CANDIDATES]
+    return [
+        {"slug": other.slug, "title": other.front.title, "url": article_url(other.slug)}
+        for other in chosen
+    ]
+
+
+def _absolute(site: Site, path: str) -> str:
+    return f"{str(site.base_url).rstrip('/')}{path}" if site.base_url else path
+
+
+def _json_ld(article: dict[str, Any], content: Content) -> dict[str, Any]:
+    """schema.org MedicalWebPage, with the medical review where the author gave one."""
+    site = content.site
+
+    def schema_person(who: dict[str, str]) -> dict[str, str]:
+        return {"@type": "Person", "name": who["name"], "honorificSuffix": who["credentials"]}
+
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "headline": article["title"],
+        "name": article["title"],
+        "description": article["description"],
+        "url": _absolute(site, article["url"]),
+        "datePublished": article["publishedAt"],
+        "dateModified": article["updatedAt"],
+        "inLanguage": "en",
+        "keywords": article["tags"],
+        "wordCount": article["wordCount"],
+        "author": schema_person(article["author"]),
+        "publisher": {"@type": "MedicalClinic", "name": site.name}
+        | ({"url": str(site.base_url)} if site.base_url else {}),
+        "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+    }
+    if article["reviewedBy"]:
+        document["reviewedBy"] = schema_person(article["reviewedBy"])
+        document["lastReviewed"] = article["lastReviewed"]
+    return document

@@ -1,0 +1,169 @@
+"""Read `content/`: site settings, authors and article sources, every error at once.
+
+A ContentError names the file and the field, so an author can fix it without
+reading code; the publish stops before it uploads anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from pydantic import BaseModel, ValidationError
+
+from clinic_api.content.keys import is_slug
+from clinic_tools.publish.markdown import parse_markdown
+from clinic_tools.publish.models import Author, FrontMatter, Site
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}: {self.field}: {self.message}"
+            if self.field
+            else f"{self.path}: {self.message}"
+        )
+
+
+class ContentError(Exception):
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article file, parsed but not yet rendered."""
+
+    path: Path
+    slug: str
+    front: FrontMatter
+    tokens: list[Token]
+
+
+@dataclass(frozen=True)
+class Content:
+    site: Site
+    authors: dict[str, Author]
+    sources: list[Source]
+
+
+def _validate(
+    model: type[Model], data: Any, path: Path, problems: list[Problem], prefix: str = ""
+) -> Model | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        for detail in error.errors(include_input=False, include_url=False):
+            field = ".".join(str(part) for part in ((prefix,) if prefix else ()) + detail["loc"])
+            problems.append(Problem(path, field, detail["msg"]))
+        return None
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(path, "", "file is missing"))
+    except yaml.YAMLError as error:
+        problems.append(Problem(path, "", f"not valid YAML: {error}"))
+    return None
+
+
+def _read_authors(path: Path, problems: list[Problem]) -> dict[str, Author]:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(path, "", "must map author keys to name, credentials and bio"))
+        return {}
+    authors = {}
+    for key, value in data.items():
+        author = _validate(Author, value, path, problems, prefix=str(key))
+        if author is not None:
+            authors[str(key)] = author
+    return authors
+
+
+def _read_article(
+    path: Path, md: MarkdownIt, authors: dict[str, Author], problems: list[Problem]
+) -> Source | None:
+    tokens = md.parse(path.read_text(encoding="utf-8"))
+    if not tokens or tokens[0].type != "front_matter":
+        problems.append(Problem(path, "", "starts without a front matter block between --- lines"))
+        return None
+    try:
+        data = yaml.safe_load(tokens[0].content)
+    except yaml.YAMLError as error:
+        problems.append(Problem(path, "", f"front matter is not valid YAML: {error}"))
+        return None
+    front = _validate(FrontMatter, data if isinstance(data, dict) else {}, path, problems)
+    if front is None:
+        return None
+    for field, key in (("author", front.author), ("reviewedBy", front.reviewed_by)):
+        if key is not None and key not in authors:
+            known = ", ".join(sorted(authors)) or "none"
+            problems.append(Problem(path, field, f"unknown author {key!r} (known: {known})"))
+    if any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
+        problems.append(
+            Problem(path, "body", "use ## for sections: the title comes from front matter")
+        )
+    slug = front.slug or path.stem
+    if not is_slug(slug):
+        problems.append(
+            Problem(path, "slug", f"{slug!r} is not a slug: name the file like how-tms-works.md")
+        )
+    return Source(path, slug, front, tokens[1:])
+
+
+def load_content(content_dir: Path) -> Content:
+    """Everything under `content_dir`, validated; raises ContentError listing every problem."""
+    problems: list[Problem] = []
+    site_data = _read_yaml(content_dir / "site.yaml", problems)
+    site = (
+        _validate(Site, site_data, content_dir / "site.yaml", problems)
+        if site_data is not None
+        else None
+    )
+    authors = _read_authors(content_dir / "authors.yaml", problems)
+    md = parse_markdown()
+    sources = []
+    for path in sorted((content_dir / "articles").glob("*.md")):
+        source = _read_article(path, md, authors, problems)
+        if source is not None:
+            sources.append(source)
+    _check_slugs(sources, problems)
+    if problems or site is None:
+        raise ContentError(problems)
+    return Content(site, authors, sources)
+
+
+def _check_slugs(sources: list[Source], problems: list[Problem]) -> None:
+    seen: dict[str, Path] = {}
+    for source in sources:
+        if source.slug in seen:
+            problems.append(
+                Problem(
+                    source.path, "slug", f"{source.slug!r} is also the slug of {seen[source.slug]}"
+                )
+            )
+        seen.setdefault(source.slug, source.path)
+    published = {source.slug for source in sources if not source.front.draft}
+    for source in sources:
+        for slug in source.front.related or ():
+            if slug not in published:
+                problems.append(
+                    Problem(source.path, "related", f"{slug!r} is not a published article")
+                )

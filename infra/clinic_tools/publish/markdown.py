@@ -1,0 +1,114 @@
+"""Markdown → sanitised HTML, heading ids, table of contents, plain text.
+
+markdown-it-py parses (CommonMark, tables, front matter; raw HTML is off), a
+small core rule gives h2..h6 stable ids, and nh3 sanitises what is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+_ALLOWED_TAGS = {
+    "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote",
+    "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "s",
+}  # fmt: skip
+_ALLOWED_ATTRIBUTES = {
+    **{tag: {"id"} for tag in ("h2", "h3", "h4", "h5", "h6")},
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+_WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
+
+
+def slugify(text: str) -> str:
+    """`What the research shows` → `what-the-research-shows` (ASCII, hyphens)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+def inline_text(token: Token) -> str:
+    """The plain text of an inline token: text and code, breaks as spaces."""
+    parts = []
+    for child in token.children or ():
+        if child.type in {"text", "code_inline"}:
+            parts.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Unique ids: the slugified heading text, then `-2`, `-3` for repeats."""
+    seen: dict[str, int] = {}
+    for token, inline in _headings(state.tokens):
+        base = slugify(inline_text(inline))
+        seen[base] = seen.get(base, 0) + 1
+        token.attrSet("id", base if seen[base] == 1 else f"{base}-{seen[base]}")
+
+
+def _headings(tokens: list[Token]) -> Iterator[tuple[Token, Token]]:
+    for position, token in enumerate(tokens):
+        if token.type == "heading_open":
+            yield token, tokens[position + 1]
+
+
+def parse_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(front_matter_plugin)
+    md.core.ruler.push("heading_ids", _heading_ids)
+    return md
+
+
+def render_html(md: MarkdownIt, tokens: list[Token]) -> str:
+    html = md.renderer.render(tokens, md.options, {})
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        filter_style_properties={"text-align"},
+    )
+
+
+def table_of_contents(tokens: list[Token]) -> list[dict[str, Any]]:
+    """H2 nodes with their H3 children; an H3 before any H2 stands at the top."""
+    toc: list[dict[str, Any]] = []
+    for token, inline in _headings(tokens):
+        if token.tag not in {"h2", "h3"}:
+            continue
+        node = {"id": token.attrGet("id"), "title": inline_text(inline), "level": int(token.tag[1])}
+        if node["level"] == 2:
+            toc.append({**node, "children": []})
+        elif toc:
+            toc[-1]["children"].append(node)
+        else:
+            toc.append(node)
+    return toc
+
+
+def plain_paragraphs(tokens: list[Token]) -> list[str]:
+    """Body text, one string per paragraph, list item or table cell."""
+    return [inline_text(token) for token in tokens if token.type == "inline"]
+
+
+def count_words(texts: list[str]) -> int:
+    return sum(len(_WORD.findall(text)) for text in texts)
+
+
+def first_paragraph(tokens: list[Token]) -> str:
+    for position, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            return inline_text(tokens[position + 1])
+    return ""

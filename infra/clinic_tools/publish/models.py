@@ -1,0 +1,63 @@
+"""What authors may write: site settings, authors and article front matter.
+
+Validated with pydantic so that a typo names its file and field and stops the
+publish before anything is uploaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from clinic_api.content.keys import SLUG_PATTERN, TAG_MAX_LENGTH
+from clinic_api.content.schemas import Contract, Link, Site, Slug, Text
+
+__all__ = ["Author", "FrontMatter", "Site"]
+
+Tag = Annotated[
+    str,
+    StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=TAG_MAX_LENGTH),
+]
+
+
+def _aware(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
+    if isinstance(moment, dt.datetime) and moment.tzinfo is None:
+        raise ValueError("a date-time needs a time zone, e.g. 2027-03-01T09:00:00Z")
+    return moment
+
+
+Moment = Annotated[dt.datetime | dt.date, AfterValidator(_aware)]
+
+
+class Author(Contract):
+    name: Text
+    credentials: Text
+    bio: Text
+
+
+class FrontMatter(Contract):
+    """The YAML block at the top of an article."""
+
+    title: Annotated[Text, Field(max_length=150)]
+    slug: Slug | None = None
+    description: Annotated[Text, Field(max_length=300)]
+    date: dt.date
+    updated: dt.date | None = None
+    publish_at: Moment | None = Field(None, alias="publishAt")
+    draft: bool = False
+    author: Slug
+    reviewed_by: Slug | None = Field(None, alias="reviewedBy")
+    last_reviewed: dt.date | None = Field(None, alias="lastReviewed")
+    tags: Annotated[tuple[Tag, ...], Field(max_length=10)] = ()
+    cta: Link | None = None
+    related: Annotated[list[Slug], Field(max_length=3)] | None = None
+
+    @model_validator(mode="after")
+    def _review_is_dated(self) -> FrontMatter:
+        if self.reviewed_by and not self.last_reviewed:
+            raise ValueError("reviewedBy needs lastReviewed: when was it reviewed?")
+        if self.updated and self.updated < self.date:
+            raise ValueError("updated is before date")
+        return self

@@ -1,0 +1,42 @@
+"""`clinic publish`: load, compile and upload `content/`, or print the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from botocore.client import BaseClient
+
+from clinic_tools.openapi import build_openapi
+from clinic_tools.publish.compile import compile_site
+from clinic_tools.publish.loader import load_content
+from clinic_tools.publish.upload import Plan, apply_plan, documents_in_order, plan_upload
+
+
+def publish(
+    content_dir: Path,
+    bucket: str,
+    client: BaseClient,
+    *,
+    prune: bool = False,
+    dry_run: bool = False,
+    report: Callable[[str], None] = print,
+) -> Plan:
+    """Raises ContentError (nothing uploaded) when any file is invalid."""
+    compiled = compile_site(load_content(content_dir))
+    objects = documents_in_order(compiled.articles, compiled.site, build_openapi(), compiled.index)
+    plan = plan_upload(client, bucket, objects, prune)
+    if dry_run:
+        for key, reason in plan.uploads:
+            report(f"would upload {key} ({reason})")
+        for key in plan.deletes:
+            report(f"would delete {key}")
+    else:
+        apply_plan(client, bucket, objects, plan, report)
+    verb = "would upload" if dry_run else "uploaded"
+    report(
+        f"{verb} {len(plan.uploads)}, skipped {len(plan.skipped)} unchanged, "
+        f"{'would delete' if dry_run else 'deleted'} {len(plan.deletes)}"
+        + ("" if prune else " (no --prune: articles removed from content/ stay in the bucket)")
+    )
+    return plan

@@ -1,0 +1,128 @@
+"""Upload the compiled documents: only what changed, in an order readers can trust.
+
+Whether an object changed is judged by a SHA-256 of its bytes kept in the
+object's metadata, not by its ETag (with KMS encryption, S3 ETags are not MD5s).
+Articles go first, then site.json and openapi.json, and index.json last, so the
+index never names a missing article; pruning happens after the new index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+
+from clinic_api.content.keys import ARTICLE_PREFIX, INDEX_KEY, OPENAPI_KEY, SITE_KEY, article_key
+
+HASH_METADATA = "content-sha256"
+_WORKERS = 8
+
+
+def encode(document: Any) -> bytes:
+    """Stable bytes for a document: the same content always hashes the same."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False, sort_keys=False).encode()
+
+
+@dataclass
+class Plan:
+    uploads: list[tuple[str, str]] = field(default_factory=list)  # (key, "new" | "changed")
+    skipped: list[str] = field(default_factory=list)
+    deletes: list[str] = field(default_factory=list)
+
+
+def documents_in_order(
+    articles: dict[str, Any], site: Any, openapi: Any, index: Any
+) -> dict[str, bytes]:
+    """Every object to publish, keyed by S3 key, in upload order (index last)."""
+    objects = {article_key(slug): encode(article) for slug, article in articles.items()}
+    objects[SITE_KEY] = encode(site)
+    objects[OPENAPI_KEY] = encode(openapi)
+    objects[INDEX_KEY] = encode(index)
+    return objects
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _stored_hash(client: BaseClient, bucket: str, key: str) -> str | None:
+    try:
+        head = client.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
+            return None
+        raise
+    return head.get("Metadata", {}).get(HASH_METADATA, "")
+
+
+def _article_keys(client: BaseClient, bucket: str) -> set[str]:
+    keys: set[str] = set()
+    for page in client.get_paginator("list_objects_v2").paginate(
+        Bucket=bucket, Prefix=ARTICLE_PREFIX
+    ):
+        keys.update(item["Key"] for item in page.get("Contents", ()))
+    return keys
+
+
+def plan_upload(client: BaseClient, bucket: str, objects: dict[str, bytes], prune: bool) -> Plan:
+    plan = Plan()
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        stored = dict(
+            zip(
+                objects,
+                pool.map(lambda key: _stored_hash(client, bucket, key), objects),
+                strict=True,
+            )
+        )
+    for key, body in objects.items():
+        if stored[key] is None:
+            plan.uploads.append((key, "new"))
+        elif stored[key] != _sha256(body):
+            plan.uploads.append((key, "changed"))
+        else:
+            plan.skipped.append(key)
+    if prune:
+        plan.deletes = sorted(_article_keys(client, bucket) - set(objects))
+    return plan
+
+
+def apply_plan(
+    client: BaseClient,
+    bucket: str,
+    objects: dict[str, bytes],
+    plan: Plan,
+    report: Callable[[str], None] = print,
+) -> None:
+    def put(key: str) -> str:
+        body = objects[key]
+        client.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=body,
+            ContentType="application/json; charset=utf-8",
+            Metadata={HASH_METADATA: _sha256(body)},
+        )
+        return key
+
+    keys = [key for key, _ in plan.uploads]
+    first = [key for key in keys if key != INDEX_KEY]
+    with ThreadPoolExecutor(_WORKERS) as pool:
+        for key in pool.map(put, first):
+            report(f"uploaded {key}")
+    if INDEX_KEY in keys:
+        report(f"uploaded {put(INDEX_KEY)}")
+    for batch in _batches(plan.deletes, 1000):
+        client.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": key} for key in batch]})
+        for key in batch:
+            report(f"deleted {key}")
+
+
+def _batches(keys: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(keys), size):
+        yield keys[start : start + size]

@@ -1,0 +1,385 @@
+"""Checks on the SAM template, made on the CloudFormation that the SAM transform produces.
+
+The template is translated offline with aws-sam-translator (the library behind the
+``AWS::Serverless-2016-10-31`` transform), so these assertions see the IAM role, the
+API Gateway resources and the stage exactly as CloudFormation will receive them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from samtranslator.translator.arn_generator import ArnGenerator
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
+
+# CloudFormation hands a CommaDelimitedList parameter to the transform as a list. These
+# origins appear nowhere in the template, so finding them in the translated CORS
+# configuration proves the origins come from the AllowedOrigins parameter.
+TEST_ORIGINS = ["https://clinic.example", "https://www.clinic.example"]
+
+EXPECTED_ROUTES = {
+    ("GET", "/health"),
+    ("GET", "/site"),
+    ("GET", "/openapi.json"),
+    ("GET", "/articles"),
+    ("GET", "/articles/{slug}"),
+}
+
+BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+XRAY_WRITE = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
+
+BUCKET_ARN = {"Fn::GetAtt": ["ContentBucket", "Arn"]}
+OBJECTS_ARN = {"Fn::Sub": "${ContentBucket.Arn}/*"}
+
+
+class _NoManagedPolicies:
+    """Managed-policy loader for the translator: the template names no managed policies."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _resources(cfn: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource
+        for logical_id, resource in cfn["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+@pytest.fixture(scope="module")
+def cfn() -> dict[str, Any]:
+    sam_template = yaml_parse(TEMPLATE_PATH.read_text(encoding="utf-8"))
+    template = copy.deepcopy(sam_template)
+    # `sam build`/`sam package` replace the local CodeUri with the uploaded artifact;
+    # the translator only accepts an S3 location.
+    template["Resources"]["ContentFunction"]["Properties"]["CodeUri"] = (
+        "s3://artifacts.example/content.zip"
+    )
+    # The translator derives the partition from the region: pin it so the result does
+    # not depend on the machine's AWS configuration.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        mp.delenv("AWS_PROFILE", raising=False)
+        mp.setattr(ArnGenerator, "BOTO_SESSION_REGION_NAME", "us-east-1")
+        return transform(template, {"AllowedOrigins": TEST_ORIGINS}, _NoManagedPolicies())
+
+
+@pytest.fixture(scope="module")
+def function(cfn: dict[str, Any]) -> dict[str, Any]:
+    resource = cfn["Resources"]["ContentFunction"]
+    assert resource["Type"] == "AWS::Lambda::Function"
+    return resource["Properties"]
+
+
+@pytest.fixture(scope="module")
+def api_body(cfn: dict[str, Any]) -> dict[str, Any]:
+    api = cfn["Resources"]["HttpApi"]
+    assert api["Type"] == "AWS::ApiGatewayV2::Api"
+    return api["Properties"]["Body"]
+
+
+@pytest.fixture(scope="module")
+def stage(cfn: dict[str, Any]) -> dict[str, Any]:
+    stages = [
+        resource["Properties"]
+        for resource in _resources(cfn, "AWS::ApiGatewayV2::Stage").values()
+        if resource["Properties"]["ApiId"] == {"Ref": "HttpApi"}
+    ]
+    assert len(stages) == 1
+    return stages[0]
+
+
+# --- function -----------------------------------------------------------------------
+
+
+def test_stack_has_exactly_one_function(cfn: dict[str, Any]) -> None:
+    assert set(_resources(cfn, "AWS::Lambda::Function")) == {"ContentFunction"}
+
+
+def test_content_function_configuration(function: dict[str, Any]) -> None:
+    assert function["Runtime"] == "python3.13"
+    assert function["Architectures"] == ["arm64"]
+    assert function["TracingConfig"] == {"Mode": "Active"}
+    assert function["Handler"] == "clinic_api.content.handler.lambda_handler"
+    assert function["MemorySize"] == 512
+    assert function["Timeout"] == 10
+    assert function["Description"]
+
+
+def test_content_function_environment(function: dict[str, Any]) -> None:
+    env = function["Environment"]["Variables"]
+    assert env["CONTENT_BUCKET"] == {"Ref": "ContentBucket"}
+    assert env["CACHE_TTL_SECONDS"] == {"Ref": "ContentCacheSeconds"}
+    assert env["POWERTOOLS_SERVICE_NAME"] == "clinic-content"
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Clinic"
+    assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    # Patient data must never reach the logs: the string "false", not a YAML boolean.
+    assert env["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+
+
+def test_content_function_logs_to_its_own_log_group(
+    cfn: dict[str, Any], function: dict[str, Any]
+) -> None:
+    assert function["LoggingConfig"]["LogGroup"] == {"Ref": "ContentFunctionLogGroup"}
+    log_group = cfn["Resources"]["ContentFunctionLogGroup"]
+    assert log_group["Type"] == "AWS::Logs::LogGroup"
+    assert log_group["Properties"]["LogGroupName"] == {
+        "Fn::Sub": "/aws/lambda/${AWS::StackName}-content"
+    }
+
+
+# --- IAM ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def role(cfn: dict[str, Any], function: dict[str, Any]) -> dict[str, Any]:
+    role_ref = function["Role"]
+    assert role_ref == {"Fn::GetAtt": ["ContentFunctionRole", "Arn"]}
+    resource = cfn["Resources"]["ContentFunctionRole"]
+    assert resource["Type"] == "AWS::IAM::Role"
+    return resource["Properties"]
+
+
+def test_role_inline_policies_are_least_privilege(role: dict[str, Any]) -> None:
+    statements = [
+        statement
+        for policy in role.get("Policies", [])
+        for statement in _as_list(policy["PolicyDocument"]["Statement"])
+    ]
+    assert statements, "expected the inline S3 read policy"
+
+    actions: set[str] = set()
+    resources_by_action: dict[str, list[Any]] = {}
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        assert "NotAction" not in statement
+        assert "NotResource" not in statement
+        for action in _as_list(statement["Action"]):
+            assert "*" not in action, f"wildcard action {action!r}"
+            actions.add(action)
+            resources_by_action.setdefault(action, []).extend(_as_list(statement["Resource"]))
+
+    assert actions == {"s3:GetObject", "s3:ListBucket"}
+    assert resources_by_action == {
+        "s3:GetObject": [OBJECTS_ARN],
+        "s3:ListBucket": [BUCKET_ARN],
+    }
+
+
+def test_role_managed_policies_are_only_logs_and_xray(role: dict[str, Any]) -> None:
+    assert set(role["ManagedPolicyArns"]) == {BASIC_EXECUTION, XRAY_WRITE}
+
+
+def test_role_can_only_be_assumed_by_lambda(role: dict[str, Any]) -> None:
+    (statement,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": ["lambda.amazonaws.com"]}
+
+
+def test_no_standalone_iam_policies(cfn: dict[str, Any]) -> None:
+    for resource_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        assert _resources(cfn, resource_type) == {}
+
+
+# --- HTTP API -----------------------------------------------------------------------
+
+
+def _routes(cfn: dict[str, Any], api_body: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """Every route of the API, from the OpenAPI body and from any Route resources."""
+    routes: dict[tuple[str, str], Any] = {}
+    for path, operations in api_body.get("paths", {}).items():
+        for method, operation in operations.items():
+            routes[(method.upper(), path)] = operation["x-amazon-apigateway-integration"]
+    for resource in _resources(cfn, "AWS::ApiGatewayV2::Route").values():
+        method, path = resource["Properties"]["RouteKey"].split(" ", 1)
+        routes[(method, path)] = resource["Properties"].get("Target")
+    return routes
+
+
+def test_api_has_exactly_the_five_content_routes(
+    cfn: dict[str, Any], api_body: dict[str, Any]
+) -> None:
+    assert set(_routes(cfn, api_body)) == EXPECTED_ROUTES
+
+
+def test_every_route_invokes_the_content_function(
+    cfn: dict[str, Any], api_body: dict[str, Any]
+) -> None:
+    for route, integration in _routes(cfn, api_body).items():
+        assert integration["type"] == "aws_proxy", route
+        assert integration["payloadFormatVersion"] == "2.0", route
+        uri = integration["uri"]["Fn::Sub"]
+        assert "${ContentFunction.Arn}" in uri, route
+
+
+def test_api_gateway_may_invoke_the_function_once_per_route(cfn: dict[str, Any]) -> None:
+    permissions = _resources(cfn, "AWS::Lambda::Permission").values()
+    assert len(permissions) == len(EXPECTED_ROUTES)
+    for permission in permissions:
+        props = permission["Properties"]
+        assert props["FunctionName"] == {"Ref": "ContentFunction"}
+        assert props["Principal"] == "apigateway.amazonaws.com"
+        assert props["SourceArn"]["Fn::Sub"][1]["__ApiId__"] == {"Ref": "HttpApi"}
+
+
+def test_cors_origins_come_from_the_parameter(
+    cfn: dict[str, Any], api_body: dict[str, Any]
+) -> None:
+    cors = api_body["x-amazon-apigateway-cors"]
+    assert cors["allowOrigins"] == TEST_ORIGINS
+    parameter = cfn["Parameters"]["AllowedOrigins"]
+    assert parameter["Type"] == "CommaDelimitedList"
+    assert parameter["Default"].split(",") == ["http://localhost:5173", "http://127.0.0.1:5173"]
+
+
+def test_cors_headers_methods_and_credentials(api_body: dict[str, Any]) -> None:
+    cors = api_body["x-amazon-apigateway-cors"]
+    assert {"content-type", "idempotency-key", "if-none-match"} <= set(cors["allowHeaders"])
+    assert {"etag", "retry-after", "location"} <= set(cors["exposeHeaders"])
+    assert set(cors["allowMethods"]) == {"GET", "POST"}
+    assert cors["maxAge"] == 600
+    assert cors.get("allowCredentials", False) is False
+    assert "*" not in cors["allowOrigins"]
+
+
+def test_access_log_goes_to_the_log_group_without_client_identity(
+    stage: dict[str, Any],
+) -> None:
+    settings = stage["AccessLogSettings"]
+    assert settings["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    log_format = settings["Format"]
+    fields = json.loads(log_format)  # the format must stay valid JSON
+    assert fields["requestId"] == "$context.requestId"
+    assert fields["status"] == "$context.status"
+    assert {
+        "requestTime",
+        "httpMethod",
+        "routeKey",
+        "path",
+        "protocol",
+        "responseLength",
+        "responseLatency",
+        "integrationLatency",
+        "integrationError",
+    } <= set(fields)
+    for forbidden in ("sourceIp", "userAgent", "$context.identity"):
+        assert forbidden not in log_format
+
+
+def test_stage_is_default_and_throttled_by_parameters(stage: dict[str, Any]) -> None:
+    assert stage["StageName"] == "$default"
+    assert stage["AutoDeploy"] is True
+    assert stage["DefaultRouteSettings"]["ThrottlingBurstLimit"] == {"Ref": "ThrottlingBurstLimit"}
+    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
+
+
+# --- S3 -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bucket(cfn: dict[str, Any]) -> dict[str, Any]:
+    resource = cfn["Resources"]["ContentBucket"]
+    assert resource["Type"] == "AWS::S3::Bucket"
+    return resource
+
+
+def test_bucket_blocks_all_public_access(bucket: dict[str, Any]) -> None:
+    assert bucket["Properties"]["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["Properties"]["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    }
+
+
+def test_bucket_is_encrypted_versioned_and_retained(bucket: dict[str, Any]) -> None:
+    props = bucket["Properties"]
+    (rule,) = props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert bucket["UpdateReplacePolicy"] == "Retain"
+
+
+def test_bucket_lifecycle_cleans_up_old_versions_and_uploads(bucket: dict[str, Any]) -> None:
+    rules = bucket["Properties"]["LifecycleConfiguration"]["Rules"]
+    assert all(rule["Status"] == "Enabled" for rule in rules)
+    noncurrent = [
+        r["NoncurrentVersionExpiration"] for r in rules if "NoncurrentVersionExpiration" in r
+    ]
+    multipart = [
+        r["AbortIncompleteMultipartUpload"] for r in rules if "AbortIncompleteMultipartUpload" in r
+    ]
+    assert noncurrent == [{"NoncurrentDays": 30}]
+    assert multipart == [{"DaysAfterInitiation": 1}]
+
+
+def test_bucket_policy_denies_insecure_transport(cfn: dict[str, Any]) -> None:
+    policies = [
+        resource["Properties"]
+        for resource in _resources(cfn, "AWS::S3::BucketPolicy").values()
+        if resource["Properties"]["Bucket"] == {"Ref": "ContentBucket"}
+    ]
+    assert len(policies) == 1
+    denials = [
+        statement
+        for statement in _as_list(policies[0]["PolicyDocument"]["Statement"])
+        if statement["Effect"] == "Deny"
+        and str(statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")).lower()
+        == "false"
+    ]
+    assert len(denials) == 1
+    (deny,) = denials
+    assert deny["Principal"] in ("*", {"AWS": "*"})
+    assert _as_list(deny["Action"]) == ["s3:*"]
+    resources = _as_list(deny["Resource"])
+    assert BUCKET_ARN in resources
+    assert OBJECTS_ARN in resources
+
+
+# --- logs and outputs ---------------------------------------------------------------
+
+
+def test_every_log_group_has_retention(cfn: dict[str, Any]) -> None:
+    log_groups = _resources(cfn, "AWS::Logs::LogGroup")
+    assert set(log_groups) == {"ApiAccessLogGroup", "ContentFunctionLogGroup"}
+    for logical_id, resource in log_groups.items():
+        assert resource["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id
+
+
+def test_outputs(cfn: dict[str, Any]) -> None:
+    outputs = cfn["Outputs"]
+    assert outputs["ApiUrl"]["Value"] == {
+        "Fn::Sub": "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    }
+    assert outputs["ContentBucketName"]["Value"] == {"Ref": "ContentBucket"}
+    assert outputs["ContentFunctionName"]["Value"] == {"Ref": "ContentFunction"}
+    assert all(output.get("Description") for output in outputs.values())
+
+
+# --- lint ---------------------------------------------------------------------------
+
+
+def test_cfn_lint_reports_no_errors_or_warnings() -> None:
+    from cfnlint.api import lint_file
+
+    problems = [
+        f"{match.rule.id} {match.message} (line {match.linenumber})"
+        for match in lint_file(TEMPLATE_PATH)
+        if match.rule.severity.lower() in ("error", "warning")
+    ]
+    assert problems == []
