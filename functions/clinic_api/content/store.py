@@ -67,9 +67,13 @@ class ArticlePage:
 
 
 class ArticleStore:
-    def __init__(self, cache: S3JsonCache, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, cache: S3JsonCache, clock: Callable[[], datetime] | None = None) -> None:
         self._cache = cache
         self._clock = clock
+
+    def _now(self) -> float:
+        # utc_now is looked up per call, so tests can move time for the cached store.
+        return (self._clock or utc_now)().timestamp()
 
     def _index(self) -> PublishedIndex:
         return self._cache.get(INDEX_KEY, parse=PublishedIndex.parse)
@@ -83,7 +87,7 @@ class ArticleStore:
     def list_articles(self, tag: str | None, limit: int, cursor: str | None) -> ArticlePage:
         """Newest first; raises InvalidCursor for a cursor this list did not make."""
         index = self._index()
-        now = self._clock().timestamp()
+        now = self._now()
         due = [
             (key, item)
             for key, item in zip(index.keys, index.summaries, strict=True)
@@ -105,7 +109,7 @@ class ArticleStore:
         if not is_slug(slug):
             return None
         index = self._index()
-        now = self._clock().timestamp()
+        now = self._now()
         if not index.is_visible(slug, now):
             return None
         article = dict(self._cache.get(article_key(slug)))
