@@ -53,9 +53,14 @@ def _doc(schema: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {media: {"schema": ref}}}
 
 
-_PROBLEMS: dict[int, Any] = {
-    503: _doc("Problem", "Content storage is unavailable; retry after `Retry-After` seconds."),
-}
+def _cacheable(schema: str, description: str, errors: dict[int, Any] | None = None) -> dict:
+    """A cached route's documented answers: 200, 304 on a matching ETag, its errors, 503."""
+    return {
+        200: _doc(schema, description),
+        304: {"description": "`If-None-Match` matched the current ETag; no body."},
+        **(errors or {}),
+        503: _doc("Problem", "Content storage is unavailable; retry after `Retry-After` seconds."),
+    }
 
 
 @app.get(
@@ -75,11 +80,7 @@ def health() -> Response[Any]:
     summary="The clinic's settings",
     description="Name, contact, default call to action, services, consent text and version.",
     tags=["Site"],
-    responses={
-        200: _doc("Site", "The published site settings."),
-        304: {"description": "ETag matched."},
-        **_PROBLEMS,
-    },
+    responses=_cacheable("Site", "The published site settings."),
 )
 def site() -> Response[Any]:
     return cacheable_json(article_store().site(), SITE_CACHE, _if_none_match())
@@ -90,7 +91,7 @@ def site() -> Response[Any]:
     operation_id="getOpenApi",
     summary="This API's OpenAPI 3.1 document",
     tags=["Operations"],
-    responses={200: {"description": "The OpenAPI document."}, **_PROBLEMS},
+    responses=_cacheable("OpenApiDocument", "This document."),
 )
 def openapi() -> Response[Any]:
     return cacheable_json(article_store().openapi(), SITE_CACHE, _if_none_match())
@@ -101,12 +102,11 @@ def openapi() -> Response[Any]:
     operation_id="listArticles",
     summary="Published articles, newest first",
     tags=["Articles"],
-    responses={
-        200: _doc("ArticlePage", "One page of article summaries."),
-        304: {"description": "ETag matched."},
-        422: _doc("Problem", "A bad `limit`, `tag` or `cursor`."),
-        **_PROBLEMS,
-    },
+    responses=_cacheable(
+        "ArticlePage",
+        "One page of article summaries.",
+        {422: _doc("Problem", "A bad `limit`, `tag` or `cursor`.")},
+    ),
 )
 def list_articles() -> Response[Any]:
     query = parse_query(app.current_event.query_string_parameters, LIST_QUERY)
@@ -125,12 +125,11 @@ def list_articles() -> Response[Any]:
     summary="One article",
     description="Sanitised HTML with heading ids, table of contents, related articles, JSON-LD.",
     tags=["Articles"],
-    responses={
-        200: _doc("Article", "The article."),
-        304: {"description": "ETag matched."},
-        404: _doc("Problem", "No published article has this slug."),
-        **_PROBLEMS,
-    },
+    responses=_cacheable(
+        "Article",
+        "The article.",
+        {404: _doc("Problem", "No published article has this slug.")},
+    ),
 )
 def get_article(slug: str) -> Response[Any]:
     article = article_store().article(slug)

@@ -117,6 +117,16 @@ class Article(ArticleSummary):
     json_ld: dict[str, object] = Field(alias="jsonLd", description="schema.org MedicalWebPage")
 
 
+class OpenApiDocument(BaseModel):
+    """An OpenAPI 3.1 document (this one)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: str
+    info: dict[str, object]
+    paths: dict[str, object]
+
+
 class FieldProblem(Contract):
     field: str
     code: str
