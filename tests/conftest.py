@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,11 @@ from moto import mock_aws
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 BUCKET = "clinic-content-test"
+
+# Powertools reads these when a handler module is first imported, which may
+# happen while a test module is collected, before any fixture runs.
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ClinicTest")
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "clinic-test")
 
 
 @pytest.fixture(autouse=True)

@@ -48,7 +48,8 @@ def published_at(source: Source) -> str:
 def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     if len(text) <= limit:
         return text
-    return text[: text.rfind(" ", 0, limit)].rstrip(" ,;:.") + "…"
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit].rstrip(" ,;:.") + "…"
 
 
 def person(key: str, author: Author) -> dict[str, str]:

@@ -23,6 +23,16 @@ from clinic_tools.publish.models import Author, FrontMatter, Site
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class ContentYamlLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text: pydantic parses them and names the field."""
+
+
+ContentYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     path: Path
@@ -68,13 +78,14 @@ def _validate(
     except ValidationError as error:
         for detail in error.errors(include_input=False, include_url=False):
             field = ".".join(str(part) for part in ((prefix,) if prefix else ()) + detail["loc"])
-            problems.append(Problem(path, field, detail["msg"]))
+            message = detail["msg"].removeprefix("Value error, ")
+            problems.append(Problem(path, field, message))
         return None
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), ContentYamlLoader)  # noqa: S506
     except FileNotFoundError:
         problems.append(Problem(path, "", "file is missing"))
     except yaml.YAMLError as error:
@@ -105,7 +116,7 @@ def _read_article(
         problems.append(Problem(path, "", "starts without a front matter block between --- lines"))
         return None
     try:
-        data = yaml.safe_load(tokens[0].content)
+        data = yaml.load(tokens[0].content, ContentYamlLoader)  # noqa: S506
     except yaml.YAMLError as error:
         problems.append(Problem(path, "", f"front matter is not valid YAML: {error}"))
         return None

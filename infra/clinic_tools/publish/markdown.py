@@ -50,11 +50,15 @@ def inline_text(token: Token) -> str:
 
 def _heading_ids(state: StateCore) -> None:
     """Unique ids: the slugified heading text, then `-2`, `-3` for repeats."""
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     for token, inline in _headings(state.tokens):
-        base = slugify(inline_text(inline))
-        seen[base] = seen.get(base, 0) + 1
-        token.attrSet("id", base if seen[base] == 1 else f"{base}-{seen[base]}")
+        base = candidate = slugify(inline_text(inline))
+        repeat = 1
+        while candidate in used:  # `FAQ`, `FAQ`, `FAQ 2` → faq, faq-2, faq-2-2
+            repeat += 1
+            candidate = f"{base}-{repeat}"
+        used.add(candidate)
+        token.attrSet("id", candidate)
 
 
 def _headings(tokens: list[Token]) -> Iterator[tuple[Token, Token]]:

@@ -1,0 +1,183 @@
+"""Bad front matter: every mistake names its file and field, and all are reported at once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import CONTENT
+
+from clinic_tools.publish.loader import ContentError, load_content
+
+VALID = {
+    "title": '"What to expect at a TMS session"',
+    "description": '"A step-by-step guide to a TMS session."',
+    "date": "2026-01-05",
+    "author": "dr-elena-marsh",
+}
+
+
+def front_matter(**fields: str | None) -> str:
+    """YAML lines as written (values are raw YAML); a field set to None is left out."""
+    merged = {**VALID, **fields}
+    return "\n".join(f"{key}: {value}" for key, value in merged.items() if value is not None)
+
+
+def article(body: str = "Some plain words.", **fields: str | None) -> str:
+    return f"---\n{front_matter(**fields)}\n---\n\n{body}\n"
+
+
+def write_content(root: Path, articles: dict[str, str]) -> Path:
+    """The sample site.yaml and authors.yaml, and one articles/{name} per entry."""
+    (root / "articles").mkdir(parents=True)
+    for name in ("site.yaml", "authors.yaml"):
+        shutil.copy(CONTENT / name, root / name)
+    for name, text in articles.items():
+        (root / "articles" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def content_error(content: Path) -> ContentError:
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    return caught.value
+
+
+def names(error: ContentError, path: Path, *words: str) -> bool:
+    """Whether one line of the error starts with the file and contains every word."""
+    return any(
+        line.startswith(str(path)) and all(word in line for word in words)
+        for line in str(error).splitlines()
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        pytest.param({"title": None}, "title", id="missing title"),
+        pytest.param({"tittle": "Typo"}, "tittle", id="unknown key"),
+        pytest.param({"date": "not-a-date"}, "date", id="date that is not a date"),
+        pytest.param({"date": "2026-02-30"}, "date", id="date that does not exist"),
+        pytest.param({"date": "2026-13-01"}, "date", id="month that does not exist"),
+        pytest.param({"publishAt": "2027-03-01T09:00:00"}, "publishAt", id="naive publishAt"),
+        pytest.param({"publishAt": '"2027-03-01 09:00"'}, "publishAt", id="naive quoted"),
+        pytest.param({"author": "dr-nobody"}, "author", id="unknown author"),
+        pytest.param(
+            {"reviewedBy": "dr-nobody", "lastReviewed": "2026-01-05"},
+            "reviewedBy",
+            id="unknown reviewer",
+        ),
+        pytest.param(
+            {"reviewedBy": "dr-samuel-oduya"}, "lastReviewed", id="reviewedBy without lastReviewed"
+        ),
+        pytest.param({"related": "[no-such-article]"}, "related", id="unknown related slug"),
+        pytest.param({"tags": "[Not A Tag]"}, "tags", id="tag that is not a slug"),
+        pytest.param({"slug": "Not_A_Slug"}, "slug", id="slug that is not a slug"),
+    ],
+)
+def test_bad_front_matter_names_the_file_and_the_field(
+    tmp_path: Path, fields: dict[str, str | None], field: str
+) -> None:
+    content = write_content(
+        tmp_path / "content", {"good.md": article(), "bad.md": article(**fields)}
+    )
+
+    error = content_error(content)
+
+    assert names(error, content / "articles" / "bad.md", field), str(error)
+    assert "good.md" not in str(error)
+
+
+def test_related_naming_a_draft_is_an_error(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content",
+        {
+            "unfinished.md": article(draft="true"),
+            "linking.md": article(related="[unfinished]"),
+        },
+    )
+
+    error = content_error(content)
+
+    assert names(error, content / "articles" / "linking.md", "related", "unfinished"), str(error)
+
+
+@pytest.mark.parametrize("name", ["How TMS Works.md", "how_tms_works.md", "Ketamine.md"])
+def test_a_file_name_that_is_not_a_slug_is_an_error(tmp_path: Path, name: str) -> None:
+    content = write_content(tmp_path / "content", {name: article()})
+
+    error = content_error(content)
+
+    assert names(error, content / "articles" / name, "slug"), str(error)
+
+
+def test_a_slug_in_front_matter_may_rename_an_oddly_named_file(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content", {"How TMS Works.md": article(slug="how-tms-works")}
+    )
+
+    assert [source.slug for source in load_content(content).sources] == ["how-tms-works"]
+
+
+def test_duplicate_slugs_name_both_files(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content",
+        {"tms-basics.md": article(), "tms-again.md": article(slug="tms-basics")},
+    )
+
+    error = content_error(content)
+
+    articles = content / "articles"
+    assert names(error, articles / "tms-basics.md", "slug", str(articles / "tms-again.md")) or (
+        names(error, articles / "tms-again.md", "slug", str(articles / "tms-basics.md"))
+    ), str(error)
+
+
+def test_invalid_yaml_in_front_matter_names_the_file(tmp_path: Path) -> None:
+    content = write_content(tmp_path / "content", {"broken.md": article(tags="[ketamine, tms")})
+
+    error = content_error(content)
+
+    assert names(error, content / "articles" / "broken.md", "YAML"), str(error)
+
+
+def test_missing_front_matter_names_the_file(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content", {"no-front.md": "## Just a heading\n\nAnd some words.\n"}
+    )
+
+    error = content_error(content)
+
+    assert names(error, content / "articles" / "no-front.md", "front matter"), str(error)
+
+
+def test_several_problems_in_several_files_are_reported_at_once(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content",
+        {
+            "first.md": article(title=None, author="dr-nobody"),
+            "second.md": article(date="someday"),
+            "third.md": article(tittle="Typo"),
+            "fine.md": article(),
+        },
+    )
+
+    error = content_error(content)
+
+    articles = content / "articles"
+    assert names(error, articles / "first.md", "title")
+    assert names(error, articles / "second.md", "date")
+    assert names(error, articles / "third.md", "tittle")
+    assert "fine.md" not in str(error)
+    assert {problem.path.name for problem in error.problems} == {
+        "first.md",
+        "second.md",
+        "third.md",
+    }
+
+
+def test_the_sample_content_is_valid() -> None:
+    content = load_content(CONTENT)
+
+    assert len(content.sources) == len(list((CONTENT / "articles").glob("*.md")))

@@ -1,0 +1,363 @@
+"""`clinic publish` against moto: what reaches the bucket, in which order, and what is skipped.
+
+The publisher and the CLI import the content handler (for the OpenAPI document), whose
+Powertools Metrics read their settings from the environment at import: they are imported
+inside the helpers, after conftest's `fake_aws` has set that environment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from conftest import BUCKET, CONTENT
+
+from clinic_tools.publish.loader import ContentError
+
+if TYPE_CHECKING:
+    from clinic_tools.publish.upload import Plan
+
+DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"
+SCHEDULED = "choosing-between-ketamine-esketamine-and-tms"
+RENAMED = "what-to-expect-at-a-ketamine-infusion-visit"
+OTHER_FILES = {"site.json", "openapi.json", "index.json"}
+SAMPLE_SLUGS = sorted(
+    path.stem
+    for path in (CONTENT / "articles").glob("*.md")
+    if "\ndraft: true\n" not in path.read_text(encoding="utf-8")
+)
+SAMPLE_KEYS = {f"articles/{slug}.json" for slug in SAMPLE_SLUGS} | OTHER_FILES
+UPLOADED = re.compile(r"^uploaded (\S+)$")
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the sample content that a test may change."""
+    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
+
+
+def run_publish(content: Path, s3: Any, **options: bool) -> tuple[Plan, list[str]]:
+    """Publish `content` to the test bucket; the plan and the lines it reported."""
+    from clinic_tools.publish.publisher import publish
+
+    lines: list[str] = []
+    plan = publish(content, BUCKET, s3, report=lines.append, **options)
+    return plan, lines
+
+
+def clinic(*argv: str) -> int:
+    """`clinic ARGV...`: the console script's exit code."""
+    from clinic_tools.cli import main
+
+    return main(list(argv))
+
+
+def uploaded(lines: list[str]) -> list[str]:
+    """The keys of `uploaded KEY` lines, in report order (the summary line is not one)."""
+    return [match[1] for line in lines if (match := UPLOADED.match(line))]
+
+
+def stored_keys(s3: Any) -> set[str]:
+    return {item["Key"] for item in s3.list_objects_v2(Bucket=BUCKET).get("Contents", ())}
+
+
+def stored_json(s3: Any, key: str) -> Any:
+    return json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+
+
+def edit_front_matter(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def article_file(content: Path, slug: str) -> Path:
+    return content / "articles" / f"{slug}.md"
+
+
+# Uploads, order and skips
+
+
+def test_a_first_publish_uploads_articles_site_openapi_and_index_last(
+    s3: Any, content: Path
+) -> None:
+    plan, lines = run_publish(content, s3)
+
+    assert stored_keys(s3) == SAMPLE_KEYS
+    assert set(uploaded(lines)) == SAMPLE_KEYS
+    assert uploaded(lines)[-1] == "index.json"
+    assert len(uploaded(lines)) == len(SAMPLE_KEYS)
+    assert {key for key, reason in plan.uploads if reason == "new"} == SAMPLE_KEYS
+    assert lines[-1].startswith(f"uploaded {len(SAMPLE_KEYS)}, skipped 0 unchanged, deleted 0")
+
+
+def test_a_second_publish_uploads_nothing(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+
+    plan, lines = run_publish(content, s3)
+
+    assert plan.uploads == []
+    assert set(plan.skipped) == SAMPLE_KEYS
+    assert uploaded(lines) == []
+    assert lines[-1].startswith(f"uploaded 0, skipped {len(SAMPLE_KEYS)} unchanged, deleted 0")
+
+
+def test_a_new_description_re_uploads_just_that_article_and_the_index(
+    s3: Any, content: Path
+) -> None:
+    run_publish(content, s3)
+    slug = "ketamine-side-effects-and-who-should-not-have-it"
+    edit_front_matter(article_file(content, slug), 'description: "', 'description: "Revised. ')
+
+    plan, lines = run_publish(content, s3)
+
+    assert plan.uploads == [(f"articles/{slug}.json", "changed"), ("index.json", "changed")]
+    assert uploaded(lines) == [f"articles/{slug}.json", "index.json"]
+    assert stored_json(s3, f"articles/{slug}.json")["description"].startswith("Revised. ")
+
+
+def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_to_it(
+    s3: Any, content: Path
+) -> None:
+    run_publish(content, s3)
+    linking = {
+        f"articles/{slug}.json"
+        for slug in SAMPLE_SLUGS
+        if RENAMED in [link["slug"] for link in stored_json(s3, f"articles/{slug}.json")["related"]]
+    }
+    assert linking  # several sample articles share its tags
+    edit_front_matter(
+        article_file(content, RENAMED), 'title: "What to expect', 'title: "What happens'
+    )
+
+    _, lines = run_publish(content, s3)
+
+    assert set(uploaded(lines)) == {f"articles/{RENAMED}.json", "index.json"} | linking
+    assert uploaded(lines)[-1] == "index.json"
+    assert stored_json(s3, f"articles/{RENAMED}.json")["title"].startswith("What happens")
+
+
+def test_the_content_hash_is_kept_in_the_object_metadata(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+
+    for key in SAMPLE_KEYS:
+        stored = s3.get_object(Bucket=BUCKET, Key=key)
+        body = stored["Body"].read()
+        assert stored["Metadata"]["content-sha256"] == hashlib.sha256(body).hexdigest(), key
+        assert stored["ContentType"].startswith("application/json")
+
+
+def test_an_object_changed_behind_our_back_is_uploaded_again(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+    s3.put_object(Bucket=BUCKET, Key="site.json", Body=b"{}", Metadata={"content-sha256": "x"})
+
+    plan, _ = run_publish(content, s3)
+
+    assert plan.uploads == [("site.json", "changed")]
+    assert stored_json(s3, "site.json")["phoneRegion"] == "US"
+
+
+# Dry run and prune
+
+
+def test_a_dry_run_changes_nothing_and_reports_the_plan(s3: Any, content: Path) -> None:
+    plan, lines = run_publish(content, s3, dry_run=True)
+
+    assert stored_keys(s3) == set()
+    assert {key for key, _ in plan.uploads} == SAMPLE_KEYS
+    assert "would upload index.json (new)" in lines
+    assert f"would upload articles/{SCHEDULED}.json (new)" in lines
+    assert uploaded(lines) == []
+    assert lines[-1].startswith(f"would upload {len(SAMPLE_KEYS)}, skipped 0 unchanged")
+
+
+def test_a_dry_run_reports_changes_and_deletions_without_making_them(
+    s3: Any, content: Path
+) -> None:
+    run_publish(content, s3)
+    before = {key: stored_json(s3, key) for key in SAMPLE_KEYS}
+    article_file(content, "tms-therapy-for-depression").unlink()
+
+    _, lines = run_publish(content, s3, dry_run=True, prune=True)
+
+    assert "would delete articles/tms-therapy-for-depression.json" in lines
+    assert "would upload index.json (changed)" in lines
+    assert {key: stored_json(s3, key) for key in stored_keys(s3)} == before
+
+
+def test_prune_deletes_an_article_removed_from_content(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+    article_file(content, "tms-therapy-for-depression").unlink()
+
+    plan, lines = run_publish(content, s3, prune=True)
+
+    assert plan.deletes == ["articles/tms-therapy-for-depression.json"]
+    assert "deleted articles/tms-therapy-for-depression.json" in lines
+    assert stored_keys(s3) == SAMPLE_KEYS - {"articles/tms-therapy-for-depression.json"}
+    listed = [summary["slug"] for summary in stored_json(s3, "index.json")["articles"]]
+    assert "tms-therapy-for-depression" not in listed
+    assert lines[-1].endswith("deleted 1")
+
+
+def test_without_prune_a_removed_article_stays(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+    article_file(content, "tms-therapy-for-depression").unlink()
+
+    plan, lines = run_publish(content, s3)
+
+    assert plan.deletes == []
+    assert "articles/tms-therapy-for-depression.json" in stored_keys(s3)
+    assert "no --prune" in lines[-1]
+
+
+def test_prune_leaves_keys_outside_articles_alone(s3: Any, content: Path) -> None:
+    s3.put_object(Bucket=BUCKET, Key="search/index.json", Body=b"{}")
+
+    run_publish(content, s3, prune=True)
+
+    assert "search/index.json" in stored_keys(s3)
+
+
+# Drafts, scheduled articles and bad content
+
+
+def test_drafts_are_never_uploaded(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+
+    assert f"articles/{DRAFT}.json" not in stored_keys(s3)
+    everything = json.dumps([stored_json(s3, key) for key in stored_keys(s3)])
+    assert DRAFT not in everything
+
+
+def test_the_scheduled_article_is_uploaded(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+
+    scheduled = stored_json(s3, f"articles/{SCHEDULED}.json")
+    assert scheduled["publishedAt"] == "2027-03-01T09:00:00Z"
+    listed = [summary["slug"] for summary in stored_json(s3, "index.json")["articles"]]
+    assert SCHEDULED in listed
+
+
+def test_invalid_content_uploads_nothing_at_all(s3: Any, content: Path) -> None:
+    edit_front_matter(
+        article_file(content, "tms-therapy-for-depression"),
+        "author: priya-nair-pmhnp",
+        "author: dr-nobody",
+    )
+
+    with pytest.raises(ContentError, match="author"):
+        run_publish(content, s3)
+
+    assert stored_keys(s3) == set()
+
+
+def test_invalid_content_leaves_a_published_bucket_as_it_was(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+    before = {key: stored_json(s3, key) for key in SAMPLE_KEYS}
+    article_file(content, "tms-therapy-for-depression").unlink()
+    edit_front_matter(article_file(content, SCHEDULED), "tags: [", "tittle: Oops\ntags: [")
+
+    with pytest.raises(ContentError, match="tittle"):
+        run_publish(content, s3, prune=True)
+
+    assert {key: stored_json(s3, key) for key in stored_keys(s3)} == before
+
+
+def test_duplicate_slugs_are_an_error(s3: Any, content: Path) -> None:
+    original = article_file(content, "tms-therapy-for-depression")
+    copy = content / "articles" / "tms-again.md"
+    copy.write_text(
+        original.read_text(encoding="utf-8").replace(
+            "---\n", "---\nslug: tms-therapy-for-depression\n", 1
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(ContentError) as caught:
+        run_publish(content, s3)
+
+    assert "slug" in str(caught.value)
+    assert str(copy) in str(caught.value)
+    assert str(original) in str(caught.value)
+    assert stored_keys(s3) == set()
+
+
+# The command line
+
+
+def test_the_cli_publishes_and_prints_the_summary(
+    s3: Any, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = clinic("publish", "--content", str(content), "--bucket", BUCKET)
+
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"uploaded {len(SAMPLE_KEYS)}, skipped 0 unchanged, deleted 0" in out
+    assert out.index("uploaded index.json") > max(
+        out.index(f"uploaded {key}") for key in SAMPLE_KEYS - {"index.json"}
+    )
+    assert stored_keys(s3) == SAMPLE_KEYS
+
+
+def test_the_cli_dry_run_prints_the_plan(
+    s3: Any, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = clinic("publish", "--content", str(content), "--bucket", BUCKET, "--dry-run")
+
+    assert code == 0
+    assert "would upload index.json (new)" in capsys.readouterr().out
+    assert stored_keys(s3) == set()
+
+
+def test_the_cli_names_the_file_and_field_of_bad_content(
+    s3: Any, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = article_file(content, "tms-therapy-for-depression")
+    edit_front_matter(bad, "date: 2026-07-21", "date: someday")
+
+    code = clinic("publish", "--content", str(content), "--bucket", BUCKET)
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{bad}: date" in err
+    assert stored_keys(s3) == set()
+
+
+def test_the_cli_writes_an_openapi_document_for_every_route(tmp_path: Path) -> None:
+    output = tmp_path / "openapi.json"
+
+    code = clinic("openapi", "--output", str(output))
+
+    document = json.loads(output.read_text(encoding="utf-8"))
+    assert code == 0
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == {
+        "/health",
+        "/site",
+        "/openapi.json",
+        "/articles",
+        "/articles/{slug}",
+    }
+    assert all(set(operations) == {"get"} for operations in document["paths"].values())
+    parameters = document["paths"]["/articles"]["get"]["parameters"]
+    assert {(parameter["name"], parameter["in"]) for parameter in parameters} == {
+        ("limit", "query"),
+        ("tag", "query"),
+        ("cursor", "query"),
+    }
+    assert {"Article", "ArticlePage", "Problem"} <= set(document["components"]["schemas"])
+
+
+def test_the_published_openapi_document_is_the_one_the_cli_writes(
+    s3: Any, content: Path, tmp_path: Path
+) -> None:
+    run_publish(content, s3)
+    output = tmp_path / "openapi.json"
+    clinic("openapi", "--output", str(output))
+
+    assert stored_json(s3, "openapi.json") == json.loads(output.read_text(encoding="utf-8"))
