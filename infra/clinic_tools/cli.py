@@ -10,15 +10,18 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from clinic_tools.openapi import build_openapi
-from clinic_tools.publish.loader import ContentError
-from clinic_tools.publish.publisher import publish
-
 EXIT_INVALID_CONTENT = 2
 EXIT_AWS_ERROR = 3
 
 
+# Subcommands import their modules when run: `clinic dev` spawns worker processes
+# that re-import this module, and must not load the handlers before their environment.
+
+
 def _publish(args: argparse.Namespace) -> int:
+    from clinic_tools.publish.loader import ContentError
+    from clinic_tools.publish.publisher import publish
+
     try:
         publish(
             args.content,
@@ -40,6 +43,8 @@ def _publish(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
+    from clinic_tools.openapi import build_openapi
+
     text = json.dumps(build_openapi(), indent=2) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
@@ -70,7 +75,30 @@ def parser() -> argparse.ArgumentParser:
     api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")
     api.add_argument("--output", default="-", help="file to write (default: standard output)")
     api.set_defaults(run=_openapi)
+
+    dev = commands.add_parser(
+        "dev",
+        help="run the whole backend on this machine (moto + the template's API and functions)",
+        description="Start moto on 127.0.0.1, create the template's resources, publish "
+        "content/, and serve the template's HTTP API with its real handlers.",
+    )
+    dev.add_argument("--host", default="127.0.0.1", help="API address (default: 127.0.0.1)")
+    dev.add_argument("--port", type=int, default=3000, help="API port (default: 3000)")
+    dev.add_argument("--aws-port", type=int, default=5000, help="moto port (default: 5000)")
+    dev.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
+    dev.add_argument(
+        "--env-vars", type=Path, help="env.json overriding function variables, as sam local"
+    )
+    dev.set_defaults(run=_dev)
     return root
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from clinic_tools.local.dev import run
+
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:

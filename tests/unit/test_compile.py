@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import CONTENT
 
 from clinic_api.content.schemas import Article, ArticleSummary, Site
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import ContentError, load_content
+from tests.conftest import CONTENT
 
 AUTHORS = {
     "dr-ada-stone": {"name": "Ada Stone", "credentials": "MD", "bio": "Psychiatrist."},

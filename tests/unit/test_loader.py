@@ -6,9 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import CONTENT
 
 from clinic_tools.publish.loader import ContentError, load_content
+from tests.conftest import CONTENT
 
 VALID = {
     "title": '"What to expect at a TMS session"',

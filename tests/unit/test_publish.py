@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import BUCKET, CONTENT
 
 from clinic_tools.publish.loader import ContentError
+from tests.conftest import BUCKET, CONTENT
 
 if TYPE_CHECKING:
     from clinic_tools.publish.upload import Plan

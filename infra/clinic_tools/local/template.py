@@ -1,0 +1,289 @@
+"""What the local stack needs from template.yaml, read from the template itself.
+
+The template is the single source of truth: functions (handler, code, environment),
+HTTP API routes and CORS, and the buckets, tables, topics and secrets to create in
+moto all come from it. Intrinsic functions are resolved to *local* values: a `Ref`
+to the content bucket becomes "clinic-content-local", a parameter its default.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from samtranslator.yaml_helper import yaml_parse
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+STACK_NAME = "clinic-local"
+NAME_PREFIX = "clinic"
+
+# Resource types whose local name the stack derives and moto holds.
+BUCKET = "AWS::S3::Bucket"
+TABLES = ("AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable")
+TOPIC = "AWS::SNS::Topic"
+SECRET = "AWS::SecretsManager::Secret"  # noqa: S105 (a type name)
+FUNCTION = "AWS::Serverless::Function"
+HTTP_API = "AWS::Serverless::HttpApi"
+
+_NAME_PROPERTY = {BUCKET: "BucketName", TOPIC: "TopicName", SECRET: "Name"}
+_NAME_PROPERTY.update(dict.fromkeys(TABLES, "TableName"))
+_TYPE_SUFFIX = {BUCKET: "Bucket", TOPIC: "Topic", SECRET: "Secret"}
+_TYPE_SUFFIX.update(dict.fromkeys(TABLES, "Table"))
+
+
+@dataclass(frozen=True)
+class Route:
+    """One HttpApi event: `GET /articles/{slug}` → ContentFunction."""
+
+    method: str  # upper case, or "ANY"
+    path: str  # "/articles/{slug}", or "$default"
+    function: str
+
+    @property
+    def key(self) -> str:
+        return "$default" if self.path == "$default" else f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Cors:
+    """An HttpApi CorsConfiguration, with its origins resolved."""
+
+    allow_origins: tuple[str, ...] = ()
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str  # the logical id, as in env.json and routes
+    handler: str  # dotted path: module.attribute
+    code_uri: Path
+    memory_mb: int
+    timeout_s: int
+    environment: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A bucket, table, topic or secret: its type, local name and resolved properties."""
+
+    logical_id: str
+    type: str
+    name: str
+    properties: dict[str, Any]
+
+
+@dataclass
+class LocalTemplate:
+    functions: dict[str, Function] = field(default_factory=dict)
+    routes: list[Route] = field(default_factory=list)
+    cors: Cors | None = None
+    resources: list[Resource] = field(default_factory=list)
+
+    def named(self, *types: str) -> list[Resource]:
+        return [resource for resource in self.resources if resource.type in types]
+
+
+def load_template(path: Path) -> LocalTemplate:
+    """Read template.yaml into what the local stack runs and creates."""
+    document = yaml_parse(path.read_text(encoding="utf-8"))
+    resolver = Resolver(document)
+    base = path.resolve().parent
+    local = LocalTemplate()
+    globals_ = document.get("Globals", {}).get("Function", {})
+    for logical_id, resource in document.get("Resources", {}).items():
+        kind, props = resource.get("Type"), resource.get("Properties", {}) or {}
+        if kind == FUNCTION:
+            local.functions[logical_id] = _function(logical_id, props, globals_, resolver, base)
+            local.routes.extend(_routes(logical_id, props))
+        elif kind == HTTP_API and "CorsConfiguration" in props:
+            local.cors = _cors(resolver.resolve(props["CorsConfiguration"]))
+        elif kind in _NAME_PROPERTY:
+            name = resolver.local_name(logical_id)
+            local.resources.append(Resource(logical_id, kind, name, resolver.resolve(props)))
+    return local
+
+
+class Resolver:
+    """Resolves Ref, Fn::GetAtt, Fn::Sub, Fn::Join and Fn::Select to local values."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.resources: dict[str, Any] = document.get("Resources", {})
+        self.parameters = {
+            name: _parameter_default(spec)
+            for name, spec in (document.get("Parameters") or {}).items()
+        }
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            ((key, argument),) = value.items()
+            handler = _INTRINSICS.get(key)
+            if handler is not None:
+                return handler(self, argument)
+        return {key: self.resolve(item) for key, item in value.items()}
+
+    def ref(self, name: str) -> Any:
+        pseudo = {
+            "AWS::Region": REGION,
+            "AWS::AccountId": ACCOUNT_ID,
+            "AWS::StackName": STACK_NAME,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+        }
+        if name in pseudo:
+            return pseudo[name]
+        if name in self.parameters:
+            return self.parameters[name]
+        kind = self.resources.get(name, {}).get("Type")
+        if kind == TOPIC:
+            return self.arn(name)
+        return self.local_name(name)
+
+    def local_name(self, logical_id: str) -> str:
+        """The template's own name when it gives one, else clinic-<kebab-id>-local."""
+        resource = self.resources.get(logical_id, {})
+        kind = resource.get("Type", "")
+        props = resource.get("Properties") or {}
+        explicit = props.get(_NAME_PROPERTY.get(kind, ""))
+        if explicit is not None:
+            return str(self.resolve(explicit))
+        stem = logical_id.removesuffix(_TYPE_SUFFIX.get(kind, "\0")) or logical_id
+        kebab = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", stem).lower()
+        return f"{NAME_PREFIX}-{kebab}-local"
+
+    def arn(self, logical_id: str) -> str:
+        kind = self.resources.get(logical_id, {}).get("Type")
+        name = self.local_name(logical_id)
+        if kind == BUCKET:
+            return f"arn:aws:s3:::{name}"
+        if kind in TABLES:
+            return f"arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}"
+        if kind == TOPIC:
+            return f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{name}"
+        if kind == SECRET:
+            return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:{name}"
+        return f"arn:aws:local:{REGION}:{ACCOUNT_ID}:{name}"
+
+    def get_att(self, argument: Any) -> str:
+        logical_id, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
+        if attribute == "Arn":
+            return self.arn(logical_id)
+        return f"{self.local_name(logical_id)}-{attribute}"
+
+    def sub(self, argument: Any) -> str:
+        text, variables = (argument, {}) if isinstance(argument, str) else argument
+        variables = {key: self.resolve(value) for key, value in variables.items()}
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in variables:
+                return str(variables[name])
+            if "." in name:
+                return self.get_att(name)
+            return _as_text(self.ref(name))
+
+        return re.sub(r"\$\{([^}!]+)\}", replace, text)
+
+
+def _join(resolver: Resolver, argument: list[Any]) -> str:
+    separator, items = argument
+    return separator.join(_as_text(item) for item in resolver.resolve(items))
+
+
+def _select(resolver: Resolver, argument: list[Any]) -> Any:
+    index, items = resolver.resolve(argument)
+    return items[int(index)]
+
+
+_INTRINSICS = {
+    "Ref": lambda resolver, name: resolver.ref(name),
+    "Fn::GetAtt": Resolver.get_att,
+    "Fn::Sub": Resolver.sub,
+    "Fn::Join": _join,
+    "Fn::Select": _select,
+}
+
+
+def _parameter_default(spec: dict[str, Any]) -> Any:
+    default = spec.get("Default", "")
+    if spec.get("Type") == "CommaDelimitedList":
+        items = default if isinstance(default, list) else str(default).split(",")
+        return [str(item).strip() for item in items if str(item).strip()]
+    return default
+
+
+def _as_text(value: Any) -> str:
+    """How CloudFormation turns a value into an environment variable's string."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(_as_text(item) for item in value)
+    return str(value)
+
+
+def _function(
+    logical_id: str,
+    props: dict[str, Any],
+    globals_: dict[str, Any],
+    resolver: Resolver,
+    base: Path,
+) -> Function:
+    def setting(name: str, default: Any) -> Any:
+        return props.get(name, globals_.get(name, default))
+
+    variables = {
+        **(globals_.get("Environment", {}).get("Variables") or {}),
+        **(props.get("Environment", {}).get("Variables") or {}),
+    }
+    environment = {key: _as_text(resolver.resolve(value)) for key, value in variables.items()}
+    return Function(
+        name=logical_id,
+        handler=setting("Handler", ""),
+        code_uri=(base / str(setting("CodeUri", "."))).resolve(),
+        memory_mb=int(resolver.resolve(setting("MemorySize", 128))),
+        timeout_s=int(resolver.resolve(setting("Timeout", 3))),
+        environment=environment,
+    )
+
+
+def _routes(logical_id: str, props: dict[str, Any]) -> list[Route]:
+    routes = []
+    for event in (props.get("Events") or {}).values():
+        if event.get("Type") != "HttpApi":
+            continue
+        spec = event.get("Properties") or {}
+        method = str(spec.get("Method", "ANY")).upper()
+        path = spec.get("Path", "$default")
+        if method == "X-AMAZON-APIGATEWAY-ANY-METHOD":
+            method = "ANY"
+        routes.append(Route(method, path, logical_id))
+    return routes
+
+
+def _cors(config: Any) -> Cors:
+    if config is True:  # `CorsConfiguration: true` allows every origin
+        return Cors(allow_origins=("*",), allow_methods=("*",), allow_headers=("*",))
+
+    def items(name: str) -> tuple[str, ...]:
+        value = config.get(name) or []
+        return tuple(str(item) for item in (value if isinstance(value, list) else [value]))
+
+    max_age = config.get("MaxAge")
+    return Cors(
+        allow_origins=items("AllowOrigins"),
+        allow_methods=tuple(method.upper() for method in items("AllowMethods")),
+        allow_headers=tuple(header.lower() for header in items("AllowHeaders")),
+        expose_headers=tuple(header.lower() for header in items("ExposeHeaders")),
+        max_age=None if max_age is None else int(max_age),
+        allow_credentials=bool(config.get("AllowCredentials", False)),
+    )

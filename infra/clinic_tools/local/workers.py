@@ -1,0 +1,225 @@
+"""Each function runs in its own worker processes, one invocation at a time per worker.
+
+That is how Lambda runs code: an execution environment has its own environment
+variables and serves one event at a time. Powertools keeps the current event in
+class-level state, so threads sharing one resolver would mix requests up; separate
+processes ("spawn": a fresh interpreter, nothing inherited from the gateway) do not.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import multiprocessing
+import os
+import queue
+import signal
+import sys
+import time
+import traceback
+import uuid
+import warnings
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from clinic_tools.local.template import ACCOUNT_ID, REGION, Function
+
+WORKERS_PER_FUNCTION = 2
+_SPAWN = multiprocessing.get_context("spawn")
+
+
+class InvocationFailed(Exception):
+    """The handler raised or timed out: API Gateway answers 500 for that."""
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of Lambda's context object that handlers and Powertools read."""
+
+    function_name: str
+    memory_limit_in_mb: int
+    invoked_function_arn: str
+    aws_request_id: str
+    deadline_ms: float
+    function_version: str = "$LATEST"
+    log_group_name: str = ""
+    log_stream_name: str = "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int(self.deadline_ms - time.time() * 1000))
+
+
+def load_env_vars(path: Path | None) -> dict[str, dict[str, str]]:
+    """An env.json as `sam local --env-vars` reads it: {"Function": {...}, "Parameters": {...}}."""
+    if path is None:
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        name: {key: str(value) for key, value in values.items()} for name, values in data.items()
+    }
+
+
+def function_environment(
+    function: Function, overrides: dict[str, dict[str, str]], forced: dict[str, str]
+) -> dict[str, str]:
+    """Template variables, then env.json ("Parameters" for all, then per function), then forced.
+
+    `forced` (moto's endpoint and fake keys) wins over env.json, so an env.json
+    written for `sam local` and Docker cannot send the local stack to real AWS.
+    """
+    return {
+        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+        "AWS_LAMBDA_FUNCTION_TIMEOUT": str(function.timeout_s),
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "_HANDLER": function.handler,
+        **function.environment,
+        **overrides.get("Parameters", {}),
+        **overrides.get(function.name, {}),
+        **forced,
+    }
+
+
+def _worker_main(connection: Connection, function: Function, environment: dict[str, str]) -> None:
+    """The worker process: set the environment, import the handler (a cold start), serve."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    # Powertools says this on every request of a route without metrics: noise locally.
+    warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
+    os.environ.update(environment)
+    sys.path.insert(0, str(function.code_uri))
+    module_name, _, attribute = function.handler.rpartition(".")
+    handler = getattr(importlib.import_module(module_name), attribute)
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function.name}"
+    connection.send(("ready", None))
+    while True:
+        message = connection.recv()
+        if message is None:
+            return
+        event, request_id = message
+        context = LambdaContext(
+            function_name=function.name,
+            memory_limit_in_mb=function.memory_mb,
+            invoked_function_arn=arn,
+            aws_request_id=request_id,
+            deadline_ms=time.time() * 1000 + function.timeout_s * 1000,
+            log_group_name=f"/aws/lambda/{function.name}",
+        )
+        try:
+            connection.send(("ok", handler(event, context)))
+        except Exception:  # the handler's own bug: report it as Lambda would
+            traceback.print_exc()
+            connection.send(("error", traceback.format_exc(limit=5)))
+
+
+class Worker:
+    """One process running one function; serves one invocation at a time."""
+
+    def __init__(self, function: Function, environment: dict[str, str]) -> None:
+        self.function = function
+        self._connection, child = _SPAWN.Pipe()
+        self._process = _SPAWN.Process(
+            target=_worker_main,
+            args=(child, function, environment),
+            name=f"clinic-{function.name}",
+            daemon=True,
+        )
+        self._process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self._connection.poll(timeout):
+            raise RuntimeError(f"{self.function.name} did not start within {timeout:.0f} s")
+        try:
+            self._connection.recv()
+        except EOFError:  # the import failed; the worker printed its traceback
+            raise RuntimeError(
+                f"{self.function.name} failed to import {self.function.handler}"
+            ) from None
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        self._connection.send((event, str(uuid.uuid4())))
+        if not self._connection.poll(self.function.timeout_s):
+            self.kill()
+            raise InvocationFailed(
+                f"{self.function.name} timed out after {self.function.timeout_s} s"
+            )
+        status, result = self._connection.recv()
+        if status != "ok":
+            raise InvocationFailed(f"{self.function.name} raised an error")
+        return result
+
+    @property
+    def alive(self) -> bool:
+        return self._process.is_alive()
+
+    def stop(self, timeout: float = 3.0) -> None:
+        with contextlib.suppress(OSError):  # already gone
+            self._connection.send(None)
+        self._process.join(timeout)
+        if self._process.is_alive():
+            self.kill()
+
+    def kill(self) -> None:
+        self._process.kill()
+        self._process.join(1)
+
+
+class FunctionPool:
+    """A function's workers; a request waits for an idle one, as Lambda queues at a limit."""
+
+    def __init__(self, function: Function, environment: dict[str, str], size: int) -> None:
+        self.function = function
+        self._environment = environment
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._workers = [Worker(function, environment) for _ in range(size)]
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        for worker in self._workers:
+            worker.wait_ready(timeout)
+            self._idle.put(worker)
+
+    def invoke(self, event: dict[str, Any]) -> Any:
+        worker = self._idle.get()
+        try:
+            return worker.invoke(event)
+        finally:
+            self._idle.put(worker if worker.alive else self._replace(worker))
+
+    def _replace(self, dead: Worker) -> Worker:
+        """A worker that crashed or timed out is replaced, like a fresh execution environment."""
+        fresh = Worker(self.function, self._environment)
+        fresh.wait_ready(30.0)
+        self._workers[self._workers.index(dead)] = fresh
+        return fresh
+
+    def stop(self) -> None:
+        for worker in self._workers:
+            worker.stop()
+
+
+class Workers:
+    """Every function's pool, started together; `invoke` is what the gateway calls."""
+
+    def __init__(
+        self,
+        functions: dict[str, Function],
+        overrides: dict[str, dict[str, str]],
+        forced: dict[str, str],
+        size: int = WORKERS_PER_FUNCTION,
+    ) -> None:
+        self._pools = {
+            name: FunctionPool(function, function_environment(function, overrides, forced), size)
+            for name, function in functions.items()
+        }
+        for pool in self._pools.values():
+            pool.wait_ready()
+
+    def invoke(self, function: str, event: dict[str, Any]) -> Any:
+        return self._pools[function].invoke(event)
+
+    def stop(self) -> None:
+        for pool in self._pools.values():
+            pool.stop()

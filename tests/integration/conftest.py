@@ -1,0 +1,78 @@
+"""The local stack, started once per session in a subprocess, as a developer starts it.
+
+A subprocess, not in-process: moto's in-process `mock_aws` (used by the unit tests)
+and an in-process moto server share one store, and entering `mock_aws` wipes it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+STARTUP_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class LocalStack:
+    api: str  # http://127.0.0.1:<port>
+    aws: str  # moto's endpoint
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            break
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    output = log.read_text(errors="replace")
+    process.kill()
+    pytest.fail(f"clinic dev did not answer /health within {STARTUP_TIMEOUT_S} s:\n{output}")
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[LocalStack]:
+    api_port, aws_port = _free_port(), _free_port()
+    command = [sys.executable, "-m", "clinic_tools.cli", "dev"]
+    command += ["--port", str(api_port), "--aws-port", str(aws_port)]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with tempfile.TemporaryDirectory() as folder:
+        log = Path(folder) / "clinic-dev.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+            )
+        stack = LocalStack(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}")
+        try:
+            _wait_for_health(stack.api, process, log)
+            yield stack
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

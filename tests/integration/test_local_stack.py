@@ -1,0 +1,144 @@
+"""The local stack over HTTP and boto3, as a frontend and a staff member use it."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import CONTENT
+from tests.integration.conftest import LocalStack
+
+pytestmark = pytest.mark.integration
+
+ALLOWED_ORIGIN = "http://localhost:5173"  # in AllowedOrigins' default
+REFUSED_ORIGIN = "https://evil.example"
+SAMPLE_FILES = {path.stem for path in (CONTENT / "articles").glob("*.md")}
+DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"  # `draft: true`
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def call(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return Reply(response.status, _lower(response.headers), response.read())
+    except urllib.error.HTTPError as error:  # 3xx (304), 4xx and 5xx land here
+        return Reply(error.code, _lower(error.headers), error.read())
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def test_health(local_stack: LocalStack) -> None:
+    reply = call(f"{local_stack.api}/health")
+    assert reply.status == 200
+    assert reply.json() == {"status": "ok"}
+
+
+def listed_slugs(stack: LocalStack) -> list[str]:
+    reply = call(f"{stack.api}/articles?limit=50")
+    assert reply.status == 200
+    return [item["slug"] for item in reply.json()["items"]]
+
+
+def test_articles_lists_the_sample_articles(local_stack: LocalStack) -> None:
+    reply = call(f"{local_stack.api}/articles?limit=50")
+    assert reply.status == 200
+    page = reply.json()
+    slugs = {item["slug"] for item in page["items"]}
+    assert "how-fast-does-ketamine-work-for-anxiety" in slugs
+    assert slugs <= SAMPLE_FILES - {DRAFT}
+    assert page["total"] == len(slugs) >= 5
+
+
+def test_article_then_304_with_if_none_match(local_stack: LocalStack) -> None:
+    url = f"{local_stack.api}/articles/how-fast-does-ketamine-work-for-anxiety"
+    first = call(url)
+    assert first.status == 200
+    assert first.json()["slug"] == "how-fast-does-ketamine-work-for-anxiety"
+    etag = first.headers["etag"]
+    again = call(url, headers={"If-None-Match": etag})
+    assert again.status == 304
+    assert again.body == b""
+
+
+def test_unknown_route_is_the_gateways_404(local_stack: LocalStack) -> None:
+    for method, path in (("GET", "/no-such-route"), ("POST", "/articles")):
+        reply = call(f"{local_stack.api}{path}", method=method)
+        assert reply.status == 404
+        assert reply.json() == {"message": "Not Found"}
+
+
+def test_preflight_from_an_allowed_origin(local_stack: LocalStack) -> None:
+    reply = call(
+        f"{local_stack.api}/articles",
+        method="OPTIONS",
+        headers={
+            "Origin": ALLOWED_ORIGIN,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert reply.status == 204
+    assert reply.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
+    assert "GET" in reply.headers["access-control-allow-methods"]
+    assert "if-none-match" in reply.headers["access-control-allow-headers"]
+    assert reply.headers["access-control-max-age"] == "600"
+
+
+def test_simple_request_from_an_allowed_origin_exposes_etag(local_stack: LocalStack) -> None:
+    reply = call(f"{local_stack.api}/articles", headers={"Origin": ALLOWED_ORIGIN})
+    assert reply.status == 200
+    assert reply.headers["access-control-allow-origin"] == ALLOWED_ORIGIN
+    assert "etag" in reply.headers["access-control-expose-headers"]
+
+
+def test_a_refused_origin_gets_no_cors_headers(local_stack: LocalStack) -> None:
+    preflight = call(
+        f"{local_stack.api}/articles",
+        method="OPTIONS",
+        headers={"Origin": REFUSED_ORIGIN, "Access-Control-Request-Method": "GET"},
+    )
+    plain = call(f"{local_stack.api}/articles", headers={"Origin": REFUSED_ORIGIN})
+    assert "access-control-allow-origin" not in preflight.headers
+    assert plain.status == 200
+    assert "access-control-allow-origin" not in plain.headers
+
+
+def test_concurrent_requests_all_get_their_own_answer(local_stack: LocalStack) -> None:
+    listed = listed_slugs(local_stack)
+    slugs = [listed[index % len(listed)] for index in range(20)]
+
+    def fetch(slug: str) -> tuple[int, str]:
+        reply = call(f"{local_stack.api}/articles/{slug}")
+        return reply.status, reply.json()["slug"]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = list(pool.map(fetch, slugs))
+    assert results == [(200, slug) for slug in slugs]
+
+
+def test_the_bucket_holds_the_published_objects(local_stack: LocalStack) -> None:
+    s3 = boto3.client("s3", endpoint_url=local_stack.aws, region_name="us-east-1")
+    listing = s3.list_objects_v2(Bucket="clinic-content-local")
+    keys = {item["Key"] for item in listing.get("Contents", [])}
+    assert {"index.json", "site.json", "openapi.json"} <= keys
+    assert {f"articles/{slug}.json" for slug in listed_slugs(local_stack)} <= keys
+    assert f"articles/{DRAFT}.json" not in keys  # drafts are never uploaded
