@@ -5,8 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTHON_FOR_VENV := $(shell PYENV_VERSION=3.13.0 python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || command -v python3)
 STAMP := $(VENV)/.installed
+# SAM CLI lives in its own venv: it pins boto3, click and cfn-lint exactly (pyproject's `sam` group).
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+SAM_STAMP := $(SAM_VENV)/.installed
 
-.PHONY: install dev test unit integration lint format bench openapi build clean
+.PHONY: install sam dev test unit integration lint format bench openapi build clean
 
 install: $(STAMP)
 
@@ -16,10 +20,20 @@ $(STAMP): pyproject.toml functions/requirements.txt
 	$(BIN)/python -m pip install --quiet -e . --group dev
 	touch $(STAMP)
 
-dev: $(STAMP)
-	$(BIN)/clinic dev
+sam: $(SAM_STAMP)
 
-test: $(STAMP)
+$(SAM_STAMP): pyproject.toml
+	test -x $(SAM_VENV)/bin/python || $(PYTHON_FOR_VENV) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(SAM_VENV)/bin/python -m pip install --quiet --group sam
+	touch $(SAM_STAMP)
+
+# Options go through ARGS: make dev ARGS="--reload --port 3001"
+dev: $(STAMP)
+	$(BIN)/clinic dev $(ARGS)
+
+# The suite runs `sam build`, `sam validate` and `sam local generate-event`.
+test: $(STAMP) $(SAM_STAMP)
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
@@ -41,8 +55,8 @@ openapi: $(STAMP)
 	$(BIN)/clinic openapi --output openapi.json
 
 # sam resolves `python3.13` through pyenv on machines that manage Pythons with it.
-build:
-	PYENV_VERSION=3.13.0 sam build
+build: $(SAM_STAMP)
+	PYENV_VERSION=3.13.0 $(SAM) build
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache

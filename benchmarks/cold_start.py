@@ -33,6 +33,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from clinic_tools.local.lambda_context import LambdaContext
+
 BENCH_DIR = Path(__file__).resolve().parent
 CONTENT = BENCH_DIR.parent / "content"
 SLUG = "what-to-expect-at-a-ketamine-infusion-visit"
@@ -100,14 +102,6 @@ def cold_imports(runs: int, env: dict[str, str]) -> dict[str, tuple[float, float
     }
 
 
-@dataclass
-class LambdaContext:
-    function_name: str = "ContentFunction"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:ContentFunction"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
-
-
 def article_event(slug: str) -> dict[str, Any]:
     """An API Gateway HTTP API (payload 2.0) event for GET /articles/{slug}."""
     path = f"/articles/{slug}"
@@ -141,7 +135,7 @@ class CallCounter:
 
 
 def time_calls(handler: Handler, event: dict[str, Any], calls: int, out: list[int]) -> None:
-    context = LambdaContext()
+    context = LambdaContext.for_invocation("ContentFunction", memory_mb=512)
     clock = time.perf_counter_ns
     for _ in range(calls):
         start = clock()
@@ -188,7 +182,9 @@ def warm_invocations(calls: int) -> Warm:
             }
 
         event = article_event(SLUG)
-        answer = lambda_handler(event, LambdaContext())
+        answer = lambda_handler(
+            event, LambdaContext.for_invocation("ContentFunction", memory_mb=512)
+        )
         if answer["statusCode"] != 200 or json.loads(answer["body"]) != article:
             raise RuntimeError(f"unexpected answer: {answer['statusCode']}")
         for handler in (lambda_handler, bare):

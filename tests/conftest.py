@@ -14,6 +14,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from clinic_tools.local.lambda_context import LambdaContext
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 BUCKET = "clinic-content-test"
@@ -61,16 +63,6 @@ def published(s3: Any) -> Any:
 
     publish(CONTENT, BUCKET, s3, report=lambda _: None)
     return s3
-
-
-@dataclass
-class LambdaContext:
-    """The few attributes Powertools reads from the Lambda context."""
-
-    function_name: str = "ContentFunction"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:us-east-1:123456789012:function:ContentFunction"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
 
 
 def http_event(
@@ -135,7 +127,7 @@ class Answer:
 def invoke_content(event: dict[str, Any]) -> Answer:
     from clinic_api.content.handler import lambda_handler
 
-    response = lambda_handler(event, LambdaContext())
+    response = lambda_handler(event, LambdaContext("ContentFunction"))
     body = response.get("body") or ""
     if response.get("isBase64Encoded"):
         body = base64.b64decode(body).decode()

@@ -15,6 +15,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,7 @@ STARTUP_TIMEOUT_S = 30
 class LocalStack:
     api: str  # http://127.0.0.1:<port>
     aws: str  # moto's endpoint
+    log: Path  # what it printed, while it runs
 
 
 def _free_port() -> int:
@@ -53,19 +55,20 @@ def _wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> N
     pytest.fail(f"clinic dev did not answer /health within {STARTUP_TIMEOUT_S} s:\n{output}")
 
 
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStack]:
+@contextmanager
+def running_clinic_dev(*options: str, cwd: Path = ROOT) -> Iterator[LocalStack]:
+    """`clinic dev` on free ports in a subprocess, answering /health, until the block ends."""
     api_port, aws_port = _free_port(), _free_port()
-    command = [sys.executable, "-m", "clinic_tools.cli", "dev"]
+    command = [sys.executable, "-m", "clinic_tools.cli", "dev", *options]
     command += ["--port", str(api_port), "--aws-port", str(aws_port)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "clinic-dev.log"
         with log.open("wb") as output:
             process = subprocess.Popen(
-                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+                command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
             )
-        stack = LocalStack(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}")
+        stack = LocalStack(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", log)
         try:
             _wait_for_health(stack.api, process, log)
             yield stack
@@ -76,3 +79,9 @@ def local_stack() -> Iterator[LocalStack]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[LocalStack]:
+    with running_clinic_dev() as stack:
+        yield stack

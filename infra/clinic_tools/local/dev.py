@@ -12,7 +12,6 @@ import logging
 import signal
 import sys
 import threading
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
@@ -31,6 +30,7 @@ from clinic_tools.local.stack import (
     start_moto,
 )
 from clinic_tools.local.template import BUCKET, LocalTemplate, load_template
+from clinic_tools.local.watch import Reloader, Watcher
 from clinic_tools.local.workers import Workers, load_env_vars
 from clinic_tools.publish.loader import ContentError
 from clinic_tools.publish.publisher import publish
@@ -86,10 +86,16 @@ def _start(
     started.callback(moto.stop)
     create_resources(template, endpoint)
     bucket = content_bucket(template)
+    s3 = boto3.client("s3")
     if bucket is not None:
-        publish(args.content, bucket, boto3.client("s3"), report=_indent)
+        publish(args.content, bucket, s3, report=_indent)
     workers = Workers(template.functions, overrides, fake_aws_environment(endpoint))
     started.callback(workers.stop)
+    watcher = Watcher(
+        _watched(template, args), Reloader(args.content.resolve(), bucket, s3, workers, _say)
+    )
+    watcher.start()
+    started.callback(watcher.stop)
     gateway = Gateway(RouteTable(template.routes), template.cors, workers.invoke, _log, args.port)
     server = make_server(
         args.host, args.port, gateway, threaded=True, request_handler=_QuietHandler
@@ -107,6 +113,14 @@ def content_bucket(template: LocalTemplate) -> str | None:
     return chosen[0].name if chosen else None
 
 
+def _watched(template: LocalTemplate, args: argparse.Namespace) -> list[Path]:
+    """content/ always (it is re-published); the functions' code only with --reload."""
+    folders = {args.content.resolve()}
+    if args.reload:
+        folders |= {function.code_uri for function in template.functions.values()}
+    return sorted(folders)
+
+
 def _stop_on_signals() -> threading.Event:
     stop = threading.Event()
 
@@ -121,22 +135,27 @@ def _stop_on_signals() -> threading.Event:
 def _banner(
     template: LocalTemplate, args: argparse.Namespace, endpoint: str, bucket: str | None
 ) -> None:
-    say: Callable[[str], None] = lambda line: print(line, flush=True)  # noqa: E731
-    say("")
-    say(f"clinic dev: API      http://{args.host}:{args.port}  (try /health, /articles)")
-    say(f"clinic dev: moto     {endpoint}  (in-memory AWS; gone when this stops)")
+    _say("")
+    _say(f"clinic dev: API      http://{args.host}:{args.port}  (try /health, /articles)")
+    _say(f"clinic dev: moto     {endpoint}  (in-memory AWS; gone when this stops)")
     for resource in template.resources:
-        say(f"clinic dev: {resource.type.split('::')[-1]:<8} {resource.name}")
+        _say(f"clinic dev: {resource.type.split('::')[-1]:<8} {resource.name}")
     for route in template.routes:
-        say(f"clinic dev: route    {route.key:<28} -> {route.function}")
-    say("clinic dev: AWS CLI / clinic tools against it:")
-    say(
+        _say(f"clinic dev: route    {route.key:<28} -> {route.function}")
+    _say("clinic dev: AWS CLI / clinic tools against it:")
+    _say(
         "    AWS_ENDPOINT_URL="
         f"{endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
         f"AWS_REGION=us-east-1 aws s3 ls s3://{bucket or ''}"
     )
-    say("clinic dev: Ctrl-C stops everything")
-    say("")
+    reload = "restarts the functions" if args.reload else "needs a restart (or --reload)"
+    _say(f"clinic dev: editing  {args.content}/ re-publishes; editing functions/ {reload}")
+    _say("clinic dev: Ctrl-C stops everything")
+    _say("")
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
 
 
 def _indent(line: str) -> None:

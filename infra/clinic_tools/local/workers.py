@@ -16,16 +16,15 @@ import os
 import queue
 import signal
 import sys
-import time
 import traceback
 import uuid
 import warnings
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from clinic_tools.local.template import ACCOUNT_ID, REGION, Function
+from clinic_tools.local.lambda_context import LambdaContext
+from clinic_tools.local.template import Function
 
 WORKERS_PER_FUNCTION = 2
 _SPAWN = multiprocessing.get_context("spawn")
@@ -33,23 +32,6 @@ _SPAWN = multiprocessing.get_context("spawn")
 
 class InvocationFailed(Exception):
     """The handler raised or timed out: API Gateway answers 500 for that."""
-
-
-@dataclass
-class LambdaContext:
-    """The attributes of Lambda's context object that handlers and Powertools read."""
-
-    function_name: str
-    memory_limit_in_mb: int
-    invoked_function_arn: str
-    aws_request_id: str
-    deadline_ms: float
-    function_version: str = "$LATEST"
-    log_group_name: str = ""
-    log_stream_name: str = "local"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int(self.deadline_ms - time.time() * 1000))
 
 
 def load_env_vars(path: Path | None) -> dict[str, dict[str, str]]:
@@ -92,20 +74,17 @@ def _worker_main(connection: Connection, function: Function, environment: dict[s
     sys.path.insert(0, str(function.code_uri))
     module_name, _, attribute = function.handler.rpartition(".")
     handler = getattr(importlib.import_module(module_name), attribute)
-    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{function.name}"
     connection.send(("ready", None))
     while True:
         message = connection.recv()
         if message is None:
             return
         event, request_id = message
-        context = LambdaContext(
-            function_name=function.name,
-            memory_limit_in_mb=function.memory_mb,
-            invoked_function_arn=arn,
-            aws_request_id=request_id,
-            deadline_ms=time.time() * 1000 + function.timeout_s * 1000,
-            log_group_name=f"/aws/lambda/{function.name}",
+        context = LambdaContext.for_invocation(
+            function.name,
+            memory_mb=function.memory_mb,
+            timeout_s=function.timeout_s,
+            request_id=request_id,
         )
         try:
             connection.send(("ok", handler(event, context)))
@@ -146,7 +125,10 @@ class Worker:
             raise InvocationFailed(
                 f"{self.function.name} timed out after {self.function.timeout_s} s"
             )
-        status, result = self._connection.recv()
+        try:
+            status, result = self._connection.recv()
+        except EOFError:  # the process died mid-invocation (os._exit, a crash)
+            raise InvocationFailed(f"{self.function.name} exited during the invocation") from None
         if status != "ok":
             raise InvocationFailed(f"{self.function.name} raised an error")
         return result
@@ -167,13 +149,18 @@ class Worker:
         self._process.join(1)
 
 
+class PoolRetired(Exception):
+    """A restart stopped this pool while a request waited for it: take the new pool."""
+
+
 class FunctionPool:
     """A function's workers; a request waits for an idle one, as Lambda queues at a limit."""
 
     def __init__(self, function: Function, environment: dict[str, str], size: int) -> None:
         self.function = function
         self._environment = environment
-        self._idle: queue.Queue[Worker] = queue.Queue()
+        # None, once retired: tells each waiting request to go to the new pool.
+        self._idle: queue.Queue[Worker | None] = queue.Queue()
         self._workers = [Worker(function, environment) for _ in range(size)]
 
     def wait_ready(self, timeout: float = 30.0) -> None:
@@ -183,6 +170,9 @@ class FunctionPool:
 
     def invoke(self, event: dict[str, Any]) -> Any:
         worker = self._idle.get()
+        if worker is None:
+            self._idle.put(None)  # for the next request waiting here
+            raise PoolRetired
         try:
             return worker.invoke(event)
         finally:
@@ -194,6 +184,14 @@ class FunctionPool:
         fresh.wait_ready(30.0)
         self._workers[self._workers.index(dead)] = fresh
         return fresh
+
+    def retire(self) -> None:
+        """Stop each worker as soon as it is idle: invocations in flight finish first."""
+        for _ in self._workers:
+            worker = self._idle.get()
+            if worker is not None:
+                worker.stop()
+        self._idle.put(None)
 
     def stop(self) -> None:
         for worker in self._workers:
@@ -210,15 +208,45 @@ class Workers:
         forced: dict[str, str],
         size: int = WORKERS_PER_FUNCTION,
     ) -> None:
-        self._pools = {
-            name: FunctionPool(function, function_environment(function, overrides, forced), size)
+        self._functions = functions
+        self._environments = {
+            name: function_environment(function, overrides, forced)
             for name, function in functions.items()
         }
-        for pool in self._pools.values():
-            pool.wait_ready()
+        self._size = size
+        self._pools = self._start_pools()
+
+    def _start_pools(self) -> dict[str, FunctionPool]:
+        pools = {
+            name: FunctionPool(function, self._environments[name], self._size)
+            for name, function in self._functions.items()
+        }
+        try:
+            for pool in pools.values():
+                pool.wait_ready()
+        except RuntimeError:
+            for pool in pools.values():
+                pool.stop()
+            raise
+        return pools
 
     def invoke(self, function: str, event: dict[str, Any]) -> Any:
-        return self._pools[function].invoke(event)
+        while True:
+            try:
+                return self._pools[function].invoke(event)
+            except PoolRetired:
+                continue  # `restart` swapped the pools while this request waited
+
+    def restart(self) -> None:
+        """New workers (cold starts of the code now on disk) replace the running ones.
+
+        The new ones start before the old ones stop, so requests keep being served;
+        if the new code fails to import, RuntimeError says so and the old ones stay.
+        """
+        fresh = self._start_pools()
+        retired, self._pools = self._pools, fresh
+        for pool in retired.values():
+            pool.retire()
 
     def stop(self) -> None:
         for pool in self._pools.values():

@@ -1,0 +1,121 @@
+"""stack.py: moto on loopback, and the template's resources created in it, seen over HTTP.
+
+The moto server runs in this process but is only ever talked to over HTTP, and no
+test in this module enters `mock_aws`: that would wipe the server's store.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from clinic_tools.local.stack import (
+    DEV_SECRET,
+    MOTO_HOST,
+    PortTaken,
+    check_port_free,
+    create_resources,
+    fake_aws_environment,
+    isolate_from_real_aws,
+    start_moto,
+)
+from tests.unit.sample_template import load_sample
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((MOTO_HOST, 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def moto_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A moto server holding the sample template's resources, for this module's tests."""
+    port = free_port()
+    server = start_moto(port)
+    try:
+        assert server.get_host_and_port() == (MOTO_HOST, port)
+        create_resources(
+            load_sample(tmp_path_factory.mktemp("template")), f"http://{MOTO_HOST}:{port}"
+        )
+        yield port
+    finally:
+        server.stop()
+
+
+def client(service: str, port: int) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=f"http://{MOTO_HOST}:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_the_table_has_its_keys_index_stream_and_ttl(moto_port: int) -> None:
+    dynamodb = client("dynamodb", moto_port)
+    table = dynamodb.describe_table(TableName="clinic-requests-local")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    (index,) = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "byStatus"
+    assert index["KeySchema"] == [
+        {"AttributeName": "status", "KeyType": "HASH"},
+        {"AttributeName": "createdAt", "KeyType": "RANGE"},
+    ]
+    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+    ttl = dynamodb.describe_time_to_live(TableName="clinic-requests-local")
+    assert ttl["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED",
+        "AttributeName": "expiresAt",
+    }
+
+
+def test_a_simple_table_gets_its_primary_key(moto_port: int) -> None:
+    table = client("dynamodb", moto_port).describe_table(TableName="clinic-sessions-local")
+    assert table["Table"]["KeySchema"] == [{"AttributeName": "token", "KeyType": "HASH"}]
+    assert table["Table"]["AttributeDefinitions"] == [
+        {"AttributeName": "token", "AttributeType": "S"}
+    ]
+
+
+def test_buckets_exist_and_versioning_follows_the_template(moto_port: int) -> None:
+    s3 = client("s3", moto_port)
+    names = {bucket["Name"] for bucket in s3.list_buckets()["Buckets"]}
+    assert {"clinic-site-local", "clinic-local-uploads"} <= names
+    assert s3.get_bucket_versioning(Bucket="clinic-site-local")["Status"] == "Enabled"
+    assert "Status" not in s3.get_bucket_versioning(Bucket="clinic-local-uploads")
+
+
+def test_the_topic_and_the_secret_exist(moto_port: int) -> None:
+    topics = client("sns", moto_port).list_topics()["Topics"]
+    assert {"TopicArn": "arn:aws:sns:us-east-1:123456789012:clinic-alerts-local"} in topics
+    secret = client("secretsmanager", moto_port).get_secret_value(SecretId="clinic-hash-local")
+    assert secret["SecretString"] == DEV_SECRET  # the template generates one; locally it is fixed
+
+
+def test_a_port_in_use_is_refused_with_the_option_to_change(moto_port: int) -> None:
+    with pytest.raises(PortTaken, match="--aws-port"):
+        check_port_free(MOTO_HOST, moto_port, "--aws-port")
+    check_port_free(MOTO_HOST, free_port(), "--aws-port")  # a free one passes
+
+
+def test_isolation_removes_profiles_and_forces_moto_and_fake_keys(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        os, "environ", {**os.environ, "AWS_PROFILE": "prod", "AWS_SESSION_TOKEN": "t"}
+    )
+    isolate_from_real_aws("http://127.0.0.1:5999")
+    assert "AWS_PROFILE" not in os.environ
+    assert "AWS_SESSION_TOKEN" not in os.environ
+    assert os.environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5999"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "testing"
+    # No shared config or credentials file can bring a profile or a role back.
+    assert os.environ["AWS_CONFIG_FILE"] == os.environ["AWS_SHARED_CREDENTIALS_FILE"] == os.devnull
+    assert fake_aws_environment("http://x")["AWS_EC2_METADATA_DISABLED"] == "true"

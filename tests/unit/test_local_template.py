@@ -1,0 +1,94 @@
+"""The local stack's reading of a template: functions, routes, CORS and resources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clinic_tools.local.template import BUCKET, SECRET, TABLES, TOPIC, LocalTemplate, Route
+from tests.unit.sample_template import load_sample
+
+
+@pytest.fixture
+def template(tmp_path: Path) -> LocalTemplate:
+    return load_sample(tmp_path)
+
+
+def test_functions_take_globals_unless_they_say_otherwise(
+    template: LocalTemplate, tmp_path: Path
+) -> None:
+    pages, fallback = template.functions["PagesFunction"], template.functions["FallbackFunction"]
+    assert (pages.memory_mb, pages.timeout_s) == (1024, 5)
+    assert (fallback.memory_mb, fallback.timeout_s) == (256, 5)
+    assert pages.handler == "pages.handler.main"
+    assert pages.code_uri == (tmp_path / "src").resolve()  # relative to the template
+
+
+def test_environment_refs_resolve_to_the_local_names_and_arns(template: LocalTemplate) -> None:
+    environment = template.functions["PagesFunction"].environment
+    assert environment == {
+        "LOG_LEVEL": "INFO",  # from Globals
+        "SHARED": "from-function",  # the function's own value wins
+        "BUCKET": "clinic-site-local",
+        "UPLOADS": "clinic-local-uploads",  # its BucketName, with AWS::StackName resolved
+        "TABLE": "clinic-requests-local",
+        "TABLE_ARN": "arn:aws:dynamodb:us-east-1:123456789012:table/clinic-requests-local",
+        "SESSIONS": "clinic-sessions-local",
+        "TOPIC": "arn:aws:sns:us-east-1:123456789012:clinic-alerts-local",  # Ref to a topic: ARN
+        "SECRET": "clinic-hash-local",
+        "CACHE": "60",  # a parameter's default, as a string
+        "ORIGINS": "http://localhost:5173;https://*.clinic.example",
+        "OBJECTS": "arn:aws:s3:::clinic-site-local/*",
+        "FLAG": "true",  # as CloudFormation writes a boolean
+    }
+
+
+def test_routes_come_from_the_httpapi_events_only(template: LocalTemplate) -> None:
+    assert set(template.routes) == {
+        Route("GET", "/pages", "PagesFunction"),
+        Route("GET", "/pages/{slug}", "PagesFunction"),
+        Route("ANY", "/files/{proxy+}", "PagesFunction"),  # no Method: any method
+        Route("ANY", "$default", "FallbackFunction"),  # no Path: the default route
+    }
+    assert {route.key for route in template.routes} >= {"GET /pages/{slug}", "$default"}
+
+
+def test_cors_configuration_is_resolved_and_normalised(template: LocalTemplate) -> None:
+    cors = template.cors
+    assert cors is not None
+    assert cors.allow_origins == ("http://localhost:5173", "https://*.clinic.example")
+    assert cors.allow_methods == ("GET", "POST")
+    assert cors.allow_headers == ("content-type", "if-none-match")
+    assert cors.expose_headers == ("etag",)
+    assert (cors.max_age, cors.allow_credentials) == (600, False)
+
+
+def test_resources_are_named_and_typed(template: LocalTemplate) -> None:
+    assert {(resource.logical_id, resource.name) for resource in template.resources} == {
+        ("SiteBucket", "clinic-site-local"),
+        ("UploadsBucket", "clinic-local-uploads"),
+        ("RequestsTable", "clinic-requests-local"),
+        ("SessionsTable", "clinic-sessions-local"),
+        ("AlertsTopic", "clinic-alerts-local"),
+        ("HashSecret", "clinic-hash-local"),
+    }
+    assert len(template.named(BUCKET)) == 2
+    assert len(template.named(*TABLES)) == 2
+    assert [resource.logical_id for resource in template.named(TOPIC, SECRET)] == [
+        "AlertsTopic",
+        "HashSecret",
+    ]
+
+
+def test_a_table_keeps_its_keys_indexes_ttl_and_stream(template: LocalTemplate) -> None:
+    (table,) = [
+        resource for resource in template.resources if resource.name.endswith("requests-local")
+    ]
+    props = table.properties
+    assert props["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    (index,) = props["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "byStatus"
+    assert [key["AttributeName"] for key in index["KeySchema"]] == ["status", "createdAt"]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
+    assert props["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}

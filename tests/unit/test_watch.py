@@ -1,0 +1,143 @@
+"""watch.py: which file changes count, and what `clinic dev` does about them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinic_tools.local.watch import Reloader, Watcher
+from tests.conftest import BUCKET, CONTENT
+
+SLUG = "how-fast-does-ketamine-work-for-anxiety"
+TITLE = 'title: "How fast does ketamine work for anxiety?"'
+
+
+def touch(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_edits_additions_and_deletions_are_changes(tmp_path: Path) -> None:
+    touch(tmp_path / "a" / "one.md", "1")
+    watcher = Watcher([tmp_path], lambda changed: None)
+    assert watcher.changed() == []
+    touch(tmp_path / "a" / "one.md", "one")
+    assert watcher.changed() == [tmp_path]
+    assert watcher.changed() == []  # reported once
+    touch(tmp_path / "two.md", "2")
+    assert watcher.changed() == [tmp_path]
+    (tmp_path / "two.md").unlink()
+    assert watcher.changed() == [tmp_path]
+
+
+def test_bytecode_hidden_and_editor_files_are_not_changes(tmp_path: Path) -> None:
+    watcher = Watcher([tmp_path], lambda changed: None)
+    # The workers write bytecode when they import: that must not trigger a reload.
+    touch(tmp_path / "pkg" / "__pycache__" / "handler.cpython-313.pyc", "x")
+    touch(tmp_path / ".git" / "index", "x")
+    touch(tmp_path / "article.md.swp", "x")
+    touch(tmp_path / "article.md~", "x")
+    assert watcher.changed() == []
+
+
+def test_only_the_folders_that_changed_are_reported(tmp_path: Path) -> None:
+    content, code = tmp_path / "content", tmp_path / "functions"
+    touch(content / "a.md", "a")
+    touch(code / "handler.py", "h")
+    watcher = Watcher([content, code], lambda changed: None)
+    touch(code / "handler.py", "handler")
+    assert watcher.changed() == [code]
+
+
+def test_the_thread_calls_back_after_a_change(tmp_path: Path) -> None:
+    seen: list[list[Path]] = []
+    called = threading.Event()
+
+    def on_change(changed: list[Path]) -> None:
+        seen.append(changed)
+        called.set()
+
+    watcher = Watcher([tmp_path], on_change, interval=0.05)
+    watcher.start()
+    try:
+        touch(tmp_path / "new.md", "x")
+        assert called.wait(5)
+    finally:
+        watcher.stop()
+    assert seen == [[tmp_path]]
+
+
+# --- Reloader -------------------------------------------------------------------
+
+
+class FakeWorkers:
+    def __init__(self, error: str | None = None) -> None:
+        self.restarts = 0
+        self.error = error
+
+    def restart(self) -> None:
+        if self.error:
+            raise RuntimeError(self.error)
+        self.restarts += 1
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+def reloader(content: Path, s3: Any, workers: FakeWorkers, said: list[str]) -> Reloader:
+    return Reloader(content, BUCKET, s3, workers, said.append)
+
+
+def test_a_content_change_is_republished_then_the_functions_restart(content: Path, s3: Any) -> None:
+    said: list[str] = []
+    workers = FakeWorkers()
+    reload = reloader(content, s3, workers, said)
+    reload([content])  # the first publish, as `clinic dev` does at start
+    article = content / "articles" / f"{SLUG}.md"
+    article.write_text(article.read_text().replace(TITLE, 'title: "Edited title"'))
+    reload([content])
+    stored = s3.get_object(Bucket=BUCKET, Key=f"articles/{SLUG}.json")["Body"].read()
+    assert json.loads(stored)["title"] == "Edited title"
+    assert workers.restarts == 2  # so no warm cache serves the old title
+    assert said[-1].startswith("clinic dev: content/ changed: re-published (")
+    assert said[-1].endswith("functions restarted")
+    assert len(said) == 2  # one line per change
+
+
+def test_a_code_change_restarts_without_publishing(content: Path, s3: Any) -> None:
+    said: list[str] = []
+    workers = FakeWorkers()
+    reloader(content, s3, workers, said)([content.parent / "functions"])
+    assert workers.restarts == 1
+    assert said == ["clinic dev: functions/ changed: functions restarted"]
+    assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
+
+
+def test_invalid_content_is_reported_and_nothing_restarts(content: Path, s3: Any) -> None:
+    said: list[str] = []
+    workers = FakeWorkers()
+    article = content / "articles" / f"{SLUG}.md"
+    article.write_text(article.read_text().replace("author: dr-elena-marsh", "author: dr-nobody"))
+    reloader(content, s3, workers, said)([content])
+    assert workers.restarts == 0
+    assert "not re-published" in said[0]
+    assert f"{SLUG}.md" in said[0]
+
+
+def test_new_code_that_fails_to_import_is_reported(content: Path, s3: Any) -> None:
+    said: list[str] = []
+    workers = FakeWorkers(error="ContentFunction failed to import clinic_api.content.handler")
+    reloader(content, s3, workers, said)([content.parent / "functions"])
+    assert said == [
+        "clinic dev: functions/ changed; ContentFunction failed to import "
+        "clinic_api.content.handler: still running the previous code"
+    ]
