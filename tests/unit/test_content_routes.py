@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from clinic_api.content import store as store_module
-from clinic_api.content.schemas import Article, ArticlePage, Problem, Site
+from clinic_api.content.schemas import Article, ArticlePage, Site
+from clinic_api.core.schemas import Problem
 from tests.conftest import BUCKET, http_event, invoke_content
 
 PUBLISHED = "how-fast-does-ketamine-work-for-anxiety"

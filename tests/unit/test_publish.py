@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from clinic_tools.publish.loader import ContentError
-from tests.conftest import BUCKET, CONTENT
+from tests.conftest import BUCKET, CONTENT, ROOT
 
 if TYPE_CHECKING:
     from clinic_tools.publish.upload import Plan
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"
 SCHEDULED = "choosing-between-ketamine-esketamine-and-tms"
 RENAMED = "what-to-expect-at-a-ketamine-infusion-visit"
-OTHER_FILES = {"site.json", "openapi.json", "index.json"}
+SEARCH_INDEX = "search/index.tar"  # a tar, not JSON: its hash is of what it is built from
+OTHER_FILES = {"site.json", "openapi.json", "index.json", SEARCH_INDEX}
 SAMPLE_SLUGS = sorted(
     path.stem
     for path in (CONTENT / "articles").glob("*.md")
@@ -67,7 +68,11 @@ def stored_keys(s3: Any) -> set[str]:
 
 
 def stored_json(s3: Any, key: str) -> Any:
-    return json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+    return json.loads(stored_bytes(s3, key))
+
+
+def stored_bytes(s3: Any, key: str) -> bytes:
+    return s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
 
 
 def edit_front_matter(path: Path, old: str, new: str) -> None:
@@ -107,7 +112,7 @@ def test_a_second_publish_uploads_nothing(s3: Any, content: Path) -> None:
     assert lines[-1].startswith(f"uploaded 0, skipped {len(SAMPLE_KEYS)} unchanged, deleted 0")
 
 
-def test_a_new_description_re_uploads_just_that_article_and_the_index(
+def test_a_new_description_re_uploads_just_that_article_and_the_indexes(
     s3: Any, content: Path
 ) -> None:
     run_publish(content, s3)
@@ -116,8 +121,9 @@ def test_a_new_description_re_uploads_just_that_article_and_the_index(
 
     plan, lines = run_publish(content, s3)
 
-    assert plan.uploads == [(f"articles/{slug}.json", "changed"), ("index.json", "changed")]
-    assert uploaded(lines) == [f"articles/{slug}.json", "index.json"]
+    changed = [f"articles/{slug}.json", SEARCH_INDEX, "index.json"]
+    assert plan.uploads == [(key, "changed") for key in changed]
+    assert uploaded(lines) == changed
     assert stored_json(s3, f"articles/{slug}.json")["description"].startswith("Revised. ")
 
 
@@ -137,7 +143,9 @@ def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_t
 
     _, lines = run_publish(content, s3)
 
-    assert set(uploaded(lines)) == {f"articles/{RENAMED}.json", "index.json"} | linking
+    assert (
+        set(uploaded(lines)) == {f"articles/{RENAMED}.json", SEARCH_INDEX, "index.json"} | linking
+    )
     assert uploaded(lines)[-1] == "index.json"
     assert stored_json(s3, f"articles/{RENAMED}.json")["title"].startswith("What happens")
 
@@ -145,7 +153,7 @@ def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_t
 def test_the_content_hash_is_kept_in_the_object_metadata(s3: Any, content: Path) -> None:
     run_publish(content, s3)
 
-    for key in SAMPLE_KEYS:
+    for key in SAMPLE_KEYS - {SEARCH_INDEX}:
         stored = s3.get_object(Bucket=BUCKET, Key=key)
         body = stored["Body"].read()
         assert stored["Metadata"]["content-sha256"] == hashlib.sha256(body).hexdigest(), key
@@ -180,14 +188,14 @@ def test_a_dry_run_reports_changes_and_deletions_without_making_them(
     s3: Any, content: Path
 ) -> None:
     run_publish(content, s3)
-    before = {key: stored_json(s3, key) for key in SAMPLE_KEYS}
+    before = {key: stored_bytes(s3, key) for key in SAMPLE_KEYS}
     article_file(content, "tms-therapy-for-depression").unlink()
 
     _, lines = run_publish(content, s3, dry_run=True, prune=True)
 
     assert "would delete articles/tms-therapy-for-depression.json" in lines
     assert "would upload index.json (changed)" in lines
-    assert {key: stored_json(s3, key) for key in stored_keys(s3)} == before
+    assert {key: stored_bytes(s3, key) for key in stored_keys(s3)} == before
 
 
 def test_prune_deletes_an_article_removed_from_content(s3: Any, content: Path) -> None:
@@ -230,8 +238,8 @@ def test_drafts_are_never_uploaded(s3: Any, content: Path) -> None:
     run_publish(content, s3)
 
     assert f"articles/{DRAFT}.json" not in stored_keys(s3)
-    everything = json.dumps([stored_json(s3, key) for key in stored_keys(s3)])
-    assert DRAFT not in everything
+    everything = json.dumps([stored_json(s3, key) for key in stored_keys(s3) - {SEARCH_INDEX}])
+    assert DRAFT not in everything  # nor in the search index: see test_search_index.py
 
 
 def test_the_scheduled_article_is_uploaded(s3: Any, content: Path) -> None:
@@ -258,14 +266,14 @@ def test_invalid_content_uploads_nothing_at_all(s3: Any, content: Path) -> None:
 
 def test_invalid_content_leaves_a_published_bucket_as_it_was(s3: Any, content: Path) -> None:
     run_publish(content, s3)
-    before = {key: stored_json(s3, key) for key in SAMPLE_KEYS}
+    before = {key: stored_bytes(s3, key) for key in SAMPLE_KEYS}
     article_file(content, "tms-therapy-for-depression").unlink()
     edit_front_matter(article_file(content, SCHEDULED), "tags: [", "tittle: Oops\ntags: [")
 
     with pytest.raises(ContentError, match="tittle"):
         run_publish(content, s3, prune=True)
 
-    assert {key: stored_json(s3, key) for key in stored_keys(s3)} == before
+    assert {key: stored_bytes(s3, key) for key in stored_keys(s3)} == before
 
 
 def test_duplicate_slugs_are_an_error(s3: Any, content: Path) -> None:
@@ -336,14 +344,15 @@ def test_the_cli_writes_an_openapi_document_for_every_route(tmp_path: Path) -> N
     document = json.loads(output.read_text(encoding="utf-8"))
     assert code == 0
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {
-        "/health",
-        "/site",
-        "/openapi.json",
-        "/articles",
-        "/articles/{slug}",
+    from clinic_tools.local.template import load_template
+
+    routes = load_template(ROOT / "template.yaml").routes
+    documented = {
+        (method.upper(), path)
+        for path, operations in document["paths"].items()
+        for method in operations
     }
-    assert all(set(operations) == {"get"} for operations in document["paths"].values())
+    assert documented == {(route.method, route.path) for route in routes}
     parameters = document["paths"]["/articles"]["get"]["parameters"]
     assert {(parameter["name"], parameter["in"]) for parameter in parameters} == {
         ("limit", "query"),

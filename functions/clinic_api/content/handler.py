@@ -37,14 +37,20 @@ metrics = Metrics()
 ARTICLE_CACHE = "public, max-age=300"
 LIST_CACHE = "public, max-age=60"
 SITE_CACHE = "public, max-age=300"
+SEARCH_CACHE = "public, max-age=60"
 
 LIST_QUERY = (
     IntParam("limit", 20, 1, 50, "How many articles per page."),
     TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN),
     TextParam("cursor", 512, "`nextCursor` of the previous page, unchanged."),
 )
+SEARCH_QUERY = (
+    TextParam("q", 200, "What the visitor typed: words, half-typed words, typos.", required=True),
+    IntParam("limit", 10, 1, 20, "How many hits."),
+    TextParam("tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN),
+)
 # Read by `clinic openapi`, which documents what the routes parse by hand.
-QUERY_PARAMETERS = {"/articles": LIST_QUERY}
+QUERY_PARAMETERS = {"/articles": LIST_QUERY, "/search": SEARCH_QUERY}
 
 
 def _doc(schema: str, description: str) -> dict[str, Any]:
@@ -137,6 +143,34 @@ def get_article(slug: str) -> Response[Any]:
         raise not_found("No published article has this slug.")
     metrics.add_metric(name="ArticleServed", unit=MetricUnit.Count, value=1)
     return cacheable_json(article, ARTICLE_CACHE, _if_none_match())
+
+
+@app.get(
+    "/search",
+    operation_id="searchArticles",
+    summary="Search the articles",
+    description="Sections (or article intros) matching every word, best first; the last "
+    "word may be half-typed; typos are corrected.",
+    tags=["Articles"],
+    responses=_cacheable(
+        "SearchResults",
+        "The hits, a snippet each.",
+        {422: _doc("Problem", "A missing or too long `q`, or a bad `limit` or `tag`.")},
+    ),
+)
+def search() -> Response[Any]:
+    query = parse_query(app.current_event.query_string_parameters, SEARCH_QUERY)
+    found = article_store().search(query["q"], query["tag"], query["limit"])
+    metrics.add_metric(name="SearchServed", unit=MetricUnit.Count, value=1)
+    if not found.items:  # what visitors look for and miss; never the words themselves
+        metrics.add_metric(name="SearchWithoutHits", unit=MetricUnit.Count, value=1)
+    body = {
+        "query": query["q"],
+        "items": found.items,
+        "total": found.total,
+        "didYouMean": found.did_you_mean,
+    }
+    return cacheable_json(body, SEARCH_CACHE, _if_none_match())
 
 
 def _if_none_match() -> str | None:

@@ -117,6 +117,33 @@ class Article(ArticleSummary):
     json_ld: dict[str, object] = Field(alias="jsonLd", description="schema.org MedicalWebPage")
 
 
+class SearchSection(Contract):
+    id: str = Field(description="The heading's id in the article's `html` and `toc`: link `#id`")
+    title: str
+
+
+class SearchHit(Contract):
+    slug: Slug
+    title: str = Field(description="The article's title")
+    url: str
+    section: SearchSection | None = Field(description="null when the hit is the article's intro")
+    snippet: str = Field(description="A passage around the match, HTML-escaped, matches in <mark>")
+    text: str = Field(description="The same passage as plain text")
+    matches: list[tuple[int, int]] = Field(
+        description="[start, end) of each match in `text`, in code points"
+    )
+    score: float = Field(description="Higher is better")
+
+
+class SearchResults(Contract):
+    query: str = Field(description="`q` as asked")
+    items: list[SearchHit]
+    total: int = Field(ge=0, description="Hits in all, beyond `limit`")
+    did_you_mean: str | None = Field(
+        alias="didYouMean", description="The corrected query when the best hits needed one"
+    )
+
+
 class OpenApiDocument(BaseModel):
     """An OpenAPI 3.1 document (this one)."""
 
@@ -125,19 +152,3 @@ class OpenApiDocument(BaseModel):
     openapi: str
     info: dict[str, object]
     paths: dict[str, object]
-
-
-class FieldProblem(Contract):
-    field: str
-    code: str
-    message: str
-
-
-class Problem(Contract):
-    """RFC 9457 problem details (application/problem+json)."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[FieldProblem] | None = None

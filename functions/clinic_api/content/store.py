@@ -1,7 +1,8 @@
 """ArticleStore: the published index and articles, as visitors may see them now.
 
-Scheduled articles are in the bucket but stay invisible (list, by slug,
-related) until their `publishedAt`, then appear with no republish.
+Scheduled articles are in the bucket (and the search index) but stay invisible
+(list, by slug, related, search) until their `publishedAt`, then appear with
+no republish.
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_api.content.cursor import SortKey, decode_cursor, encode_cursor
-from clinic_api.content.keys import INDEX_KEY, OPENAPI_KEY, SITE_KEY, article_key, is_slug
+from clinic_api.content.keys import (
+    INDEX_KEY,
+    OPENAPI_KEY,
+    SEARCH_INDEX_KEY,
+    SITE_KEY,
+    article_key,
+    is_slug,
+)
 from clinic_api.core.clients import s3_client
 from clinic_api.core.s3_cache import S3JsonCache
+
+if TYPE_CHECKING:
+    from clinic_api.content.search import Found
 
 RELATED_SHOWN = 3
 
@@ -57,6 +68,10 @@ class PublishedIndex:
     def is_visible(self, slug: str, now: float) -> bool:
         moment = self.by_slug.get(slug)
         return moment is not None and moment <= now
+
+    def scheduled(self, now: float) -> list[str]:
+        """Slugs not due yet: they sort first (newest first), before the key `(-now,)`."""
+        return [slug for _, slug in self.keys[: bisect.bisect_left(self.keys, (-now,))]]
 
 
 @dataclass(frozen=True)
@@ -117,6 +132,20 @@ class ArticleStore:
             link for link in article.get("related", []) if index.is_visible(link["slug"], now)
         ][:RELATED_SHOWN]
         return article
+
+    def search(self, text: str, tag: str | None, limit: int) -> Found:
+        """Section hits visible now, best first."""
+        # Imported here: the engine stays off the cold start of every other route.
+        from clinic_api.content.search import Found, SearchIndex
+
+        engine = self._cache.load(SEARCH_INDEX_KEY, SearchIndex.load)
+        index = self._index()
+        now = self._now()
+        found = engine.search(text, tag=tag, limit=limit, hidden=index.scheduled(now))
+        # A publish writes the search index before index.json: for those seconds the
+        # search may name an article that index.json does not list yet.
+        items = [item for item in found.items if index.is_visible(item["slug"], now)]
+        return Found(items, found.total, found.did_you_mean)
 
 
 @cache

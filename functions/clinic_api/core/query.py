@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from clinic_api.core.problems import FieldError, invalid_input
 
@@ -21,6 +21,7 @@ class IntParam:
     minimum: int
     maximum: int
     description: str
+    required: ClassVar[bool] = False  # the default stands in
 
     def parse(self, raw: str) -> int:
         if not re.fullmatch(r"[0-9]{1,6}", raw):
@@ -48,6 +49,7 @@ class TextParam:
     description: str
     pattern: re.Pattern[str] | None = None
     default: None = None
+    required: bool = False
 
     def parse(self, raw: str) -> str:
         if len(raw) > self.max_length:
@@ -83,7 +85,10 @@ def parse_query(raw: Mapping[str, str] | None, spec: Sequence[QueryParam]) -> di
     for param in spec:
         text = raw.get(param.name, "")
         if text == "":
-            values[param.name] = param.default
+            if param.required:
+                errors.append(FieldError(param.name, "required", "is required"))
+            else:
+                values[param.name] = param.default
             continue
         try:
             values[param.name] = param.parse(text)
@@ -99,7 +104,7 @@ def openapi_parameters(spec: Sequence[QueryParam]) -> list[dict[str, Any]]:
         {
             "name": param.name,
             "in": "query",
-            "required": False,
+            "required": param.required,
             "description": param.description,
             "schema": param.schema(),
         }

@@ -1,9 +1,12 @@
-"""A per-container cache of S3 JSON objects, revalidated with conditional GETs.
+"""A per-container cache of S3 objects, revalidated with conditional GETs.
 
 Within `ttl` seconds an entry is served with no S3 call at all; after that one
 `GetObject` with `If-None-Match` either confirms it (304) or replaces it. When
 S3 fails and a copy exists, the copy is served: a clinic's articles a few
 minutes old beat an error page.
+
+JSON documents (`get`) and other objects (`load`, e.g. the search index,
+unpacked to /tmp) share it: each is parsed once per version of the object.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from botocore.client import BaseClient
@@ -21,6 +24,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 logger = Logger(child=True)
 
 _MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
+
+Parsed = TypeVar("Parsed")
 
 
 class ObjectMissing(Exception):
@@ -54,6 +59,11 @@ class S3JsonCache:
 
     def get(self, key: str, parse: Callable[[Any], Any] = lambda doc: doc) -> Any:
         """The object's JSON, passed through `parse` once per version of the object."""
+        return self.load(key, lambda body: parse(json.loads(body)))
+
+    def load(self, key: str, parse: Callable[[bytes], Parsed]) -> Parsed:
+        """The object's bytes, through `parse` once per version; a ValueError from
+        `parse` counts as a bad read (the cached copy is served if there is one)."""
         entry = self._entries.get(key)
         now = self._clock()
         if entry is not None and now - entry.checked_at < self._ttl:
@@ -63,10 +73,9 @@ class S3JsonCache:
             request["IfNoneMatch"] = entry.etag
         try:
             response = self._client().get_object(**request)
-            document = json.loads(response["Body"].read())
+            fresh = _Entry(parse(response["Body"].read()), response["ETag"], now)
         except (ClientError, BotoCoreError, ValueError) as error:
             return self._after_error(key, entry, now, error)
-        fresh = _Entry(parse(document), response["ETag"], now)
         self._entries[key] = fresh
         return fresh.value
 

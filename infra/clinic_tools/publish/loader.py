@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from clinic_api.content.keys import is_slug
 from clinic_tools.publish.markdown import parse_markdown
-from clinic_tools.publish.models import Author, FrontMatter, Site
+from clinic_tools.publish.models import Author, FrontMatter, Site, Synonyms
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -68,6 +68,7 @@ class Content:
     site: Site
     authors: dict[str, Author]
     sources: list[Source]
+    synonyms: list[list[str]]  # groups of words and phrases, from synonyms.yaml
 
 
 def _validate(
@@ -106,6 +107,15 @@ def _read_authors(path: Path, problems: list[Problem]) -> dict[str, Author]:
         if author is not None:
             authors[str(key)] = author
     return authors
+
+
+def _read_synonyms(path: Path, problems: list[Problem]) -> list[list[str]]:
+    """Optional: a site without synonyms.yaml searches without synonyms."""
+    if not path.exists():
+        return []
+    data = _read_yaml(path, problems)
+    synonyms = _validate(Synonyms, data, path, problems) if data is not None else None
+    return [list(group) for group in synonyms.groups] if synonyms else []
 
 
 def _read_article(
@@ -149,6 +159,7 @@ def load_content(content_dir: Path) -> Content:
         else None
     )
     authors = _read_authors(content_dir / "authors.yaml", problems)
+    synonyms = _read_synonyms(content_dir / "synonyms.yaml", problems)
     md = parse_markdown()
     sources = []
     for path in sorted((content_dir / "articles").glob("*.md")):
@@ -158,7 +169,7 @@ def load_content(content_dir: Path) -> Content:
     _check_slugs(sources, problems)
     if problems or site is None:
         raise ContentError(problems)
-    return Content(site, authors, sources)
+    return Content(site, authors, sources, synonyms)
 
 
 def _check_slugs(sources: list[Source], problems: list[Problem]) -> None:

@@ -1,4 +1,4 @@
-"""What authors may write: site settings, authors and article front matter.
+"""What authors may write: site settings, authors, article front matter, synonyms.
 
 Validated with pydantic so that a typo names its file and field and stops the
 publish before anything is uploaded.
@@ -7,6 +7,7 @@ publish before anything is uploaded.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
@@ -14,7 +15,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 from clinic_api.content.keys import SLUG_PATTERN, TAG_MAX_LENGTH
 from clinic_api.content.schemas import Contract, Link, Site, Slug, Text
 
-__all__ = ["Author", "FrontMatter", "Site"]
+__all__ = ["Author", "FrontMatter", "Site", "Synonyms"]
 
 Tag = Annotated[
     str,
@@ -61,3 +62,29 @@ class FrontMatter(Contract):
         if self.updated and self.updated < self.date:
             raise ValueError("updated is before date")
         return self
+
+
+def _expression(text: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+(?: [a-z0-9]+){0,3}", text):
+        raise ValueError(
+            f"{text!r}: write one to four lowercase words (letters and digits), one space apart"
+        )
+    return text
+
+
+def _distinct(group: list[str]) -> list[str]:
+    if len(set(group)) != len(group):
+        raise ValueError("a word or phrase appears twice in this group")
+    return group
+
+
+Expression = Annotated[str, AfterValidator(_expression)]
+SynonymGroup = Annotated[
+    list[Expression], Field(min_length=2, max_length=12), AfterValidator(_distinct)
+]
+
+
+class Synonyms(Contract):
+    """content/synonyms.yaml: groups of words and phrases that a search treats as one."""
+
+    groups: list[SynonymGroup]

@@ -10,7 +10,8 @@ from botocore.client import BaseClient
 from clinic_tools.openapi import build_openapi
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import load_content
-from clinic_tools.publish.upload import Plan, apply_plan, documents_in_order, plan_upload
+from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
+from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
 
 
 def publish(
@@ -23,8 +24,16 @@ def publish(
     report: Callable[[str], None] = print,
 ) -> Plan:
     """Raises ContentError (nothing uploaded) when any file is invalid."""
-    compiled = compile_site(load_content(content_dir))
-    objects = documents_in_order(compiled.articles, compiled.site, build_openapi(), compiled.index)
+    content = load_content(content_dir)
+    compiled = compile_site(content)
+    search = build_search_index(compiled.articles, content.synonyms)
+    objects = documents_in_order(
+        compiled.articles,
+        compiled.site,
+        build_openapi(),
+        Payload(search.archive, search.input_sha256, ARCHIVE_TYPE),
+        compiled.index,
+    )
     plan = plan_upload(client, bucket, objects, prune)
     if dry_run:
         for key, reason in plan.uploads:

@@ -1,8 +1,9 @@
 """Upload the compiled documents: only what changed, in an order readers can trust.
 
-Whether an object changed is judged by a SHA-256 of its bytes kept in the
-object's metadata, not by its ETag (with KMS encryption, S3 ETags are not MD5s).
-Articles go first, then site.json and openapi.json, and index.json last, so the
+Whether an object changed is judged by a SHA-256 kept in the object's
+metadata, not by its ETag (with KMS encryption, S3 ETags are not MD5s): of its
+bytes, or for the search index of what it was built from. Articles go first,
+then site.json, openapi.json and the search index, and index.json last, so the
 index never names a missing article; pruning happens after the new index.
 """
 
@@ -18,15 +19,37 @@ from typing import Any
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from clinic_api.content.keys import ARTICLE_PREFIX, INDEX_KEY, OPENAPI_KEY, SITE_KEY, article_key
+from clinic_api.content.keys import (
+    ARTICLE_PREFIX,
+    INDEX_KEY,
+    OPENAPI_KEY,
+    SEARCH_INDEX_KEY,
+    SITE_KEY,
+    article_key,
+)
 
 HASH_METADATA = "content-sha256"
+JSON_TYPE = "application/json; charset=utf-8"
 _WORKERS = 8
 
 
 def encode(document: Any) -> bytes:
     """Stable bytes for a document: the same content always hashes the same."""
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False, sort_keys=False).encode()
+
+
+@dataclass(frozen=True)
+class Payload:
+    """An object to publish, and the hash that says whether the stored copy is current."""
+
+    body: bytes
+    sha256: str
+    content_type: str = JSON_TYPE
+
+    @classmethod
+    def json(cls, document: Any) -> Payload:
+        body = encode(document)
+        return cls(body, _sha256(body))
 
 
 @dataclass
@@ -37,13 +60,14 @@ class Plan:
 
 
 def documents_in_order(
-    articles: dict[str, Any], site: Any, openapi: Any, index: Any
-) -> dict[str, bytes]:
+    articles: dict[str, Any], site: Any, openapi: Any, search_index: Payload, index: Any
+) -> dict[str, Payload]:
     """Every object to publish, keyed by S3 key, in upload order (index last)."""
-    objects = {article_key(slug): encode(article) for slug, article in articles.items()}
-    objects[SITE_KEY] = encode(site)
-    objects[OPENAPI_KEY] = encode(openapi)
-    objects[INDEX_KEY] = encode(index)
+    objects = {article_key(slug): Payload.json(article) for slug, article in articles.items()}
+    objects[SITE_KEY] = Payload.json(site)
+    objects[OPENAPI_KEY] = Payload.json(openapi)
+    objects[SEARCH_INDEX_KEY] = search_index
+    objects[INDEX_KEY] = Payload.json(index)
     return objects
 
 
@@ -70,7 +94,7 @@ def _article_keys(client: BaseClient, bucket: str) -> set[str]:
     return keys
 
 
-def plan_upload(client: BaseClient, bucket: str, objects: dict[str, bytes], prune: bool) -> Plan:
+def plan_upload(client: BaseClient, bucket: str, objects: dict[str, Payload], prune: bool) -> Plan:
     plan = Plan()
     with ThreadPoolExecutor(_WORKERS) as pool:
         stored = dict(
@@ -80,10 +104,10 @@ def plan_upload(client: BaseClient, bucket: str, objects: dict[str, bytes], prun
                 strict=True,
             )
         )
-    for key, body in objects.items():
+    for key, payload in objects.items():
         if stored[key] is None:
             plan.uploads.append((key, "new"))
-        elif stored[key] != _sha256(body):
+        elif stored[key] != payload.sha256:
             plan.uploads.append((key, "changed"))
         else:
             plan.skipped.append(key)
@@ -95,18 +119,18 @@ def plan_upload(client: BaseClient, bucket: str, objects: dict[str, bytes], prun
 def apply_plan(
     client: BaseClient,
     bucket: str,
-    objects: dict[str, bytes],
+    objects: dict[str, Payload],
     plan: Plan,
     report: Callable[[str], None] = print,
 ) -> None:
     def put(key: str) -> str:
-        body = objects[key]
+        payload = objects[key]
         client.put_object(
             Bucket=bucket,
             Key=key,
-            Body=body,
-            ContentType="application/json; charset=utf-8",
-            Metadata={HASH_METADATA: _sha256(body)},
+            Body=payload.body,
+            ContentType=payload.content_type,
+            Metadata={HASH_METADATA: payload.sha256},
         )
         return key
 

@@ -1,0 +1,196 @@
+"""Site search over the published index: the sections that match every word, best first.
+
+Imported on the first `/search` only, so tantivy stays off the other routes'
+cold start. The index arrives as one tar object; the S3 cache calls
+`SearchIndex.load` once per version of it (a new ETag), which unpacks it to
+/tmp and opens it there.
+
+Ranking: every word matched without a typo adds TIER, so hits that needed
+fewer corrections always come first (Algolia's first criterion); within a
+tier, BM25 with titles, tags and headings weighing more than body text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tarfile
+import tempfile
+import weakref
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from tantivy import Occur, Query
+
+from clinic_api.content.keys import article_url
+from clinic_api.content.search_query import Slot, Synonyms, Term, plan_query
+from clinic_api.content.search_schema import (
+    ARTICLE_TITLE,
+    FIELD_WEIGHTS,
+    INDEX_DIR,
+    MANIFEST,
+    SCHEMA_VERSION,
+    SECTION_ID,
+    SECTION_TITLE,
+    SLUG,
+    TAG,
+    TERM,
+    UNITS_WITH_TERM,
+    register_analyzers,
+)
+from clinic_api.content.search_snippets import (
+    Highlighter,
+    fewest_typos,
+    find_matches,
+    terms_by_stem,
+)
+
+TIER = 1000.0
+
+
+@dataclass(frozen=True)
+class Found:
+    items: list[dict[str, Any]]  # SearchHit documents, best first
+    total: int
+    did_you_mean: str | None
+
+
+class SearchIndex:
+    """One version of the published index, opened from a folder it owns."""
+
+    def __init__(self, folder: Path) -> None:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        if manifest["schemaVersion"] != SCHEMA_VERSION:
+            raise ValueError(
+                f"search index schema {manifest['schemaVersion']}, not {SCHEMA_VERSION}"
+            )
+        index = tantivy.Index.open(str(folder / INDEX_DIR))
+        register_analyzers(index)
+        self._schema = index.schema
+        self._searcher = index.searcher()  # the index never changes: one searcher serves all
+        self._synonyms = Synonyms(manifest["synonyms"])
+        self._vocabulary = _IndexVocabulary(self._searcher, self._schema)
+
+    @classmethod
+    def load(cls, archive: bytes) -> SearchIndex:
+        """Unpack to a fresh folder in /tmp, removed when this version is dropped."""
+        folder = Path(tempfile.mkdtemp(prefix="clinic-search-"))
+        try:
+            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+                tar.extractall(folder, filter="data")
+            index = cls(folder)
+        except (tarfile.TarError, OSError, KeyError, ValueError) as error:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ValueError("not a search index this function can read") from error
+        weakref.finalize(index, shutil.rmtree, folder, ignore_errors=True)
+        return index
+
+    def search(self, text: str, *, tag: str | None, limit: int, hidden: Collection[str]) -> Found:
+        """Hits for `text`, leaving out the articles in `hidden` (scheduled, not yet due)."""
+        slots = plan_query(text, self._vocabulary, self._synonyms)
+        if not slots:  # punctuation, emoji: nothing to look for
+            return Found([], 0, None)
+        result = self._searcher.search(self._query(slots, tag, hidden), limit, count=True)
+        documents = [(score, self._searcher.doc(address)) for score, address in result.hits]
+        highlighter = Highlighter(self._searcher, self._schema, slots)
+        return Found(
+            items=[_hit(document, score, highlighter, slots) for score, document in documents],
+            total=result.count or 0,
+            did_you_mean=_did_you_mean(*documents[0], slots) if documents else None,
+        )
+
+    def _query(self, slots: Sequence[Slot], tag: str | None, hidden: Collection[str]) -> Query:
+        clauses = [(Occur.Must, self._slot_query(slot)) for slot in slots]
+        if tag:
+            clauses.append((Occur.Must, Query.term_query(self._schema, TAG, tag, "basic")))
+        if hidden:
+            clauses.append((Occur.MustNot, Query.term_set_query(self._schema, SLUG, list(hidden))))
+        return Query.boolean_query(clauses)
+
+    def _slot_query(self, slot: Slot) -> Query:
+        untypoed = [
+            self._match(field, term, "basic")
+            for term in slot.terms
+            if not term.typos
+            for field in FIELD_WEIGHTS
+        ]
+        scored = [
+            Query.boost_query(self._match(field, term, "freq"), weight * term.weight)
+            for term in slot.terms
+            for field, weight in FIELD_WEIGHTS.items()
+        ]
+        return _any([Query.const_score_query(_any(untypoed), TIER), *scored])
+
+    def _match(self, field: str, term: Term, record: str) -> Query:
+        if len(term.stems) == 1:
+            return Query.term_query(self._schema, field, term.stems[0], record)
+        return Query.phrase_query(self._schema, field, list(term.stems))
+
+
+class _IndexVocabulary:
+    """The index's vocabulary documents, most frequent first (see search_schema)."""
+
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema) -> None:
+        self._searcher = searcher
+        self._schema = schema
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        return self._words(Query.fuzzy_term_query(self._schema, TERM, prefix, 0, True, True), limit)
+
+    def corrections(self, word: str, typos: int, prefix: bool, limit: int) -> list[str]:
+        query = Query.fuzzy_term_query(self._schema, TERM, word, typos, True, prefix)
+        return self._words(query, limit)
+
+    def _words(self, query: Query, limit: int) -> list[str]:
+        found = self._searcher.search(query, limit, count=False, order_by_field=UNITS_WITH_TERM)
+        return [self._searcher.doc(address).get_first(TERM) for _, address in found.hits]
+
+
+def _any(queries: Sequence[Query]) -> Query:
+    return Query.boolean_query([(Occur.Should, query) for query in queries])
+
+
+def _text(document: tantivy.Document, field: str) -> str:
+    return document.get_first(field) or ""
+
+
+def _needed_typos(score: float, slots: Sequence[Slot]) -> bool:
+    return score < TIER * len(slots)  # some word was not matched as typed, completed or a synonym
+
+
+def _hit(
+    document: tantivy.Document, score: float, highlighter: Highlighter, slots: Sequence[Slot]
+) -> dict[str, Any]:
+    snippet = highlighter.snippet(document, corrected=_needed_typos(score, slots))
+    slug, section_id = _text(document, SLUG), _text(document, SECTION_ID)
+    return {
+        "slug": slug,
+        "title": _text(document, ARTICLE_TITLE),
+        "url": article_url(slug),
+        "section": {"id": section_id, "title": _text(document, SECTION_TITLE)}
+        if section_id
+        else None,
+        "snippet": snippet.html,
+        "text": snippet.text,
+        "matches": snippet.matches,
+        "score": round(score, 4),
+    }
+
+
+def _did_you_mean(score: float, best: tantivy.Document, slots: Sequence[Slot]) -> str | None:
+    """The query as the best hit matched it, when that took a correction."""
+    if not _needed_typos(score, slots):
+        return None
+    terms = terms_by_stem(slots)
+    found = fewest_typos(
+        [match for field in FIELD_WEIGHTS for match in find_matches(_text(best, field), terms)]
+    )
+    words: dict[int, str] = {}
+    for match in found:
+        if match.term.typos:
+            words.setdefault(match.slot, match.term.word)
+    return " ".join(words.get(index, slot.asked) for index, slot in enumerate(slots))

@@ -1,0 +1,176 @@
+"""What a search looks for: each query word's stem, synonyms, completions and corrections.
+
+Every word must match (AND); a word matches through any of its terms:
+
+- its own stem ("treatments" finds "treatment");
+- a synonym from content/synonyms.yaml ("anxious" finds "anxiety"), also for
+  phrases ("nasal spray" finds "esketamine");
+- for the last word only, the words it begins ("ketam" finds "ketamine"),
+  because the visitor may still be typing;
+- corrections, like Algolia's typo tolerance: one typo from 4 letters, two
+  from 8; a swap of two letters counts as one.
+
+Completions and corrections come from the index's vocabulary, so every term
+here names words that are really in the articles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from clinic_api.content.search_schema import stemmed_analyzer, words_analyzer
+
+MAX_QUERY_WORDS = 10  # words past this are ignored: each one costs index lookups
+MAX_FUZZY_LENGTH = 40  # longer runs of letters are not words: no completions or corrections
+COMPLETIONS = 8  # the most frequent words a half-typed last word may be
+CORRECTIONS = 8
+
+# How much a match through each kind of term counts, against the word as typed.
+EXACT = 1.0
+SYNONYM = 0.9
+COMPLETION = 0.8
+CORRECTION = {1: 0.5, 2: 0.3}
+
+
+@dataclass(frozen=True)
+class Term:
+    """One way to match a slot: a stemmed word, or a phrase's stems in order."""
+
+    stems: tuple[str, ...]
+    word: str  # as written in the articles: what `didYouMean` proposes
+    typos: int = 0
+    weight: float = EXACT
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A word of the query (or a synonym phrase of several): a hit matches one of its terms."""
+
+    asked: str
+    terms: tuple[Term, ...]
+
+
+class Vocabulary(Protocol):
+    """The index's words, most frequent first."""
+
+    def completions(self, prefix: str, limit: int) -> list[str]: ...
+
+    def corrections(self, word: str, typos: int, prefix: bool, limit: int) -> list[str]: ...
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The indexed form of one word (cached: highlighting stems every word of a hit)."""
+    stems = stemmed_analyzer().analyze(word)
+    return stems[0] if stems else word
+
+
+def query_words(text: str) -> list[str]:
+    """The words of a query, split, lowercased and folded as the index's were."""
+    return words_analyzer().analyze(text)[:MAX_QUERY_WORDS]
+
+
+def typo_budget(word: str) -> int:
+    """Algolia's defaults: no typo under 4 letters, one from 4, two from 8."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+def edit_distance(typed: str, word: str, prefix: bool) -> int:
+    """Optimal string alignment distance (a swap costs one), to `word` or its best prefix."""
+    previous2: list[int] = []
+    previous = list(range(len(word) + 1))
+    for row, letter in enumerate(typed, start=1):
+        current = [row]
+        for col, other in enumerate(word, start=1):
+            cost = min(
+                previous[col] + 1, current[col - 1] + 1, previous[col - 1] + (letter != other)
+            )
+            swapped = row > 1 and col > 1 and letter == word[col - 2] and typed[row - 2] == other
+            current.append(min(cost, previous2[col - 2] + 1) if swapped else cost)
+        previous2, previous = previous, current
+    return min(previous) if prefix else previous[-1]
+
+
+class Synonyms:
+    """content/synonyms.yaml's groups, looked up by stems: "anxieties" finds the "anxiety" group."""
+
+    def __init__(self, groups: Sequence[Sequence[str]]) -> None:
+        self._groups: dict[tuple[str, ...], list[Term]] = {}
+        for group in groups:
+            for expression in group:
+                key = _phrase_stems(expression)
+                others = [Term(_phrase_stems(other), other, 0, SYNONYM) for other in group]
+                self._groups.setdefault(key, []).extend(t for t in others if t.stems != key)
+        self._longest = max((len(key) for key in self._groups), default=0)
+
+    def at(self, stems: Sequence[str], start: int) -> tuple[int, list[Term]]:
+        """The longest expression starting at `start`: how many words it takes, and its synonyms."""
+        for length in range(min(self._longest, len(stems) - start), 0, -1):
+            found = self._groups.get(tuple(stems[start : start + length]))
+            if found:
+                return length, found
+        return 1, []
+
+
+def _phrase_stems(expression: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words_analyzer().analyze(expression))
+
+
+def plan_query(text: str, vocabulary: Vocabulary, synonyms: Synonyms) -> list[Slot]:
+    """One slot per word (or synonym phrase); an empty list when the text has no words."""
+    words = query_words(text)
+    stems = [stem(word) for word in words]
+    slots: list[Slot] = []
+    start = 0
+    while start < len(words):
+        length, alternatives = synonyms.at(stems, start)
+        asked = " ".join(words[start : start + length])
+        terms = [Term(tuple(stems[start : start + length]), asked), *alternatives]
+        if length == 1:
+            last = start == len(words) - 1
+            terms += _completions(asked, vocabulary) if last else []
+            terms += _corrections(asked, vocabulary, prefix=last)
+        slots.append(Slot(asked, _distinct(terms)))
+        start += length
+    return slots
+
+
+def _completions(word: str, vocabulary: Vocabulary) -> list[Term]:
+    if len(word) > MAX_FUZZY_LENGTH:
+        return []
+    return [
+        Term((stem(found),), found, 0, COMPLETION)
+        for found in vocabulary.completions(word, COMPLETIONS)
+    ]
+
+
+def _corrections(word: str, vocabulary: Vocabulary, prefix: bool) -> list[Term]:
+    budget = typo_budget(word)
+    if not budget or len(word) > MAX_FUZZY_LENGTH:
+        return []
+    found = vocabulary.corrections(word, budget, prefix, CORRECTIONS)
+    typos = {other: _typos(word, other, prefix, budget) for other in found}
+    # No typo means the word itself or a completion: those are terms already.
+    return [
+        Term((stem(other),), other, typos[other], CORRECTION[typos[other]])
+        for other in sorted(found, key=typos.__getitem__)
+        if typos[other]
+    ]
+
+
+def _typos(typed: str, word: str, prefix: bool, budget: int) -> int:
+    if word.startswith(typed) if prefix else word == typed:
+        return 0
+    # The index found `word` within the budget: only a budget of two needs measuring.
+    return 1 if budget == 1 else min(edit_distance(typed, word, prefix), budget)
+
+
+def _distinct(terms: list[Term]) -> tuple[Term, ...]:
+    """The first (best) term per stems: typed "effects" is exact, not a typo of "effect"."""
+    seen: dict[tuple[str, ...], Term] = {}
+    for term in terms:
+        seen.setdefault(term.stems, term)
+    return tuple(seen.values())

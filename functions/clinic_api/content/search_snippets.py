@@ -1,0 +1,144 @@
+"""Where a hit's text matches the query: the snippet shown, and the corrections it took.
+
+tantivy's SnippetGenerator picks the passage and finds the words (in Rust, a
+few microseconds a hit); it is given every slot's terms, corrections and
+completions included, as plain term queries. Which slot a marked word answers,
+and with how many typos, is looked up by its stem.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import tantivy
+from tantivy import Occur, Query
+
+from clinic_api.content.search_query import Slot, Term, stem
+from clinic_api.content.search_schema import BODY, stemmed_analyzer
+
+SNIPPET_LENGTH = 160  # characters of passage, about two lines of a results page
+ELLIPSIS = "…"
+
+TermsByStem = dict[str, list[tuple[int, Term]]]  # stem → (slot index, term) holding it
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # code points into the text
+    end: int
+    slot: int
+    term: Term
+
+
+@dataclass(frozen=True)
+class Snippet:
+    text: str
+    html: str  # `text` escaped, with each match in <mark>
+    matches: list[tuple[int, int]]  # [start, end) in code points of `text`
+
+
+def terms_by_stem(slots: Sequence[Slot]) -> TermsByStem:
+    found: TermsByStem = {}
+    for index, slot in enumerate(slots):
+        for term in slot.terms:
+            for word in dict.fromkeys(term.stems):
+                found.setdefault(word, []).append((index, term))
+    return found
+
+
+def fewest_typos(matches: Sequence[Match]) -> list[Match]:
+    """Per slot, only the matches that needed the fewest typos: where "what" itself
+    is in the text, its correction "that" is not a match worth marking."""
+    least: dict[int, int] = {}
+    for match in matches:
+        least[match.slot] = min(least.get(match.slot, match.term.typos), match.term.typos)
+    return [match for match in matches if match.term.typos == least[match.slot]]
+
+
+def find_matches(text: str, terms: TermsByStem) -> list[Match]:
+    """Every word of `text` that a slot's term holds (all of `text`, not a passage)."""
+    tokens = stemmed_analyzer().pre_tokenize(text).tokens
+    return [
+        Match(token.char_offset_from, token.char_offset_to, index, term)
+        for token in tokens
+        if token.text in terms
+        for index, term in terms[token.text]
+    ]
+
+
+class Highlighter:
+    """Snippets of hits' body text for one query."""
+
+    def __init__(
+        self, searcher: tantivy.Searcher, schema: tantivy.Schema, slots: Sequence[Slot]
+    ) -> None:
+        self._terms = terms_by_stem(slots)
+        untypoed = [
+            word for word, held in self._terms.items() if any(not term.typos for _, term in held)
+        ]
+        self._as_typed = _generator(searcher, schema, untypoed)
+        self._corrected = _generator(searcher, schema, list(self._terms))
+
+    def snippet(self, document: tantivy.Document, corrected: bool) -> Snippet:
+        """`corrected`: whether the hit needed a typo for some word; if not, the
+        passage marks no correction ("are" for "care") whatever it holds."""
+        body = document.get_first(BODY) or ""
+        found = (self._corrected if corrected else self._as_typed).snippet_from_doc(document)
+        fragment = found.fragment()
+        if not fragment:  # the words matched a heading or tag, not the body
+            return _opening(body)
+        spans = _code_points(fragment, [(mark.start, mark.end) for mark in found.highlighted()])
+        matches = fewest_typos(
+            [
+                Match(start, end, index, term)
+                for start, end in spans
+                for index, term in self._terms.get(stem(fragment[start:end]), ())
+                if corrected or not term.typos
+            ]
+        )
+        where = found.fragment_range()
+        lead = ELLIPSIS if where.start > 0 else ""
+        tail = ELLIPSIS if where.end < len(body.encode()) else ""
+        kept = sorted({(match.start + len(lead), match.end + len(lead)) for match in matches})
+        return _snippet(lead + fragment + tail, kept)
+
+
+def _generator(
+    searcher: tantivy.Searcher, schema: tantivy.Schema, stems: list[str]
+) -> tantivy.SnippetGenerator:
+    query = Query.boolean_query(
+        [(Occur.Should, Query.term_query(schema, BODY, word)) for word in sorted(stems)]
+    )
+    generator = tantivy.SnippetGenerator.create(searcher, query, schema, BODY)
+    generator.set_max_num_chars(SNIPPET_LENGTH)
+    return generator
+
+
+def _code_points(text: str, byte_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """tantivy's offsets count UTF-8 bytes; the API's count code points."""
+    if text.isascii():
+        return byte_spans
+    encoded = text.encode()
+
+    def point(offset: int) -> int:
+        return len(encoded[:offset].decode(errors="ignore"))
+
+    return [(point(start), point(end)) for start, end in byte_spans]
+
+
+def _opening(body: str) -> Snippet:
+    if len(body) <= SNIPPET_LENGTH:
+        return _snippet(body, [])
+    cut = body.rfind(" ", 0, SNIPPET_LENGTH)
+    return _snippet(body[: cut if cut > 0 else SNIPPET_LENGTH] + ELLIPSIS, [])
+
+
+def _snippet(text: str, spans: list[tuple[int, int]]) -> Snippet:
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [html.escape(text[done:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        done = end
+    parts.append(html.escape(text[done:]))
+    return Snippet(text, "".join(parts), spans)

@@ -1,0 +1,62 @@
+"""GET /search over HTTP on the local stack, as the site's search box calls it."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any
+
+import pytest
+
+from clinic_api.content.schemas import SearchResults
+from tests.integration.conftest import LocalStack
+
+pytestmark = pytest.mark.integration
+
+
+def get(stack: LocalStack, **query: str) -> tuple[int, dict[str, str], Any]:
+    url = f"{stack.api}/search?{urllib.parse.urlencode(query)}"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, _lower(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, _lower(error.headers), json.loads(error.read())
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def test_a_half_typed_word_finds_sections_to_link_to(local_stack: LocalStack) -> None:
+    status, headers, body = get(local_stack, q="maintenance infus")
+    assert status == 200
+    assert headers["cache-control"] == "public, max-age=60"
+    results = SearchResults.model_validate(body)
+    best = results.items[0]
+    assert best.slug == "how-fast-does-ketamine-work-for-anxiety"
+    assert best.section is not None and best.section.id == "maintenance-infusions"
+    assert "<mark>" in best.snippet
+
+
+def test_a_typo_is_corrected_and_proposed(local_stack: LocalStack) -> None:
+    status, _, body = get(local_stack, q="ketamime side effects", limit="3")
+    assert status == 200
+    assert body["didYouMean"] == "ketamine side effects"
+    assert 0 < len(body["items"]) <= 3 <= body["total"]
+
+
+def test_a_query_in_the_url_encoding_of_a_browser_arrives_intact(local_stack: LocalStack) -> None:
+    query = 'nasal "spray" & 💊'
+    status, _, body = get(local_stack, q=query)
+    assert status == 200
+    assert body["query"] == query
+    assert body["items"][0]["slug"] == "esketamine-spravato-nasal-spray-explained"
+
+
+def test_a_missing_query_is_a_422_problem(local_stack: LocalStack) -> None:
+    status, headers, body = get(local_stack)
+    assert status == 422
+    assert headers["content-type"] == "application/problem+json"
+    assert body["errors"] == [{"field": "q", "code": "required", "message": "is required"}]

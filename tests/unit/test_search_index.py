@@ -1,0 +1,188 @@
+"""The search index `clinic publish` builds: its units, its identity, its synonyms file."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import tarfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinic_api.content.search import SearchIndex
+from clinic_api.content.search_query import edit_distance, query_words, typo_budget
+from clinic_api.content.search_schema import MANIFEST, SECTION_ID, SLUG
+from clinic_tools.publish.compile import compile_site
+from clinic_tools.publish.loader import ContentError, load_content
+from clinic_tools.publish.search_index import build_search_index, search_units
+from clinic_tools.publish.sections import split_sections
+from tests.conftest import CONTENT
+
+DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"
+SCHEDULED = "choosing-between-ketamine-esketamine-and-tms"
+
+
+@pytest.fixture(scope="module")
+def compiled() -> Any:
+    return compile_site(load_content(CONTENT))
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
+
+
+def toc_ids(toc: list[dict[str, Any]]) -> list[str]:
+    return [i for node in toc for i in [node["id"], *(c["id"] for c in node.get("children", []))]]
+
+
+def test_sections_are_the_toc_in_order_with_the_intro_first(compiled: Any) -> None:
+    for article in compiled.articles.values():
+        sections = split_sections(article["html"])
+        assert sections[0].id is None
+        assert [section.id for section in sections[1:]] == toc_ids(article["toc"])
+        assert all(section.text == " ".join(section.text.split()) for section in sections)
+
+
+def test_a_section_holds_its_own_text_only(compiled: Any) -> None:
+    article = compiled.articles["how-fast-does-ketamine-work-for-anxiety"]
+    by_id = {section.id: section for section in split_sections(article["html"])}
+    assert by_id[None].text.startswith("When anxiety has been part of daily life")
+    maintenance = by_id["maintenance-infusions"]
+    assert (maintenance.title, maintenance.level) == ("Maintenance infusions", 3)
+    assert maintenance.text.startswith("If the first series helped")
+    assert "Pairing ketamine" not in maintenance.text
+    # Table cells and list items do not run together.
+    assert "(often about 40 minutes) Dreamlike" in by_id["a-typical-timeline"].text
+
+
+def test_units_are_every_intro_and_section_of_published_and_scheduled_articles(
+    compiled: Any,
+) -> None:
+    units = search_units(compiled.articles)
+    slugs = {unit[SLUG] for unit in units}
+    assert DRAFT not in slugs
+    assert SCHEDULED in slugs  # the function hides it until due
+    sections = sum(len(toc_ids(article["toc"])) for article in compiled.articles.values())
+    assert len(units) == len(compiled.articles) + sections
+    assert sum(1 for unit in units if unit[SECTION_ID] == "") == len(compiled.articles)
+
+
+def test_the_same_content_builds_an_index_with_the_same_identity(compiled: Any) -> None:
+    first = build_search_index(compiled.articles, [["anxious", "anxiety"]])
+    again = build_search_index(compiled.articles, [["anxious", "anxiety"]])
+    assert first.input_sha256 == again.input_sha256
+    other = build_search_index(compiled.articles, [["anxious", "anxiety", "worry"]])
+    assert other.input_sha256 != first.input_sha256
+    edited = {**compiled.articles}
+    edited[SCHEDULED] = {**edited[SCHEDULED], "title": "Another title"}
+    assert build_search_index(edited, [["anxious", "anxiety"]]).input_sha256 != (first.input_sha256)
+
+
+def test_the_archive_holds_the_index_and_its_manifest_and_opens(compiled: Any) -> None:
+    built = build_search_index(compiled.articles, [["spravato", "esketamine"]])
+    with tarfile.open(fileobj=io.BytesIO(built.archive)) as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
+    assert "index/meta.json" in names
+    assert not [name for name in names if name.endswith(".lock")]
+    assert manifest == {"schemaVersion": 1, "synonyms": [["spravato", "esketamine"]]}
+    found = SearchIndex.load(built.archive).search("spravato", tag=None, limit=3, hidden=())
+    assert found.total > 0
+
+
+def test_an_archive_from_another_schema_is_refused(compiled: Any) -> None:
+    built = build_search_index(compiled.articles, [])
+    buffer = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(built.archive)) as source,
+        tarfile.open(fileobj=buffer, mode="w") as target,
+    ):
+        for member in source.getmembers():
+            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == MANIFEST:
+                data = json.dumps({"schemaVersion": 99, "synonyms": []}).encode()
+                member.size = len(data)
+            target.addfile(member, io.BytesIO(data))
+    with pytest.raises(ValueError, match="not a search index"):
+        SearchIndex.load(buffer.getvalue())
+    with pytest.raises(ValueError, match="not a search index"):
+        SearchIndex.load(b"garbage")
+
+
+# content/synonyms.yaml
+
+
+def test_the_sample_synonyms_are_loaded() -> None:
+    synonyms = load_content(CONTENT).synonyms
+    assert ["anxious", "anxiety"] in synonyms
+    assert any("nasal spray" in group and "esketamine" in group for group in synonyms)
+
+
+def test_a_site_without_synonyms_searches_without_them(content: Path) -> None:
+    (content / "synonyms.yaml").unlink()
+    assert load_content(content).synonyms == []
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        ("groups:\n  - [anxious, Anxiety]\n", "groups.0.1", "lowercase"),
+        ("groups:\n  - [anxious]\n", "groups.0", "at least 2"),
+        ("groups:\n  - [nasal  spray, esketamine]\n", "groups.0.0", "one space"),
+        ("groups:\n  - [a b c d e, esketamine]\n", "groups.0.0", "one to four"),
+        ("groups:\n  - [tms, tms]\n", "groups.0", "twice"),
+        ("groups:\n  - [tms, 3]\n", "groups.0.1", "string"),
+        ("synonyms:\n  - [a, b]\n", "synonyms", "Extra"),
+        ("groups: [\n", "", "not valid YAML"),
+    ],
+)
+def test_a_bad_synonyms_file_names_the_file_and_field(
+    content: Path, text: str, field: str, words: str
+) -> None:
+    path = content / "synonyms.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    expected = f"{path}: {field}: " if field else f"{path}: "
+    assert any(
+        line.startswith(expected) and words in line for line in str(caught.value).splitlines()
+    ), str(caught.value)
+
+
+# Query words and typo rules
+
+
+@pytest.mark.parametrize(
+    ("typed", "word", "prefix", "distance"),
+    [
+        ("anxeity", "anxiety", False, 1),  # a swap is one typo
+        ("ketamime", "ketamine", False, 1),
+        ("depresion", "depression", False, 1),
+        ("ketmaine", "ketamine", False, 1),
+        ("esketamine", "ketamine", False, 2),
+        ("ketam", "ketamine", False, 3),
+        ("ketam", "ketamine", True, 0),
+        ("ketma", "ketamine", True, 1),
+        ("", "tms", False, 3),
+    ],
+)
+def test_edit_distance(typed: str, word: str, prefix: bool, distance: int) -> None:
+    assert edit_distance(typed, word, prefix) == distance
+
+
+def test_typo_budget_follows_algolia() -> None:
+    assert [typo_budget("x" * size) for size in (1, 3, 4, 7, 8, 20)] == [0, 0, 1, 1, 2, 2]
+
+
+def test_query_words_are_split_folded_and_capped() -> None:
+    assert query_words("Side-Effects of CAFÉ 💊 “ketamine”") == [
+        "side",
+        "effects",
+        "of",
+        "cafe",
+        "ketamine",
+    ]
+    assert len(query_words("a " * 50)) == 10
