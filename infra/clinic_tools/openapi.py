@@ -16,27 +16,54 @@ from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from clinic_api.appointments import handler as appointments_handler
+from clinic_api.appointments import schemas as appointments_schemas
 from clinic_api.content import handler as content_handler
 from clinic_api.content import schemas as content_schemas
+from clinic_api.core import schemas as core_schemas
 from clinic_api.core.query import openapi_parameters
 
 TITLE = "Clinic website API"
 VERSION = "1.0.0"
-FUNCTIONS: list[tuple[ModuleType, ModuleType]] = [(content_handler, content_schemas)]
+# Each function's handler, with the modules holding its contract's models.
+FUNCTIONS: list[tuple[ModuleType, ModuleType]] = [
+    (content_handler, content_schemas),
+    (appointments_handler, appointments_schemas),
+]
+_FORM_MEDIA = ("application/json", "application/x-www-form-urlencoded")
+
+
+def _models(*modules: ModuleType) -> list[tuple[type[BaseModel], Any]]:
+    return [
+        (model, "serialization")
+        for module in modules
+        for model in vars(module).values()
+        if isinstance(model, type)
+        and issubclass(model, BaseModel)
+        and model.__module__ == module.__name__
+    ]
 
 
 def _function_schema(handler: ModuleType, schemas: ModuleType) -> dict[str, Any]:
+    """Powertools' document for one resolver, plus what the handler parses by hand."""
     document = handler.app.get_openapi_schema(title=TITLE, version=VERSION).model_dump(
         mode="json", by_alias=True, exclude_none=True
     )
-    for path, spec in handler.QUERY_PARAMETERS.items():
+    for path, spec in getattr(handler, "QUERY_PARAMETERS", {}).items():
         document["paths"][path]["get"]["parameters"] = openapi_parameters(spec)
-    models = [
-        (model, "serialization")
-        for model in vars(schemas).values()
-        if isinstance(model, type)
-        and issubclass(model, BaseModel)
-        and model.__module__ == schemas.__name__
+    for path, parameters in getattr(handler, "HEADER_PARAMETERS", {}).items():
+        for operation in document["paths"][path].values():
+            operation.setdefault("parameters", []).extend(parameters)
+    bodies = getattr(handler, "REQUEST_BODIES", {})
+    for path, model in bodies.items():
+        schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+        document["paths"][path]["post"]["requestBody"] = {
+            "required": True,
+            "content": {media: {"schema": schema} for media in _FORM_MEDIA},
+        }
+    requests = set(bodies.values())
+    models = [(model, "validation") for model in requests] + [
+        entry for entry in _models(core_schemas, schemas) if entry[0] not in requests
     ]
     _, definitions = models_json_schema(models, ref_template="#/components/schemas/{model}")
     document.setdefault("components", {}).setdefault("schemas", {}).update(definitions["$defs"])

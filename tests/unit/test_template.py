@@ -7,73 +7,32 @@ API Gateway resources and the stage exactly as CloudFormation will receive them.
 
 from __future__ import annotations
 
-import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from samtranslator.translator.arn_generator import ArnGenerator
-from samtranslator.translator.transform import transform
-from samtranslator.yaml_helper import yaml_parse
 
-TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
+from tests.unit.sam_template import TEMPLATE_PATH, TEST_ORIGINS, as_list, resources_of_type
 
-# CloudFormation hands a CommaDelimitedList parameter to the transform as a list. These
-# origins appear nowhere in the template, so finding them in the translated CORS
-# configuration proves the origins come from the AllowedOrigins parameter.
-TEST_ORIGINS = ["https://clinic.example", "https://www.clinic.example"]
-
+# Every route of the API and the function behind it.
 EXPECTED_ROUTES = {
-    ("GET", "/health"),
-    ("GET", "/site"),
-    ("GET", "/openapi.json"),
-    ("GET", "/articles"),
-    ("GET", "/articles/{slug}"),
+    ("GET", "/health"): "ContentFunction",
+    ("GET", "/site"): "ContentFunction",
+    ("GET", "/openapi.json"): "ContentFunction",
+    ("GET", "/articles"): "ContentFunction",
+    ("GET", "/articles/{slug}"): "ContentFunction",
+    ("GET", "/search"): "ContentFunction",
+    ("POST", "/appointments"): "AppointmentsFunction",
 }
+
+# One function per trust boundary: the routes' functions, the notifier and the digest.
+FUNCTIONS = {*EXPECTED_ROUTES.values(), "NotifyFunction", "DigestFunction"}
 
 BASIC_EXECUTION = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 XRAY_WRITE = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
 
 BUCKET_ARN = {"Fn::GetAtt": ["ContentBucket", "Arn"]}
 OBJECTS_ARN = {"Fn::Sub": "${ContentBucket.Arn}/*"}
-
-
-class _NoManagedPolicies:
-    """Managed-policy loader for the translator: the template names no managed policies."""
-
-    def load(self) -> dict[str, str]:
-        return {}
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _resources(cfn: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
-    return {
-        logical_id: resource
-        for logical_id, resource in cfn["Resources"].items()
-        if resource["Type"] == resource_type
-    }
-
-
-@pytest.fixture(scope="module")
-def cfn() -> dict[str, Any]:
-    sam_template = yaml_parse(TEMPLATE_PATH.read_text(encoding="utf-8"))
-    template = copy.deepcopy(sam_template)
-    # `sam build`/`sam package` replace the local CodeUri with the uploaded artifact;
-    # the translator only accepts an S3 location.
-    template["Resources"]["ContentFunction"]["Properties"]["CodeUri"] = (
-        "s3://artifacts.example/content.zip"
-    )
-    # The translator derives the partition from the region: pin it so the result does
-    # not depend on the machine's AWS configuration.
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
-        mp.delenv("AWS_PROFILE", raising=False)
-        mp.setattr(ArnGenerator, "BOTO_SESSION_REGION_NAME", "us-east-1")
-        return transform(template, {"AllowedOrigins": TEST_ORIGINS}, _NoManagedPolicies())
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +53,7 @@ def api_body(cfn: dict[str, Any]) -> dict[str, Any]:
 def stage(cfn: dict[str, Any]) -> dict[str, Any]:
     stages = [
         resource["Properties"]
-        for resource in _resources(cfn, "AWS::ApiGatewayV2::Stage").values()
+        for resource in resources_of_type(cfn, "AWS::ApiGatewayV2::Stage").values()
         if resource["Properties"]["ApiId"] == {"Ref": "HttpApi"}
     ]
     assert len(stages) == 1
@@ -104,8 +63,8 @@ def stage(cfn: dict[str, Any]) -> dict[str, Any]:
 # --- function -----------------------------------------------------------------------
 
 
-def test_stack_has_exactly_one_function(cfn: dict[str, Any]) -> None:
-    assert set(_resources(cfn, "AWS::Lambda::Function")) == {"ContentFunction"}
+def test_stack_has_one_function_per_trust_boundary(cfn: dict[str, Any]) -> None:
+    assert set(resources_of_type(cfn, "AWS::Lambda::Function")) == FUNCTIONS
 
 
 def test_content_function_configuration(function: dict[str, Any]) -> None:
@@ -156,7 +115,7 @@ def test_role_inline_policies_are_least_privilege(role: dict[str, Any]) -> None:
     statements = [
         statement
         for policy in role.get("Policies", [])
-        for statement in _as_list(policy["PolicyDocument"]["Statement"])
+        for statement in as_list(policy["PolicyDocument"]["Statement"])
     ]
     assert statements, "expected the inline S3 read policy"
 
@@ -166,10 +125,10 @@ def test_role_inline_policies_are_least_privilege(role: dict[str, Any]) -> None:
         assert statement["Effect"] == "Allow"
         assert "NotAction" not in statement
         assert "NotResource" not in statement
-        for action in _as_list(statement["Action"]):
+        for action in as_list(statement["Action"]):
             assert "*" not in action, f"wildcard action {action!r}"
             actions.add(action)
-            resources_by_action.setdefault(action, []).extend(_as_list(statement["Resource"]))
+            resources_by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
 
     assert actions == {"s3:GetObject", "s3:ListBucket"}
     assert resources_by_action == {
@@ -187,9 +146,9 @@ def test_role_can_only_be_assumed_by_lambda(role: dict[str, Any]) -> None:
     assert statement["Principal"] == {"Service": ["lambda.amazonaws.com"]}
 
 
-def test_no_standalone_iam_policies(cfn: dict[str, Any]) -> None:
-    for resource_type in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        assert _resources(cfn, resource_type) == {}
+def test_the_only_standalone_policy_is_the_staff_one(cfn: dict[str, Any]) -> None:
+    assert resources_of_type(cfn, "AWS::IAM::Policy") == {}
+    assert set(resources_of_type(cfn, "AWS::IAM::ManagedPolicy")) == {"StaffPolicy"}
 
 
 # --- HTTP API -----------------------------------------------------------------------
@@ -201,34 +160,34 @@ def _routes(cfn: dict[str, Any], api_body: dict[str, Any]) -> dict[tuple[str, st
     for path, operations in api_body.get("paths", {}).items():
         for method, operation in operations.items():
             routes[(method.upper(), path)] = operation["x-amazon-apigateway-integration"]
-    for resource in _resources(cfn, "AWS::ApiGatewayV2::Route").values():
+    for resource in resources_of_type(cfn, "AWS::ApiGatewayV2::Route").values():
         method, path = resource["Properties"]["RouteKey"].split(" ", 1)
         routes[(method, path)] = resource["Properties"].get("Target")
     return routes
 
 
-def test_api_has_exactly_the_five_content_routes(
-    cfn: dict[str, Any], api_body: dict[str, Any]
-) -> None:
-    assert set(_routes(cfn, api_body)) == EXPECTED_ROUTES
+def test_api_has_exactly_the_expected_routes(cfn: dict[str, Any], api_body: dict[str, Any]) -> None:
+    assert set(_routes(cfn, api_body)) == set(EXPECTED_ROUTES)
 
 
-def test_every_route_invokes_the_content_function(
-    cfn: dict[str, Any], api_body: dict[str, Any]
-) -> None:
+def test_every_route_invokes_its_function(cfn: dict[str, Any], api_body: dict[str, Any]) -> None:
     for route, integration in _routes(cfn, api_body).items():
         assert integration["type"] == "aws_proxy", route
         assert integration["payloadFormatVersion"] == "2.0", route
         uri = integration["uri"]["Fn::Sub"]
-        assert "${ContentFunction.Arn}" in uri, route
+        assert f"${{{EXPECTED_ROUTES[route]}.Arn}}" in uri, route
 
 
 def test_api_gateway_may_invoke_the_function_once_per_route(cfn: dict[str, Any]) -> None:
-    permissions = _resources(cfn, "AWS::Lambda::Permission").values()
+    permissions = [
+        permission
+        for permission in resources_of_type(cfn, "AWS::Lambda::Permission").values()
+        if permission["Properties"]["Principal"] == "apigateway.amazonaws.com"
+    ]
     assert len(permissions) == len(EXPECTED_ROUTES)
     for permission in permissions:
         props = permission["Properties"]
-        assert props["FunctionName"] == {"Ref": "ContentFunction"}
+        assert props["FunctionName"] in [{"Ref": name} for name in EXPECTED_ROUTES.values()]
         assert props["Principal"] == "apigateway.amazonaws.com"
         assert props["SourceArn"]["Fn::Sub"][1]["__ApiId__"] == {"Ref": "HttpApi"}
 
@@ -331,13 +290,13 @@ def test_bucket_lifecycle_cleans_up_old_versions_and_uploads(bucket: dict[str, A
 def test_bucket_policy_denies_insecure_transport(cfn: dict[str, Any]) -> None:
     policies = [
         resource["Properties"]
-        for resource in _resources(cfn, "AWS::S3::BucketPolicy").values()
+        for resource in resources_of_type(cfn, "AWS::S3::BucketPolicy").values()
         if resource["Properties"]["Bucket"] == {"Ref": "ContentBucket"}
     ]
     assert len(policies) == 1
     denials = [
         statement
-        for statement in _as_list(policies[0]["PolicyDocument"]["Statement"])
+        for statement in as_list(policies[0]["PolicyDocument"]["Statement"])
         if statement["Effect"] == "Deny"
         and str(statement.get("Condition", {}).get("Bool", {}).get("aws:SecureTransport")).lower()
         == "false"
@@ -345,8 +304,8 @@ def test_bucket_policy_denies_insecure_transport(cfn: dict[str, Any]) -> None:
     assert len(denials) == 1
     (deny,) = denials
     assert deny["Principal"] in ("*", {"AWS": "*"})
-    assert _as_list(deny["Action"]) == ["s3:*"]
-    resources = _as_list(deny["Resource"])
+    assert as_list(deny["Action"]) == ["s3:*"]
+    resources = as_list(deny["Resource"])
     assert BUCKET_ARN in resources
     assert OBJECTS_ARN in resources
 
@@ -355,8 +314,9 @@ def test_bucket_policy_denies_insecure_transport(cfn: dict[str, Any]) -> None:
 
 
 def test_every_log_group_has_retention(cfn: dict[str, Any]) -> None:
-    log_groups = _resources(cfn, "AWS::Logs::LogGroup")
-    assert set(log_groups) == {"ApiAccessLogGroup", "ContentFunctionLogGroup"}
+    log_groups = resources_of_type(cfn, "AWS::Logs::LogGroup")
+    functions = {f"{name}LogGroup" for name in FUNCTIONS}
+    assert set(log_groups) == {"ApiAccessLogGroup", *functions}
     for logical_id, resource in log_groups.items():
         assert resource["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id
 

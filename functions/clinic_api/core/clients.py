@@ -6,11 +6,17 @@ points them at the local stack); nothing here names an endpoint.
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 import boto3
 from botocore.client import BaseClient
 from botocore.config import Config
+
+# The SDK's debug logs print request bodies, which may hold patient data: keep
+# them quiet even when an operator turns the function's log level to DEBUG.
+for _sdk in ("boto3", "botocore", "urllib3"):
+    logging.getLogger(_sdk).setLevel(logging.WARNING)
 
 # A visitor is waiting: fail fast and let the caller serve stale or answer 503.
 _CONFIG = Config(
@@ -23,3 +29,18 @@ _CONFIG = Config(
 @cache
 def s3_client() -> BaseClient:
     return boto3.client("s3", config=_CONFIG)
+
+
+@cache
+def dynamodb_client() -> BaseClient:
+    return boto3.client("dynamodb", config=_CONFIG)
+
+
+@cache
+def secrets_client() -> BaseClient:
+    return boto3.client("secretsmanager", config=_CONFIG)
+
+
+@cache
+def sns_client() -> BaseClient:
+    return boto3.client("sns", config=_CONFIG)

@@ -1,0 +1,1 @@
+"""AppointmentsFunction: the "Request an appointment" form, into the requests table."""

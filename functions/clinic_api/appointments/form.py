@@ -1,0 +1,178 @@
+"""From an HTTP body to a validated AppointmentRequest, or field errors with stable codes.
+
+JSON bodies are validated as sent (wrong types are `invalid_type`). Urlencoded
+bodies follow HTML form rules first: an empty field is absent, a checked
+checkbox sends `on` (or true/1/yes), an unchecked one sends nothing, and a
+repeated key is a list.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from pydantic import ValidationError
+
+from clinic_api.appointments.schemas import AppointmentRequest
+from clinic_api.core.problems import FieldError, Problem, invalid_input
+
+MAX_BODY_BYTES = 10_240
+JSON_TYPE = "application/json"
+FORM_TYPE = "application/x-www-form-urlencoded"
+_CHECKED = frozenset({"on", "true", "1", "yes"})
+_UNCHECKED = frozenset({"off", "false", "0", "no"})
+_BOOLEAN_FIELDS = frozenset({"okToText", "okToLeaveVoicemail", "consent"})
+_LIST_FIELDS = frozenset({"preferredDays", "preferredTimes"})
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,40}")
+
+_CODES = {
+    "missing": "required",
+    "string_too_short": "too_short",
+    "too_short": "too_short",
+    "string_too_long": "too_long",
+    "too_long": "too_long",
+    "literal_error": "invalid_choice",
+    "string_pattern_mismatch": "invalid_format",
+    "extra_forbidden": "unknown_field",
+}
+_TYPE_ERRORS = re.compile(r".*_(type|parsing)$")
+_MESSAGES = {
+    "required": "is required",
+    "too_short": "is too short",
+    "too_long": "is too long",
+    "invalid_type": "has the wrong type",
+    "invalid_choice": "is not one of the allowed choices",
+    "invalid_format": "has the wrong format",
+    "unknown_field": "is not a field of this form",
+    "must_be_true": "must be given to send the request",
+}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A decoded body: the fields, and whether the sender speaks JSON."""
+
+    fields: dict[str, Any]
+    is_json: bool
+
+
+def bad_request(status: int, title: str, detail: str) -> Problem:
+    return Problem(status, title, detail)
+
+
+def read_submission(body: str | None, is_base64: bool, content_type: str | None) -> Submission:
+    """Decode the body; 413, 415 or 400 as problem details when it cannot be read."""
+    raw = _raw_bytes(body, is_base64)
+    if len(raw) > MAX_BODY_BYTES:
+        raise bad_request(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES} bytes.")
+    media_type = (content_type or "").split(";")[0].strip().lower()
+    if media_type not in (JSON_TYPE, FORM_TYPE):
+        raise bad_request(415, "Unsupported Media Type", f"Send {JSON_TYPE} or {FORM_TYPE}.")
+    try:
+        text = raw.decode("utf-8")
+        if media_type == JSON_TYPE:
+            fields = json.loads(text)
+        else:
+            fields = _form_fields(
+                parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
+            )
+    except (UnicodeDecodeError, ValueError):
+        raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
+    if not isinstance(fields, dict):
+        raise bad_request(400, "Bad Request", "The body must be a JSON object.")
+    # JSON null is an absent field, as an empty form field is.
+    return Submission(
+        {key: value for key, value in fields.items() if value is not None}, media_type == JSON_TYPE
+    )
+
+
+def _raw_bytes(body: str | None, is_base64: bool) -> bytes:
+    if not body:
+        return b""
+    if not is_base64:
+        return body.encode("utf-8")
+    try:
+        return base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError):
+        raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
+
+
+def _form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        if value.strip():  # an empty field is absent
+            grouped.setdefault(key, []).append(value)
+    fields: dict[str, Any] = {}
+    for key, values in grouped.items():
+        if key in _LIST_FIELDS:
+            fields[key] = values
+        elif len(values) > 1:
+            fields[key] = values  # a repeated single field: invalid_type below
+        elif key in _BOOLEAN_FIELDS:
+            fields[key] = _checkbox(values[0])
+        else:
+            fields[key] = values[0]
+    return fields
+
+
+def _checkbox(value: str) -> bool | str:
+    word = value.strip().lower()
+    if word in _CHECKED:
+        return True
+    return False if word in _UNCHECKED else value  # anything else: invalid_type
+
+
+def validate_request(
+    fields: Mapping[str, Any], services: list[str], region: str
+) -> AppointmentRequest:
+    """The validated request, or a 422 listing every failing field once."""
+    errors = _channel_errors(fields)
+    try:
+        request = AppointmentRequest.model_validate(
+            fields, context={"services": services, "phone_region": region}
+        )
+    except ValidationError as failure:
+        errors += [_field_error(detail) for detail in failure.errors(include_input=False)]
+        request = None
+    if errors:
+        raise invalid_input(_first_per_field(errors))
+    assert request is not None
+    return request
+
+
+def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
+    """The preferred channel needs its value: phone or text → phone, email → email."""
+    needed = {"phone": "phone", "text": "phone", "email": "email"}.get(
+        str(fields.get("preferredContact"))
+    )
+    if needed and fields.get(needed) in (None, ""):
+        return [
+            FieldError(
+                needed, "required", f"is needed to contact you by {fields['preferredContact']}"
+            )
+        ]
+    return []
+
+
+def _field_error(detail: Any) -> FieldError:
+    location = detail["loc"]
+    field = str(location[0]) if location else "body"
+    if not _FIELD_NAME.fullmatch(field):
+        field = "(unnamed)"  # an unknown key is the sender's text: never echo it
+    kind = detail["type"]
+    code = _CODES.get(kind) or ("invalid_type" if _TYPE_ERRORS.match(kind) else kind)
+    message = _MESSAGES.get(code) or str(detail["msg"])
+    return FieldError(field, code, message)
+
+
+def _first_per_field(errors: list[FieldError]) -> list[FieldError]:
+    seen: dict[str, FieldError] = {}
+    for error in errors:
+        seen.setdefault(error.field, error)
+    return list(seen.values())

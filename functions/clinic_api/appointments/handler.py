@@ -1,0 +1,234 @@
+"""AppointmentsFunction's route: POST /appointments. HTTP in, HTTP out.
+
+No submitted value reaches a log line, metric or error body: logs carry the
+request id, the outcome and the names and codes of failing fields only.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyPersistenceLayerError,
+    IdempotencyValidationError,
+)
+from botocore.exceptions import BotoCoreError
+
+from clinic_api.appointments import answers, intake
+from clinic_api.appointments.form import read_submission, validate_request
+from clinic_api.appointments.identity import keyed_hash, request_id
+from clinic_api.appointments.schemas import AppointmentRequest
+from clinic_api.appointments.settings import clinic_settings, intake_settings
+from clinic_api.appointments.store import (
+    AlreadyStored,
+    IntakeStore,
+    RateLimited,
+    StorageUnavailable,
+)
+from clinic_api.core.clients import dynamodb_client
+from clinic_api.core.problems import PROBLEM_JSON, FieldError, Problem, invalid_input, unavailable
+from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
+
+app = APIGatewayHttpResolver()
+logger = Logger()
+metrics = Metrics()
+
+# Nothing was stored; the sender may retry (with the same Idempotency-Key).
+_UNAVAILABLE = (
+    StorageUnavailable,
+    StoreUnavailable,
+    ObjectMissing,
+    IdempotencyPersistenceLayerError,
+    BotoCoreError,
+)
+IDEMPOTENCY_HEADER = "idempotency-key"
+_KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII
+# Same key and same (normalised) request → the stored answer; another request → 422.
+IDEMPOTENCY = IdempotencyConfig(
+    event_key_jmespath="key",
+    payload_validation_jmespath="request",
+    expires_after_seconds=24 * 3600,
+    raise_on_no_idempotency_key=True,
+)
+# Read by `clinic openapi`: what this route parses by hand.
+REQUEST_BODIES = {"/appointments": AppointmentRequest}
+HEADER_PARAMETERS = {
+    "/appointments": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": "1-255 visible ASCII characters; a retry with the same key and "
+            "body gets the same answer and stores nothing twice (24 hours).",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+        }
+    ]
+}
+
+
+def _doc(schema: str, description: str, media: str = PROBLEM_JSON) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{schema}"}
+    return {"description": description, "content": {media: {"schema": ref}}}
+
+
+@app.post(
+    "/appointments",
+    operation_id="requestAppointment",
+    summary="Request an appointment (a call back)",
+    description="JSON or urlencoded form. Form clients get 303 to the configured pages.",
+    tags=["Appointments"],
+    responses={
+        201: _doc("Receipt", "Stored; quote `reference`.", "application/json"),
+        303: {"description": "For HTML forms: to the thank-you or error page."},
+        400: _doc("Problem", "The body is not well-formed."),
+        409: _doc("Problem", "The same Idempotency-Key is still being processed; retry."),
+        413: _doc("Problem", "The body is over 10,240 bytes."),
+        415: _doc("Problem", "Not JSON or urlencoded."),
+        422: _doc("Problem", "Invalid fields, with a code for each."),
+        429: _doc("Problem", "Too many requests from this client; see Retry-After."),
+        503: _doc("Problem", "Storage unavailable; retry with the same Idempotency-Key."),
+    },
+)
+def request_appointment() -> Response[Any]:
+    event = app.current_event
+    content_type = event.headers.get("content-type")
+    json_client = answers.wants_json(content_type, event.headers.get("accept"))
+    settings = intake_settings()
+    try:
+        receipt = _take(content_type, json_client)
+    except _UNAVAILABLE as error:
+        logger.warning("Storage unavailable", extra={"error": type(error).__name__})
+        problem = unavailable("The request could not be stored; please try again.", 5)
+        return answers.failed(problem, json_client, settings.error_url)
+    except Problem as problem:
+        _count(f"Refused{problem.status}")
+        return answers.failed(problem, json_client, settings.error_url)
+    return answers.created(receipt, json_client, settings.thank_you_url)
+
+
+def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
+    event = app.current_event
+    submission = read_submission(event.body, event.is_base64_encoded, content_type)
+    if submission.fields.get("website"):
+        logger.info("Honeypot filled: answered as success, stored nothing")
+        _count("HoneypotHit")
+        return intake.receipt(request_id(None), intake.iso(datetime.now(UTC)))
+    key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
+    clinic = clinic_settings()
+    try:
+        request = validate_request(submission.fields, clinic.services, clinic.phone_region)
+    except Problem as problem:
+        fields = [f"{error.field}:{error.code}" for error in problem.errors]
+        logger.info("Appointment request invalid", extra={"fields": fields})
+        raise
+    client_hash = keyed_hash("client", event.request_context.http.source_ip)
+    submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
+    if key is None:
+        return _accept(submission=submitted, request=request, client_hash=client_hash)
+    try:
+        return _accept_once()(submission=submitted, request=request, client_hash=client_hash)
+    except IdempotencyAlreadyInProgressError:
+        raise Problem(
+            409,
+            "Conflict",
+            "A request with this Idempotency-Key is in progress.",
+            headers={"Retry-After": "2"},
+        ) from None
+    except IdempotencyValidationError:
+        error = FieldError(
+            "Idempotency-Key", "key_reused", "was already used for a different request"
+        )
+        raise invalid_input([error]) from None
+
+
+def _idempotency_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _KEY_PATTERN.fullmatch(value):
+        error = FieldError("Idempotency-Key", "invalid_format", "must be 1-255 visible ASCII")
+        raise invalid_input([error])
+    return value
+
+
+def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash: str) -> dict:
+    settings = intake_settings()
+    store = IntakeStore(dynamodb_client(), settings.requests_table, settings.guard_table)
+    new_id = request_id(submission["key"])
+    try:
+        receipt = intake.accept(
+            request, new_id, client_hash, clinic_settings(), settings, store, datetime.now(UTC)
+        )
+    except RateLimited as limited:
+        logger.info("Appointment request rate-limited")
+        raise Problem(
+            429,
+            "Too Many Requests",
+            "Too many requests from this address; try again later.",
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None
+    except AlreadyStored as stored:
+        # The idempotency record was lost but the request got through: same answer again.
+        created_at = stored.created_at or intake.iso(datetime.now(UTC))
+        receipt = intake.receipt(new_id, created_at)
+    logger.info("Appointment request stored", extra={"reference": receipt["reference"]})
+    _count("RequestStored")
+    return receipt
+
+
+@cache
+def _accept_once() -> Any:
+    """`_accept` behind Powertools idempotency (built on first use: it creates a client)."""
+    persistence = DynamoDBPersistenceLayer(
+        table_name=intake_settings().guard_table, boto3_client=dynamodb_client()
+    )
+    return idempotent_function(
+        data_keyword_argument="submission", persistence_store=persistence, config=IDEMPOTENCY
+    )(_accept)
+
+
+def _count(name: str) -> None:
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+@app.exception_handler(Exception)
+def _unexpected(error: Exception) -> Response:
+    # Exception messages can quote input: log the type and place only.
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    place = f"{trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}" if trace else "?"
+    logger.error("Unhandled error", extra={"error": type(error).__name__, "at": place})
+    problem = unavailable("The request could not be stored; please try again.", retry_after=5)
+    return answers.failed(problem, _json_client(), intake_settings().error_url)
+
+
+def _json_client() -> bool:
+    headers = app.current_event.headers
+    return answers.wants_json(headers.get("content-type"), headers.get("accept"))
+
+
+@app.not_found
+def _no_route(_: Exception) -> Response:
+    return Response(
+        status_code=404, content_type="application/json", body='{"message":"Not Found"}'
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    IDEMPOTENCY.register_lambda_context(context)
+    return app.resolve(event, context)

@@ -1,0 +1,34 @@
+"""Request ids, and keyed hashes of what identifies a sender.
+
+The hashing key is a secret the template generates (Secrets Manager), read once
+per container; the local stack puts a fixed dev key in its moto secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import uuid
+from functools import cache
+
+from clinic_api.core.clients import secrets_client
+
+
+@cache
+def _hash_key() -> bytes:
+    secret = secrets_client().get_secret_value(SecretId=os.environ["CLIENT_HASH_SECRET"])
+    return secret["SecretString"].encode()
+
+
+def keyed_hash(purpose: str, value: str) -> str:
+    """HMAC-SHA256 of `value` for one purpose: the same input never links across purposes."""
+    return hmac.new(_hash_key(), f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def request_id(idempotency_key: str | None) -> str:
+    """Random; or, with an Idempotency-Key, derived from it, so a retry can never store twice."""
+    if idempotency_key is None:
+        return str(uuid.uuid4())
+    digest = bytes.fromhex(keyed_hash("request-id", idempotency_key))
+    return str(uuid.UUID(bytes=digest[:16], version=4))

@@ -1,0 +1,108 @@
+"""Taking a request in: rate limit, duplicate check, the stored item, the receipt.
+
+An identical submission (same normalised names, contact and service) within
+DUPLICATE_WINDOW is stored with `duplicateOf` rather than refused: a person who
+pressed twice is not an error, and staff see the pair.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from clinic_api.appointments.identity import keyed_hash
+from clinic_api.appointments.schemas import AppointmentRequest
+from clinic_api.appointments.settings import ClinicSettings, IntakeSettings
+from clinic_api.appointments.store import (
+    DuplicateMarker,
+    DuplicateRace,
+    IntakeStore,
+    StorageUnavailable,
+)
+from clinic_api.core.reference import reference_of
+
+DUPLICATE_WINDOW = 600
+SUBMITTED_BY = "web-form"
+
+
+def fingerprint(request: AppointmentRequest) -> str:
+    parts = (
+        request.first_name.casefold(),
+        request.last_name.casefold(),
+        (request.email or "").casefold(),
+        request.phone or "",
+        request.service,
+    )
+    return keyed_hash("duplicate", "\x1f".join(parts))
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def build_item(
+    request: AppointmentRequest,
+    request_id: str,
+    client_hash: str,
+    clinic: ClinicSettings,
+    settings: IntakeSettings,
+    now: datetime,
+    duplicate_of: str | None,
+) -> dict[str, Any]:
+    """The stored request: plain attributes a person can read in the console."""
+    created_at = iso(now)
+    fields = request.model_dump(by_alias=True, exclude={"website", "consent"}, exclude_none=True)
+    return {
+        "id": request_id,
+        "reference": reference_of(request_id),
+        "createdAt": created_at,
+        "status": "new",
+        "history": [
+            {"at": created_at, "by": SUBMITTED_BY, "from": None, "to": "new", "note": "received"}
+        ],
+        **fields,
+        "consentVersion": clinic.consent_version,
+        "consentAt": created_at,
+        "expiresAt": int(now.timestamp()) + settings.retention_days * 86_400,
+        "clientHash": client_hash,
+        "duplicateOf": duplicate_of,
+    }
+
+
+def accept(
+    request: AppointmentRequest,
+    request_id: str,
+    client_hash: str,
+    clinic: ClinicSettings,
+    settings: IntakeSettings,
+    store: IntakeStore,
+    now: datetime,
+) -> dict[str, str]:
+    """Store the request and return its receipt.
+
+    Raises RateLimited, AlreadyStored or StorageUnavailable.
+    """
+    epoch = int(now.timestamp())
+    store.take_rate_slot(client_hash, epoch, settings.rate_limit, settings.rate_window_seconds)
+    mark = fingerprint(request)
+    for _ in range(2):  # once more if an identical request claimed the marker meanwhile
+        first = store.duplicate_of(mark, epoch)
+        marker = None if first else DuplicateMarker(mark, request_id, epoch + DUPLICATE_WINDOW)
+        item = build_item(request, request_id, client_hash, clinic, settings, now, first)
+        try:
+            store.save(item, marker, epoch)
+            break
+        except DuplicateRace:
+            continue
+    else:
+        raise StorageUnavailable
+    return receipt(request_id, item["createdAt"])
+
+
+def receipt(request_id: str, created_at: str) -> dict[str, str]:
+    return {
+        "id": request_id,
+        "reference": reference_of(request_id),
+        "status": "received",
+        "createdAt": created_at,
+    }

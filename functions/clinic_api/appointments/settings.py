@@ -1,0 +1,73 @@
+"""What the AppointmentsFunction is configured with: its environment, and the clinic's site.json.
+
+site.json (published from content/site.yaml) is the one source of the services,
+consent version and phone region; it is read through the same revalidating
+cache the ContentFunction uses.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from clinic_api.content.keys import SITE_KEY
+from clinic_api.core.clients import s3_client
+from clinic_api.core.s3_cache import S3JsonCache
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    requests_table: str
+    guard_table: str
+    thank_you_url: str
+    error_url: str
+    rate_limit: int
+    rate_window_seconds: int
+    retention_days: int
+
+    @classmethod
+    def from_environment(cls) -> IntakeSettings:
+        env = os.environ
+        return cls(
+            requests_table=env["REQUESTS_TABLE"],
+            guard_table=env["GUARD_TABLE"],
+            thank_you_url=env["THANK_YOU_URL"],
+            error_url=env["FORM_ERROR_URL"],
+            rate_limit=int(env.get("RATE_LIMIT_MAX", "5")),
+            rate_window_seconds=int(env.get("RATE_LIMIT_WINDOW_SECONDS", "600")),
+            retention_days=int(env.get("REQUEST_RETENTION_DAYS", "365")),
+        )
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    """The parts of site.json a request is checked and stamped with."""
+
+    services: list[str]
+    consent_version: str
+    phone_region: str
+
+    @classmethod
+    def parse(cls, site: dict[str, Any]) -> ClinicSettings:
+        return cls(
+            services=[service["id"] for service in site["services"]],
+            consent_version=site["consentVersion"],
+            phone_region=site["phoneRegion"],
+        )
+
+
+@cache
+def intake_settings() -> IntakeSettings:
+    return IntakeSettings.from_environment()
+
+
+@cache
+def _site_cache() -> S3JsonCache:
+    ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
+    return S3JsonCache(s3_client, os.environ["CONTENT_BUCKET"], ttl)
+
+
+def clinic_settings() -> ClinicSettings:
+    return _site_cache().get(SITE_KEY, parse=ClinicSettings.parse)

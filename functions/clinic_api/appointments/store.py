@@ -1,0 +1,150 @@
+"""DynamoDB for appointment requests: the staff table, and the function's own guard table.
+
+The function may only put into the requests table: it never reads a request
+back. Rate-limit counters and duplicate markers live in the guard table (with
+Powertools' idempotency records), keyed by keyed hashes, never by contact data.
+A request and its duplicate marker are written in one transaction, so a
+failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.client import BaseClient
+from botocore.exceptions import BotoCoreError, ClientError
+
+_SERIALIZER = TypeSerializer()
+_DESERIALIZER = TypeDeserializer()
+# Shared with Powertools' idempotency records (its default expiry attribute).
+EXPIRY_ATTRIBUTE = "expiration"
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+
+
+class AlreadyStored(Exception):
+    """The request id exists: an earlier attempt with the same Idempotency-Key got through."""
+
+    def __init__(self, created_at: str | None) -> None:
+        self.created_at = created_at
+
+
+class DuplicateRace(Exception):
+    """Another identical submission claimed the duplicate marker between lookup and write."""
+
+
+class StorageUnavailable(Exception):
+    """DynamoDB failed after the SDK's retries."""
+
+
+def to_item(document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: _SERIALIZER.serialize(value) for key, value in document.items() if value is not None
+    }
+
+
+@dataclass(frozen=True)
+class DuplicateMarker:
+    fingerprint: str
+    first_id: str
+    expires: int
+
+
+class IntakeStore:
+    def __init__(self, client: BaseClient, requests_table: str, guard_table: str) -> None:
+        self._client = client
+        self._requests = requests_table
+        self._guard = guard_table
+
+    def take_rate_slot(self, client_hash: str, now: int, limit: int, window: int) -> None:
+        """Count one submission for this client in the current window; RateLimited past `limit`."""
+        window_start = now - now % window
+        try:
+            self._client.update_item(
+                TableName=self._guard,
+                Key={"id": {"S": f"rate#{client_hash}#{window_start}"}},
+                UpdateExpression="ADD hits :one SET #expiry = :expiry",
+                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+                ExpressionAttributeNames={"#expiry": EXPIRY_ATTRIBUTE},
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(limit)},
+                    ":expiry": {"N": str(window_start + window)},
+                },
+            )
+        except ClientError as error:
+            if _code(error) == "ConditionalCheckFailedException":
+                raise RateLimited(max(1, window_start + window - now)) from None
+            raise StorageUnavailable from error
+        except BotoCoreError as error:
+            raise StorageUnavailable from error
+
+    def duplicate_of(self, fingerprint: str, now: int) -> str | None:
+        """The id of an identical request stored within the window, if any."""
+        try:
+            found = self._client.get_item(
+                TableName=self._guard, Key={"id": {"S": f"dup#{fingerprint}"}}, ConsistentRead=True
+            ).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            raise StorageUnavailable from error
+        if not found or int(found[EXPIRY_ATTRIBUTE]["N"]) <= now:
+            return None  # TTL deletes lazily: an expired marker may still be there
+        return found["firstId"]["S"]
+
+    def save(self, item: dict[str, Any], marker: DuplicateMarker | None, now: int) -> None:
+        """Put the request (never over an existing one) and, if given, claim the marker."""
+        actions: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._requests,
+                    "Item": to_item(item),
+                    "ConditionExpression": "attribute_not_exists(id)",
+                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                }
+            }
+        ]
+        if marker is not None:
+            actions.append({"Put": _marker_put(self._guard, marker, now)})
+        try:
+            self._client.transact_write_items(TransactItems=actions)
+        except ClientError as error:
+            _raise_cancelled(error)
+        except BotoCoreError as error:
+            raise StorageUnavailable from error
+
+
+def _marker_put(table: str, marker: DuplicateMarker, now: int) -> dict[str, Any]:
+    return {
+        "TableName": table,
+        "Item": {
+            "id": {"S": f"dup#{marker.fingerprint}"},
+            "firstId": {"S": marker.first_id},
+            EXPIRY_ATTRIBUTE: {"N": str(marker.expires)},
+        },
+        "ConditionExpression": "attribute_not_exists(id) OR #expiry <= :now",
+        "ExpressionAttributeNames": {"#expiry": EXPIRY_ATTRIBUTE},
+        "ExpressionAttributeValues": {":now": {"N": str(now)}},
+    }
+
+
+def _raise_cancelled(error: ClientError) -> None:
+    if _code(error) != "TransactionCanceledException":
+        raise StorageUnavailable from error
+    reasons = error.response.get("CancellationReasons", [])
+    codes = [reason.get("Code") for reason in reasons]
+    if codes[:1] == ["ConditionalCheckFailed"]:
+        old = reasons[0].get("Item") or {}
+        created_at = _DESERIALIZER.deserialize(old["createdAt"]) if "createdAt" in old else None
+        raise AlreadyStored(created_at) from None
+    if "ConditionalCheckFailed" in codes[1:]:
+        raise DuplicateRace from None
+    raise StorageUnavailable from error
+
+
+def _code(error: ClientError) -> str:
+    return error.response.get("Error", {}).get("Code", "")

@@ -1,0 +1,138 @@
+"""POST /appointments over HTTP against the local stack, as a browser and a frontend send it."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+import pytest
+
+from clinic_tools.local.template import load_template
+from tests.conftest import ROOT
+from tests.integration.conftest import LocalStack
+
+pytestmark = pytest.mark.integration
+
+TEMPLATE = load_template(ROOT / "template.yaml")
+APPOINTMENTS = TEMPLATE.functions["AppointmentsFunction"].environment
+REQUEST: dict[str, Any] = {
+    "patientStatus": "existing",
+    "firstName": "Tomasz",
+    "lastName": "Wójcik",
+    "phone": "+1 503 555 0188",
+    "preferredContact": "text",
+    "okToText": True,
+    "service": "medication-management",
+    "consent": True,
+}
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a browser would follow; the test reads the Location
+
+
+def send(
+    stack: LocalStack, body: bytes, content_type: str, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(
+        f"{stack.api}/appointments",
+        data=body,
+        method="POST",
+        headers={"Content-Type": content_type, **(headers or {})},
+    )
+    opener = urllib.request.build_opener(_NoRedirects)
+    try:
+        with opener.open(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def stored(stack: LocalStack, request_id: str) -> dict[str, Any] | None:
+    dynamodb = boto3.client(
+        "dynamodb",
+        endpoint_url=stack.aws,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    found = dynamodb.get_item(
+        TableName=APPOINTMENTS["REQUESTS_TABLE"], Key={"id": {"S": request_id}}
+    )
+    return found.get("Item")
+
+
+def test_a_json_request_is_stored_in_the_table(local_stack: LocalStack) -> None:
+    status, _, body = send(local_stack, json.dumps(REQUEST).encode(), "application/json")
+    assert status == 201
+    receipt = json.loads(body)
+    item = stored(local_stack, receipt["id"])
+    assert item is not None
+    assert item["reference"]["S"] == receipt["reference"]
+    assert item["phone"]["S"] == "+15035550188"
+    assert item["status"]["S"] == "new"
+
+
+def test_a_plain_form_post_is_redirected_to_the_thank_you_page(local_stack: LocalStack) -> None:
+    form = {key: value for key, value in REQUEST.items() if isinstance(value, str)}
+    form |= {"okToText": "on", "consent": "on", "lastName": "Nowak"}
+    status, headers, _ = send(
+        local_stack, urlencode(form).encode(), "application/x-www-form-urlencoded"
+    )
+    assert status == 303
+    location = headers["Location"]
+    assert location.startswith(APPOINTMENTS["THANK_YOU_URL"] + "?reference=")
+
+
+def test_a_refused_form_post_goes_to_the_error_page_without_values(
+    local_stack: LocalStack,
+) -> None:
+    form = {"firstName": "Tomasz", "email": "not-an-address"}
+    status, headers, _ = send(
+        local_stack, urlencode(form).encode(), "application/x-www-form-urlencoded"
+    )
+    assert status == 303
+    assert headers["Location"].startswith(APPOINTMENTS["FORM_ERROR_URL"] + "?errors=")
+    assert "Tomasz" not in headers["Location"] and "not-an-address" not in headers["Location"]
+
+
+def test_twenty_concurrent_submissions_with_one_key_leave_one_item(
+    local_stack: LocalStack,
+) -> None:
+    body = json.dumps({**REQUEST, "firstName": "Concurrent"}).encode()
+    key = {"Idempotency-Key": "integration-concurrency-0001"}
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(
+            pool.map(lambda _: send(local_stack, body, "application/json", key), range(20))
+        )
+    statuses = [status for status, _, _ in answers]
+    assert set(statuses) <= {201, 409}, statuses
+    receipts = {raw for status, _, raw in answers if status == 201}
+    ids = {json.loads(raw)["id"] for raw in receipts}
+    assert len(ids) == 1
+    assert stored(local_stack, ids.pop()) is not None
+    for status, headers, _ in answers:
+        if status == 409:
+            assert int(headers["Retry-After"]) > 0
+
+
+def test_the_browser_may_send_an_idempotency_key_cross_origin(local_stack: LocalStack) -> None:
+    request = urllib.request.Request(
+        f"{local_stack.api}/appointments",
+        method="OPTIONS",
+        headers={
+            "Origin": "http://localhost:5173",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,idempotency-key",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 204
+        allowed = response.headers["Access-Control-Allow-Headers"].lower()
+    assert "idempotency-key" in allowed

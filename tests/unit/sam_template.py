@@ -1,0 +1,56 @@
+"""template.yaml as CloudFormation will receive it: translated offline by aws-sam-translator."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from samtranslator.translator.arn_generator import ArnGenerator
+from samtranslator.translator.transform import transform
+from samtranslator.yaml_helper import yaml_parse
+
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
+
+# CloudFormation hands a CommaDelimitedList parameter to the transform as a list. These
+# origins appear nowhere in the template, so finding them in the translated CORS
+# configuration proves the origins come from the AllowedOrigins parameter.
+TEST_ORIGINS = ["https://clinic.example", "https://www.clinic.example"]
+
+
+class _NoManagedPolicies:
+    """Managed-policy loader for the translator: the template names no managed policies."""
+
+    def load(self) -> dict[str, str]:
+        return {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def resources_of_type(cfn: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource
+        for logical_id, resource in cfn["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+@pytest.fixture(scope="session")
+def cfn() -> dict[str, Any]:
+    sam_template = yaml_parse(TEMPLATE_PATH.read_text(encoding="utf-8"))
+    template = copy.deepcopy(sam_template)
+    # `sam build`/`sam package` replace the local CodeUri with the uploaded artifact;
+    # the translator only accepts an S3 location.
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::Serverless::Function":
+            resource["Properties"]["CodeUri"] = "s3://artifacts.example/functions.zip"
+    # The translator derives the partition from the region: pin it so the result does
+    # not depend on the machine's AWS configuration.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
+        mp.delenv("AWS_PROFILE", raising=False)
+        mp.setattr(ArnGenerator, "BOTO_SESSION_REGION_NAME", "us-east-1")
+        return transform(template, {"AllowedOrigins": TEST_ORIGINS}, _NoManagedPolicies())

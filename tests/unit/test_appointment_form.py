@@ -1,0 +1,285 @@
+"""POST /appointments: every field rule and every answer, as a frontend or a plain form sees it."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.unit.stack import VALID, Stack, post, post_form, post_json
+
+CROCKFORD_REFERENCE = re.compile(r"[0-9A-HJKMNP-TV-Z]{8}")
+FORM_CLIENT = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
+def problem(answer: Any, status: int) -> dict[str, Any]:
+    assert answer.status == status, answer.body
+    assert answer.headers["content-type"] == "application/problem+json"
+    return answer.json()
+
+
+def field_codes(answer: Any) -> dict[str, str]:
+    return {error["field"]: error["code"] for error in problem(answer, 422)["errors"]}
+
+
+def redirect(answer: Any) -> tuple[str, dict[str, list[str]]]:
+    assert answer.status == 303, answer.body
+    location = urlsplit(answer.headers["location"])
+    return f"{location.scheme}://{location.netloc}{location.path}", parse_qs(location.query)
+
+
+def test_a_json_request_is_stored_and_answered_with_a_receipt(stack: Stack) -> None:
+    answer = post_json(VALID)
+    assert answer.status == 201
+    receipt = answer.json()
+    assert set(receipt) == {"id", "reference", "status", "createdAt"}
+    assert receipt["status"] == "received"
+    assert CROCKFORD_REFERENCE.fullmatch(receipt["reference"])
+    (item,) = stack.requests()
+    assert item["id"] == receipt["id"]
+    assert item["reference"] == receipt["reference"]
+    assert item["createdAt"] == receipt["createdAt"]
+    assert item["status"] == "new"
+    assert item["phone"] == "+15035550199"
+    assert item["firstName"] == "Marisol"
+    assert item["preferredDays"] == ["tue", "thu"]
+    assert item["consentVersion"] == "2026-11-01"
+    assert item["consentAt"] == item["createdAt"]
+    assert item["history"] == [
+        {"at": item["createdAt"], "by": "web-form", "from": None, "to": "new", "note": "received"}
+    ]
+    assert "website" not in item and "consent" not in item
+    created = datetime.fromisoformat(item["createdAt"])
+    assert abs(int(item["expiresAt"]) - (created + timedelta(days=365)).timestamp()) < 2
+    assert re.fullmatch(r"[0-9a-f]{32}", item["clientHash"])
+    assert "198.51.100.7" not in json.dumps(item, default=str)
+
+
+def test_a_plain_html_form_is_redirected_to_the_thank_you_page(stack: Stack) -> None:
+    form = [
+        ("patientStatus", "existing"),
+        ("firstName", " Zoë "),
+        ("lastName", "Nakamura"),
+        ("email", "zoe@example.net"),
+        ("phone", ""),  # an empty field is absent
+        ("preferredContact", "email"),
+        ("okToText", "on"),  # okToLeaveVoicemail unchecked: not sent at all
+        ("preferredDays", "mon"),
+        ("preferredDays", "fri"),
+        ("preferredTimes", "evening"),
+        ("service", "medication-management"),
+        ("consent", "on"),
+        ("website", ""),
+    ]
+    url, query = redirect(post_form(form, headers=FORM_CLIENT))
+    assert url == stack.environment["THANK_YOU_URL"]
+    (item,) = stack.requests()
+    assert query == {"reference": [item["reference"]]}
+    assert item["firstName"] == "Zoë"
+    assert item["okToText"] is True
+    assert item["okToLeaveVoicemail"] is False
+    assert item["preferredDays"] == ["mon", "fri"]
+    assert "phone" not in item
+
+
+@pytest.mark.parametrize("word", ["on", "true", "1", "yes", "YES"])
+def test_a_checked_checkbox_may_send_any_usual_word(stack: Stack, word: str) -> None:
+    fields = {**VALID, "consent": word, "okToText": word, "preferredDays": "mon"}
+    fields.pop("preferredTimes")
+    assert post_form(fields).status == 303
+    assert stack.requests()[0]["okToText"] is True
+
+
+def test_accept_naming_json_gets_json_even_for_a_form_body(stack: Stack) -> None:
+    answer = post_form(
+        {**VALID, "okToText": "on", "preferredDays": "tue", "preferredTimes": "morning"},
+        headers={"accept": "application/json"},
+    )
+    assert answer.status == 201
+    assert answer.json()["status"] == "received"
+
+
+def test_accept_star_alone_is_a_form_client(stack: Stack) -> None:
+    fields = {key: value for key, value in VALID.items() if not isinstance(value, bool | list)}
+    answer = post_form({**fields, "consent": "on"}, headers={"accept": "*/*"})
+    assert answer.status == 303
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"patientStatus": "maybe"}, "patientStatus", "invalid_choice"),
+        ({"patientStatus": None}, "patientStatus", "required"),  # null is absent
+        ({"firstName": ""}, "firstName", "too_short"),
+        ({"firstName": "   "}, "firstName", "too_short"),
+        ({"firstName": "A" * 51}, "firstName", "too_long"),
+        ({"firstName": 7}, "firstName", "invalid_type"),
+        ({"firstName": "Ann\u0007"}, "firstName", "invalid_name"),
+        ({"lastName": "see https://spam.example"}, "lastName", "invalid_name"),
+        ({"lastName": "www.cheap-pills.example"}, "lastName", "invalid_name"),
+        ({"email": "not-an-address"}, "email", "invalid_email"),
+        ({"email": "a@" + "b" * 250 + ".com"}, "email", "too_long"),
+        ({"phone": "12"}, "phone", "invalid_phone"),
+        ({"phone": "call me maybe"}, "phone", "invalid_phone"),
+        ({"preferredContact": "fax"}, "preferredContact", "invalid_choice"),
+        ({"okToText": "yes"}, "okToText", "invalid_type"),
+        ({"okToLeaveVoicemail": 1}, "okToLeaveVoicemail", "invalid_type"),
+        ({"preferredDays": ["sun"]}, "preferredDays", "invalid_choice"),
+        ({"preferredDays": "mon"}, "preferredDays", "invalid_type"),
+        ({"preferredTimes": ["midnight"]}, "preferredTimes", "invalid_choice"),
+        ({"service": "surgery"}, "service", "invalid_choice"),
+        ({"visitFormat": "video"}, "visitFormat", "invalid_choice"),
+        ({"payment": "cash"}, "payment", "invalid_choice"),
+        ({"insuranceCarrier": "C" * 61}, "insuranceCarrier", "too_long"),
+        ({"message": "m" * 501}, "message", "too_long"),
+        ({"sourceArticle": "../index"}, "sourceArticle", "invalid_format"),
+        ({"consent": False}, "consent", "must_be_true"),
+        ({"consent": "true"}, "consent", "invalid_type"),
+        ({"dateOfBirth": "1990-01-01"}, "dateOfBirth", "unknown_field"),
+    ],
+)
+def test_each_field_rule_names_the_field_and_a_stable_code(
+    stack: Stack, change: dict[str, Any], field: str, code: str
+) -> None:
+    answer = post_json({**VALID, **change})
+    assert field_codes(answer) == {field: code}
+    for value in change.values():
+        if isinstance(value, str) and len(value) > 3:
+            assert value not in answer.body
+    assert stack.requests() == []
+
+
+@pytest.mark.parametrize("absent", ["patientStatus", "firstName", "lastName", "service"])
+def test_required_fields(stack: Stack, absent: str) -> None:
+    fields = {key: value for key, value in VALID.items() if key != absent}
+    assert field_codes(post_json(fields)) == {absent: "required"}
+
+
+def test_missing_consent_must_be_true(stack: Stack) -> None:
+    fields = {key: value for key, value in VALID.items() if key != "consent"}
+    assert field_codes(post_json(fields)) == {"consent": "must_be_true"}
+
+
+@pytest.mark.parametrize(
+    ("channel", "missing"), [("phone", "phone"), ("text", "phone"), ("email", "email")]
+)
+def test_the_preferred_channel_needs_its_value(stack: Stack, channel: str, missing: str) -> None:
+    fields = {key: value for key, value in VALID.items() if key != missing}
+    assert field_codes(post_json({**fields, "preferredContact": channel})) == {missing: "required"}
+
+
+def test_every_failing_field_is_listed_at_once(stack: Stack) -> None:
+    fields = {"firstName": "http://x.example", "email": "nope", "consent": False, "extra": 1}
+    codes = field_codes(post_json(fields))
+    assert codes == {
+        "patientStatus": "required",
+        "firstName": "invalid_name",
+        "lastName": "required",
+        "email": "invalid_email",
+        "preferredContact": "required",
+        "service": "required",
+        "consent": "must_be_true",
+        "extra": "unknown_field",
+    }
+
+
+def test_an_unknown_field_with_a_strange_name_is_not_echoed(stack: Stack) -> None:
+    answer = post_json({**VALID, "jane@example.com": "x"})
+    assert field_codes(answer) == {"(unnamed)": "unknown_field"}
+    assert "jane@example.com" not in answer.body
+
+
+def test_a_form_with_errors_is_redirected_to_the_error_page_with_codes(stack: Stack) -> None:
+    url, query = redirect(post_form({"firstName": "Ann", "email": "nope"}, headers=FORM_CLIENT))
+    assert url == stack.environment["FORM_ERROR_URL"]
+    errors = dict(pair.split(":") for pair in query["errors"][0].split(","))
+    assert errors["email"] == "invalid_email"
+    assert errors["lastName"] == "required"
+    assert errors["consent"] == "must_be_true"
+    assert "Ann" not in str(query) and "nope" not in str(query)
+
+
+def test_a_repeated_single_field_is_invalid_type(stack: Stack) -> None:
+    pairs = [*((key, str(value)) for key, value in VALID.items() if isinstance(value, str))]
+    pairs += [("firstName", "Second"), ("consent", "on")]
+    answer = post_form(pairs, headers={"accept": "application/json"})
+    assert field_codes(answer) == {"firstName": "invalid_type"}
+
+
+def test_a_body_over_10240_bytes_is_413(stack: Stack) -> None:
+    big = json.dumps({**VALID, "message": "x" * 10_300})
+    problem(post(big, "application/json"), 413)
+    _, query = redirect(post_form({"message": "x" * 10_300}))
+    assert query == {"error": ["too_large"]}
+    assert stack.requests() == []
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", None])
+def test_other_content_types_are_415(stack: Stack, content_type: str | None) -> None:
+    problem(post("a=b", content_type, headers={"accept": "application/json"}), 415)
+    _, query = redirect(post("a=b", content_type, headers=FORM_CLIENT))
+    assert query == {"error": ["bad_request"]}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"firstName": ', "application/json"),
+        ("[1, 2]", "application/json"),
+        ('"just a string"', "application/json"),
+        (b"firstName=\xff\xfe", "application/x-www-form-urlencoded"),
+        ("%%%", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_malformed_bodies_are_400_not_422(
+    stack: Stack, body: str | bytes, content_type: str
+) -> None:
+    answer = post(body, content_type, headers={"accept": "application/json"})
+    assert problem(answer, 400)["title"] == "Bad Request"
+
+
+def test_json_charset_parameter_is_accepted(stack: Stack) -> None:
+    assert post(json.dumps(VALID), "application/json; charset=utf-8").status == 201
+
+
+def test_the_honeypot_answers_as_success_and_stores_nothing(stack: Stack) -> None:
+    answer = post_json({**VALID, "website": "http://spam.example"})
+    assert answer.status == 201
+    assert set(answer.json()) == {"id", "reference", "status", "createdAt"}
+    assert CROCKFORD_REFERENCE.fullmatch(answer.json()["reference"])
+    url, _ = redirect(post_form({"firstName": "Bot", "website": "x"}))
+    assert url == stack.environment["THANK_YOU_URL"]
+    assert stack.requests() == []
+    assert stack.dynamodb.scan(TableName=stack.guard_table)["Items"] == []
+
+
+def test_services_consent_version_and_region_come_from_site_json(stack: Stack) -> None:
+    from tests.unit.stack import forget_containers
+
+    s3 = __import__("boto3").client("s3")
+    bucket = stack.environment["CONTENT_BUCKET"]
+    site = json.loads(s3.get_object(Bucket=bucket, Key="site.json")["Body"].read())
+    site.update(consentVersion="2027-01-15", phoneRegion="GB")
+    site["services"] = [{"id": "sleep-clinic", "label": "Sleep clinic"}]
+    s3.put_object(Bucket=bucket, Key="site.json", Body=json.dumps(site).encode())
+    forget_containers()
+    british = {**VALID, "phone": "020 7946 0958"}
+    assert field_codes(post_json(british)) == {"service": "invalid_choice"}
+    assert field_codes(post_json({**british, "phone": "(503) 555-0199"}))["phone"] == (
+        "invalid_phone"  # a US number without +1 is not a number in GB
+    )
+    answer = post_json({**british, "service": "sleep-clinic"})
+    assert answer.status == 201
+    (item,) = stack.requests()
+    assert item["consentVersion"] == "2027-01-15"
+    assert item["phone"] == "+442079460958"
+
+
+def test_created_at_is_utc_with_milliseconds(stack: Stack) -> None:
+    created = post_json(VALID).json()["createdAt"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", created)
+    assert datetime.fromisoformat(created) <= datetime.now(UTC)
