@@ -1,4 +1,4 @@
-"""`clinic`: one command for the whole life of the backend: publish, openapi (more to come)."""
+"""`clinic`: one command for the whole life of the backend: publish, openapi, dev, requests."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+from clinic_tools.staff.commands import register as register_requests
 
 EXIT_INVALID_CONTENT = 2
 EXIT_AWS_ERROR = 3
@@ -91,7 +93,15 @@ def parser() -> argparse.ArgumentParser:
     dev.add_argument(
         "--env-vars", type=Path, help="env.json overriding function variables, as sam local"
     )
+    dev.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the functions when a file under their code folder changes "
+        "(content/ is re-published on change either way)",
+    )
     dev.set_defaults(run=_dev)
+
+    register_requests(commands)
     return root
 
 

@@ -1,0 +1,1 @@
+"""NotifyFunction and DigestFunction: staff learn that requests exist, never what they say."""

@@ -1,0 +1,66 @@
+"""DigestFunction: once a day, how many requests are new and how old the oldest is.
+
+The safety net for a missed e-mail. It can only count and read `status` and
+`createdAt` through the byStatus index (IAM conditions on dynamodb:Select and
+dynamodb:Attributes): never a patient field.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from clinic_api.core.clients import dynamodb_client, sns_client
+from clinic_api.notify.messages import WhereToLook, digest
+
+logger = Logger()
+STATUS_INDEX = "byStatus"
+_NEW = {":status": {"S": "new"}}
+
+
+def _query(**request: Any) -> dict[str, Any]:
+    return dynamodb_client().query(
+        TableName=os.environ["REQUESTS_TABLE"],
+        IndexName=STATUS_INDEX,
+        KeyConditionExpression="#status = :status",
+        ExpressionAttributeNames={"#status": "status", **request.pop("names", {})},
+        ExpressionAttributeValues=_NEW,
+        **request,
+    )
+
+
+def count_new() -> int:
+    total, start = 0, None
+    while True:
+        page = _query(Select="COUNT", **({"ExclusiveStartKey": start} if start else {}))
+        total += page["Count"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return total
+
+
+def oldest_new() -> datetime | None:
+    page = _query(
+        Select="SPECIFIC_ATTRIBUTES",
+        ProjectionExpression="#created",
+        names={"#created": "createdAt"},
+        ScanIndexForward=True,
+        Limit=1,
+    )
+    items = page.get("Items", [])
+    return datetime.fromisoformat(items[0]["createdAt"]["S"]) if items else None
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
+    waiting, oldest = count_new(), oldest_new()
+    where = WhereToLook(os.environ["REQUESTS_TABLE"], os.environ["AWS_REGION"])
+    notice = digest(waiting, oldest, datetime.now(UTC), where)
+    sns_client().publish(
+        TopicArn=os.environ["TOPIC_ARN"], Subject=notice.subject, Message=notice.body
+    )
+    logger.info("Digest sent", extra={"waiting": waiting})
+    return {"waiting": waiting}

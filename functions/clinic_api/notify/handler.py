@@ -1,0 +1,61 @@
+"""NotifyFunction: one SNS message per new request, from the table's KEYS_ONLY stream.
+
+Each record is published on its own; a failure is reported as that record's
+batch item failure, so Lambda retries from it (bounded by the event source
+mapping) and then sends it to the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
+
+from clinic_api.core.clients import sns_client
+from clinic_api.core.reference import reference_of
+from clinic_api.notify.messages import WhereToLook, new_request
+
+logger = Logger()
+metrics = Metrics()
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+
+
+def where_to_look() -> WhereToLook:
+    return WhereToLook(os.environ["REQUESTS_TABLE"], os.environ["AWS_REGION"])
+
+
+def notify(record: DynamoDBRecord) -> None:
+    if record.event_name != DynamoDBRecordEventName.INSERT:
+        return  # the event source mapping filters these out; never announce an edit
+    stream = record.dynamodb
+    assert stream is not None
+    request_id = str(stream.keys["id"])
+    created = stream.approximate_creation_date_time
+    received = datetime.fromtimestamp(created, UTC) if created else datetime.now(UTC)
+    reference = reference_of(request_id)
+    notice = new_request(reference, received, where_to_look())
+    sns_client().publish(
+        TopicArn=os.environ["TOPIC_ARN"], Subject=notice.subject, Message=notice.body
+    )
+    logger.info("Staff notified", extra={"reference": reference})
+    metrics.add_metric(name="StaffNotified", unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return process_partial_response(
+        event=event, record_handler=notify, processor=processor, context=context
+    )
