@@ -35,6 +35,8 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("AWS_REGION", "us-east-1")
+    # moto's DynamoDB Streams answer only without account-based endpoints.
+    monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
     monkeypatch.setenv("CONTENT_BUCKET", BUCKET)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ClinicTest")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "clinic-test")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -112,6 +113,9 @@ def _dev(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # AWS_REGION is the usual variable (Lambda sets it); boto3 reads AWS_DEFAULT_REGION.
+    if "AWS_REGION" in os.environ:
+        os.environ.setdefault("AWS_DEFAULT_REGION", os.environ["AWS_REGION"])
     args = parser().parse_args(argv)
     return args.run(args)
 

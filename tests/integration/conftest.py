@@ -6,6 +6,7 @@ and an in-process moto server share one store, and entering `mock_aws` wipes it.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -82,6 +83,10 @@ def running_clinic_dev(*options: str, cwd: Path = ROOT) -> Iterator[LocalStack]:
 
 
 @pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStack]:
-    with running_clinic_dev() as stack:
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    # Every test posts from 127.0.0.1: lift the per-address limit (unit-tested on
+    # its own) so that the tests' order cannot decide their outcome.
+    overrides = tmp_path_factory.mktemp("env") / "env.json"
+    overrides.write_text(json.dumps({"AppointmentsFunction": {"RATE_LIMIT_MAX": "1000"}}))
+    with running_clinic_dev("--env-vars", str(overrides)) as stack:
         yield stack

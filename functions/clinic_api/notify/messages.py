@@ -18,14 +18,14 @@ class WhereToLook:
     table: str
     region: str
 
-    def lines(self) -> list[str]:
+    def lines(self, command: str) -> list[str]:
         console = (
             f"https://{self.region}.console.aws.amazon.com/dynamodbv2/home"
             f"?region={self.region}#item-explorer?table={self.table}"
         )
         return [
             "Read it with the staff CLI:",
-            "  clinic requests list --status new",
+            f"  {command}",
             f"or in the DynamoDB console: table {self.table}, index byStatus, status = new:",
             f"  {console}",
         ]
@@ -42,8 +42,7 @@ def new_request(reference: str, received: datetime, where: WhereToLook) -> Notic
         f"Reference: {reference}",
         f"Received:  {_when(received)}",
         "",
-        *where.lines(),
-        f"  (or: clinic requests show {reference})",
+        *where.lines(f"clinic requests show {reference}"),
         "",
         "This e-mail holds no patient details, on purpose.",
     ]
@@ -59,6 +58,6 @@ def digest(waiting: int, oldest: datetime | None, now: datetime, where: WhereToL
         f"{waiting} appointment request{'s are' if waiting != 1 else ' is'} waiting (status new).",
         f"The oldest arrived {_when(oldest)}, {hours} hours ago.",
         "",
-        *where.lines(),
+        *where.lines("clinic requests list --status new"),
     ]
     return Notice(f"Appointment requests: {waiting} waiting", "\n".join(lines))

@@ -20,6 +20,7 @@ import boto3
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from clinic_tools.local.gateway import Gateway, RouteTable
+from clinic_tools.local.inbox import TopicInbox
 from clinic_tools.local.stack import (
     MOTO_HOST,
     PortTaken,
@@ -29,7 +30,16 @@ from clinic_tools.local.stack import (
     isolate_from_real_aws,
     start_moto,
 )
-from clinic_tools.local.template import BUCKET, LocalTemplate, load_template
+from clinic_tools.local.streams import StreamPoller
+from clinic_tools.local.template import (
+    ACCOUNT_ID,
+    BUCKET,
+    REGION,
+    TABLES,
+    TOPIC,
+    LocalTemplate,
+    load_template,
+)
 from clinic_tools.local.watch import Reloader, Watcher
 from clinic_tools.local.workers import Workers, load_env_vars
 from clinic_tools.publish.loader import ContentError
@@ -91,6 +101,15 @@ def _start(
         publish(args.content, bucket, s3, report=_indent)
     workers = Workers(template.functions, overrides, fake_aws_environment(endpoint))
     started.callback(workers.stop)
+    for mapping in template.stream_mappings:
+        poller = StreamPoller(mapping, workers.invoke, _say)
+        poller.start()
+        started.callback(poller.stop)
+    topics = [resource.name for resource in template.named(TOPIC)]
+    if topics:
+        inbox = TopicInbox([_topic_arn(name) for name in topics], _say)
+        inbox.start()
+        started.callback(inbox.stop)
     watcher = Watcher(
         _watched(template, args), Reloader(args.content.resolve(), bucket, s3, workers, _say)
     )
@@ -103,6 +122,10 @@ def _start(
     started.callback(server.server_close)
     _banner(template, args, endpoint, bucket)
     return server
+
+
+def _topic_arn(name: str) -> str:
+    return f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{name}"
 
 
 def content_bucket(template: LocalTemplate) -> str | None:
@@ -142,12 +165,13 @@ def _banner(
         _say(f"clinic dev: {resource.type.split('::')[-1]:<8} {resource.name}")
     for route in template.routes:
         _say(f"clinic dev: route    {route.key:<28} -> {route.function}")
+    for mapping in template.stream_mappings:
+        _say(f"clinic dev: stream   {mapping.table:<28} -> {mapping.function}")
+    fake = f"AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
     _say("clinic dev: AWS CLI / clinic tools against it:")
-    _say(
-        "    AWS_ENDPOINT_URL="
-        f"{endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
-        f"AWS_REGION=us-east-1 aws s3 ls s3://{bucket or ''}"
-    )
+    _say(f"    {fake} AWS_REGION=us-east-1 aws s3 ls s3://{bucket or ''}")
+    for table in template.named(*TABLES)[:1]:
+        _say(f"    {fake} AWS_REGION=us-east-1 clinic requests list --table {table.name}")
     reload = "restarts the functions" if args.reload else "needs a restart (or --reload)"
     _say(f"clinic dev: editing  {args.content}/ re-publishes; editing functions/ {reload}")
     _say("clinic dev: Ctrl-C stops everything")

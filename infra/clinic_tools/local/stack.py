@@ -17,6 +17,7 @@ from moto.server import ThreadedMotoServer
 
 from clinic_tools.local.template import (
     BUCKET,
+    QUEUE,
     REGION,
     SECRET,
     TABLES,
@@ -72,6 +73,8 @@ def fake_aws_environment(endpoint: str) -> dict[str, str]:
         "AWS_CONFIG_FILE": os.devnull,
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "AWS_EC2_METADATA_DISABLED": "true",
+        # Account-based endpoints are real AWS's; moto's streams need them off.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
     }
 
 
@@ -89,7 +92,7 @@ def start_moto(port: int) -> ThreadedMotoServer:
 
 
 def create_resources(template: LocalTemplate, endpoint: str) -> None:
-    """Create in moto each bucket, table, topic and secret the template declares."""
+    """Create in moto each bucket, table, queue, topic and secret the template declares."""
     session = boto3.session.Session(
         aws_access_key_id="testing",
         aws_secret_access_key="testing",  # noqa: S106 (moto's fake key)
@@ -103,6 +106,8 @@ def create_resources(template: LocalTemplate, endpoint: str) -> None:
         _create_bucket(client("s3"), resource)
     for resource in template.named(*TABLES):
         _create_table(client("dynamodb"), resource)
+    for resource in template.named(QUEUE):
+        client("sqs").create_queue(QueueName=resource.name)
     for resource in template.named(TOPIC):
         client("sns").create_topic(Name=resource.name)
     for resource in template.named(SECRET):

@@ -1,13 +1,16 @@
 """What the local stack needs from template.yaml, read from the template itself.
 
 The template is the single source of truth: functions (handler, code, environment),
-HTTP API routes and CORS, and the buckets, tables, topics and secrets to create in
-moto all come from it. Intrinsic functions are resolved to *local* values: a `Ref`
-to the content bucket becomes "clinic-content-local", a parameter its default.
+HTTP API routes and CORS, stream event source mappings, and the buckets, tables,
+queues, topics and secrets to create in moto all come from it; a resource whose
+Condition is false under the parameters' defaults is left out, as CloudFormation
+would. Intrinsic functions are resolved to *local* values: a `Ref` to the content
+bucket becomes "clinic-content-local", a parameter its default.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +27,15 @@ NAME_PREFIX = "clinic"
 BUCKET = "AWS::S3::Bucket"
 TABLES = ("AWS::DynamoDB::Table", "AWS::Serverless::SimpleTable")
 TOPIC = "AWS::SNS::Topic"
+QUEUE = "AWS::SQS::Queue"
+STREAM_MAPPING = "AWS::Lambda::EventSourceMapping"
 SECRET = "AWS::SecretsManager::Secret"  # noqa: S105 (a type name)
 FUNCTION = "AWS::Serverless::Function"
 HTTP_API = "AWS::Serverless::HttpApi"
 
-_NAME_PROPERTY = {BUCKET: "BucketName", TOPIC: "TopicName", SECRET: "Name"}
+_NAME_PROPERTY = {BUCKET: "BucketName", TOPIC: "TopicName", SECRET: "Name", QUEUE: "QueueName"}
 _NAME_PROPERTY.update(dict.fromkeys(TABLES, "TableName"))
-_TYPE_SUFFIX = {BUCKET: "Bucket", TOPIC: "Topic", SECRET: "Secret"}
+_TYPE_SUFFIX = {BUCKET: "Bucket", TOPIC: "Topic", SECRET: "Secret", QUEUE: "Queue"}
 _TYPE_SUFFIX.update(dict.fromkeys(TABLES, "Table"))
 
 
@@ -79,12 +84,25 @@ class Resource:
     properties: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class StreamMapping:
+    """A DynamoDB stream feeding a function, as its AWS::Lambda::EventSourceMapping says."""
+
+    function: str  # logical id
+    table: str  # local table name
+    batch_size: int
+    filters: tuple[dict[str, Any], ...]  # FilterCriteria patterns: a record must match one
+    max_retries: int  # -1: until the record expires
+    on_failure_queue: str | None  # local queue name
+
+
 @dataclass
 class LocalTemplate:
     functions: dict[str, Function] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
     cors: Cors | None = None
     resources: list[Resource] = field(default_factory=list)
+    stream_mappings: list[StreamMapping] = field(default_factory=list)
 
     def named(self, *types: str) -> list[Resource]:
         return [resource for resource in self.resources if resource.type in types]
@@ -99,6 +117,8 @@ def load_template(path: Path) -> LocalTemplate:
     globals_ = document.get("Globals", {}).get("Function", {})
     for logical_id, resource in document.get("Resources", {}).items():
         kind, props = resource.get("Type"), resource.get("Properties", {}) or {}
+        if not resolver.condition(resource.get("Condition")):
+            continue
         if kind == FUNCTION:
             local.functions[logical_id] = _function(logical_id, props, globals_, resolver, base)
             local.routes.extend(_routes(logical_id, props))
@@ -107,6 +127,8 @@ def load_template(path: Path) -> LocalTemplate:
         elif kind in _NAME_PROPERTY:
             name = resolver.local_name(logical_id)
             local.resources.append(Resource(logical_id, kind, name, resolver.resolve(props)))
+        elif kind == STREAM_MAPPING and "StreamArn" in str(props.get("EventSourceArn")):
+            local.stream_mappings.append(_stream_mapping(props, resolver))
     return local
 
 
@@ -115,10 +137,17 @@ class Resolver:
 
     def __init__(self, document: dict[str, Any]) -> None:
         self.resources: dict[str, Any] = document.get("Resources", {})
+        self.conditions: dict[str, Any] = document.get("Conditions") or {}
         self.parameters = {
             name: _parameter_default(spec)
             for name, spec in (document.get("Parameters") or {}).items()
         }
+
+    def condition(self, name: str | None) -> bool:
+        """A named condition under the parameters' defaults (no Condition: true)."""
+        if name is None:
+            return True
+        return bool(self.resolve(self.conditions[name]))
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, list):
@@ -172,6 +201,8 @@ class Resolver:
             return f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:{name}"
         if kind == SECRET:
             return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT_ID}:secret:{name}"
+        if kind == QUEUE:
+            return f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}"
         return f"arn:aws:local:{REGION}:{ACCOUNT_ID}:{name}"
 
     def get_att(self, argument: Any) -> str:
@@ -207,6 +238,11 @@ def _select(resolver: Resolver, argument: list[Any]) -> Any:
 
 _INTRINSICS = {
     "Ref": lambda resolver, name: resolver.ref(name),
+    "Fn::Equals": lambda resolver, pair: (
+        _as_text(resolver.resolve(pair[0])) == _as_text(resolver.resolve(pair[1]))
+    ),
+    "Fn::Not": lambda resolver, argument: not resolver.resolve(argument[0]),
+    "Condition": lambda resolver, name: resolver.condition(name),
     "Fn::GetAtt": Resolver.get_att,
     "Fn::Sub": Resolver.sub,
     "Fn::Join": _join,
@@ -286,4 +322,25 @@ def _cors(config: Any) -> Cors:
         expose_headers=tuple(header.lower() for header in items("ExposeHeaders")),
         max_age=None if max_age is None else int(max_age),
         allow_credentials=bool(config.get("AllowCredentials", False)),
+    )
+
+
+def _logical_id(reference: Any) -> str:
+    """The resource a `!Ref X` or `!GetAtt X.Attr` names."""
+    if "Ref" in reference:
+        return str(reference["Ref"])
+    target = reference["Fn::GetAtt"]
+    return str(target[0] if isinstance(target, list) else target.split(".")[0])
+
+
+def _stream_mapping(props: dict[str, Any], resolver: Resolver) -> StreamMapping:
+    patterns = (props.get("FilterCriteria") or {}).get("Filters") or []
+    destination = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+    return StreamMapping(
+        function=_logical_id(props["FunctionName"]),
+        table=resolver.local_name(_logical_id(props["EventSourceArn"])),
+        batch_size=int(resolver.resolve(props.get("BatchSize", 100))),
+        filters=tuple(json.loads(resolver.resolve(item["Pattern"])) for item in patterns),
+        max_retries=int(resolver.resolve(props.get("MaximumRetryAttempts", -1))),
+        on_failure_queue=resolver.local_name(_logical_id(destination)) if destination else None,
     )

@@ -1,0 +1,130 @@
+"""Lambda's DynamoDB stream event source mapping, for the local stack: stream → function.
+
+moto runs no Lambda triggers itself. As the real mapping does, this polls the
+table's stream, keeps the records that match the FilterCriteria, invokes the
+function with batches of up to BatchSize, retries from the first failed record
+of a partial batch response up to MaximumRetryAttempts, then sends a
+description of the batch (keys never included) to the on-failure queue.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import boto3
+
+from clinic_tools.local.template import REGION, StreamMapping
+
+Invoke = Callable[[str, dict[str, Any]], Any]
+POLL_SECONDS = 0.5
+
+
+def matches(pattern: dict[str, Any], record: dict[str, Any]) -> bool:
+    """An event filter pattern: each key's value is one of those listed (nested keys too)."""
+    for key, wanted in pattern.items():
+        value = record.get(key)
+        if isinstance(wanted, dict):
+            if not isinstance(value, dict) or not matches(wanted, value):
+                return False
+        elif value not in wanted:
+            return False
+    return True
+
+
+def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A stream record as Lambda hands it over: epoch seconds, the stream's ARN."""
+    stream = dict(record["dynamodb"])
+    created = stream.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        stream["ApproximateCreationDateTime"] = created.timestamp()
+    return {**record, "dynamodb": stream, "eventSourceARN": stream_arn, "awsRegion": REGION}
+
+
+class StreamPoller:
+    def __init__(self, mapping: StreamMapping, invoke: Invoke, say: Callable[[str], None]) -> None:
+        self.mapping = mapping
+        self._invoke = invoke
+        self._say = say
+        self._stream_arn = ""  # known once started
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"stream-{mapping.function}")
+        self._thread.daemon = True
+
+    def start(self) -> None:
+        dynamodb = boto3.client("dynamodb")
+        self._stream_arn = dynamodb.describe_table(TableName=self.mapping.table)["Table"][
+            "LatestStreamArn"
+        ]
+        self._streams = boto3.client("dynamodbstreams")
+        self._iterators = dict(self._shard_iterators())
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
+
+    def _shard_iterators(self) -> Iterator[tuple[str, str]]:
+        described = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]
+        for shard in described["Shards"]:
+            yield (
+                shard["ShardId"],
+                self._streams.get_shard_iterator(
+                    StreamArn=self._stream_arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
+                )["ShardIterator"],
+            )
+
+    def _run(self) -> None:
+        while not self._stopped.wait(POLL_SECONDS):
+            for shard, iterator in list(self._iterators.items()):
+                page = self._streams.get_records(ShardIterator=iterator)
+                self._iterators[shard] = page.get("NextShardIterator") or iterator
+                wanted = [r for r in page["Records"] if self._wanted(r)]
+                for start in range(0, len(wanted), self.mapping.batch_size):
+                    self.deliver(wanted[start : start + self.mapping.batch_size])
+
+    def _wanted(self, record: dict[str, Any]) -> bool:
+        return not self.mapping.filters or any(matches(f, record) for f in self.mapping.filters)
+
+    def deliver(self, batch: list[dict[str, Any]]) -> None:
+        """Invoke; retry from the first failed record; dead-letter when retries run out."""
+        failures = 0
+        while batch:
+            event = {"Records": [lambda_record(record, self._stream_arn) for record in batch]}
+            try:
+                answer = self._invoke(self.mapping.function, event) or {}
+                failed = {item["itemIdentifier"] for item in answer.get("batchItemFailures", [])}
+            except Exception:  # the function failed as a whole: the whole batch again
+                failed = {batch[0]["dynamodb"]["SequenceNumber"]}
+            if not failed:
+                return
+            numbers = [record["dynamodb"]["SequenceNumber"] for record in batch]
+            batch = batch[min(numbers.index(number) for number in failed if number in numbers) :]
+            failures += 1
+            if 0 <= self.mapping.max_retries < failures:
+                self._dead_letter(batch)
+                return
+
+    def _dead_letter(self, batch: list[dict[str, Any]]) -> None:
+        numbers = [record["dynamodb"]["SequenceNumber"] for record in batch]
+        gave_up = f"clinic dev: {self.mapping.function} gave up on {len(batch)} stream record(s)"
+        if self.mapping.on_failure_queue is None:
+            self._say(gave_up)
+            return
+        sqs = boto3.client("sqs")
+        queue = sqs.get_queue_url(QueueName=self.mapping.on_failure_queue)["QueueUrl"]
+        info = {
+            "streamArn": self._stream_arn,
+            "startSequenceNumber": numbers[0],
+            "endSequenceNumber": numbers[-1],
+            "batchSize": len(batch),
+        }
+        body = {
+            "requestContext": {"condition": "RetryAttemptsExhausted"},
+            "DDBStreamBatchInfo": info,
+        }
+        sqs.send_message(QueueUrl=queue, MessageBody=json.dumps(body))
+        self._say(f"{gave_up}; see {self.mapping.on_failure_queue}")

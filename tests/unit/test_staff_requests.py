@@ -1,0 +1,237 @@
+"""`clinic requests`: staff list, read, update, export and forget requests."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import NoCredentialsError
+
+from clinic_tools.cli import main
+from tests.conftest import CONTENT
+from tests.unit.stack import VALID, Stack, post_json
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def clinic(stack: Stack, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
+    """`clinic requests ACTION --table <the stack's> ARGS...`, with what it printed."""
+
+    def run(*args: str, table: bool = True) -> Run:
+        capsys.readouterr()  # what the functions printed before (metrics) is not ours
+        where = ["--table", stack.requests_table] if table else []
+        code = main(["requests", *args[:1], *where, *args[1:]])
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    return run
+
+
+def submit(count: int = 1, **changes: Any) -> list[dict[str, str]]:
+    receipts = []
+    for n in range(count):
+        fields = {**VALID, "message": f"request {n}", **changes}
+        receipts.append(post_json(fields, source_ip=f"198.51.100.{n}").json())
+    return receipts
+
+
+Clinic = Callable[..., Run]
+HEADER = ["reference", "createdAt", "status", "service", "preferredContact", "name"]
+
+
+def test_list_shows_new_requests_newest_first(clinic: Clinic) -> None:
+    receipts = submit(3)
+    run = clinic("list")
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert lines[0].split() == HEADER
+    references = [line.split()[0] for line in lines[1:]]
+    assert references == [receipt["reference"] for receipt in reversed(receipts)]
+    assert "Marisol Quenby-Hart" in run.out
+
+
+def test_list_as_json_and_with_a_limit(clinic: Clinic) -> None:
+    submit(3)
+    run = clinic("list", "--format", "json", "--limit", "2")
+    rows = json.loads(run.out)
+    assert len(rows) == 2
+    assert rows[0]["createdAt"] > rows[1]["createdAt"]
+    assert rows[0]["phone"] == "+15035550199"
+
+
+def test_list_leaves_out_expired_requests(stack: Stack, clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    stack.dynamodb.update_item(
+        TableName=stack.requests_table,
+        Key={"id": {"S": receipt["id"]}},
+        UpdateExpression="SET expiresAt = :past",
+        ExpressionAttributeValues={":past": {"N": "1"}},
+    )
+    run = clinic("list")
+    assert run.code == 0
+    assert receipt["reference"] not in run.out
+    assert "No new requests." in run.err
+
+
+def test_list_since_keeps_only_recent_requests(clinic: Clinic) -> None:
+    submit(1)
+    assert "No new requests." in clinic("list", "--since", "2099-01-01").err
+    assert len(json.loads(clinic("list", "--since", "7d", "--format", "json").out)) == 1
+
+
+def test_show_by_reference_any_case_prints_every_field_and_history(clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    run = clinic("show", receipt["reference"].lower())
+    assert run.code == 0
+    assert receipt["id"] in run.out
+    assert "(503) 555-0199" in run.out  # the clinic's national format
+    assert "request 0" in run.out
+    assert "history:" in run.out and "-> new  by web-form" in run.out
+
+
+def test_set_status_appends_to_history(stack: Stack, clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    reference = receipt["reference"]
+    run = clinic("set-status", reference, "contacted", "--note", "left voicemail", "--by", "ana")
+    assert run.code == 0
+    assert f"{reference}: new -> contacted" in run.out
+    (item,) = stack.requests()
+    assert item["status"] == "contacted"
+    assert item["history"][-1] | {"at": None} == {
+        "at": None, "by": "ana", "from": "new", "to": "contacted", "note": "left voicemail"
+    }  # fmt: skip
+
+
+def test_set_status_refuses_an_unknown_status(clinic: Clinic, capsys: Any) -> None:
+    (receipt,) = submit(1)
+    with pytest.raises(SystemExit) as exit_:
+        clinic("set-status", receipt["reference"], "done")
+    assert exit_.value.code == 2
+    assert "invalid choice: 'done'" in capsys.readouterr().err
+
+
+def test_set_status_refuses_a_stale_update(
+    stack: Stack, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinic_tools.staff.table import RequestTable
+
+    (receipt,) = submit(1)
+    real_find = RequestTable.find
+
+    def find_then_someone_else_changes_it(self: RequestTable, key: str) -> dict[str, Any]:
+        request = real_find(self, key)
+        stack.dynamodb.update_item(
+            TableName=stack.requests_table,
+            Key={"id": {"S": request["id"]}},
+            UpdateExpression="SET #s = :s",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":s": {"S": "scheduled"}},
+        )
+        return request
+
+    monkeypatch.setattr(RequestTable, "find", find_then_someone_else_changes_it)
+    run = clinic("set-status", receipt["id"], "closed")
+    assert run.code == 4
+    assert "now 'scheduled'" in run.err
+    assert stack.requests()[0]["status"] == "scheduled"
+
+
+def test_an_unknown_reference_exits_1(clinic: Clinic) -> None:
+    run = clinic("show", "ZZZZZZZZ")
+    assert run.code == 1
+    assert "No request ZZZZZZZZ" in run.err
+
+
+def test_export_writes_fixed_columns_national_phones_and_defuses_formulas(
+    stack: Stack, clinic: Clinic
+) -> None:
+    from clinic_tools.staff.render import EXPORT_COLUMNS
+
+    submit(1)
+    submit(1, message='=HYPERLINK("http://evil.example")', insuranceCarrier="+Cascade")
+    clinic("set-status", stack.requests()[0]["id"], "closed")
+    run = clinic("export")
+    assert run.code == 0
+    rows = list(csv.reader(io.StringIO(run.out)))
+    assert tuple(rows[0]) == EXPORT_COLUMNS
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert len(records) == 2  # every status by default
+    assert {record["phone"] for record in records} == {"(503) 555-0199"}
+    assert '\'=HYPERLINK("http://evil.example")' in {record["message"] for record in records}
+    assert "'+Cascade" in {record["insuranceCarrier"] for record in records}
+    assert "exported 2 requests" in run.err
+
+
+def test_export_by_status(clinic: Clinic) -> None:
+    submit(2)
+    rows = list(csv.reader(io.StringIO(clinic("export", "--status", "closed").out)))
+    assert len(rows) == 1  # the header alone
+
+
+def test_delete_asks_first_and_forgets(
+    stack: Stack, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (receipt,) = submit(1)
+    monkeypatch.setattr("builtins.input", lambda _: "no")
+    assert clinic("delete", receipt["reference"]).code == 5
+    assert len(stack.requests()) == 1
+    monkeypatch.setattr("builtins.input", lambda _: receipt["reference"].lower())
+    run = clinic("delete", receipt["reference"])
+    assert run.code == 0
+    assert stack.requests() == []
+    assert "point-in-time recovery" in run.err
+
+
+def test_delete_yes_is_for_scripts(stack: Stack, clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    assert clinic("delete", receipt["id"], "--yes").code == 0
+    assert stack.requests() == []
+    assert clinic("delete", receipt["id"], "--yes").code == 1
+
+
+def test_a_missing_table_is_a_readable_error(clinic: Clinic) -> None:
+    run = clinic("list", "--table", "no-such-table", table=False)
+    assert run.code == 3
+    assert "No table 'no-such-table'" in run.err
+
+
+def test_no_credentials_is_a_readable_error(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_credentials(*_: Any, **__: Any) -> Any:
+        raise NoCredentialsError
+
+    monkeypatch.setattr(boto3, "client", no_credentials)
+    run = clinic("list")
+    assert run.code == 3
+    assert "No AWS credentials" in run.err
+
+
+def test_the_table_can_come_from_the_stack_outputs(stack: Stack, clinic: Clinic) -> None:
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {"RequestsTableName": {"Value": stack.requests_table}},
+    }
+    boto3.client("cloudformation").create_stack(
+        StackName="clinic-prod", TemplateBody=json.dumps(template)
+    )
+    submit(1)
+    run = clinic("list", "--stack", "clinic-prod", "--format", "json", table=False)
+    assert len(json.loads(run.out)) == 1
+
+
+def test_phones_use_the_clinics_region_from_site_yaml(clinic: Clinic) -> None:
+    submit(1)
+    assert "(503) 555-0199" in clinic("export", "--content", str(CONTENT)).out
