@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,25 @@ def s3(fake_aws: None) -> Iterator[Any]:
         article_store.cache_clear()
 
 
+@cache
+def _sample_objects() -> dict[str, Any]:
+    from clinic_tools.publish.publisher import build_objects
+
+    return build_objects(CONTENT)
+
+
+def publish_sample_content(bucket: str, client: Any) -> None:
+    """The real upload of content/, compiled once per test session (compiling is pure)."""
+    from clinic_tools.publish.publisher import upload
+
+    upload(_sample_objects(), bucket, client, report=lambda _: None)
+
+
 @pytest.fixture
 def published(s3: Any) -> Any:
     """The sample content in content/, published with the real publisher."""
-    from clinic_tools.publish.publisher import publish
 
-    publish(CONTENT, BUCKET, s3, report=lambda _: None)
+    publish_sample_content(BUCKET, s3)
     return s3
 
 

@@ -21,7 +21,7 @@ from moto import mock_aws
 
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import load_template
-from tests.conftest import CONTENT, ROOT, Answer, http_event
+from tests.conftest import ROOT, Answer, http_event, publish_sample_content
 
 TEMPLATE = load_template(ROOT / "template.yaml")
 APPOINTMENTS = "AppointmentsFunction"
@@ -89,7 +89,6 @@ def forget_containers() -> None:
 def stack(monkeypatch: pytest.MonkeyPatch, fake_aws: None) -> Iterator[Stack]:
     """Every bucket, table and secret of the template, content published, env as deployed."""
     from clinic_tools.local.stack import create_resources
-    from clinic_tools.publish.publisher import publish
 
     environment: dict[str, str] = {}
     for function in TEMPLATE.functions.values():
@@ -97,7 +96,7 @@ def stack(monkeypatch: pytest.MonkeyPatch, fake_aws: None) -> Iterator[Stack]:
     with mock_aws():
         forget_containers()
         create_resources(TEMPLATE, None)
-        publish(CONTENT, environment["CONTENT_BUCKET"], boto3.client("s3"), report=lambda _: None)
+        publish_sample_content(environment["CONTENT_BUCKET"], boto3.client("s3"))
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
         yield Stack(environment, boto3.client("dynamodb"))

@@ -14,6 +14,20 @@ from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
 
 
+def build_objects(content_dir: Path) -> dict[str, Payload]:
+    """Every object a publish writes, in upload order; raises ContentError when invalid."""
+    content = load_content(content_dir)
+    compiled = compile_site(content)
+    search = build_search_index(compiled.articles, content.synonyms)
+    return documents_in_order(
+        compiled.articles,
+        compiled.site,
+        build_openapi(),
+        Payload(search.archive, search.input_sha256, ARCHIVE_TYPE),
+        compiled.index,
+    )
+
+
 def publish(
     content_dir: Path,
     bucket: str,
@@ -24,16 +38,18 @@ def publish(
     report: Callable[[str], None] = print,
 ) -> Plan:
     """Raises ContentError (nothing uploaded) when any file is invalid."""
-    content = load_content(content_dir)
-    compiled = compile_site(content)
-    search = build_search_index(compiled.articles, content.synonyms)
-    objects = documents_in_order(
-        compiled.articles,
-        compiled.site,
-        build_openapi(),
-        Payload(search.archive, search.input_sha256, ARCHIVE_TYPE),
-        compiled.index,
-    )
+    return upload(build_objects(content_dir), bucket, client, prune, dry_run, report)
+
+
+def upload(
+    objects: dict[str, Payload],
+    bucket: str,
+    client: BaseClient,
+    prune: bool = False,
+    dry_run: bool = False,
+    report: Callable[[str], None] = print,
+) -> Plan:
+    """Upload what changed (or, with dry_run, say what would), index last."""
     plan = plan_upload(client, bucket, objects, prune)
     if dry_run:
         for key, reason in plan.uploads:
