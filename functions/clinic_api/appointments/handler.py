@@ -39,7 +39,13 @@ from clinic_api.appointments.store import (
     StorageUnavailable,
 )
 from clinic_api.core.clients import dynamodb_client
-from clinic_api.core.problems import PROBLEM_JSON, FieldError, Problem, invalid_input, unavailable
+from clinic_api.core.problems import (
+    FieldError,
+    Problem,
+    documented,
+    invalid_input,
+    unavailable,
+)
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
 app = APIGatewayHttpResolver()
@@ -79,11 +85,6 @@ HEADER_PARAMETERS = {
 }
 
 
-def _doc(schema: str, description: str, media: str = PROBLEM_JSON) -> dict[str, Any]:
-    ref = {"$ref": f"#/components/schemas/{schema}"}
-    return {"description": description, "content": {media: {"schema": ref}}}
-
-
 @app.post(
     "/appointments",
     operation_id="requestAppointment",
@@ -91,15 +92,15 @@ def _doc(schema: str, description: str, media: str = PROBLEM_JSON) -> dict[str, 
     description="JSON or urlencoded form. Form clients get 303 to the configured pages.",
     tags=["Appointments"],
     responses={
-        201: _doc("Receipt", "Stored; quote `reference`.", "application/json"),
+        201: documented("Receipt", "Stored; quote `reference`."),
         303: {"description": "For HTML forms: to the thank-you or error page."},
-        400: _doc("Problem", "The body is not well-formed."),
-        409: _doc("Problem", "The same Idempotency-Key is still being processed; retry."),
-        413: _doc("Problem", "The body is over 10,240 bytes."),
-        415: _doc("Problem", "Not JSON or urlencoded."),
-        422: _doc("Problem", "Invalid fields, with a code for each."),
-        429: _doc("Problem", "Too many requests from this client; see Retry-After."),
-        503: _doc("Problem", "Storage unavailable; retry with the same Idempotency-Key."),
+        400: documented("Problem", "The body is not well-formed."),
+        409: documented("Problem", "The same Idempotency-Key is still being processed; retry."),
+        413: documented("Problem", "The body is over 10,240 bytes."),
+        415: documented("Problem", "Not JSON or urlencoded."),
+        422: documented("Problem", "Invalid fields, with a code for each."),
+        429: documented("Problem", "Too many requests from this client; see Retry-After."),
+        503: documented("Problem", "Storage unavailable; retry with the same Idempotency-Key."),
     },
 )
 def request_appointment() -> Response[Any]:

@@ -19,9 +19,9 @@ from clinic_api.content.keys import TAG_MAX_LENGTH, TAG_PATTERN
 from clinic_api.content.responses import cacheable_json, uncached_json
 from clinic_api.content.store import article_store
 from clinic_api.core.problems import (
-    PROBLEM_JSON,
     FieldError,
     Problem,
+    documented,
     internal_error,
     invalid_input,
     not_found,
@@ -53,19 +53,13 @@ SEARCH_QUERY = (
 QUERY_PARAMETERS = {"/articles": LIST_QUERY, "/search": SEARCH_QUERY}
 
 
-def _doc(schema: str, description: str) -> dict[str, Any]:
-    media = PROBLEM_JSON if schema == "Problem" else "application/json"
-    ref = {"$ref": f"#/components/schemas/{schema}"}
-    return {"description": description, "content": {media: {"schema": ref}}}
-
-
 def _cacheable(schema: str, description: str, errors: dict[int, Any] | None = None) -> dict:
     """A cached route's documented answers: 200, 304 on a matching ETag, its errors, 503."""
     return {
-        200: _doc(schema, description),
+        200: documented(schema, description),
         304: {"description": "`If-None-Match` matched the current ETag; no body."},
         **(errors or {}),
-        503: _doc("Problem", "Content storage is unavailable; retry after `Retry-After` seconds."),
+        503: documented("Problem", "Content storage is unavailable; see `Retry-After`."),
     }
 
 
@@ -74,7 +68,7 @@ def _cacheable(schema: str, description: str, errors: dict[int, Any] | None = No
     operation_id="getHealth",
     summary="Liveness check",
     tags=["Operations"],
-    responses={200: _doc("Health", "The function is up.")},
+    responses={200: documented("Health", "The function is up.")},
 )
 def health() -> Response[Any]:
     return uncached_json({"status": "ok"})
@@ -111,7 +105,7 @@ def openapi() -> Response[Any]:
     responses=_cacheable(
         "ArticlePage",
         "One page of article summaries.",
-        {422: _doc("Problem", "A bad `limit`, `tag` or `cursor`.")},
+        {422: documented("Problem", "A bad `limit`, `tag` or `cursor`.")},
     ),
 )
 def list_articles() -> Response[Any]:
@@ -134,7 +128,7 @@ def list_articles() -> Response[Any]:
     responses=_cacheable(
         "Article",
         "The article.",
-        {404: _doc("Problem", "No published article has this slug.")},
+        {404: documented("Problem", "No published article has this slug.")},
     ),
 )
 def get_article(slug: str) -> Response[Any]:
@@ -155,7 +149,7 @@ def get_article(slug: str) -> Response[Any]:
     responses=_cacheable(
         "SearchResults",
         "The hits, a snippet each.",
-        {422: _doc("Problem", "A missing or too long `q`, or a bad `limit` or `tag`.")},
+        {422: documented("Problem", "A missing or too long `q`, or a bad `limit` or `tag`.")},
     ),
 )
 def search() -> Response[Any]:
