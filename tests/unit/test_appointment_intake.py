@@ -71,16 +71,30 @@ def test_a_replay_while_the_first_is_in_progress_is_409_with_retry_after(stack: 
     assert len(stack.requests()) == 1
 
 
+def forget_idempotency_records(stack: Stack) -> None:
+    """As 24 hours (their expiry) or a lost write would leave the guard table."""
+    for record in stack.dynamodb.scan(TableName=stack.guard_table)["Items"]:
+        if not record["id"]["S"].startswith(("rate#", "dup#")):
+            stack.dynamodb.delete_item(TableName=stack.guard_table, Key={"id": record["id"]})
+
+
 def test_a_lost_idempotency_record_still_cannot_store_twice(stack: Stack) -> None:
     first = post_json(VALID, headers=KEY).json()
-    records = stack.dynamodb.scan(TableName=stack.guard_table)["Items"]
-    for record in records:
-        if "#" in record["id"]["S"] and not record["id"]["S"].startswith(("rate#", "dup#")):
-            stack.dynamodb.delete_item(TableName=stack.guard_table, Key={"id": record["id"]})
+    forget_idempotency_records(stack)
     again = post_json(VALID, headers=KEY)
     assert again.status == 201
-    assert again.json() == first
+    assert (again.json()["id"], again.json()["reference"]) == (first["id"], first["reference"])
     assert len(stack.requests()) == 1
+
+
+def test_a_key_reused_after_its_record_expired_stores_the_new_request(stack: Stack) -> None:
+    first = post_json(VALID, headers=KEY).json()
+    forget_idempotency_records(stack)
+    other = {**VALID, "firstName": "Someone", "lastName": "Else", "phone": "503-555-0111"}
+    second = post_json(other, headers=KEY, source_ip="203.0.113.5")
+    assert second.status == 201
+    assert second.json()["id"] != first["id"]
+    assert {item["firstName"] for item in stack.requests()} == {"Marisol", "Someone"}
 
 
 def test_an_identical_submission_without_a_key_is_kept_and_marked_duplicate(
@@ -95,6 +109,29 @@ def test_an_identical_submission_without_a_key_is_kept_and_marked_duplicate(
     assert len(items) == 2
     assert "duplicateOf" not in items[first["id"]]
     assert items[second.json()["id"]]["duplicateOf"] == first["id"]
+
+
+def test_two_identical_submissions_at_once_are_both_stored_not_503(stack: Stack) -> None:
+    from botocore.exceptions import ClientError
+
+    from clinic_api.core.clients import dynamodb_client
+
+    conflicts = [1]
+
+    def conflict_once(**_: Any) -> None:
+        # What DynamoDB answers when a concurrent transaction writes the same marker.
+        if conflicts:
+            conflicts.pop()
+            reasons = [{"Code": "None"}, {"Code": "TransactionConflict"}]
+            error = {"Code": "TransactionCanceledException", "Message": "conflict"}
+            raise ClientError(
+                {"Error": error, "CancellationReasons": reasons}, "TransactWriteItems"
+            )
+
+    post_json({**VALID, "message": "warm"})
+    dynamodb_client().meta.events.register("before-call.dynamodb.TransactWriteItems", conflict_once)
+    assert post_json(VALID).status == 201
+    assert len(stack.requests()) == 2
 
 
 def test_another_service_is_not_a_duplicate(stack: Stack) -> None:

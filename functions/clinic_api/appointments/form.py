@@ -29,7 +29,6 @@ _CHECKED = frozenset({"on", "true", "1", "yes"})
 _UNCHECKED = frozenset({"off", "false", "0", "no"})
 _BOOLEAN_FIELDS = frozenset({"okToText", "okToLeaveVoicemail", "consent"})
 _LIST_FIELDS = frozenset({"preferredDays", "preferredTimes"})
-_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,40}")
 
 _CODES = {
     "missing": "required",
@@ -80,7 +79,7 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
             fields = json.loads(text)
         else:
             fields = _form_fields(
-                parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
+                parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
             )
     except (UnicodeDecodeError, ValueError):
         raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
@@ -162,10 +161,9 @@ def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
 
 def _field_error(detail: Any) -> FieldError:
     location = detail["loc"]
-    field = str(location[0]) if location else "body"
-    if not _FIELD_NAME.fullmatch(field):
-        field = "(unnamed)"  # an unknown key is the sender's text: never echo it
     kind = detail["type"]
+    # An unknown key is the sender's own text: it never reaches a log, a URL or an answer.
+    field = "(unknown)" if kind == "extra_forbidden" else str(location[0]) if location else "body"
     code = _CODES.get(kind) or ("invalid_type" if _TYPE_ERRORS.match(kind) else kind)
     message = _MESSAGES.get(code) or str(detail["msg"])
     return FieldError(field, code, message)

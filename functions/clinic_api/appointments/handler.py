@@ -45,10 +45,12 @@ from clinic_api.core.problems import (
     documented,
     invalid_input,
     unavailable,
+    where_raised,
 )
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
-app = APIGatewayHttpResolver()
+# debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
+app = APIGatewayHttpResolver(debug=False)
 logger = Logger()
 metrics = Metrics()
 
@@ -126,7 +128,7 @@ def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
     if submission.fields.get("website"):
         logger.info("Honeypot filled: answered as success, stored nothing")
         _count("HoneypotHit")
-        return intake.receipt(request_id(None), intake.iso(datetime.now(UTC)))
+        return intake.receipt(request_id(None, {}), intake.iso(datetime.now(UTC)))
     key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
     try:
@@ -167,7 +169,7 @@ def _idempotency_key(value: str | None) -> str | None:
 def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash: str) -> dict:
     settings = intake_settings()
     store = IntakeStore(dynamodb_client(), settings.requests_table, settings.guard_table)
-    new_id = request_id(submission["key"])
+    new_id = request_id(submission["key"], submission["request"])
     try:
         receipt = intake.accept(
             request, new_id, client_hash, clinic_settings(), settings, store, datetime.now(UTC)
@@ -180,10 +182,10 @@ def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash
             "Too many requests from this address; try again later.",
             headers={"Retry-After": str(limited.retry_after)},
         ) from None
-    except AlreadyStored as stored:
-        # The idempotency record was lost but the request got through: same answer again.
-        created_at = stored.created_at or intake.iso(datetime.now(UTC))
-        receipt = intake.receipt(new_id, created_at)
+    except AlreadyStored:
+        # This very request got through before, but its idempotency record is gone
+        # (expired, or lost): the same id and reference again; the time is now.
+        receipt = intake.receipt(new_id, intake.iso(datetime.now(UTC)))
     logger.info("Appointment request stored", extra={"reference": receipt["reference"]})
     _count("RequestStored")
     return receipt
@@ -206,12 +208,9 @@ def _count(name: str) -> None:
 
 @app.exception_handler(Exception)
 def _unexpected(error: Exception) -> Response:
-    # Exception messages can quote input: log the type and place only.
-    trace = error.__traceback__
-    while trace is not None and trace.tb_next is not None:
-        trace = trace.tb_next
-    place = f"{trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}" if trace else "?"
-    logger.error("Unhandled error", extra={"error": type(error).__name__, "at": place})
+    logger.error(
+        "Unhandled error", extra={"error": type(error).__name__, "at": where_raised(error)}
+    )
     problem = unavailable("The request could not be stored; please try again.", retry_after=5)
     return answers.failed(problem, _json_client(), intake_settings().error_url)
 

@@ -85,7 +85,7 @@ def accept(
     epoch = int(now.timestamp())
     store.take_rate_slot(client_hash, epoch, settings.rate_limit, settings.rate_window_seconds)
     mark = fingerprint(request)
-    for _ in range(2):  # once more if an identical request claimed the marker meanwhile
+    for _ in range(3):  # again if an identical request claimed the marker meanwhile
         first = store.duplicate_of(mark, epoch)
         marker = None if first else DuplicateMarker(mark, request_id, epoch + DUPLICATE_WINDOW)
         item = build_item(request, request_id, client_hash, clinic, settings, now, first)

@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import TypeSerializer
 from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError
 
 _SERIALIZER = TypeSerializer()
-_DESERIALIZER = TypeDeserializer()
 # Shared with Powertools' idempotency records (its default expiry attribute).
 EXPIRY_ATTRIBUTE = "expiration"
 
@@ -28,14 +27,11 @@ class RateLimited(Exception):
 
 
 class AlreadyStored(Exception):
-    """The request id exists: an earlier attempt with the same Idempotency-Key got through."""
-
-    def __init__(self, created_at: str | None) -> None:
-        self.created_at = created_at
+    """The request id exists: an earlier attempt of this very request got through."""
 
 
 class DuplicateRace(Exception):
-    """Another identical submission claimed the duplicate marker between lookup and write."""
+    """An identical submission claimed the duplicate marker meanwhile, or wrote it at once."""
 
 
 class StorageUnavailable(Exception):
@@ -103,8 +99,8 @@ class IntakeStore:
                 "Put": {
                     "TableName": self._requests,
                     "Item": to_item(item),
+                    # No ReturnValuesOnConditionCheckFailure: this function reads no request.
                     "ConditionExpression": "attribute_not_exists(id)",
-                    "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
                 }
             }
         ]
@@ -135,13 +131,11 @@ def _marker_put(table: str, marker: DuplicateMarker, now: int) -> dict[str, Any]
 def _raise_cancelled(error: ClientError) -> None:
     if _code(error) != "TransactionCanceledException":
         raise StorageUnavailable from error
-    reasons = error.response.get("CancellationReasons", [])
-    codes = [reason.get("Code") for reason in reasons]
+    codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
     if codes[:1] == ["ConditionalCheckFailed"]:
-        old = reasons[0].get("Item") or {}
-        created_at = _DESERIALIZER.deserialize(old["createdAt"]) if "createdAt" in old else None
-        raise AlreadyStored(created_at) from None
-    if "ConditionalCheckFailed" in codes[1:]:
+        raise AlreadyStored from None
+    # Two identical submissions at once: one claimed the marker, or both wrote it together.
+    if "ConditionalCheckFailed" in codes[1:] or "TransactionConflict" in codes:
         raise DuplicateRace from None
     raise StorageUnavailable from error
 

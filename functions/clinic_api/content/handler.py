@@ -26,11 +26,13 @@ from clinic_api.core.problems import (
     invalid_input,
     not_found,
     unavailable,
+    where_raised,
 )
 from clinic_api.core.query import IntParam, TextParam, parse_query
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
-app = APIGatewayHttpResolver()
+# debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
+app = APIGatewayHttpResolver(debug=False)
 logger = Logger()
 metrics = Metrics()
 
@@ -189,8 +191,9 @@ def _not_published(missing: ObjectMissing) -> Response[Any]:
 
 
 @app.exception_handler(Exception)
-def _unexpected(_: Exception) -> Response[Any]:
-    logger.exception("Unhandled error")
+def _unexpected(error: Exception) -> Response[Any]:
+    at = where_raised(error)
+    logger.error("Unhandled error", extra={"error": type(error).__name__, "at": at})
     return internal_error().to_response()
 
 

@@ -71,3 +71,14 @@ def documented(schema: str, description: str) -> dict[str, Any]:
     media = PROBLEM_JSON if schema == "Problem" else "application/json"
     ref = {"$ref": f"#/components/schemas/{schema}"}
     return {"description": description, "content": {media: {"schema": ref}}}
+
+
+def where_raised(error: BaseException) -> str:
+    """file:line of the innermost frame: what to log of an unexpected error.
+
+    Never its message or the traceback's text, which can quote the input.
+    """
+    trace = error.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return f"{trace.tb_frame.f_code.co_filename}:{trace.tb_lineno}" if trace else "?"
