@@ -10,7 +10,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
 
-.PHONY: install sam dev test unit integration lint format bench bench-search openapi build clean
+.PHONY: install sam dev test unit integration lint format bench bench-search openapi build deploy clean
 
 install: $(STAMP)
 
@@ -39,6 +39,10 @@ test: $(STAMP) $(SAM_STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
+# Starts the local stack in a subprocess; also runs sam build and generate-event.
+integration: $(STAMP) $(SAM_STAMP)
+	$(BIN)/python -m pytest tests/integration
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -62,6 +66,10 @@ openapi: $(STAMP)
 # sam resolves `python3.13` through pyenv on machines that manage Pythons with it.
 build: $(SAM_STAMP)
 	PYENV_VERSION=3.13.0 $(SAM) build
+
+# Deploy with the same SAM CLI: the first time `make deploy ARGS=--guided`.
+deploy: build
+	$(SAM) deploy $(ARGS)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache

@@ -39,8 +39,14 @@ def _publish(args: argparse.Namespace) -> int:
     except NoCredentialsError:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
         return EXIT_AWS_ERROR
-    except (ClientError, BotoCoreError) as error:
-        print(f"S3 refused the publish to {args.bucket!r}: {error}", file=sys.stderr)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchBucket", "NotFound"}:
+            print(f"No bucket {args.bucket!r}: use the stack's ContentBucketName.", file=sys.stderr)
+        else:
+            print(f"S3 refused the publish to {args.bucket!r}: {error}", file=sys.stderr)
+        return EXIT_AWS_ERROR
+    except BotoCoreError as error:
+        print(f"Could not reach S3: {error}", file=sys.stderr)
         return EXIT_AWS_ERROR
     return 0
 

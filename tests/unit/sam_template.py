@@ -54,3 +54,25 @@ def cfn() -> dict[str, Any]:
         mp.delenv("AWS_PROFILE", raising=False)
         mp.setattr(ArnGenerator, "BOTO_SESSION_REGION_NAME", "us-east-1")
         return transform(template, {"AllowedOrigins": TEST_ORIGINS}, _NoManagedPolicies())
+
+
+def role_statements(cfn: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    """Every statement of the inline policies of a function's role."""
+    role = cfn["Resources"][f"{function}Role"]["Properties"]
+    return [
+        statement
+        for policy in role.get("Policies", [])
+        for statement in as_list(policy["PolicyDocument"]["Statement"])
+    ]
+
+
+def grants(statements: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Every allowed action with the resources it is allowed on (no wildcards, no Not*)."""
+    allowed: dict[str, list[Any]] = {}
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        assert "NotAction" not in statement and "NotResource" not in statement
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, f"wildcard action {action!r}"
+            allowed.setdefault(action, []).extend(as_list(statement["Resource"]))
+    return allowed

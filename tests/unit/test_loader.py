@@ -181,3 +181,18 @@ def test_the_sample_content_is_valid() -> None:
     content = load_content(CONTENT)
 
     assert len(content.sources) == len(list((CONTENT / "articles").glob("*.md")))
+
+
+def test_editor_lock_files_are_not_articles(tmp_path: Path) -> None:
+    content = write_content(tmp_path / "content", {"real.md": article()})
+    (content / "articles" / ".#real.md").symlink_to("nobody@host.1234")  # Emacs's lock
+    assert [source.slug for source in load_content(content).sources] == ["real"]
+
+
+def test_a_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    content = write_content(tmp_path / "content", {"ok.md": article()})
+    latin1 = tmp_path / "content" / "articles" / "latin.md"
+    latin1.write_bytes(article(body="Caf\xe9").encode("latin-1"))
+    with pytest.raises(ContentError) as raised:
+        load_content(content)
+    assert f"{latin1}: is not UTF-8 text" in str(raised.value)

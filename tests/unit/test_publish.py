@@ -91,7 +91,14 @@ def article_file(content: Path, slug: str) -> Path:
 def test_a_first_publish_uploads_articles_site_openapi_and_index_last(
     s3: Any, content: Path
 ) -> None:
+    put_keys: list[str] = []
+    s3.meta.events.register(
+        "before-call.s3.PutObject", lambda params, **_: put_keys.append(params["url_path"])
+    )
     plan, lines = run_publish(content, s3)
+
+    assert put_keys[-1].endswith("/index.json")  # the PUTs themselves, not just the report
+    assert any(key.endswith("/search/index.tar") for key in put_keys[:-1])
 
     assert stored_keys(s3) == SAMPLE_KEYS
     assert set(uploaded(lines)) == SAMPLE_KEYS
@@ -370,3 +377,12 @@ def test_the_published_openapi_document_is_the_one_the_cli_writes(
     clinic("openapi", "--output", str(output))
 
     assert stored_json(s3, "openapi.json") == json.loads(output.read_text(encoding="utf-8"))
+
+
+def test_a_mistyped_bucket_is_a_clear_error_even_in_a_dry_run(
+    s3: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        clinic("publish", "--content", str(CONTENT), "--bucket", "no-such-bucket", "--dry-run") == 3
+    )
+    assert "No bucket 'no-such-bucket'" in capsys.readouterr().err

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -232,6 +233,42 @@ def test_the_table_can_come_from_the_stack_outputs(stack: Stack, clinic: Clinic)
     assert len(json.loads(run.out)) == 1
 
 
-def test_phones_use_the_clinics_region_from_site_yaml(clinic: Clinic) -> None:
+def test_phones_use_the_clinics_region_from_site_yaml(clinic: Clinic, tmp_path: Path) -> None:
     submit(1)
+    british = tmp_path / "content"
+    british.mkdir()
+    site = (CONTENT / "site.yaml").read_text().replace("phoneRegion: US", "phoneRegion: GB")
+    (british / "site.yaml").write_text(site)
+    assert "+1 503-555-0199" in clinic("export", "--content", str(british)).out
     assert "(503) 555-0199" in clinic("export", "--content", str(CONTENT)).out
+    assert "+1 503-555-0199" in clinic("export", "--phone-region", "gb").out
+
+
+def test_without_site_yaml_or_a_region_it_says_what_to_do(clinic: Clinic, tmp_path: Path) -> None:
+    submit(1)
+    run = clinic("export", "--content", str(tmp_path))
+    assert run.code == 2
+    assert "--phone-region" in run.err
+
+
+def test_a_stack_without_the_tables_output_is_a_readable_error(clinic: Clinic) -> None:
+    boto3.client("cloudformation").create_stack(
+        StackName="other-stack",
+        TemplateBody=json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}),
+    )
+    run = clinic("list", "--stack", "other-stack", table=False)
+    assert run.code == 3
+    assert "no RequestsTableName output" in run.err
+
+
+def test_set_status_without_by_records_the_user_name(stack: Stack, clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    assert clinic("set-status", receipt["id"], "spam").code == 0
+    assert stack.requests()[0]["history"][-1]["by"]
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "x"])
+def test_a_limit_must_be_a_positive_number(clinic: Clinic, limit: str) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        clinic("list", "--limit", limit)
+    assert exit_.value.code == 2

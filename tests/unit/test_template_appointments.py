@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.sam_template import as_list
+from tests.unit.sam_template import as_list, grants, role_statements
 
 REQUESTS_ARN = {"Fn::GetAtt": ["RequestsTable", "Arn"]}
 GUARD_ARN = {"Fn::GetAtt": ["GuardTable", "Arn"]}
@@ -18,24 +18,7 @@ KEY_ARN = {"Fn::GetAtt": ["RequestsKey", "Arn"]}
 
 @pytest.fixture(scope="module")
 def statements(cfn: dict[str, Any]) -> list[dict[str, Any]]:
-    role = cfn["Resources"]["AppointmentsFunctionRole"]["Properties"]
-    return [
-        statement
-        for policy in role.get("Policies", [])
-        for statement in as_list(policy["PolicyDocument"]["Statement"])
-    ]
-
-
-def grants(statements: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    """Every allowed action with the resources it is allowed on."""
-    allowed: dict[str, list[Any]] = {}
-    for statement in statements:
-        assert statement["Effect"] == "Allow"
-        assert "NotAction" not in statement and "NotResource" not in statement
-        for action in as_list(statement["Action"]):
-            assert "*" not in action
-            allowed.setdefault(action, []).extend(as_list(statement["Resource"]))
-    return allowed
+    return role_statements(cfn, "AppointmentsFunction")
 
 
 def test_the_function_may_put_requests_and_never_read_them(statements: list[Any]) -> None:

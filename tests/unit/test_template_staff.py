@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.sam_template import as_list, resources_of_type
+from tests.unit.sam_template import as_list, grants, resources_of_type, role_statements
 
 TOPIC = {"Ref": "StaffTopic"}
 STREAM = {"Fn::GetAtt": ["RequestsTable", "StreamArn"]}
@@ -20,28 +20,10 @@ VIA_DYNAMODB = {
 }
 
 
-def statements(cfn: dict[str, Any], function: str) -> list[dict[str, Any]]:
-    role = cfn["Resources"][f"{function}Role"]["Properties"]
-    return [
-        statement
-        for policy in role.get("Policies", [])
-        for statement in as_list(policy["PolicyDocument"]["Statement"])
-    ]
-
-
-def grants(found: list[dict[str, Any]]) -> dict[str, list[Any]]:
-    allowed: dict[str, list[Any]] = {}
-    for statement in found:
-        assert statement["Effect"] == "Allow"
-        for action in as_list(statement["Action"]):
-            allowed.setdefault(action, []).extend(as_list(statement["Resource"]))
-    return allowed
-
-
 def test_the_notifier_reads_the_stream_and_publishes_to_the_topic_only(
     cfn: dict[str, Any],
 ) -> None:
-    found = statements(cfn, "NotifyFunction")
+    found = role_statements(cfn, "NotifyFunction")
     assert grants(found) == {
         "dynamodb:DescribeStream": [STREAM],
         "dynamodb:GetRecords": [STREAM],
@@ -70,7 +52,7 @@ def test_the_stream_mapping_is_inserts_only_partial_and_bounded(cfn: dict[str, A
 
 
 def test_the_digest_may_only_count_and_read_status_and_created_at(cfn: dict[str, Any]) -> None:
-    found = statements(cfn, "DigestFunction")
+    found = role_statements(cfn, "DigestFunction")
     assert grants(found) == {
         "dynamodb:Query": [{"Fn::Sub": "${RequestsTable.Arn}/index/byStatus"}],
         "kms:Decrypt": [KEY],

@@ -209,3 +209,20 @@ def test_a_restart_whose_new_code_fails_to_import_keeps_the_old_workers(tmp_path
         assert workers.invoke("Which", {}) == "v1"
     finally:
         workers.stop()
+
+
+def test_a_worker_that_cannot_be_replaced_fails_fast_instead_of_hanging(tmp_path: Path) -> None:
+    (tmp_path / "handlers.py").write_text(
+        "import os\n\ndef crash(event, context):\n    os._exit(1)\n"
+    )
+    workers = Workers({"Crash": function("Crash", "crash", tmp_path)}, {}, {}, size=1)
+    try:
+        (tmp_path / "handlers.py").write_text("this is not python\n")  # the replacement fails
+        with pytest.raises(InvocationFailed):
+            workers.invoke("Crash", {})
+        started = time.monotonic()
+        with pytest.raises(InvocationFailed, match="not running"):
+            workers.invoke("Crash", {})
+        assert time.monotonic() - started < 10
+    finally:
+        workers.stop()

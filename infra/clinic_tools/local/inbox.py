@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import traceback
 from collections.abc import Callable
 
 import boto3
@@ -41,11 +42,18 @@ class TopicInbox:
 
     def _run(self) -> None:
         while not self._stopped.is_set():
-            for queue in self._queues:
-                answer = self._sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=WAIT_SECONDS)
-                for message in answer.get("Messages", []):
-                    self._show(json.loads(message["Body"]))
-                    self._sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+            try:
+                self._read_all()
+            except Exception:
+                traceback.print_exc()
+                self._stopped.wait(WAIT_SECONDS)
+
+    def _read_all(self) -> None:
+        for queue in self._queues:
+            answer = self._sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=WAIT_SECONDS)
+            for message in answer.get("Messages", []):
+                self._show(json.loads(message["Body"]))
+                self._sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
 
     def _show(self, notification: dict[str, str]) -> None:
         topic = notification.get("TopicArn", "").rsplit(":", 1)[-1]

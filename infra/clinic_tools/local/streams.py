@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
@@ -79,12 +80,18 @@ class StreamPoller:
 
     def _run(self) -> None:
         while not self._stopped.wait(POLL_SECONDS):
-            for shard, iterator in list(self._iterators.items()):
-                page = self._streams.get_records(ShardIterator=iterator)
-                self._iterators[shard] = page.get("NextShardIterator") or iterator
-                wanted = [r for r in page["Records"] if self._wanted(r)]
-                for start in range(0, len(wanted), self.mapping.batch_size):
-                    self.deliver(wanted[start : start + self.mapping.batch_size])
+            try:
+                self._poll()
+            except Exception:
+                traceback.print_exc()
+
+    def _poll(self) -> None:
+        for shard, iterator in list(self._iterators.items()):
+            page = self._streams.get_records(ShardIterator=iterator)
+            self._iterators[shard] = page.get("NextShardIterator") or iterator
+            wanted = [r for r in page["Records"] if self._wanted(r)]
+            for start in range(0, len(wanted), self.mapping.batch_size):
+                self.deliver(wanted[start : start + self.mapping.batch_size])
 
     def _wanted(self, record: dict[str, Any]) -> bool:
         return not self.mapping.filters or any(matches(f, record) for f in self.mapping.filters)

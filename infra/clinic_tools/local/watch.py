@@ -8,6 +8,7 @@ network folders, and a second of delay is nothing next to a browser reload.
 from __future__ import annotations
 
 import threading
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -76,9 +77,12 @@ class Watcher:
 
     def _run(self) -> None:
         while not self._stopped.wait(self._interval):
-            changed = self.changed()
-            if changed:
-                self._on_change(changed)
+            try:
+                changed = self.changed()
+                if changed:
+                    self._on_change(changed)
+            except Exception:
+                traceback.print_exc()
 
 
 class Reloader:

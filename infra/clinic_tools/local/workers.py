@@ -68,6 +68,8 @@ def function_environment(
 def _worker_main(connection: Connection, function: Function, environment: dict[str, str]) -> None:
     """The worker process: set the environment, import the handler (a cold start), serve."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when workers stop
+    # No .pyc: an edit within the same second that keeps the size would load stale code.
+    sys.dont_write_bytecode = True
     # Powertools says this on every request of a route without metrics: noise locally.
     warnings.filterwarnings("ignore", "No application metrics to publish", UserWarning)
     os.environ.update(environment)
@@ -119,7 +121,10 @@ class Worker:
             ) from None
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        self._connection.send((event, str(uuid.uuid4())))
+        try:
+            self._connection.send((event, str(uuid.uuid4())))
+        except OSError:  # it could not be replaced (code that no longer imports)
+            raise InvocationFailed(f"{self.function.name} is not running") from None
         if not self._connection.poll(self.function.timeout_s):
             self.kill()
             raise InvocationFailed(
@@ -128,6 +133,7 @@ class Worker:
         try:
             status, result = self._connection.recv()
         except EOFError:  # the process died mid-invocation (os._exit, a crash)
+            self._process.join(1)  # reaped, so that `alive` says so
             raise InvocationFailed(f"{self.function.name} exited during the invocation") from None
         if status != "ok":
             raise InvocationFailed(f"{self.function.name} raised an error")
@@ -179,9 +185,17 @@ class FunctionPool:
             self._idle.put(worker if worker.alive else self._replace(worker))
 
     def _replace(self, dead: Worker) -> Worker:
-        """A worker that crashed or timed out is replaced, like a fresh execution environment."""
+        """A worker that crashed or timed out is replaced, like a fresh execution environment.
+
+        If the new one cannot start (the code on disk no longer imports), the dead
+        one keeps the slot: its next request fails fast and tries again.
+        """
         fresh = Worker(self.function, self._environment)
-        fresh.wait_ready(30.0)
+        try:
+            fresh.wait_ready(30.0)
+        except RuntimeError:
+            fresh.kill()
+            return dead
         self._workers[self._workers.index(dead)] = fresh
         return fresh
 

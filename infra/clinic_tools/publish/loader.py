@@ -84,11 +84,24 @@ def _validate(
         return None
 
 
-def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), ContentYamlLoader)  # noqa: S506
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         problems.append(Problem(path, "", "file is missing"))
+    except UnicodeDecodeError:
+        problems.append(Problem(path, "", "is not UTF-8 text: save it as UTF-8"))
+    except OSError as error:
+        problems.append(Problem(path, "", f"cannot be read: {error.strerror}"))
+    return None
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        return yaml.load(text, ContentYamlLoader)  # noqa: S506
     except yaml.YAMLError as error:
         problems.append(Problem(path, "", f"not valid YAML: {error}"))
     return None
@@ -121,7 +134,10 @@ def _read_synonyms(path: Path, problems: list[Problem]) -> list[list[str]]:
 def _read_article(
     path: Path, md: MarkdownIt, authors: dict[str, Author], problems: list[Problem]
 ) -> Source | None:
-    tokens = md.parse(path.read_text(encoding="utf-8"))
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    tokens = md.parse(text)
     if not tokens or tokens[0].type != "front_matter":
         problems.append(Problem(path, "", "starts without a front matter block between --- lines"))
         return None
@@ -162,7 +178,7 @@ def load_content(content_dir: Path) -> Content:
     synonyms = _read_synonyms(content_dir / "synonyms.yaml", problems)
     md = parse_markdown()
     sources = []
-    for path in sorted((content_dir / "articles").glob("*.md")):
+    for path in sorted((content_dir / "articles").glob("[!.]*.md")):  # not editors' .#locks
         source = _read_article(path, md, authors, problems)
         if source is not None:
             sources.append(source)

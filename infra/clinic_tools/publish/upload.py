@@ -95,6 +95,8 @@ def _article_keys(client: BaseClient, bucket: str) -> set[str]:
 
 
 def plan_upload(client: BaseClient, bucket: str, objects: dict[str, Payload], prune: bool) -> Plan:
+    # Every HEAD below is a 404 for a mistyped bucket too: ask about the bucket first.
+    client.head_bucket(Bucket=bucket)
     plan = Plan()
     with ThreadPoolExecutor(_WORKERS) as pool:
         stored = dict(

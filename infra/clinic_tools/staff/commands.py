@@ -20,7 +20,7 @@ from typing import Any
 
 from clinic_tools.staff import STATUSES
 
-EXIT_NOT_FOUND, EXIT_AWS, EXIT_STALE, EXIT_CANCELLED = 1, 3, 4, 5
+EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS, EXIT_STALE, EXIT_CANCELLED = 1, 2, 3, 4, 5
 _DURATION = re.compile(r"(\d+)([hdw])")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -39,6 +39,12 @@ def since(text: str) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number from 1")
+    return int(text)
+
+
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     where = argparse.ArgumentParser(add_help=False)
     table = where.add_mutually_exclusive_group(required=True)
@@ -47,6 +53,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     where.add_argument(
         "--content", type=Path, default=Path("content"), help="for site.yaml's phone region"
     )
+    where.add_argument("--phone-region", help="e.g. US; default: phoneRegion in site.yaml")
     requests = commands.add_parser(
         "requests", help="work the appointment requests (staff)", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -54,10 +61,12 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     actions = requests.add_subparsers(dest="action", required=True)
 
     listing = actions.add_parser("list", parents=[where], help="newest first, by status")
-    listing.add_argument("--status", choices=(*STATUSES, "all"), default="new")
+    listing.add_argument("--status", choices=(*STATUSES, "all"), default="new", help="default: new")
     listing.add_argument("--since", type=since, help="7d, 12h, 2w or a date")
-    listing.add_argument("--limit", type=int, default=50)
-    listing.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    listing.add_argument("--limit", type=positive, default=50, help="at most (default: 50)")
+    listing.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="default: table"
+    )
 
     show = actions.add_parser("show", parents=[where], help="one request in full, with history")
     show.add_argument("request", metavar="ID_OR_REFERENCE")
@@ -66,10 +75,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     change.add_argument("request", metavar="ID_OR_REFERENCE")
     change.add_argument("status", choices=STATUSES)
     change.add_argument("--note", help="what happened, for the history")
-    change.add_argument("--by", default=getpass.getuser(), help="who (default: you)")
+    change.add_argument("--by", help="who, for the history (default: your user name)")
 
     export = actions.add_parser("export", parents=[where], help="CSV to standard output")
-    export.add_argument("--status", choices=(*STATUSES, "all"), default="all")
+    export.add_argument("--status", choices=(*STATUSES, "all"), default="all", help="default: all")
     export.add_argument("--since", type=since, help="7d, 12h, 2w or a date")
 
     delete = actions.add_parser("delete", parents=[where], help="forget a request (asks first)")
@@ -91,6 +100,15 @@ def run(args: argparse.Namespace) -> int:
     except StaleRequest as stale:
         _say(f"Someone changed it meanwhile: it is now {stale.current!r}. Run show, then retry.")
         return EXIT_STALE
+    except StackWithoutTable:
+        _say(f"Stack {args.stack!r} has no RequestsTableName output: is it this project's stack?")
+        return EXIT_AWS
+    except MissingPhoneRegion:
+        _say(f"No {args.content / 'site.yaml'} for the clinic's phone region: run from the project")
+        _say("folder, or pass --content DIR or --phone-region (e.g. US).")
+        return EXIT_USAGE
+    except BrokenPipeError:  # `| head` closed the pipe: what was wanted was written
+        return 0
     except NoCredentialsError:
         _say("No AWS credentials: set AWS_PROFILE (or run `aws configure`) and retry.")
         return EXIT_AWS
@@ -127,18 +145,32 @@ def _table(args: argparse.Namespace) -> Any:
     return RequestTable(boto3.client("dynamodb"), name)
 
 
+class StackWithoutTable(Exception):
+    pass
+
+
 def _stack_table(cloudformation: Any, stack: str) -> str:
     (described,) = cloudformation.describe_stacks(StackName=stack)["Stacks"]
-    outputs = {output["OutputKey"]: output["OutputValue"] for output in described["Outputs"]}
+    outputs = {item["OutputKey"]: item["OutputValue"] for item in described.get("Outputs", [])}
+    if "RequestsTableName" not in outputs:
+        raise StackWithoutTable(stack)
     return outputs["RequestsTableName"]
 
 
+class MissingPhoneRegion(Exception):
+    pass
+
+
 def _region(args: argparse.Namespace) -> str:
+    """The clinic's phone region: --phone-region, else content/site.yaml (its one source)."""
     import yaml
 
+    if args.phone_region:
+        return str(args.phone_region).upper()
     site = args.content / "site.yaml"
-    settings = yaml.safe_load(site.read_text(encoding="utf-8")) if site.is_file() else {}
-    return str((settings or {}).get("phoneRegion", "US"))
+    if not site.is_file():
+        raise MissingPhoneRegion
+    return str(yaml.safe_load(site.read_text(encoding="utf-8"))["phoneRegion"])
 
 
 def _requests(table: Any, status: str, after: str | None) -> Iterator[dict[str, Any]]:
@@ -175,9 +207,16 @@ def _set_status(args: argparse.Namespace) -> int:
     if request["status"] == args.status:
         _say(f"{request['reference']} is already {args.status}; nothing changed.")
         return 0
-    table.set_status(request, args.status, args.by, args.note)
+    table.set_status(request, args.status, args.by or _user(), args.note)
     print(f"{request['reference']}: {request['status']} -> {args.status}")
     return 0
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except OSError:  # a container with no user name
+        return "staff"
 
 
 def _export(args: argparse.Namespace) -> int:
