@@ -14,11 +14,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +36,44 @@ class LocalStack:
     log: Path  # what it printed, while it runs
 
 
-def _free_port() -> int:
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # a browser would follow a 303; the tests read its Location
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def call(
+    url: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    data: bytes | None = None,
+) -> Reply:
+    """One HTTP request, as a browser or a frontend sends it; any status is an answer."""
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with _OPENER.open(request, timeout=20) as response:
+            return Reply(response.status, _lower(response.headers), response.read())
+    except urllib.error.HTTPError as error:  # 3xx, 4xx and 5xx land here
+        return Reply(error.code, _lower(error.headers), error.read())
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
+
+
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -59,7 +98,7 @@ def _wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> N
 @contextmanager
 def running_clinic_dev(*options: str, cwd: Path = ROOT) -> Iterator[LocalStack]:
     """`clinic dev` on free ports in a subprocess, answering /health, until the block ends."""
-    api_port, aws_port = _free_port(), _free_port()
+    api_port, aws_port = free_port(), free_port()
     command = [sys.executable, "-m", "clinic_tools.cli", "dev", *options]
     command += ["--port", str(api_port), "--aws-port", str(aws_port)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from clinic_tools.local.gateway import Gateway, RouteTable
 from clinic_tools.local.template import load_template
 from clinic_tools.local.workers import Workers
 from tests.conftest import ROOT
+from tests.integration.conftest import free_port
 from tests.integration.sam_cli import sam
 
 pytestmark = pytest.mark.sam
@@ -85,7 +85,7 @@ def echo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "code" / "echo.py").write_text(ECHO_HANDLER)
     template = load_template(folder / "template.yaml")
     workers = Workers(template.functions, {}, {}, size=1)
-    port = _free_port()
+    port = free_port()
     gateway = Gateway(RouteTable(template.routes), template.cors, workers.invoke, _quiet, port)
     server = make_server("127.0.0.1", port, gateway, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -168,12 +168,6 @@ def differences(event: dict[str, Any], sample: dict[str, Any]) -> list[str]:
 def echo(request: urllib.request.Request) -> dict[str, Any]:
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _quiet(*_: Any) -> None:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
 
 import boto3
 import pytest
 
 from tests.conftest import CONTENT
-from tests.integration.conftest import LocalStack
+from tests.integration.conftest import LocalStack, call
 
 pytestmark = pytest.mark.integration
 
@@ -21,29 +16,6 @@ ALLOWED_ORIGIN = "http://localhost:5173"  # in AllowedOrigins' default
 REFUSED_ORIGIN = "https://evil.example"
 SAMPLE_FILES = {path.stem for path in (CONTENT / "articles").glob("*.md")}
 DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"  # `draft: true`
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
-def call(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Reply:
-    request = urllib.request.Request(url, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return Reply(response.status, _lower(response.headers), response.read())
-    except urllib.error.HTTPError as error:  # 3xx (304), 4xx and 5xx land here
-        return Reply(error.code, _lower(error.headers), error.read())
-
-
-def _lower(headers: Any) -> dict[str, str]:
-    return {name.lower(): value for name, value in headers.items()}
 
 
 def test_health(local_stack: LocalStack) -> None:

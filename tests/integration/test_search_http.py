@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,22 +10,14 @@ from typing import Any
 import pytest
 
 from clinic_api.content.schemas import SearchResults
-from tests.integration.conftest import LocalStack
+from tests.integration.conftest import LocalStack, call
 
 pytestmark = pytest.mark.integration
 
 
 def get(stack: LocalStack, **query: str) -> tuple[int, dict[str, str], Any]:
-    url = f"{stack.api}/search?{urllib.parse.urlencode(query)}"
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, _lower(response.headers), json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, _lower(error.headers), json.loads(error.read())
-
-
-def _lower(headers: Any) -> dict[str, str]:
-    return {name.lower(): value for name, value in headers.items()}
+    reply = call(f"{stack.api}/search?{urllib.parse.urlencode(query)}")
+    return reply.status, reply.headers, reply.json()
 
 
 def test_a_half_typed_word_finds_sections_to_link_to(local_stack: LocalStack) -> None:

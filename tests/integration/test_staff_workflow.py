@@ -9,13 +9,12 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
 from clinic_tools.local.template import load_template
 from tests.conftest import ROOT
-from tests.integration.conftest import LocalStack
+from tests.integration.conftest import LocalStack, call
 
 pytestmark = pytest.mark.integration
 
@@ -36,14 +35,13 @@ REQUEST = {
 
 
 def submit(stack: LocalStack) -> dict[str, str]:
-    request = urllib.request.Request(
+    reply = call(
         f"{stack.api}/appointments",
-        data=json.dumps(REQUEST).encode(),
-        headers={"Content-Type": "application/json"},
         method="POST",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps(REQUEST).encode(),
     )
-    with urllib.request.urlopen(request, timeout=20) as response:
-        return json.loads(response.read())
+    return reply.json()
 
 
 def clinic(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
