@@ -29,6 +29,7 @@ def test_the_template_mapping_is_read_as_written() -> None:
     assert MAPPING.function == "NotifyFunction"
     assert MAPPING.filters == ({"eventName": ["INSERT"]},)
     assert MAPPING.max_retries == 5
+    assert MAPPING.starting_position == "TRIM_HORIZON"
     assert MAPPING.on_failure_queue is not None
 
 
@@ -81,6 +82,31 @@ def test_inserts_reach_the_function_as_lambda_shapes_them(stack: Stack, poller: 
     assert record["eventSource"] == "aws:dynamodb"
     assert record["eventSourceARN"].startswith("arn:aws:dynamodb:")
     assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], float)
+
+
+def test_records_after_a_cancelled_transaction_still_arrive(stack: Stack, poller: Any) -> None:
+    from botocore.exceptions import ClientError
+
+    seen: list[str] = []
+
+    def collect(function: str, event: dict[str, Any]) -> dict[str, Any]:
+        seen.extend(record["dynamodb"]["Keys"]["id"]["S"] for record in event["Records"])
+        return {"batchItemFailures": []}
+
+    poller(collect)
+    put(stack, "before")
+    wait_for(lambda: seen == ["before"])
+    conflicting = {
+        "Put": {
+            "TableName": stack.requests_table,
+            "Item": {"id": {"S": "before"}},
+            "ConditionExpression": "attribute_not_exists(id)",
+        }
+    }
+    with pytest.raises(ClientError):  # as two identical submissions at once can cause
+        stack.dynamodb.transact_write_items(TransactItems=[conflicting])
+    put(stack, "after")
+    wait_for(lambda: seen == ["before", "after"])
 
 
 def stream_record(request_id: str, number: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -57,39 +57,54 @@ class StreamPoller:
 
     def start(self) -> None:
         dynamodb = boto3.client("dynamodb")
-        self._stream_arn = dynamodb.describe_table(TableName=self.mapping.table)["Table"][
-            "LatestStreamArn"
-        ]
+        table = dynamodb.describe_table(TableName=self.mapping.table)["Table"]
+        self._stream_arn = table["LatestStreamArn"]
         self._streams = boto3.client("dynamodbstreams")
-        self._iterators = dict(self._shard_iterators())
+        # Per shard, the last sequence number read. Iterators are asked for afresh on
+        # every poll (AFTER_SEQUENCE_NUMBER): moto's rollback of a cancelled
+        # transaction replaces the shard an older iterator points at.
+        self._after: dict[str, str | None] = {}
+        if self.mapping.starting_position == "LATEST":
+            for shard in self._shards():
+                records = self._records(shard)
+                self._after[shard] = records[-1]["dynamodb"]["SequenceNumber"] if records else None
         self._thread.start()
 
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join(timeout=5)
 
-    def _shard_iterators(self) -> Iterator[tuple[str, str]]:
+    def _shards(self) -> list[str]:
         described = self._streams.describe_stream(StreamArn=self._stream_arn)["StreamDescription"]
-        for shard in described["Shards"]:
-            yield (
-                shard["ShardId"],
-                self._streams.get_shard_iterator(
-                    StreamArn=self._stream_arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST"
-                )["ShardIterator"],
-            )
+        return [shard["ShardId"] for shard in described["Shards"]]
+
+    def _records(self, shard: str) -> list[dict[str, Any]]:
+        """The records after the last one read (from the shard's start if none was)."""
+        after = self._after.get(shard)
+        position: dict[str, str] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+            if after
+            else {"ShardIteratorType": "TRIM_HORIZON"}
+        )
+        iterator = self._streams.get_shard_iterator(
+            StreamArn=self._stream_arn, ShardId=shard, **position
+        )["ShardIterator"]
+        return self._streams.get_records(ShardIterator=iterator)["Records"]
 
     def _run(self) -> None:
         while not self._stopped.wait(POLL_SECONDS):
             try:
                 self._poll()
-            except Exception:
+            except Exception:  # keep polling, as the real mapping does
                 traceback.print_exc()
 
     def _poll(self) -> None:
-        for shard, iterator in list(self._iterators.items()):
-            page = self._streams.get_records(ShardIterator=iterator)
-            self._iterators[shard] = page.get("NextShardIterator") or iterator
-            wanted = [r for r in page["Records"] if self._wanted(r)]
+        for shard in self._shards():
+            records = self._records(shard)
+            if not records:
+                continue
+            self._after[shard] = records[-1]["dynamodb"]["SequenceNumber"]
+            wanted = [record for record in records if self._wanted(record)]
             for start in range(0, len(wanted), self.mapping.batch_size):
                 self.deliver(wanted[start : start + self.mapping.batch_size])
 

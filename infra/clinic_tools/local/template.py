@@ -90,6 +90,7 @@ class StreamMapping:
 
     function: str  # logical id
     table: str  # local table name
+    starting_position: str  # TRIM_HORIZON or LATEST
     batch_size: int
     filters: tuple[dict[str, Any], ...]  # FilterCriteria patterns: a record must match one
     max_retries: int  # -1: until the record expires
@@ -339,6 +340,7 @@ def _stream_mapping(props: dict[str, Any], resolver: Resolver) -> StreamMapping:
     return StreamMapping(
         function=_logical_id(props["FunctionName"]),
         table=resolver.local_name(_logical_id(props["EventSourceArn"])),
+        starting_position=str(resolver.resolve(props.get("StartingPosition", "LATEST"))),
         batch_size=int(resolver.resolve(props.get("BatchSize", 100))),
         filters=tuple(json.loads(resolver.resolve(item["Pattern"])) for item in patterns),
         max_retries=int(resolver.resolve(props.get("MaximumRetryAttempts", -1))),
