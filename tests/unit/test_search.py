@@ -497,3 +497,10 @@ def test_openapi_documents_the_route_its_parameters_and_answers() -> None:
     }
     assert {"200", "304", "422", "503"} <= set(operation["responses"])
     assert {"SearchResults", "SearchHit", "SearchSection"} <= set(document["components"]["schemas"])
+
+
+def test_a_word_found_as_typed_gains_nothing_from_its_corrections(published: Any) -> None:
+    # "ketamine" may be a typo-corrected "esketamine"; a section that says both
+    # must not outrank the ketamine articles by counting the word twice.
+    slugs = [hit["slug"] for hit in results("ketamine", limit="5")["items"]]
+    assert "esketamine-spravato-nasal-spray-explained" not in slugs

@@ -118,12 +118,19 @@ class SearchIndex:
             if not term.typos
             for field in FIELD_WEIGHTS
         ]
-        scored = [
-            Query.boost_query(self._match(field, term, "freq"), weight * term.weight)
+        # Per term, its fields add up; per slot, the best term counts (a unit holding
+        # "ketamine" as typed gains nothing more from also holding "esketamine").
+        per_term = [
+            _any(
+                [
+                    Query.boost_query(self._match(field, term, "freq"), weight * term.weight)
+                    for field, weight in FIELD_WEIGHTS.items()
+                ]
+            )
             for term in slot.terms
-            for field, weight in FIELD_WEIGHTS.items()
         ]
-        return _any([Query.const_score_query(_any(untypoed), TIER), *scored])
+        best = Query.disjunction_max_query(per_term)
+        return _any([Query.const_score_query(_any(untypoed), TIER), best])
 
     def _match(self, field: str, term: Term, record: str) -> Query:
         if len(term.stems) == 1:
