@@ -111,7 +111,7 @@ def request_appointment() -> Response[Any]:
     json_client = answers.wants_json(content_type, event.headers.get("accept"))
     settings = intake_settings()
     try:
-        receipt = _take(content_type, json_client)
+        receipt = _take(content_type)
     except _UNAVAILABLE as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
         problem = unavailable("The request could not be stored; please try again.", 5)
@@ -122,7 +122,8 @@ def request_appointment() -> Response[Any]:
     return answers.created(receipt, json_client, settings.thank_you_url)
 
 
-def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
+def _take(content_type: str | None) -> dict[str, str]:
+    """The receipt for a stored (or honeypot) request; raises Problem or storage errors."""
     event = app.current_event
     submission = read_submission(event.body, event.is_base64_encoded, content_type)
     if submission.fields.get("website"):
