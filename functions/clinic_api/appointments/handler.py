@@ -106,12 +106,10 @@ HEADER_PARAMETERS = {
     },
 )
 def request_appointment() -> Response[Any]:
-    event = app.current_event
-    content_type = event.headers.get("content-type")
-    json_client = answers.wants_json(content_type, event.headers.get("accept"))
+    json_client = _json_client()
     settings = intake_settings()
     try:
-        receipt = _take(content_type)
+        receipt = _take(app.current_event.headers.get("content-type"))
     except _UNAVAILABLE as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
         problem = unavailable("The request could not be stored; please try again.", 5)
