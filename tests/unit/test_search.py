@@ -504,3 +504,18 @@ def test_a_word_found_as_typed_gains_nothing_from_its_corrections(published: Any
     # must not outrank the ketamine articles by counting the word twice.
     slugs = [hit["slug"] for hit in results("ketamine", limit="5")["items"]]
     assert "esketamine-spravato-nasal-spray-explained" not in slugs
+
+
+@pytest.mark.parametrize(
+    ("query", "slug", "section"),
+    [
+        ("ketamine side effects", "ketamine-side-effects-and-who-should-not-have-it", None),
+        ("tms side effects", "tms-therapy-for-depression", "side-effects"),
+    ],
+)
+def test_the_page_or_section_about_exactly_this_comes_first(
+    published: Any, query: str, slug: str, section: str | None
+) -> None:
+    best = results(query)["items"][0]
+    assert best["slug"] == slug
+    assert (best["section"] or {}).get("id") == section

@@ -31,6 +31,7 @@ from clinic_api.content.search_query import Slot, Synonyms, Term, plan_query
 from clinic_api.content.search_schema import (
     ARTICLE_TITLE,
     FIELD_WEIGHTS,
+    HEADING,
     INDEX_DIR,
     MANIFEST,
     SCHEMA_VERSION,
@@ -50,6 +51,9 @@ from clinic_api.content.search_snippets import (
 )
 
 TIER = 1000.0
+# A unit whose heading (an intro's is its article's title) holds every word of the
+# query: the page about exactly this, above a section that mentions it in passing.
+HEADING_HOLDS_ALL = 5.0  # far below TIER: never lifts a corrected match over an exact one
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,13 @@ class SearchIndex:
 
     def _query(self, slots: Sequence[Slot], tag: str | None, hidden: Collection[str]) -> Query:
         clauses = [(Occur.Must, self._slot_query(slot)) for slot in slots]
+        in_heading = Query.boolean_query(
+            [
+                (Occur.Must, _any([self._match(HEADING, term, "basic") for term in slot.terms]))
+                for slot in slots
+            ]
+        )
+        clauses.append((Occur.Should, Query.const_score_query(in_heading, HEADING_HOLDS_ALL)))
         if tag:
             clauses.append((Occur.Must, Query.term_query(self._schema, TAG, tag, "basic")))
         if hidden:
