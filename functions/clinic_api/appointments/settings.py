@@ -14,7 +14,7 @@ from typing import Any
 
 from clinic_api.content.keys import SITE_KEY
 from clinic_api.core.clients import s3_client
-from clinic_api.core.s3_cache import S3JsonCache
+from clinic_api.core.s3_cache import S3ObjectCache
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,9 @@ def intake_settings() -> IntakeSettings:
 
 
 @cache
-def _site_cache() -> S3JsonCache:
+def _site_cache() -> S3ObjectCache:
     ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
-    return S3JsonCache(s3_client, os.environ["CONTENT_BUCKET"], ttl)
+    return S3ObjectCache(s3_client, os.environ["CONTENT_BUCKET"], ttl)
 
 
 def clinic_settings() -> ClinicSettings:

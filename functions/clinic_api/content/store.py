@@ -25,7 +25,7 @@ from clinic_api.content.keys import (
     is_slug,
 )
 from clinic_api.core.clients import s3_client
-from clinic_api.core.s3_cache import S3JsonCache
+from clinic_api.core.s3_cache import S3ObjectCache
 
 if TYPE_CHECKING:
     from clinic_api.content.search import Found
@@ -82,7 +82,7 @@ class ArticlePage:
 
 
 class ArticleStore:
-    def __init__(self, cache: S3JsonCache, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, cache: S3ObjectCache, clock: Callable[[], datetime] | None = None) -> None:
         self._cache = cache
         self._clock = clock
 
@@ -152,4 +152,4 @@ class ArticleStore:
 def article_store() -> ArticleStore:
     """One store per container, configured from the function's environment."""
     ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
-    return ArticleStore(S3JsonCache(s3_client, os.environ["CONTENT_BUCKET"], ttl))
+    return ArticleStore(S3ObjectCache(s3_client, os.environ["CONTENT_BUCKET"], ttl))

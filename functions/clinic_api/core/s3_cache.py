@@ -43,7 +43,7 @@ class _Entry:
     checked_at: float
 
 
-class S3JsonCache:
+class S3ObjectCache:
     def __init__(
         self,
         client: Callable[[], BaseClient],
