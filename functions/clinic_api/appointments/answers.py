@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from aws_lambda_powertools.event_handler import Response
 
+from clinic_api.appointments.form import JSON_TYPE, media_type
 from clinic_api.core.problems import Problem
 
 # The `error` word a form's error page gets for each problem status.
@@ -19,11 +20,11 @@ _FORM_ERRORS = {413: "too_large", 429: "rate_limited", 409: "unavailable", 503: 
 
 
 def wants_json(content_type: str | None, accept: str | None) -> bool:
-    if (content_type or "").split(";")[0].strip().lower() == "application/json":
+    if media_type(content_type) == JSON_TYPE:
         return True
     for media_range in (accept or "").split(","):
         media, *params = (part.strip().lower() for part in media_range.split(";"))
-        if media == "application/json" and "q=0" not in params:
+        if media == JSON_TYPE and "q=0" not in params:
             return True
     return False
 

@@ -13,7 +13,6 @@ import binascii
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -53,29 +52,26 @@ _MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
-class Submission:
-    """A decoded body: the fields, and whether the sender speaks JSON."""
-
-    fields: dict[str, Any]
-    is_json: bool
-
-
 def bad_request(status: int, title: str, detail: str) -> Problem:
     return Problem(status, title, detail)
 
 
-def read_submission(body: str | None, is_base64: bool, content_type: str | None) -> Submission:
-    """Decode the body; 413, 415 or 400 as problem details when it cannot be read."""
+def media_type(content_type: str | None) -> str:
+    """`application/json; charset=utf-8` → `application/json`."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def read_submission(body: str | None, is_base64: bool, content_type: str | None) -> dict[str, Any]:
+    """The body's fields; 413, 415 or 400 as problem details when it cannot be read."""
     raw = _raw_bytes(body, is_base64)
     if len(raw) > MAX_BODY_BYTES:
         raise bad_request(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES} bytes.")
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    if media_type not in (JSON_TYPE, FORM_TYPE):
+    kind = media_type(content_type)
+    if kind not in (JSON_TYPE, FORM_TYPE):
         raise bad_request(415, "Unsupported Media Type", f"Send {JSON_TYPE} or {FORM_TYPE}.")
     try:
         text = raw.decode("utf-8")
-        if media_type == JSON_TYPE:
+        if kind == JSON_TYPE:
             fields = json.loads(text)
         else:
             fields = _form_fields(
@@ -86,9 +82,7 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
     if not isinstance(fields, dict):
         raise bad_request(400, "Bad Request", "The body must be a JSON object.")
     # JSON null is an absent field, as an empty form field is.
-    return Submission(
-        {key: value for key, value in fields.items() if value is not None}, media_type == JSON_TYPE
-    )
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def _raw_bytes(body: str | None, is_base64: bool) -> bytes:

@@ -123,15 +123,15 @@ def request_appointment() -> Response[Any]:
 def _take(content_type: str | None) -> dict[str, str]:
     """The receipt for a stored (or honeypot) request; raises Problem or storage errors."""
     event = app.current_event
-    submission = read_submission(event.body, event.is_base64_encoded, content_type)
-    if submission.fields.get("website"):
+    fields = read_submission(event.body, event.is_base64_encoded, content_type)
+    if fields.get("website"):
         logger.info("Honeypot filled: answered as success, stored nothing")
         _count("HoneypotHit")
         return intake.receipt(request_id(None, {}), intake.iso(datetime.now(UTC)))
     key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
     try:
-        request = validate_request(submission.fields, clinic.services, clinic.phone_region)
+        request = validate_request(fields, clinic.services, clinic.phone_region)
     except Problem as problem:
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
