@@ -44,6 +44,7 @@ from clinic_api.core.problems import (
     Problem,
     documented,
     invalid_input,
+    no_route,
     unavailable,
     where_raised,
 )
@@ -219,11 +220,7 @@ def _json_client() -> bool:
     return answers.wants_json(headers.get("content-type"), headers.get("accept"))
 
 
-@app.not_found
-def _no_route(_: Exception) -> Response:
-    return Response(
-        status_code=404, content_type="application/json", body='{"message":"Not Found"}'
-    )
+app.not_found(no_route)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

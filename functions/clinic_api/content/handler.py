@@ -24,6 +24,7 @@ from clinic_api.core.problems import (
     documented,
     internal_error,
     invalid_input,
+    no_route,
     not_found,
     unavailable,
     where_raised,
@@ -197,12 +198,7 @@ def _unexpected(error: Exception) -> Response[Any]:
     return internal_error().to_response()
 
 
-@app.not_found
-def _no_route(_: Exception) -> Response[Any]:
-    # What API Gateway itself answers for a path no route has.
-    return Response(
-        status_code=404, content_type="application/json", body='{"message":"Not Found"}'
-    )
+app.not_found(no_route)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

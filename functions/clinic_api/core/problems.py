@@ -47,6 +47,13 @@ class Problem(Exception):
         )
 
 
+def no_route(_: Exception) -> Response:
+    """What API Gateway itself answers for a path or method no route has."""
+    return Response(
+        status_code=404, content_type="application/json", body='{"message":"Not Found"}'
+    )
+
+
 def not_found(detail: str) -> Problem:
     return Problem(404, "Not Found", detail)
 
