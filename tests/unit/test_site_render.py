@@ -377,6 +377,21 @@ def test_every_page_links_the_theme_then_the_layout_css(rendered, page):
     assert set(sheets[2:]) <= {"/assets/css/content.css", "/assets/css/form.css"}
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_class_a_page_uses_is_styled_by_the_css_it_loads(rendered, page):
+    """Moving rules between sheets cannot leave a page's skip link or layout unstyled."""
+    doc = parse(rendered[page])
+    sheets = [n.attrs["href"].lstrip("/") for n in doc.walk() if n.attrs.get("rel") == "stylesheet"]
+    css = "".join(rendered[key].body.decode() for key in sheets)
+    styled = set(re.findall(r"\.([a-zA-Z][\w-]*)", re.sub(r"/\*.*?\*/", "", css, flags=re.S)))
+    used = {name for node in doc.walk() for name in node.attrs.get("class", "").split()}
+    for script in doc.find_all(lambda n: n.tag == "script" and "src" in n.attrs):
+        for key in _module_graph(rendered, script.attrs["src"].lstrip("/")):
+            for names in re.findall(r"class: '([^']+)'", rendered[key].body.decode()):
+                used |= set(names.split())
+    assert used - styled == set()
+
+
 def test_only_the_theme_sets_colours():
     """A clinic restyles in theme.css: the other sheets use its custom properties."""
     colour = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(")

@@ -1,6 +1,6 @@
 // Building DOM from API strings: always as text (createElement, textContent), never as HTML.
 
-/** el('a', {href: '/x', class: 'y'}, 'text', child): strings become text nodes. */
+/** el('a', { href: '/x' }, 'text', child): strings become text nodes. */
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
