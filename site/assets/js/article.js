@@ -191,7 +191,8 @@ function goToHash() {
 
 async function notFound() {
   $('article-status').hidden = true;
-  $('not-found').hidden = false;
+  $('article').remove();
+  $('article-status').after($('not-found').content.cloneNode(true)); // a <template>: inert till now
   document.head.append(el('meta', { name: 'robots', content: 'noindex' }));
   const site = (await settings) ?? {};
   document.title = site.name ? `Page not found: ${site.name}` : 'Page not found';
