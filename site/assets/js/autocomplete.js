@@ -21,11 +21,12 @@ export function searchUrl(query) {
 export function startSearchBox(input) {
   if (!input) return;
   const id = input.id;
-  const listbox = el('ul', { role: 'listbox', id: `${id}-listbox`, 'aria-label': 'Suggestions' });
+  // tabindex -1: a scrolling list is otherwise a Tab stop of its own; the arrows move in it.
+  const listbox = el('ul', { role: 'listbox', id: `${id}-listbox`, 'aria-label': 'Suggestions', tabindex: -1 });
   const footer = el('div', { class: 'suggestions-footer' });
   const popup = el('div', { class: 'suggestions', id: `${id}-popup`, hidden: true }, listbox, footer);
   const status = el('p', { class: 'visually-hidden', role: 'status' });
-  input.parentElement.append(popup);
+  input.after(popup); // right after the box: Tab reaches its links before the button
   input.form.append(status);
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');
@@ -76,6 +77,7 @@ export function startSearchBox(input) {
     cancel();
     const mine = sequence;
     if (Array.from(query).length < MIN_CODE_POINTS) {
+      urls = [];
       close();
       status.textContent = '';
       return;
@@ -126,8 +128,11 @@ export function startSearchBox(input) {
     }
     lines.push(el('p', {}, el('a', { href: searchUrl(query) }, `See all results for “${query}”`)));
     footer.replaceChildren(...lines);
-    if (message && !didYouMean) listbox.replaceChildren();
-    if (message) listbox.hidden = true;
+    if (message) {
+      urls = [];
+      listbox.replaceChildren();
+      listbox.hidden = true;
+    }
     // An answer that arrives after the person has left the box stays closed.
     if (document.activeElement === input || popup.contains(document.activeElement)) open();
   }
@@ -191,6 +196,11 @@ export function startSearchBox(input) {
   };
   input.addEventListener('focusout', leaving);
   popup.addEventListener('focusout', leaving);
+  popup.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape') return;
+    input.focus(); // (reopens the list on focus: close after)
+    close();
+  });
   input.addEventListener('focus', () => {
     if (urls.length && Array.from(input.value.trim()).length >= MIN_CODE_POINTS) open();
   });
