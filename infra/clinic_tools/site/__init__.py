@@ -1,1 +1,1 @@
-"""The clinic's static website: rendering `site/` with the settings, uploading and serving it."""
+"""The clinic's website: render site/, upload it, serve it locally as CloudFront does."""
