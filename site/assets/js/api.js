@@ -38,8 +38,20 @@ export async function getJson(path, params = {}, { signal } = {}) {
     credentials: 'omit',
     headers: { Accept: 'application/json' },
   });
-  if (!response.ok) throw new ApiError(response.status, path);
+  if (!response.ok) {
+    await drain(response);
+    throw new ApiError(response.status, path);
+  }
   return response.json();
+}
+
+/** Reads an unused body to its end, so the request finishes (and frees its connection). */
+export async function drain(response) {
+  try {
+    await response.arrayBuffer();
+  } catch {
+    // the body could not be read: nothing to free
+  }
 }
 
 /** GET /site once per page view: name, contact, services, consent text, search prompt, cta. */

@@ -3,7 +3,7 @@
 // network errors, field errors shown at their fields, the reference shown on success.
 // What the person types goes only into the POST body: never a URL, storage, log or analytics.
 
-import { apiUrl } from './api.js';
+import { apiUrl, drain } from './api.js';
 import { el, isSlug, telHref } from './dom.js';
 import { describe } from './form-errors.js';
 import { startPage } from './layout.js';
@@ -143,6 +143,7 @@ async function send(body) {
       showErrors(errors);
       return;
     }
+    if (response) await drain(response);
     if (response?.status === 429) {
       fail('We have received many requests from your connection in a short time. Please wait a while and try again.');
       return;
