@@ -135,7 +135,7 @@ function ctaHref(href, slug) {
 function describe(article, site) {
   document.title = site.name ? `${article.title}: ${site.name}` : article.title;
   const base = safeHref(site.baseUrl, '').replace(/\/+$/, '') || location.origin;
-  const canonical = base + `/articles/${article.slug}`;
+  const canonical = base + safeHref(article.url, `/articles/${article.slug}`);
   meta('name', 'description', article.description);
   link('canonical', canonical);
   meta('property', 'og:type', 'article');
