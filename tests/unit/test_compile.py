@@ -430,6 +430,45 @@ def test_an_article_cta_overrides_the_default(sample: CompiledSite, tmp_path: Pa
     assert compiled.articles["plain"]["cta"] == sample.site["cta"]
 
 
+# Authors and reviewers
+
+
+def test_the_article_shows_its_author_and_reviewer_with_their_bios(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path,
+        {"reviewed": article(reviewedBy="sam-reed-np", lastReviewed=dt.date(2026, 1, 9))},
+    )
+
+    served = Article.model_validate(compiled.articles["reviewed"])
+    assert served.author.model_dump() == {
+        "slug": "dr-ada-stone",
+        "name": "Ada Stone",
+        "credentials": "MD",
+        "bio": "Psychiatrist.",
+    }
+    assert served.reviewed_by is not None
+    assert served.reviewed_by.bio == "Nurse practitioner."
+
+
+def test_a_bio_written_over_several_lines_is_one_plain_paragraph(tmp_path: Path) -> None:
+    root = write_content(tmp_path / "content", {"plain": article()})
+    authors = dict(AUTHORS)
+    authors["dr-ada-stone"] = {**AUTHORS["dr-ada-stone"], "bio": "Sees adults.\n  Likes   tea.\n"}
+    (root / "authors.yaml").write_text(yaml.safe_dump(authors), encoding="utf-8")
+
+    compiled = compile_site(load_content(root))
+
+    assert compiled.articles["plain"]["author"]["bio"] == "Sees adults. Likes tea."
+
+
+def test_list_summaries_name_the_author_without_the_bio(tmp_path: Path) -> None:
+    compiled = compile_folder(tmp_path, {"plain": article()})
+
+    (summary,) = compiled.index["articles"]
+    assert summary["author"] == {"slug": "dr-ada-stone", "name": "Ada Stone", "credentials": "MD"}
+    ArticleSummary.model_validate(summary)
+
+
 # schema.org JSON-LD
 
 
@@ -464,6 +503,7 @@ def test_json_ld_names_a_review_only_when_given(tmp_path: Path) -> None:
         "slug": "sam-reed-np",
         "name": "Sam Reed",
         "credentials": "PMHNP-BC",
+        "bio": "Nurse practitioner.",
     }
     assert reviewed["lastReviewed"] == "2026-01-09"
     assert reviewed["jsonLd"]["reviewedBy"]["name"] == "Sam Reed"
@@ -494,7 +534,11 @@ def test_every_index_summary_matches_the_summary_schema(sample: CompiledSite) ->
     assert sample.index["articles"]
     for summary in sample.index["articles"]:
         ArticleSummary.model_validate(summary)
-        assert summary == {key: sample.articles[summary["slug"]][key] for key in summary}
+        article = sample.articles[summary["slug"]]
+        assert {key: value for key, value in summary.items() if key != "author"} == {
+            key: article[key] for key in summary if key != "author"
+        }
+        assert summary["author"] == {key: article["author"][key] for key in summary["author"]}
 
 
 def test_the_site_matches_the_site_schema(sample: CompiledSite) -> None:

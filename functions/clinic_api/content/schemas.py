@@ -69,9 +69,17 @@ class Health(Contract):
 
 
 class Person(Contract):
+    """An author or reviewer as an article summary names them."""
+
     slug: Slug
     name: str
     credentials: str
+
+
+class PersonWithBio(Person):
+    """An author or reviewer on the article itself: their bio beside their credentials."""
+
+    bio: str = Field(description="Plain text, one paragraph")
 
 
 class ArticleSummary(Contract):
@@ -107,12 +115,14 @@ class RelatedLink(Contract):
 
 
 class Article(ArticleSummary):
+    # Narrower than the summary's Person; safe, the models are frozen.
+    author: PersonWithBio  # pyright: ignore[reportIncompatibleVariableOverride]
     word_count: int = Field(alias="wordCount")
     html: str = Field(description="Sanitised HTML; h2..h6 carry ids")
     toc: list[TocNode]
     cta: Link
     related: list[RelatedLink]
-    reviewed_by: Person | None = Field(alias="reviewedBy")
+    reviewed_by: PersonWithBio | None = Field(alias="reviewedBy")
     last_reviewed: str | None = Field(alias="lastReviewed")
     json_ld: dict[str, object] = Field(alias="jsonLd", description="schema.org MedicalWebPage")
 

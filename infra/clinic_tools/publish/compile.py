@@ -53,7 +53,13 @@ def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
 
 
 def person(key: str, author: Author) -> dict[str, str]:
-    return {"slug": key, "name": author.name, "credentials": author.credentials}
+    """An author or reviewer as the article shows them: with the bio as one plain paragraph."""
+    return {
+        "slug": key,
+        "name": author.name,
+        "credentials": author.credentials,
+        "bio": " ".join(author.bio.split()),
+    }
 
 
 def site_document(site: Site) -> dict[str, Any]:
@@ -88,7 +94,10 @@ _SUMMARY_FIELDS = (
 
 
 def _summary(article: dict[str, Any]) -> dict[str, Any]:
-    return {field: article[field] for field in _SUMMARY_FIELDS}
+    """The list's view of an article: its author without the bio, which only the article shows."""
+    summary = {field: article[field] for field in _SUMMARY_FIELDS}
+    summary["author"] = {key: value for key, value in article["author"].items() if key != "bio"}
+    return summary
 
 
 def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
