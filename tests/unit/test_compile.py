@@ -469,6 +469,76 @@ def test_list_summaries_name_the_author_without_the_bio(tmp_path: Path) -> None:
     ArticleSummary.model_validate(summary)
 
 
+# Site settings: the search prompt and tag labels
+
+
+def test_the_search_prompt_defaults_to_the_clinic_sites_question(tmp_path: Path) -> None:
+    compiled = compile_folder(tmp_path, {"plain": article()}, site={"searchPrompt": None})
+
+    assert compiled.site["searchPrompt"] == "What would you like to find?"
+    assert Site.model_validate(compiled.site).search_prompt == "What would you like to find?"
+
+
+def test_site_yaml_can_word_the_search_prompt(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path, {"plain": article()}, site={"searchPrompt": "Search our articles"}
+    )
+
+    assert compiled.site["searchPrompt"] == "Search our articles"
+
+
+def test_tag_labels_name_tags_and_the_rest_are_humanised(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path,
+        {"one": article(tags=["tms", "side-effects"]), "two": article(tags=["tms", "ocd"])},
+        site={"tagLabels": {"tms": "TMS", "ocd": "OCD", "unused-tag": "Unused"}},
+    )
+
+    assert compiled.index["tagLabels"] == {
+        "ocd": "OCD",
+        "side-effects": "Side effects",
+        "tms": "TMS",
+    }
+    assert "tagLabels" not in compiled.site  # GET /tags serves them, not GET /site
+    Site.model_validate(compiled.site)
+
+
+def test_tag_labels_are_optional(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path, {"one": article(tags=["what-to-expect"])}, site={"tagLabels": None}
+    )
+
+    assert compiled.index["tagLabels"] == {"what-to-expect": "What to expect"}
+
+
+@pytest.mark.parametrize(
+    ("labels", "field"),
+    [
+        pytest.param({"Not A Tag": "Label"}, "tagLabels.Not A Tag", id="key is not a tag"),
+        pytest.param({"tms": ""}, "tagLabels.tms", id="empty label"),
+        pytest.param({"tms": "x" * 61}, "tagLabels.tms", id="label too long"),
+        pytest.param(["tms"], "tagLabels", id="not a map"),
+    ],
+)
+def test_bad_tag_labels_name_site_yaml_and_the_tag(tmp_path: Path, labels: Any, field: str) -> None:
+    root = write_content(tmp_path / "content", {"plain": article()}, site={"tagLabels": labels})
+
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+
+    assert f"{root / 'site.yaml'}: {field}" in str(caught.value)
+
+
+def test_drafts_lend_no_tag_to_the_labels(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path,
+        {"one": article(tags=["tms"]), "draft": article(tags=["ocd"], draft=True)},
+        site={"tagLabels": None},
+    )
+
+    assert compiled.index["tagLabels"] == {"tms": "Tms"}
+
+
 # schema.org JSON-LD
 
 

@@ -11,10 +11,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
 
-from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN
+from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN, TAG_MAX_LENGTH, TAG_PATTERN
 
 Slug = Annotated[
     str, StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)
+]
+Tag = Annotated[
+    str, StringConstraints(pattern=f"^{TAG_PATTERN.pattern}$", max_length=TAG_MAX_LENGTH)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -42,7 +45,7 @@ class Service(Contract):
 
 
 class Site(Contract):
-    """content/site.yaml as authored, and site.json as served."""
+    """site.json as served: content/site.yaml without what only the publisher reads."""
 
     name: Text
     base_url: HttpUrl | None = Field(None, alias="baseUrl")
@@ -55,6 +58,11 @@ class Site(Contract):
     consent_version: Text = Field(alias="consentVersion")
     consent_text: Text = Field(alias="consentText")
     emergency_notice: Text = Field(alias="emergencyNotice")
+    search_prompt: Annotated[Text, Field(max_length=100)] = Field(
+        "What would you like to find?",
+        alias="searchPrompt",
+        description="The search box's label and placeholder",
+    )
 
     @model_validator(mode="after")
     def _unique_services(self) -> Site:

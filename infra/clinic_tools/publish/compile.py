@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic_api.content.keys import article_url
+from clinic_api.content.tags import tag_label
 from clinic_tools.publish.loader import Content, Source
 from clinic_tools.publish.markdown import (
     count_words,
@@ -32,7 +33,7 @@ RELATED_CANDIDATES = 12  # the function shows the first 3 that are due
 class CompiledSite:
     site: dict[str, Any]
     articles: dict[str, dict[str, Any]]  # slug → article, published and scheduled (no drafts)
-    index: dict[str, Any]
+    index: dict[str, Any]  # summaries (newest first) and every tag's label
 
 
 def iso_moment(moment: dt.date | dt.datetime) -> str:
@@ -63,7 +64,14 @@ def person(key: str, author: Author) -> dict[str, str]:
 
 
 def site_document(site: Site) -> dict[str, Any]:
-    return site.model_dump(mode="json", by_alias=True, exclude_none=True)
+    """site.json: the settings as served (tag labels are served by GET /tags instead)."""
+    return site.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"tag_labels"})
+
+
+def tag_labels(content: Content, articles: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Every tag of the compiled articles and what the site calls it, sorted by tag."""
+    used = sorted({tag for article in articles.values() for tag in article["tags"]})
+    return {tag: tag_label(tag, content.site.tag_labels) for tag in used}
 
 
 def compile_site(content: Content) -> CompiledSite:
@@ -77,7 +85,8 @@ def compile_site(content: Content) -> CompiledSite:
         articles[source.slug]["related"] = _related(source, sources)
         articles[source.slug]["jsonLd"] = _json_ld(articles[source.slug], content)
     summaries = [_summary(articles[source.slug]) for source in sources]
-    return CompiledSite(site_document(content.site), articles, {"articles": summaries})
+    index = {"articles": summaries, "tagLabels": tag_labels(content, articles)}
+    return CompiledSite(site_document(content.site), articles, index)
 
 
 def _sort_time(source: Source) -> float:
