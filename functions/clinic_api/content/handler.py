@@ -123,6 +123,18 @@ def list_articles() -> Response[Any]:
 
 
 @app.get(
+    "/tags",
+    operation_id="listTags",
+    summary="The articles' tags, most used first",
+    description="Tags of the published articles, each with its label and how many carry it.",
+    tags=["Articles"],
+    responses=_cacheable("TagList", "Every tag in use."),
+)
+def list_tags() -> Response[Any]:
+    return cacheable_json({"items": article_store().tags()}, LIST_CACHE, _if_none_match())
+
+
+@app.get(
     "/articles/<slug>",
     operation_id="getArticle",
     summary="One article",

@@ -109,6 +109,18 @@ class ArticlePage(Contract):
     total: int = Field(ge=0)
 
 
+class TagCount(Contract):
+    tag: Tag = Field(description="As in `tags` of an article and `tag=` of a list or search")
+    label: str = Field(
+        description="What the site calls it: site.yaml's `tagLabels`, else humanised"
+    )
+    count: int = Field(ge=1, description="Published articles with this tag")
+
+
+class TagList(Contract):
+    items: list[TagCount] = Field(description="Most used first, then by tag")
+
+
 class TocNode(Contract):
     id: str
     title: str

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from clinic_api.content.keys import (
     article_key,
     is_slug,
 )
+from clinic_api.content.tags import tag_label
 from clinic_api.core.clients import s3_client
 from clinic_api.core.s3_cache import S3ObjectCache
 
@@ -52,6 +54,7 @@ class PublishedIndex:
     keys: list[SortKey]
     summaries: list[dict[str, Any]]
     by_slug: dict[str, float]
+    tag_labels: dict[str, str]
 
     @classmethod
     def parse(cls, document: dict[str, Any]) -> PublishedIndex:
@@ -63,6 +66,7 @@ class PublishedIndex:
             keys=[key for key, _ in rows],
             summaries=[item for _, item in rows],
             by_slug={item["slug"]: -key[0] for key, item in rows},
+            tag_labels=document.get("tagLabels", {}),  # absent from an index published before
         )
 
     def is_visible(self, slug: str, now: float) -> bool:
@@ -118,6 +122,21 @@ class ArticleStore:
             next_cursor=encode_cursor(page[-1][0], tag) if more else None,
             total=len(due),
         )
+
+    def tags(self) -> list[dict[str, Any]]:
+        """The tags of the articles visible now with their labels, most used first, then by tag."""
+        index = self._index()
+        now = self._now()
+        counts = Counter(
+            tag
+            for key, item in zip(index.keys, index.summaries, strict=True)
+            if -key[0] <= now
+            for tag in item["tags"]
+        )
+        return [
+            {"tag": tag, "label": tag_label(tag, index.tag_labels), "count": count}
+            for tag, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        ]
 
     def article(self, slug: str) -> dict[str, Any] | None:
         """The article as served now, or None when unknown, not yet due or malformed."""
