@@ -29,7 +29,7 @@ from clinic_api.core.problems import (
     unavailable,
     where_raised,
 )
-from clinic_api.core.query import IntParam, TextParam, parse_query
+from clinic_api.core.query import ChoiceParam, IntParam, TextParam, parse_query
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
 # debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
@@ -51,7 +51,16 @@ SEARCH_QUERY = (
     TextParam("q", 200, "What the visitor typed: words, half-typed words, typos.", required=True),
     IntParam("limit", 10, 1, 20, "How many hits."),
     TextParam("tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN),
+    ChoiceParam(
+        "distinct",
+        ("article",),
+        "`article`: only each article's best hit; `total` then counts articles.",
+    ),
+    TextParam(
+        "cursor", 512, "`nextCursor` of the previous page, with the same `q`, `tag` and `distinct`."
+    ),
 )
+_NOT_OUR_CURSOR = FieldError("cursor", "invalid_cursor", "is not a cursor this query gave out")
 # Read by `clinic openapi`, which documents what the routes parse by hand.
 QUERY_PARAMETERS = {"/articles": LIST_QUERY, "/search": SEARCH_QUERY}
 
@@ -116,8 +125,7 @@ def list_articles() -> Response[Any]:
     try:
         page = article_store().list_articles(query["tag"], query["limit"], query["cursor"])
     except InvalidCursor:
-        error = FieldError("cursor", "invalid_cursor", "is not a cursor this list gave out")
-        raise invalid_input([error]) from None
+        raise invalid_input([_NOT_OUR_CURSOR]) from None
     body = {"items": page.items, "nextCursor": page.next_cursor, "total": page.total}
     return cacheable_json(body, LIST_CACHE, _if_none_match())
 
@@ -164,12 +172,26 @@ def get_article(slug: str) -> Response[Any]:
     responses=_cacheable(
         "SearchResults",
         "The hits, a snippet each.",
-        {422: documented("Problem", "A missing or too long `q`, or a bad `limit` or `tag`.")},
+        {
+            422: documented(
+                "Problem",
+                "A missing or too long `q`, or a bad `limit`, `tag`, `distinct` or `cursor`.",
+            )
+        },
     ),
 )
 def search() -> Response[Any]:
     query = parse_query(app.current_event.query_string_parameters, SEARCH_QUERY)
-    found = article_store().search(query["q"], query["tag"], query["limit"])
+    try:
+        found = article_store().search(
+            query["q"],
+            query["tag"],
+            query["limit"],
+            distinct=query["distinct"],
+            cursor=query["cursor"],
+        )
+    except InvalidCursor:
+        raise invalid_input([_NOT_OUR_CURSOR]) from None
     metrics.add_metric(name="SearchServed", unit=MetricUnit.Count, value=1)
     if not found.items:  # what visitors look for and miss; never the words themselves
         metrics.add_metric(name="SearchWithoutHits", unit=MetricUnit.Count, value=1)
@@ -178,6 +200,7 @@ def search() -> Response[Any]:
         "items": found.items,
         "total": found.total,
         "didYouMean": found.did_you_mean,
+        "nextCursor": found.next_cursor,
     }
     return cacheable_json(body, SEARCH_CACHE, _if_none_match())
 

@@ -168,9 +168,16 @@ class SearchHit(Contract):
 class SearchResults(Contract):
     query: str = Field(description="`q` as asked")
     items: list[SearchHit]
-    total: int = Field(ge=0, description="Hits in all, beyond `limit`")
+    total: int = Field(
+        ge=0, description="Hits in all, beyond `limit` (with `distinct=article`: articles)"
+    )
     did_you_mean: str | None = Field(
         alias="didYouMean", description="The corrected query when the best hits needed one"
+    )
+    next_cursor: str | None = Field(
+        alias="nextCursor",
+        description="Pass as `cursor` (same `q`, `tag`, `distinct`) for the next hits; null "
+        "at the end (pages reach 1,000 hits deep)",
     )
 
 

@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from clinic_api.content.cursor import SortKey, decode_cursor, encode_cursor
+from clinic_api.content.cursor import (
+    SortKey,
+    decode_cursor,
+    decode_search_cursor,
+    encode_cursor,
+    encode_search_cursor,
+)
 from clinic_api.content.keys import (
     INDEX_KEY,
     OPENAPI_KEY,
@@ -33,6 +39,9 @@ if TYPE_CHECKING:
     from clinic_api.content.search import Found
 
 RELATED_SHOWN = 3
+# Search pages reach this many hits deep, as Algolia's do by default: a cursor never
+# asks the engine for more, whatever it is edited to say.
+SEARCH_DEPTH = 1000
 
 
 def utc_now() -> datetime:
@@ -83,6 +92,14 @@ class ArticlePage:
     items: list[dict[str, Any]]
     next_cursor: str | None
     total: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[dict[str, Any]]  # SearchHit documents, best first
+    total: int
+    did_you_mean: str | None
+    next_cursor: str | None
 
 
 class ArticleStore:
@@ -152,19 +169,45 @@ class ArticleStore:
         ][:RELATED_SHOWN]
         return article
 
-    def search(self, text: str, tag: str | None, limit: int) -> Found:
-        """Section hits visible now, best first."""
+    def search(
+        self,
+        text: str,
+        tag: str | None,
+        limit: int,
+        *,
+        distinct: str | None = None,
+        cursor: str | None = None,
+    ) -> SearchPage:
+        """Section hits visible now, best first (with distinct="article", each article's best);
+        raises InvalidCursor for a cursor this question did not make."""
         # Imported here: the engine stays off the cold start of every other route.
-        from clinic_api.content.search import Found, SearchIndex
+        from clinic_api.content.search import SearchIndex
 
+        question = (text, tag, distinct)
+        offset = decode_search_cursor(cursor, question, SEARCH_DEPTH) if cursor else 0
+        limit = min(limit, SEARCH_DEPTH - offset)
         engine = self._cache.load(SEARCH_INDEX_KEY, SearchIndex.load)
         index = self._index()
         now = self._now()
-        found = engine.search(text, tag=tag, limit=limit, hidden=index.scheduled(now))
+        found: Found = engine.search(
+            text,
+            tag=tag,
+            limit=limit,
+            hidden=index.scheduled(now),
+            offset=offset,
+            distinct=distinct == "article",
+        )
         # A publish writes the search index before index.json: for those seconds the
         # search may name an article that index.json does not list yet.
         items = [item for item in found.items if index.is_visible(item["slug"], now)]
-        return Found(items, found.total, found.did_you_mean)
+        following = offset + limit
+        more = following < min(found.total, SEARCH_DEPTH)
+        return SearchPage(
+            items,
+            found.total,
+            found.did_you_mean,
+            encode_search_cursor(following, question) if more else None,
+        )
 
 
 @cache
