@@ -3,6 +3,8 @@
 Kept lean for cold start (most visitors of a small clinic's site meet a cold
 container): no request-validation middleware, no Tracer (X-Ray comes from the
 function's active tracing), and the OpenAPI document is built at publish time.
+Every route gzips its JSON for a client that accepts it (`compress=True`; see
+`responses` for what that does to the ETag).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from clinic_api.content.cursor import InvalidCursor
 from clinic_api.content.keys import TAG_MAX_LENGTH, TAG_PATTERN
-from clinic_api.content.responses import cacheable_json, uncached_json
+from clinic_api.content.responses import accepts_gzip, cacheable_json, uncached_json
 from clinic_api.content.store import article_store
 from clinic_api.core.problems import (
     FieldError,
@@ -77,6 +79,7 @@ def _cacheable(schema: str, description: str, errors: dict[int, Any] | None = No
 
 @app.get(
     "/health",
+    compress=True,
     operation_id="getHealth",
     summary="Liveness check",
     tags=["Operations"],
@@ -88,6 +91,7 @@ def health() -> Response[Any]:
 
 @app.get(
     "/site",
+    compress=True,
     operation_id="getSite",
     summary="The clinic's settings",
     description="Name, contact, default call to action, services, consent text and version.",
@@ -95,22 +99,24 @@ def health() -> Response[Any]:
     responses=_cacheable("Site", "The published site settings."),
 )
 def site() -> Response[Any]:
-    return cacheable_json(article_store().site(), SITE_CACHE, _if_none_match())
+    return _cached(article_store().site(), SITE_CACHE)
 
 
 @app.get(
     "/openapi.json",
+    compress=True,
     operation_id="getOpenApi",
     summary="This API's OpenAPI 3.1 document",
     tags=["Operations"],
     responses=_cacheable("OpenApiDocument", "This document."),
 )
 def openapi() -> Response[Any]:
-    return cacheable_json(article_store().openapi(), SITE_CACHE, _if_none_match())
+    return _cached(article_store().openapi(), SITE_CACHE)
 
 
 @app.get(
     "/articles",
+    compress=True,
     operation_id="listArticles",
     summary="Published articles, newest first",
     tags=["Articles"],
@@ -127,11 +133,12 @@ def list_articles() -> Response[Any]:
     except InvalidCursor:
         raise invalid_input([_NOT_OUR_CURSOR]) from None
     body = {"items": page.items, "nextCursor": page.next_cursor, "total": page.total}
-    return cacheable_json(body, LIST_CACHE, _if_none_match())
+    return _cached(body, LIST_CACHE)
 
 
 @app.get(
     "/tags",
+    compress=True,
     operation_id="listTags",
     summary="The articles' tags, most used first",
     description="Tags of the published articles, each with its label and how many carry it.",
@@ -139,11 +146,12 @@ def list_articles() -> Response[Any]:
     responses=_cacheable("TagList", "Every tag in use."),
 )
 def list_tags() -> Response[Any]:
-    return cacheable_json({"items": article_store().tags()}, LIST_CACHE, _if_none_match())
+    return _cached({"items": article_store().tags()}, LIST_CACHE)
 
 
 @app.get(
     "/articles/<slug>",
+    compress=True,
     operation_id="getArticle",
     summary="One article",
     description="Sanitised HTML with heading ids, table of contents, related articles, JSON-LD.",
@@ -159,11 +167,12 @@ def get_article(slug: str) -> Response[Any]:
     if article is None:
         raise not_found("No published article has this slug.")
     metrics.add_metric(name="ArticleServed", unit=MetricUnit.Count, value=1)
-    return cacheable_json(article, ARTICLE_CACHE, _if_none_match())
+    return _cached(article, ARTICLE_CACHE)
 
 
 @app.get(
     "/search",
+    compress=True,
     operation_id="searchArticles",
     summary="Search the articles",
     description="Sections (or article intros) matching every word, best first; the last "
@@ -202,11 +211,18 @@ def search() -> Response[Any]:
         "didYouMean": found.did_you_mean,
         "nextCursor": found.next_cursor,
     }
-    return cacheable_json(body, SEARCH_CACHE, _if_none_match())
+    return _cached(body, SEARCH_CACHE)
 
 
-def _if_none_match() -> str | None:
-    return app.current_event.headers.get("if-none-match")
+def _cached(document: Any, cache_control: str) -> Response[Any]:
+    """A cacheable answer to this request: 304 on its If-None-Match, gzip if it accepts it."""
+    headers = app.current_event.headers
+    return cacheable_json(
+        document,
+        cache_control,
+        headers.get("if-none-match"),
+        gzip=accepts_gzip(headers.get("accept-encoding")),
+    )
 
 
 @app.exception_handler(Problem)
