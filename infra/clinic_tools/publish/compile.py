@@ -151,7 +151,8 @@ def _related(source: Source, sources: list[Source]) -> list[dict[str, str]]:
     ]
 
 
-def _absolute(site: Site, path: str) -> str:
+def absolute_url(site: Site, path: str) -> str:
+    """The URL of a site path: absolute when site.yaml has a baseUrl, else the path itself."""
     return f"{str(site.base_url).rstrip('/')}{path}" if site.base_url else path
 
 
@@ -168,7 +169,7 @@ def _json_ld(article: dict[str, Any], content: Content) -> dict[str, Any]:
         "headline": article["title"],
         "name": article["title"],
         "description": article["description"],
-        "url": _absolute(site, article["url"]),
+        "url": absolute_url(site, article["url"]),
         "datePublished": article["publishedAt"],
         "dateModified": article["updatedAt"],
         "inLanguage": "en",
