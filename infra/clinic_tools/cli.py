@@ -23,7 +23,7 @@ EXIT_AWS_ERROR = 3
 
 def _publish(args: argparse.Namespace) -> int:
     from clinic_tools.publish.loader import ContentError
-    from clinic_tools.publish.publisher import publish
+    from clinic_tools.publish.publisher import MissingSiteBucket, publish
 
     try:
         publish(
@@ -32,10 +32,14 @@ def _publish(args: argparse.Namespace) -> int:
             boto3.client("s3"),
             prune=args.prune,
             dry_run=args.dry_run,
+            site_bucket=args.site_bucket,
         )
     except ContentError as error:
         print(f"Nothing was published; fix these first:\n{error}", file=sys.stderr)
         return EXIT_INVALID_CONTENT
+    except MissingSiteBucket as missing:
+        print(f"No site bucket {missing.bucket!r}; nothing was published.", file=sys.stderr)
+        return EXIT_AWS_ERROR
     except NoCredentialsError:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
         return EXIT_AWS_ERROR
@@ -79,6 +83,10 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--bucket", required=True, help="the stack's ContentBucketName output")
     pub.add_argument("--prune", action="store_true", help="delete articles no longer in content/")
     pub.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    pub.add_argument(
+        "--site-bucket",
+        help="the site's bucket: also write sitemap.xml and feed.xml there (needs baseUrl)",
+    )
     pub.set_defaults(run=_publish)
 
     api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")

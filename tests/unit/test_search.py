@@ -230,7 +230,13 @@ def test_typos_are_corrected_and_the_correction_proposed(
 )
 def test_typos_beyond_the_budget_find_nothing(published: Any, typed: str) -> None:
     body = results(typed)
-    assert body == {"query": typed, "items": [], "total": 0, "didYouMean": None}
+    assert body == {
+        "query": typed,
+        "items": [],
+        "total": 0,
+        "didYouMean": None,
+        "nextCursor": None,
+    }
 
 
 def test_exact_matches_rank_above_corrected_ones(published: Any) -> None:
@@ -302,6 +308,7 @@ def test_no_hit_is_an_empty_answer(published: Any) -> None:
         "items": [],
         "total": 0,
         "didYouMean": None,
+        "nextCursor": None,
     }
 
 
@@ -486,7 +493,8 @@ def test_openapi_documents_the_route_its_parameters_and_answers() -> None:
     document = build_openapi()
     operation = document["paths"]["/search"]["get"]
     parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
-    assert set(parameters) == {"q", "limit", "tag"}
+    assert set(parameters) == {"q", "limit", "tag", "distinct", "cursor"}
+    assert parameters["distinct"]["schema"] == {"type": "string", "enum": ["article"]}
     assert parameters["q"]["required"] is True
     assert parameters["q"]["schema"]["maxLength"] == 200
     assert parameters["limit"]["schema"] == {

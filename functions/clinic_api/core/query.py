@@ -65,7 +65,24 @@ class TextParam:
         return schema
 
 
-QueryParam = IntParam | TextParam
+@dataclass(frozen=True)
+class ChoiceParam:
+    name: str
+    choices: tuple[str, ...]
+    description: str
+    default: None = None
+    required: ClassVar[bool] = False  # leaving it out is the usual behaviour
+
+    def parse(self, raw: str) -> str:
+        if raw not in self.choices:
+            raise _error(self.name, "invalid_choice", f"must be one of: {', '.join(self.choices)}")
+        return raw
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.choices)}
+
+
+QueryParam = IntParam | TextParam | ChoiceParam
 
 
 class _ParamError(Exception):

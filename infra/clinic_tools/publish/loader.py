@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from clinic_api.content.keys import is_slug
 from clinic_tools.publish.markdown import parse_markdown
-from clinic_tools.publish.models import Author, FrontMatter, Site, Synonyms
+from clinic_tools.publish.models import Author, FrontMatter, SiteSettings, Synonyms
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -65,7 +65,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Content:
-    site: Site
+    site: SiteSettings
     authors: dict[str, Author]
     sources: list[Source]
     synonyms: list[list[str]]  # groups of words and phrases, from synonyms.yaml
@@ -170,7 +170,7 @@ def load_content(content_dir: Path) -> Content:
     problems: list[Problem] = []
     site_data = _read_yaml(content_dir / "site.yaml", problems)
     site = (
-        _validate(Site, site_data, content_dir / "site.yaml", problems)
+        _validate(SiteSettings, site_data, content_dir / "site.yaml", problems)
         if site_data is not None
         else None
     )

@@ -45,11 +45,16 @@ class Payload:
     body: bytes
     sha256: str
     content_type: str = JSON_TYPE
+    cache_control: str | None = None  # None: the bucket's readers decide
 
     @classmethod
     def json(cls, document: Any) -> Payload:
         body = encode(document)
         return cls(body, _sha256(body))
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, cache_control: str | None = None) -> Payload:
+        return cls(body, _sha256(body), content_type, cache_control)
 
 
 @dataclass
@@ -127,12 +132,14 @@ def apply_plan(
 ) -> None:
     def put(key: str) -> str:
         payload = objects[key]
+        extra = {"CacheControl": payload.cache_control} if payload.cache_control else {}
         client.put_object(
             Bucket=bucket,
             Key=key,
             Body=payload.body,
             ContentType=payload.content_type,
             Metadata={HASH_METADATA: payload.sha256},
+            **extra,
         )
         return key
 
