@@ -45,6 +45,7 @@ class Payload:
     body: bytes
     sha256: str
     content_type: str = JSON_TYPE
+    cache_control: str | None = None  # the site's files say how long they may be cached
 
     @classmethod
     def json(cls, document: Any) -> Payload:
@@ -133,6 +134,7 @@ def apply_plan(
             Body=payload.body,
             ContentType=payload.content_type,
             Metadata={HASH_METADATA: payload.sha256},
+            **({"CacheControl": payload.cache_control} if payload.cache_control else {}),
         )
         return key
 
