@@ -36,6 +36,7 @@ def publish(
     prune: bool = False,
     dry_run: bool = False,
     report: Callable[[str], None] = print,
+    site_bucket: str | None = None,  # STAND-IN (helper api writes sitemap.xml, feed.xml here)
 ) -> Plan:
     """Raises ContentError (nothing uploaded) when any file is invalid."""
     return upload(build_objects(content_dir), bucket, client, prune, dry_run, report)
