@@ -14,9 +14,9 @@ from clinic_tools.local.template import load_template
 from clinic_tools.site.paths import PathRules
 from clinic_tools.site.render import render_site
 from clinic_tools.site.server import SiteServer, local_headers, with_api_origin
-from clinic_tools.site.upload import upload_site
+from clinic_tools.site.upload import site_settings, upload_site
 from tests.unit.sam_template import TEMPLATE_PATH
-from tests.unit.site_fixtures import PAGES, write_site
+from tests.unit.site_fixtures import PAGES, settings_only_content, write_site
 
 API = "http://127.0.0.1:3917"
 FAKE_AWS = {
@@ -36,7 +36,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
             env.setenv(name, value)
         s3 = boto3.client("s3")
         s3.create_bucket(Bucket=SITE.bucket)
-        files = render_site(write_site(tmp_path_factory.mktemp("site")), {}, API)
+        settings = site_settings(settings_only_content(tmp_path_factory.mktemp("content")))
+        files = render_site(write_site(tmp_path_factory.mktemp("site")), settings, API)
         upload_site(files, SITE.bucket, s3, report=lambda _: None)
         app = SiteServer(
             PathRules.from_template(TEMPLATE_PATH),
