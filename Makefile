@@ -10,7 +10,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
 
-.PHONY: install sam dev test unit integration lint format bench bench-search openapi build deploy clean
+.PHONY: install sam dev test unit integration lint format bench bench-search openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -67,9 +67,17 @@ openapi: $(STAMP)
 build: $(SAM_STAMP)
 	PYENV_VERSION=3.13.0 $(SAM) build
 
-# Deploy with the same SAM CLI: the first time `make deploy ARGS=--guided`.
-deploy: build
-	$(SAM) deploy $(ARGS)
+# Deploy with the same SAM CLI (the first time `make deploy ARGS=--guided`), then the
+# site: an unchanged stack is no failure, so an edit to site/ alone still deploys.
+# STACK: the stack sam deploys (samconfig.toml's stack_name, unless --guided chose another).
+STACK ?= clinic-backend
+deploy: build $(STAMP)
+	$(SAM) deploy --no-fail-on-empty-changeset $(ARGS)
+	$(MAKE) deploy-site
+
+# site/ only: render it for the stack, upload what changed, invalidate it at the edge.
+deploy-site: $(STAMP)
+	$(BIN)/clinic site deploy --stack $(STACK)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache

@@ -3,6 +3,9 @@
 JSON clients are those that send JSON or name application/json in Accept
 (`*/*` alone does not). Everyone else is a browser posting a form, and always
 gets 303 to the thank-you or error page from configuration, never from the request.
+That page is an http(s) URL or a path ("/request-appointment/thank-you"): a browser
+resolves a path against the URL it posted to, the site's own origin when the form
+posts to /api/appointments on the site's distribution.
 """
 
 from __future__ import annotations
