@@ -10,7 +10,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
 
-.PHONY: install sam dev test unit integration lint format bench bench-search openapi build deploy deploy-site clean
+.PHONY: install sam browser dev test unit integration lint format bench bench-search openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -28,19 +28,29 @@ $(SAM_STAMP): pyproject.toml
 	$(SAM_VENV)/bin/python -m pip install --quiet --group sam
 	touch $(SAM_STAMP)
 
+# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
+# Without root (or apt-get) this says what to install instead of failing.
+browser:
+	@command -v chromium >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "make browser: install Debian's chromium (sudo apt-get install -y chromium) for the browser tests"; \
+	fi
+
 # Options go through ARGS: make dev ARGS="--reload --port 3001"
 dev: $(STAMP)
 	$(BIN)/clinic dev $(ARGS)
 
 # The suite runs `sam build`, `sam validate` and `sam local generate-event`.
-test: $(STAMP) $(SAM_STAMP)
+test: $(STAMP) $(SAM_STAMP) browser
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit
 
 # Starts the local stack in a subprocess; also runs sam build and generate-event.
-integration: $(STAMP) $(SAM_STAMP)
+integration: $(STAMP) $(SAM_STAMP) browser
 	$(BIN)/python -m pytest tests/integration
 
 lint: $(STAMP)
