@@ -79,7 +79,7 @@ def request_appointment() -> Response[Any]:
     json_client = _json_client()
     settings = intake_settings()
     try:
-        receipt = _take(app.current_event.headers.get("content-type"))
+        receipt = _take(app.current_event.headers.get("content-type"), json_client)
     except _UNAVAILABLE as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
         problem = unavailable("The request could not be stored; please try again.", 5)
@@ -90,11 +90,13 @@ def request_appointment() -> Response[Any]:
     return answers.created(receipt, json_client, settings.thank_you_url)
 
 
-def _take(content_type: str | None) -> dict[str, str]:
+def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
     """The receipt for a stored (or honeypot) request; raises Problem or storage errors."""
     event = app.current_event
     fields = read_submission(event.body, event.is_base64_encoded, content_type)
-    if fields.get("website"):
+    # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
+    # client is told what is invalid first (the OpenAPI document states every rule anyway).
+    if not json_client and fields.get("website"):
         return _honeypot()
     key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
@@ -104,6 +106,8 @@ def _take(content_type: str | None) -> dict[str, str]:
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
         raise
+    if request.website:
+        return _honeypot()
     client_hash = keyed_hash("client", event.request_context.http.source_ip)
     submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
     if key is None:
