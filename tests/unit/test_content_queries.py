@@ -193,3 +193,17 @@ def test_every_failing_parameter_is_named_at_once() -> None:
     codes = {error.field: error.code for error in raised.value.errors}
     assert codes == {"q": "repeated", "limit": "invalid_type", "tag": "invalid_text"}
     assert json.dumps([vars(error) for error in raised.value.errors]).count("a,b") == 0
+
+
+def test_a_lone_surrogate_in_a_slug_or_a_header_is_no_5xx(clinic: Any) -> None:
+    slug = "ketamine-basics\ud800"
+    event = http_event(
+        "GET", f"/articles/{slug}", route="/articles/{slug}", path_parameters={"slug": slug}
+    )
+    assert invoke_content(event).status == 404
+    headers = {"If-None-Match": '"\ud800"', "Accept-Encoding": "gzip\udfff"}
+    assert invoke_content(http_event("GET", "/articles", headers=headers)).status == 200
+    assert (
+        invoke_content(http_event("GET", "/search", query={"q": "x"}, headers=headers)).status
+        == 200
+    )
