@@ -197,6 +197,16 @@ def test_bytes_that_are_not_text_in_the_named_charset_are_400(
     assert problem(post(body, content_type, headers=JSON_ACCEPT), 400)["title"] == "Bad Request"
 
 
+def test_deeply_nested_json_is_a_4xx(stack: Stack) -> None:
+    assert problem(post("[" * 10_000, "application/json"), 400)["title"] == "Bad Request"
+    for depth in (900, 3_000):
+        nested = "[" * depth + '"\\ud800"' + "]" * depth
+        body = json.dumps({**VALID, "message": "x"}).replace('"x"', nested)
+        answer = post(body, "application/json")
+        assert answer.status in {400, 422}, answer.body
+    assert stack.requests() == []
+
+
 # Form posts are for browsers
 
 

@@ -101,7 +101,8 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
                     errors="strict",
                 )
                 fields = _form_fields(pairs)
-    except ValueError:  # UnicodeDecodeError and JSONDecodeError too
+    # ValueError: UnicodeDecodeError and JSONDecodeError too; RecursionError: `[[[[...`.
+    except (ValueError, RecursionError):
         raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
     if not isinstance(fields, dict):
         raise bad_request(400, "Bad Request", "The body must be a JSON object.")
@@ -185,13 +186,12 @@ def _readable(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldErro
 
 
 def _holds_surrogate(value: object) -> bool:
+    """In a text, or a list's text: our fields hold nothing deeper (deeper is invalid_type)."""
     if isinstance(value, str):
         return has_surrogate(value)
-    if isinstance(value, list):
-        return any(_holds_surrogate(item) for item in value)
-    if isinstance(value, dict):
-        return any(_holds_surrogate(key) or _holds_surrogate(item) for key, item in value.items())
-    return False
+    return isinstance(value, list) and any(
+        isinstance(item, str) and has_surrogate(item) for item in value
+    )
 
 
 def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
