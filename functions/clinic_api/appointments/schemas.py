@@ -290,6 +290,11 @@ class AppointmentRequest(BaseModel):
         return value
 
 
+# The names a form may send: a form post drops any other field unread.
+FIELD_NAMES = frozenset(
+    field.alias or name for name, field in AppointmentRequest.model_fields.items()
+)
+
 # An HTML form sends every value as text: checkboxes send `on` (or true/1/yes; off/false/0/no
 # are unchecked), a blank field is an absent one, and a repeated key makes a list.
 _CHECKED = "[oO][nN]|[tT][rR][uU][eE]|1|[yY][eE][sS]"

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pydantic import JsonValue
 
-_AUTHOR: dict[str, JsonValue] = {"slug": "dr-maya-chen", "name": "Maya Chen", "credentials": "MD, psychiatrist"}
+_AUTHOR: dict[str, JsonValue] = {
+    "slug": "dr-maya-chen",
+    "name": "Maya Chen",
+    "credentials": "MD, psychiatrist",
+}
 _SUMMARY: dict[str, JsonValue] = {
     "slug": "how-fast-does-ketamine-work-for-anxiety",
     "url": "/articles/how-fast-does-ketamine-work-for-anxiety",

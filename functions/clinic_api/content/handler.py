@@ -62,7 +62,8 @@ def openapi() -> Response[Any]:
 
 @handles(app, routes.LIST_ARTICLES)
 def list_articles() -> Response[Any]:
-    query = parse_query(app.current_event.query_string_parameters, routes.LIST_QUERY)
+    event = app.current_event
+    query = parse_query(event.query_string_parameters, routes.LIST_QUERY, event.raw_query_string)
     try:
         page = article_store().list_articles(query["tag"], query["limit"], query["cursor"])
     except InvalidCursor:
@@ -87,7 +88,8 @@ def get_article(slug: str) -> Response[Any]:
 
 @handles(app, routes.SEARCH)
 def search() -> Response[Any]:
-    query = parse_query(app.current_event.query_string_parameters, routes.SEARCH_QUERY)
+    event = app.current_event
+    query = parse_query(event.query_string_parameters, routes.SEARCH_QUERY, event.raw_query_string)
     try:
         found = article_store().search(
             query["q"],

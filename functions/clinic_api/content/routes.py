@@ -33,13 +33,15 @@ SEARCH_CACHE = "public, max-age=60"
 
 LIST_QUERY = (
     IntParam("limit", 20, 1, 50, "How many articles per page."),
-    TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN),
+    TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN, lowercase=True),
     TextParam("cursor", 512, "`nextCursor` of the previous page, unchanged, with the same `tag`."),
 )
 SEARCH_QUERY = (
     TextParam("q", 200, "What the visitor typed: words, half-typed words, typos.", required=True),
     IntParam("limit", 10, 1, 20, "How many hits."),
-    TextParam("tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN),
+    TextParam(
+        "tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN, lowercase=True
+    ),
     ChoiceParam(
         "distinct",
         ("article",),
