@@ -102,7 +102,7 @@ def _operation(route: Route, refs: Mapping[ModelKey, Any]) -> dict[str, Any]:
     }
     parameters = [
         *(_path_parameter(param) for param in route.path_params),
-        *openapi_parameters(route.query),
+        *_with_examples(openapi_parameters(route.query), route.query_examples),
         *(_header_parameter(header) for header in route.headers),
     ]
     if parameters:
@@ -143,6 +143,17 @@ def _link(link: Link) -> dict[str, Any]:
         "parameters": dict(link.parameters),
         "description": link.description,
     }
+
+
+def _with_examples(
+    parameters: list[dict[str, Any]], examples: Mapping[str, str | int]
+) -> list[dict[str, Any]]:
+    return [
+        {**parameter, "example": examples[parameter["name"]]}
+        if parameter["name"] in examples
+        else parameter
+        for parameter in parameters
+    ]
 
 
 def _path_parameter(param: PathParam) -> dict[str, Any]:

@@ -28,6 +28,8 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 def test_a_fuzzer_finds_nothing_in_the_whole_api(local_stack: LocalStack) -> None:
     command = [str(SCHEMATHESIS), "run", f"{local_stack.api}/openapi.json"]
     command += ["--url", local_stack.api, "--no-color", "--generation-database", "none"]
+    # Schemathesis leaves out the operation that serves the document unless a filter names it.
+    command += ["--include-path-regex", "^/"]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False

@@ -6,6 +6,7 @@ from clinic_api.core.routes import (
     FORM,
     JSON,
     LOCATION,
+    MULTIPART,
     NO_STORE,
     RETRY_AFTER,
     Answer,
@@ -40,9 +41,10 @@ REQUEST_APPOINTMENT = Route(
     "/appointments",
     "requestAppointment",
     "Request an appointment (a call back)",
-    "A frontend posts JSON and gets JSON. A browser's form post (urlencoded, not asking for "
-    "JSON in `Accept`) gets a 303 to the thank-you page, or to the error page with the "
-    "failing fields' codes, instead of every other answer here.",
+    "A frontend posts JSON and gets JSON. A browser's form post (urlencoded or multipart, "
+    "from a client whose `Accept` does not prefer JSON to HTML) gets a 303 to the thank-you "
+    "page, or to the error page with the failing fields' codes, instead of every other "
+    "answer here. A string holding a lone surrogate (`\\ud800`) is 422 `invalid_text`.",
     "Appointments",
     (
         Answer(201, "Stored; quote `reference`.", JSON, lambda: schemas().Receipt, (NO_STORE,)),
@@ -52,10 +54,16 @@ REQUEST_APPOINTMENT = Route(
             "page (`?errors=field:code,...` or `?error=word`).",
             headers=(LOCATION, NO_STORE),
         ),
-        problem(400, "The body is not well-formed JSON (an object) or urlencoded text."),
+        problem(
+            400, "The body is not a well-formed JSON object, urlencoded text or multipart form."
+        ),
         problem(409, "A request with this `Idempotency-Key` is in progress; retry.", RETRY_AFTER),
         problem(413, "The body is over 10,240 bytes."),
-        problem(415, "Neither JSON nor urlencoded (or no body at all)."),
+        problem(
+            415,
+            "No body, or not JSON, urlencoded or multipart/form-data, or in a charset that is "
+            "not one we read (UTF-8 always is).",
+        ),
         problem(
             422,
             "Invalid fields, a code for each (never the value), or an `Idempotency-Key` used "
@@ -66,8 +74,14 @@ REQUEST_APPOINTMENT = Route(
     ),
     headers=(IDEMPOTENCY_KEY,),
     bodies=(
-        Body(JSON, lambda: schemas().AppointmentRequest, "From a script: types as shown."),
-        Body(FORM, lambda: schemas().AppointmentForm, "From a plain HTML form."),
+        Body(JSON, lambda: schemas().AppointmentRequest, "from a script, typed as shown."),
+        Body(FORM, lambda: schemas().AppointmentForm, "from a plain HTML form."),
+        Body(
+            MULTIPART,
+            lambda: schemas().AppointmentForm,
+            'from an HTML form with `enctype="multipart/form-data"`: its text parts are the '
+            "fields; a file part is never read.",
+        ),
     ),
 )
 

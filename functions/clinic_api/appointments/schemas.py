@@ -161,7 +161,11 @@ PHONE_DESCRIPTION = (
     "write it, or international with `+` (`format: phone`: a valid number, by libphonenumber's "
     "rules). Required when `preferredContact` is `phone` or `text`. Stored as E.164."
 )
-EMAIL_DESCRIPTION = "Required when `preferredContact` is `email`. Trimmed and normalised."
+EMAIL_DESCRIPTION = (
+    "Required when `preferredContact` is `email`. An address at a domain that can exist: "
+    "special-use names (`.test`, `.local`, `localhost`, `.invalid`, `.onion`, `.arpa`) are "
+    "refused. Trimmed and normalised."
+)
 
 
 def _channels(filled: dict[str, Any]) -> list[dict[str, Any]]:
@@ -322,7 +326,7 @@ def _form_schema(schema: dict[str, Any]) -> None:
 
 
 class AppointmentForm(BaseModel):
-    """The same request as a browser's form posts it (urlencoded); unknown fields are ignored."""
+    """The same request as a browser's form posts it; fields it does not have are ignored."""
 
     # The form's encoding of AppointmentRequest, field for field (a test holds the two
     # together): form.read_submission turns these strings into the request's values.

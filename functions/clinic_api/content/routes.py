@@ -152,6 +152,7 @@ LIST_ARTICLES = Route(
         links=(_ARTICLE_LINK,),
     ),
     query=LIST_QUERY,
+    query_examples={"tag": "ketamine", "limit": 10},
     headers=(IF_NONE_MATCH,),
     compress=True,
 )
@@ -216,6 +217,7 @@ SEARCH = Route(
         links=(_ARTICLE_LINK,),
     ),
     query=SEARCH_QUERY,
+    query_examples={"q": "ketamine anxiety", "limit": 5},
     headers=(IF_NONE_MATCH,),
     compress=True,
 )

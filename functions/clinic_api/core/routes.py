@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 # A pydantic model, imported when called (see the module docstring).
 ModelRef = Callable[[], "type[BaseModel]"]
@@ -116,6 +117,7 @@ class Route:
     tag: str
     answers: tuple[Answer, ...]
     query: tuple[QueryParam, ...] = ()
+    query_examples: Mapping[str, str | int] = field(default_factory=dict)
     path_params: tuple[PathParam, ...] = ()
     headers: tuple[Header, ...] = ()
     bodies: tuple[Body, ...] = ()
@@ -126,6 +128,9 @@ class Route:
         named = re.findall(r"\{(\w+)\}", self.path)
         if named != [param.name for param in self.path_params]:
             raise ValueError(f"{self.key}: declare exactly the path's parameters {named}")
+        unknown = set(self.query_examples) - {param.name for param in self.query}
+        if unknown:
+            raise ValueError(f"{self.key}: examples for undeclared parameters {sorted(unknown)}")
         statuses = [answer.status for answer in self.answers]
         if len(statuses) != len(set(statuses)):
             raise ValueError(f"{self.key}: one answer per status")
