@@ -77,6 +77,7 @@ def forget_containers() -> None:
         clients.secrets_client,
         clients.sns_client,
         identity._hash_key,
+        identity._edge_secret,
         settings.intake_settings,
         settings._site_cache,
         handler._accept_once,
