@@ -18,7 +18,10 @@ from moto import mock_aws
 from clinic_tools.local.lambda_context import LambdaContext
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTENT = ROOT / "content"
+# The tests' own articles (see tests/fixture_content.py); the clinic's content/ is only
+# validated (tests/unit/test_live_content.py), so that editing it never breaks a test.
+CONTENT = ROOT / "tests" / "fixtures" / "content"
+LIVE_CONTENT = ROOT / "content"
 BUCKET = "clinic-content-test"
 
 # Powertools reads these when a handler module is first imported, which may
@@ -67,7 +70,7 @@ def _sample_objects() -> dict[str, Any]:
 
 
 def publish_sample_content(bucket: str, client: Any) -> None:
-    """The real upload of content/, compiled once per test session (compiling is pure)."""
+    """The real upload of the fixture content, compiled once per session (compiling is pure)."""
     from clinic_tools.publish.publisher import upload
 
     upload(_sample_objects(), bucket, client, report=lambda _: None)
@@ -75,7 +78,7 @@ def publish_sample_content(bucket: str, client: Any) -> None:
 
 @pytest.fixture
 def published(s3: Any) -> Any:
-    """The sample content in content/, published with the real publisher."""
+    """The fixture content, published with the real publisher."""
 
     publish_sample_content(BUCKET, s3)
     return s3

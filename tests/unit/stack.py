@@ -22,6 +22,7 @@ from moto import mock_aws
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import load_template
 from tests.conftest import ROOT, Answer, http_event, publish_sample_content
+from tests.fixture_content import ANXIETY
 
 TEMPLATE = load_template(ROOT / "template.yaml")
 APPOINTMENTS = "AppointmentsFunction"
@@ -41,7 +42,7 @@ VALID: dict[str, Any] = {
     "payment": "insurance",
     "insuranceCarrier": "Cascade Mutual",
     "message": "Persistent low mood since spring; my GP suggested asking about ketamine.",
-    "sourceArticle": "how-fast-does-ketamine-work-for-anxiety",
+    "sourceArticle": ANXIETY,
     "consent": True,
 }
 

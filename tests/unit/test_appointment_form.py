@@ -47,7 +47,7 @@ def test_a_json_request_is_stored_and_answered_with_a_receipt(stack: Stack) -> N
     assert item["phone"] == "+15035550199"
     assert item["firstName"] == "Marisol"
     assert item["preferredDays"] == ["tue", "thu"]
-    assert item["consentVersion"] == "2026-11-01"
+    assert item["consentVersion"] == "2026-04-01"  # the fixture content's site.yaml
     assert item["consentAt"] == item["createdAt"]
     assert item["history"] == [
         {"at": item["createdAt"], "by": "web-form", "from": None, "to": "new", "note": "received"}

@@ -14,7 +14,7 @@ VALID = {
     "title": '"What to expect at a TMS session"',
     "description": '"A step-by-step guide to a TMS session."',
     "date": "2026-01-05",
-    "author": "dr-elena-marsh",
+    "author": "dr-nadia-brandt",
 }
 
 
@@ -29,7 +29,7 @@ def article(body: str = "Some plain words.", **fields: str | None) -> str:
 
 
 def write_content(root: Path, articles: dict[str, str]) -> Path:
-    """The sample site.yaml and authors.yaml, and one articles/{name} per entry."""
+    """The fixture site.yaml and authors.yaml, and one articles/{name} per entry."""
     (root / "articles").mkdir(parents=True)
     for name in ("site.yaml", "authors.yaml"):
         shutil.copy(CONTENT / name, root / name)
@@ -69,7 +69,7 @@ def names(error: ContentError, path: Path, *words: str) -> bool:
             id="unknown reviewer",
         ),
         pytest.param(
-            {"reviewedBy": "dr-samuel-oduya"}, "lastReviewed", id="reviewedBy without lastReviewed"
+            {"reviewedBy": "dr-tomas-iver"}, "lastReviewed", id="reviewedBy without lastReviewed"
         ),
         pytest.param({"related": "[no-such-article]"}, "related", id="unknown related slug"),
         pytest.param({"tags": "[Not A Tag]"}, "tags", id="tag that is not a slug"),
@@ -177,7 +177,7 @@ def test_several_problems_in_several_files_are_reported_at_once(tmp_path: Path) 
     }
 
 
-def test_the_sample_content_is_valid() -> None:
+def test_the_fixture_content_is_valid() -> None:
     content = load_content(CONTENT)
 
     assert len(content.sources) == len(list((CONTENT / "articles").glob("*.md")))
