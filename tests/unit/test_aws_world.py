@@ -1,0 +1,103 @@
+"""The tests' moto world: what `clinic dev` creates, and nothing a test wrote outlives it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+
+from clinic_tools.local.stack import create_resources
+from tests.aws_world import AwsWorld
+from tests.conftest import BUCKET, TEMPLATE, fixture_objects
+
+
+def inventory() -> dict[str, Any]:
+    """Every resource in moto, as the tests and the functions can see it."""
+    s3, dynamodb = boto3.client("s3"), boto3.client("dynamodb")
+    buckets = {
+        bucket["Name"]: s3.get_bucket_versioning(Bucket=bucket["Name"]).get("Status")
+        for bucket in s3.list_buckets()["Buckets"]
+    }
+    tables = {}
+    for name in dynamodb.list_tables()["TableNames"]:
+        table = dynamodb.describe_table(TableName=name)["Table"]
+        ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+        tables[name] = (
+            table["KeySchema"],
+            [index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])],
+            table.get("StreamSpecification"),
+            ttl.get("AttributeName"),
+            dynamodb.scan(TableName=name)["Count"],
+        )
+    return {
+        "buckets": buckets,
+        "objects": {
+            name: sorted(
+                item["Key"] for item in s3.list_objects_v2(Bucket=name).get("Contents", [])
+            )
+            for name in buckets
+        },
+        "tables": tables,
+        "queues": sorted(boto3.client("sqs").list_queues().get("QueueUrls", [])),
+        "topics": sorted(
+            topic["TopicArn"] for topic in boto3.client("sns").list_topics()["Topics"]
+        ),
+        "subscriptions": boto3.client("sns").list_subscriptions()["Subscriptions"],
+        "secrets": {
+            secret["Name"]: boto3.client("secretsmanager").get_secret_value(
+                SecretId=secret["Name"]
+            )["SecretString"]
+            for secret in boto3.client("secretsmanager").list_secrets()["SecretList"]
+        },
+        "stacks": boto3.client("cloudformation").describe_stacks()["Stacks"],
+    }
+
+
+def test_the_world_holds_what_clinic_dev_creates(aws_world: AwsWorld, fake_aws: None) -> None:
+    aws_world.wipe()
+    create_resources(TEMPLATE, None)
+    created = inventory()
+    assert created["tables"] and created["buckets"] and created["secrets"]
+
+    aws_world.wipe()
+    aws_world.ready(published=False)
+
+    assert inventory() == created
+
+
+def test_what_a_test_wrote_is_gone_before_the_next(aws_world: AwsWorld, fake_aws: None) -> None:
+    aws_world.ready(published=True)
+    baseline = inventory()
+    assert baseline["objects"][BUCKET] == sorted(fixture_objects())
+
+    s3, dynamodb, sqs = boto3.client("s3"), boto3.client("dynamodb"), boto3.client("sqs")
+    s3.put_object(Bucket=BUCKET, Key="site.json", Body=b"{}")
+    s3.create_bucket(Bucket="a-test-bucket")
+    for table, (key_schema, *_) in baseline["tables"].items():
+        key = key_schema[0]["AttributeName"]
+        dynamodb.put_item(TableName=table, Item={key: {"S": "written-by-a-test"}})
+    queue = sqs.create_queue(QueueName="a-test-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+    for topic in baseline["topics"]:
+        boto3.client("sns").subscribe(
+            TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"]
+        )
+    boto3.client("cloudformation").create_stack(
+        StackName="a-test-stack",
+        TemplateBody=json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}),
+    )
+    assert inventory() != baseline
+
+    aws_world.ready(published=True)
+
+    assert inventory() == baseline
+
+
+def test_the_content_bucket_is_empty_or_published_as_asked(
+    aws_world: AwsWorld, fake_aws: None
+) -> None:
+    aws_world.ready(published=False)
+    assert inventory()["objects"][BUCKET] == []
+    aws_world.ready(published=True)
+    assert inventory()["objects"][BUCKET] == sorted(fixture_objects())
