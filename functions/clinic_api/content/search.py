@@ -103,7 +103,7 @@ class SearchIndex:
         highlighter = Highlighter(self._searcher, self._schema, slots)
         return Found(
             items=[_hit(document, score, highlighter, slots) for score, document in documents],
-            total=result.count or 0,
+            total=result.count or 0,  # pyright: ignore[reportAttributeAccessIssue] (tantivy's stub omits `count`)
             did_you_mean=_did_you_mean(*documents[0], slots) if documents else None,
         )
 
@@ -165,7 +165,8 @@ class _IndexVocabulary:
 
     def _words(self, query: Query, limit: int) -> list[str]:
         found = self._searcher.search(query, limit, count=False, order_by_field=UNITS_WITH_TERM)
-        return [self._searcher.doc(address).get_first(TERM) for _, address in found.hits]
+        words = [self._searcher.doc(address).get_first(TERM) for _, address in found.hits]
+        return [word for word in words if word]  # every vocabulary document has its word
 
 
 def _any(queries: Sequence[Query]) -> Query:

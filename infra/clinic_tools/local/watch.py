@@ -11,12 +11,13 @@ import threading
 import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from botocore.client import BaseClient
-
-from clinic_tools.local.workers import Workers
 from clinic_tools.publish.loader import ContentError
 from clinic_tools.publish.publisher import publish
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 POLL_SECONDS = 1.0
 # Editor swap and backup files, and the bytecode the workers themselves write.
@@ -85,6 +86,12 @@ class Watcher:
                 traceback.print_exc()
 
 
+class Restartable(Protocol):
+    """What the reloader asks of the function workers (clinic_tools.local.workers.Workers)."""
+
+    def restart(self) -> None: ...
+
+
 class Reloader:
     """The reaction to a change: re-publish content (if it changed), then restart the workers.
 
@@ -96,8 +103,8 @@ class Reloader:
         self,
         content: Path,
         bucket: str | None,
-        s3: BaseClient,
-        workers: Workers,
+        s3: S3Client,
+        workers: Restartable,
         say: Callable[[str], None],
     ) -> None:
         self.content, self.bucket, self.s3 = content, bucket, s3

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-
-from botocore.client import BaseClient
+from typing import TYPE_CHECKING
 
 from clinic_tools.openapi import build_openapi
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import load_content
 from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 
 def build_objects(content_dir: Path) -> dict[str, Payload]:
@@ -31,7 +33,7 @@ def build_objects(content_dir: Path) -> dict[str, Payload]:
 def publish(
     content_dir: Path,
     bucket: str,
-    client: BaseClient,
+    client: S3Client,
     *,
     prune: bool = False,
     dry_run: bool = False,
@@ -44,7 +46,7 @@ def publish(
 def upload(
     objects: dict[str, Payload],
     bucket: str,
-    client: BaseClient,
+    client: S3Client,
     prune: bool = False,
     dry_run: bool = False,
     report: Callable[[str], None] = print,
