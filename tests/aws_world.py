@@ -11,7 +11,7 @@ costs a fresh pair of tables. A test therefore never sees another test's writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -58,7 +58,7 @@ class AwsWorld:
     """moto with every bucket, table, queue, topic and secret of the template, the
     content bucket empty or holding the published fixture content."""
 
-    def __init__(self, template: LocalTemplate, content: Mapping[str, Payload]) -> None:
+    def __init__(self, template: LocalTemplate, content: dict[str, Payload]) -> None:
         self._template = template
         self._content = content
         self.content_bucket = template.functions["ContentFunction"].environment["CONTENT_BUCKET"]

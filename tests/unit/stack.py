@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import boto3
 import pytest
+from boto3.dynamodb.types import TypeDeserializer
 
 from clinic_tools.local.lambda_context import LambdaContext
 from tests.aws_world import AwsWorld
@@ -66,7 +67,7 @@ class Stack:
 
     def requests(self) -> list[dict[str, Any]]:
         items = self.dynamodb.scan(TableName=self.requests_table)["Items"]
-        read = boto3.dynamodb.types.TypeDeserializer().deserialize
+        read = TypeDeserializer().deserialize
         return [{key: read(value) for key, value in item.items()} for item in items]
 
 

@@ -15,40 +15,35 @@ from tests.conftest import BUCKET, TEMPLATE, fixture_objects
 def inventory() -> dict[str, Any]:
     """Every resource in moto, as the tests and the functions can see it."""
     s3, dynamodb = boto3.client("s3"), boto3.client("dynamodb")
-    buckets = {
-        bucket["Name"]: s3.get_bucket_versioning(Bucket=bucket["Name"]).get("Status")
-        for bucket in s3.list_buckets()["Buckets"]
-    }
+    sns, secrets = boto3.client("sns"), boto3.client("secretsmanager")
+    buckets = [bucket.get("Name", "") for bucket in s3.list_buckets()["Buckets"]]
     tables = {}
     for name in dynamodb.list_tables()["TableNames"]:
         table = dynamodb.describe_table(TableName=name)["Table"]
         ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
         tables[name] = (
-            table["KeySchema"],
-            [index["IndexName"] for index in table.get("GlobalSecondaryIndexes", [])],
+            table.get("KeySchema"),
+            [index.get("IndexName") for index in table.get("GlobalSecondaryIndexes", [])],
             table.get("StreamSpecification"),
             ttl.get("AttributeName"),
             dynamodb.scan(TableName=name)["Count"],
         )
+    secret_names = [secret.get("Name", "") for secret in secrets.list_secrets()["SecretList"]]
     return {
-        "buckets": buckets,
+        "buckets": {name: s3.get_bucket_versioning(Bucket=name).get("Status") for name in buckets},
         "objects": {
             name: sorted(
-                item["Key"] for item in s3.list_objects_v2(Bucket=name).get("Contents", [])
+                item.get("Key", "") for item in s3.list_objects_v2(Bucket=name).get("Contents", [])
             )
             for name in buckets
         },
         "tables": tables,
         "queues": sorted(boto3.client("sqs").list_queues().get("QueueUrls", [])),
-        "topics": sorted(
-            topic["TopicArn"] for topic in boto3.client("sns").list_topics()["Topics"]
-        ),
-        "subscriptions": boto3.client("sns").list_subscriptions()["Subscriptions"],
+        "topics": sorted(topic.get("TopicArn", "") for topic in sns.list_topics()["Topics"]),
+        "subscriptions": sns.list_subscriptions()["Subscriptions"],
         "secrets": {
-            secret["Name"]: boto3.client("secretsmanager").get_secret_value(
-                SecretId=secret["Name"]
-            )["SecretString"]
-            for secret in boto3.client("secretsmanager").list_secrets()["SecretList"]
+            name: secrets.get_secret_value(SecretId=name).get("SecretString")
+            for name in secret_names
         },
         "stacks": boto3.client("cloudformation").describe_stacks()["Stacks"],
     }

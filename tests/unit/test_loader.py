@@ -24,7 +24,7 @@ def front_matter(**fields: str | None) -> str:
     return "\n".join(f"{key}: {value}" for key, value in merged.items() if value is not None)
 
 
-def article(body: str = "Some plain words.", **fields: str | None) -> str:
+def article(body: str = "Some plain words.", /, **fields: str | None) -> str:
     return f"---\n{front_matter(**fields)}\n---\n\n{body}\n"
 
 
@@ -192,7 +192,7 @@ def test_editor_lock_files_are_not_articles(tmp_path: Path) -> None:
 def test_a_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
     content = write_content(tmp_path / "content", {"ok.md": article()})
     latin1 = tmp_path / "content" / "articles" / "latin.md"
-    latin1.write_bytes(article(body="Caf\xe9").encode("latin-1"))
+    latin1.write_bytes(article("Caf\xe9").encode("latin-1"))
     with pytest.raises(ContentError) as raised:
         load_content(content)
     assert f"{latin1}: is not UTF-8 text" in str(raised.value)

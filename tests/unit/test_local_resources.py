@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -52,7 +52,7 @@ def moto_port(tmp_path_factory: pytest.TempPathFactory, aws_world: AwsWorld) -> 
         aws_world.wipe()
 
 
-def client(service: str, port: int) -> Any:
+def client(service: Literal["s3", "dynamodb", "sns", "secretsmanager"], port: int) -> Any:
     return boto3.client(
         service,
         endpoint_url=f"http://{MOTO_HOST}:{port}",
