@@ -43,9 +43,12 @@ unit: $(STAMP)
 integration: $(STAMP) $(SAM_STAMP)
 	$(BIN)/python -m pytest tests/integration
 
+# pyright checks benchmarks/ too, so it needs the bench group's packages.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m pip install --quiet --group bench
+	$(BIN)/pyright
 
 format: $(STAMP)
 	$(BIN)/ruff format .
