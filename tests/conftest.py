@@ -8,9 +8,8 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 import pytest
@@ -19,14 +18,10 @@ from hypothesis import settings
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import load_template
 from tests.aws_world import AwsWorld
-
-if TYPE_CHECKING:
-    from clinic_tools.publish.upload import Payload
+from tests.fixture_content import CONTENT as CONTENT  # re-exported for the tests
+from tests.fixture_content import fixture_objects
 
 ROOT = Path(__file__).resolve().parents[1]
-# The tests' own articles (see tests/fixture_content.py); the clinic's content/ is only
-# validated (tests/unit/test_live_content.py), so that editing it never breaks a test.
-CONTENT = ROOT / "tests" / "fixtures" / "content"
 LIVE_CONTENT = ROOT / "content"
 TEMPLATE = load_template(ROOT / "template.yaml")
 BUCKET = TEMPLATE.functions["ContentFunction"].environment["CONTENT_BUCKET"]
@@ -65,14 +60,6 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONTENT_BUCKET", BUCKET)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ClinicTest")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "clinic-test")
-
-
-@cache
-def fixture_objects() -> dict[str, Payload]:
-    """What publishing the fixture content uploads, compiled once (compiling is pure)."""
-    from clinic_tools.publish.publisher import build_objects
-
-    return build_objects(CONTENT)
 
 
 @pytest.fixture(scope="session")
