@@ -8,27 +8,15 @@ import re
 import subprocess
 import sys
 import tomllib
-from collections.abc import Iterator
 from importlib.metadata import packages_distributions, requires
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.imports import runtime_imports
 
 FUNCTIONS = ROOT / "functions"
 # Provided by the Lambda runtime itself.
 RUNTIME = {"boto3", "botocore"}
-
-
-def runtime_imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Every import statement that runs, leaving out `if TYPE_CHECKING:` blocks."""
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, ast.If) and ast.unparse(child.test).endswith("TYPE_CHECKING"):
-            for other in child.orelse:
-                yield from runtime_imports(other)
-            continue
-        if isinstance(child, ast.Import | ast.ImportFrom):
-            yield child
-        yield from runtime_imports(child)
 
 
 def imported_top_levels(path: Path) -> set[str]:
