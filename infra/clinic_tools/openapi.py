@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from clinic_api.appointments import handler as appointments_handler
 from clinic_api.appointments import schemas as appointments_schemas
@@ -33,7 +33,7 @@ FUNCTIONS: list[tuple[ModuleType, ModuleType]] = [
 _FORM_MEDIA = ("application/json", "application/x-www-form-urlencoded")
 
 
-def _models(*modules: ModuleType) -> list[tuple[type[BaseModel], Any]]:
+def _models(*modules: ModuleType) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
     return [
         (model, "serialization")
         for module in modules
@@ -62,9 +62,10 @@ def _function_schema(handler: ModuleType, schemas: ModuleType) -> dict[str, Any]
             "content": {media: {"schema": schema} for media in _FORM_MEDIA},
         }
     requests = set(bodies.values())
-    models = [(model, "validation") for model in requests] + [
-        entry for entry in _models(core_schemas, schemas) if entry[0] not in requests
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (model, "validation") for model in requests
     ]
+    models += [entry for entry in _models(core_schemas, schemas) if entry[0] not in requests]
     _, definitions = models_json_schema(models, ref_template="#/components/schemas/{model}")
     document.setdefault("components", {}).setdefault("schemas", {}).update(definitions["$defs"])
     return document

@@ -31,7 +31,12 @@ def function_log() -> Iterator[io.StringIO]:
     from clinic_api.appointments.handler import logger
 
     written = io.StringIO()
-    handlers = logging.getLogger(logger.name).handlers
+    handlers = [
+        handler
+        for handler in logging.getLogger(logger.name).handlers
+        if isinstance(handler, logging.StreamHandler)
+    ]
+    assert handlers
     streams = [handler.setStream(written) for handler in handlers]
     previous = logger.log_level
     logger.setLevel(logging.DEBUG)

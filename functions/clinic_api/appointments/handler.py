@@ -124,7 +124,7 @@ def request_appointment() -> Response[Any]:
 def _take(content_type: str | None) -> dict[str, str]:
     """The receipt for a stored (or honeypot) request; raises Problem or storage errors."""
     event = app.current_event
-    fields = read_submission(event.body, event.is_base64_encoded, content_type)
+    fields = read_submission(event.body, bool(event.is_base64_encoded), content_type)
     if fields.get("website"):
         logger.info("Honeypot filled: answered as success, stored nothing")
         _count("HoneypotHit")

@@ -9,7 +9,7 @@ Every route gzips its JSON for a client that accepts it (`compress=True`; see
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -33,6 +33,9 @@ from clinic_api.core.problems import (
 )
 from clinic_api.core.query import ChoiceParam, IntParam, TextParam, parse_query
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 # debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
 app = APIGatewayHttpResolver(debug=False)
@@ -67,7 +70,9 @@ _NOT_OUR_CURSOR = FieldError("cursor", "invalid_cursor", "is not a cursor this q
 QUERY_PARAMETERS = {"/articles": LIST_QUERY, "/search": SEARCH_QUERY}
 
 
-def _cacheable(schema: str, description: str, errors: dict[int, Any] | None = None) -> dict:
+def _cacheable(
+    schema: str, description: str, errors: dict[int, OpenAPIResponse] | None = None
+) -> dict[int, OpenAPIResponse]:
     """A cached route's documented answers: 200, 304 on a matching ETag, its errors, 503."""
     return {
         200: documented(schema, description),

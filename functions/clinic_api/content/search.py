@@ -132,7 +132,7 @@ class SearchIndex:
     def _ranked(self, query: Query, wanted: int) -> tuple[Ranked, int]:
         """The best `wanted` hits and how many there are in all."""
         result = self._searcher.search(query, wanted, count=True)
-        return list(result.hits), result.count or 0
+        return list(result.hits), result.count or 0  # pyright: ignore[reportAttributeAccessIssue] (tantivy's stub omits `count`)
 
     def _best_per_article(self, query: Query, wanted: int) -> tuple[Ranked, int]:
         """Each article's best hit, best first, and how many articles have one.

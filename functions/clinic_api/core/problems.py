@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -70,7 +73,7 @@ def internal_error() -> Problem:
     return Problem(500, "Internal Server Error", "Something went wrong on our side.")
 
 
-def documented(schema: str, description: str) -> dict[str, Any]:
+def documented(schema: str, description: str) -> OpenAPIResponse:
     """A route's documented answer: a schema from `clinic openapi`'s components.
 
     Plain dicts, so that the route decorators cost no pydantic at cold start.

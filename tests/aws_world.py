@@ -1,0 +1,168 @@
+"""One moto world per test process: the template's resources made once, and after each
+test only what it changed put back.
+
+Building the stack for every test (tables, buckets, topic, secret, the published
+content) cost a second or more a test. Instead, every boto3 client in this process
+reports its writes (`_note_write`, registered for every client as moto registers its
+own stubber), and `AwsWorld.ready` resets and rebuilds only the services written to
+since the last test: a test that only reads costs nothing, one that posts a request
+costs a fresh pair of tables. A test therefore never sees another test's writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.handlers import BUILTIN_HANDLERS
+from moto import mock_aws
+from moto.backends import get_backend
+from moto.core.base_backend import BackendDict
+
+from clinic_tools.local.stack import DEV_SECRET, _create_bucket, _create_table
+from clinic_tools.local.template import BUCKET, QUEUE, REGION, SECRET, TABLES, TOPIC, LocalTemplate
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
+
+    from clinic_tools.publish.upload import Payload
+
+# Operations that change nothing (every other one is taken as a write, ReceiveMessage too:
+# it hides a message).
+_READS = ("Get", "List", "Describe", "Head", "Query", "Scan", "BatchGet")
+# What a write to a service may change besides that service's own store.
+_ALSO_CHANGED = {"sns": ("sqs",), "dynamodb": ("dynamodbstreams",)}
+_written: set[str] = set()
+
+
+def _note_write(model: OperationModel, **_: Any) -> None:
+    if not model.name.startswith(_READS):
+        service = model.service_model.service_name
+        _written.update((service, *_ALSO_CHANGED.get(service, ())))
+
+
+# Every botocore session made from now on hands this to each of its clients.
+BUILTIN_HANDLERS.append(("before-call", _note_write))
+if boto3.DEFAULT_SESSION is not None:  # made before this module: tell it too
+    boto3.DEFAULT_SESSION.events.register("before-call", _note_write)
+
+
+def _reset(service: str) -> None:
+    """Empty one service's moto store, in every account and region."""
+    for account in get_backend(service).values():  # type: ignore[arg-type]
+        account.reset()
+
+
+class AwsWorld:
+    """moto with every bucket, table, queue, topic and secret of the template, the
+    content bucket empty or holding the published fixture content."""
+
+    def __init__(self, template: LocalTemplate, content: dict[str, Payload]) -> None:
+        self._template = template
+        self._content = content
+        self.content_bucket = template.functions["ContentFunction"].environment["CONTENT_BUCKET"]
+        self._mock = mock_aws()
+        self._published: bool | None = None
+        self._clients: dict[str, Any] = {}
+        self._content_puts: list[dict[str, Any]] | None = None  # the publisher's, in order
+        self._session = boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name=REGION,
+        )
+        self._builders: dict[str, Callable[[], None]] = {
+            "s3": self._make_buckets,
+            "dynamodb": self._make_tables,
+            "sqs": self._make_queues,
+            "sns": self._make_topics,
+            "secretsmanager": self._make_secrets,
+        }
+        # Reset with the service they follow; any other service written empties everything
+        # (CloudFormation's stacks, say, make resources of other services).
+        self._resettable = {*self._builders, "dynamodbstreams"}
+
+    def start(self) -> None:
+        self._mock.start()
+        self.wipe()
+
+    def stop(self) -> None:
+        self._mock.stop()
+
+    def wipe(self) -> None:
+        """Empty moto altogether (for a test that needs it so); `ready` rebuilds."""
+        BackendDict.reset()
+        _written.update(self._resettable)
+        self._published = None
+
+    def ready(self, *, published: bool) -> None:
+        """The baseline again, the content bucket `published` or empty: what tests
+        wrote since the last call is gone."""
+        if _written - self._resettable:
+            self.wipe()
+        if self._published != published:
+            _written.add("s3")
+        changed = set(_written)
+        for service in sorted(changed):
+            _reset(service)
+        for service, build in self._builders.items():
+            if service in changed:
+                build()
+        if "s3" in changed and published:
+            self._publish()
+        self._published = published
+        _written.clear()  # including the rebuild's own writes
+
+    def _client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self._session.client(service)  # type: ignore[call-overload]
+        return self._clients[service]
+
+    def _publish(self) -> None:
+        """The real publisher's upload the first time; after that, its PUTs again (a
+        publish into an empty bucket is nothing else, and needs no HEAD first)."""
+        s3 = self._client("s3")
+        if self._content_puts is None:
+            # Imported here: the publisher imports the handlers, whose Powertools read
+            # their settings from the environment that conftest sets first.
+            from clinic_tools.publish.publisher import upload
+
+            puts: list[dict[str, Any]] = []
+
+            def record(params: dict[str, Any], **_: Any) -> None:
+                puts.append(dict(params))
+
+            s3.meta.events.register("before-parameter-build.s3.PutObject", record)
+            try:
+                upload(self._content, self.content_bucket, s3, report=lambda _: None)
+            finally:
+                s3.meta.events.unregister("before-parameter-build.s3.PutObject", record)
+            self._content_puts = puts
+        for put in self._content_puts:
+            s3.put_object(**put)
+
+    def _make_buckets(self) -> None:
+        s3 = self._client("s3")
+        for resource in self._template.named(BUCKET):
+            _create_bucket(s3, resource)
+
+    def _make_tables(self) -> None:
+        dynamodb = self._client("dynamodb")
+        for resource in self._template.named(*TABLES):
+            _create_table(dynamodb, resource)
+
+    def _make_queues(self) -> None:
+        sqs = self._client("sqs")
+        for resource in self._template.named(QUEUE):
+            sqs.create_queue(QueueName=resource.name)
+
+    def _make_topics(self) -> None:
+        sns = self._client("sns")
+        for resource in self._template.named(TOPIC):
+            sns.create_topic(Name=resource.name)
+
+    def _make_secrets(self) -> None:
+        secrets = self._client("secretsmanager")
+        for resource in self._template.named(SECRET):
+            value = resource.properties.get("SecretString", DEV_SECRET)
+            secrets.create_secret(Name=resource.name, SecretString=str(value))
