@@ -29,6 +29,7 @@ from clinic_api.content.keys import (
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import PutObjectRequestTypeDef
 
 HASH_METADATA = "content-sha256"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -134,15 +135,16 @@ def apply_plan(
 ) -> None:
     def put(key: str) -> str:
         payload = objects[key]
-        extra = {"CacheControl": payload.cache_control} if payload.cache_control else {}
-        client.put_object(
-            Bucket=bucket,
-            Key=key,
-            Body=payload.body,
-            ContentType=payload.content_type,
-            Metadata={HASH_METADATA: payload.sha256},
-            **extra,
-        )
+        request: PutObjectRequestTypeDef = {
+            "Bucket": bucket,
+            "Key": key,
+            "Body": payload.body,
+            "ContentType": payload.content_type,
+            "Metadata": {HASH_METADATA: payload.sha256},
+        }
+        if payload.cache_control:  # else the bucket's readers decide
+            request["CacheControl"] = payload.cache_control
+        client.put_object(**request)
         return key
 
     keys = [key for key, _ in plan.uploads]
