@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from clinic_api.appointments import identity
 from clinic_api.appointments.identity import client_address
-from clinic_api.core.clients import secrets_client
+from tests.aws_world import AwsWorld
+from tests.conftest import fresh_world
 
 EDGE = "198.51.100.7"  # a CloudFront edge server
 VIEWER = "203.0.113.20"  # the patient's browser
@@ -18,15 +18,14 @@ SECRET = "edge-secret-for-tests"
 
 
 @pytest.fixture
-def edge_secret(fake_aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    with mock_aws():
-        secrets_client.cache_clear()
-        identity._edge_secret.cache_clear()
+def edge_secret(
+    aws_world: AwsWorld, fake_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A secret like the template's, in a world whose function containers are new."""
+    with fresh_world(aws_world, published=False):
         arn = boto3.client("secretsmanager").create_secret(Name="edge", SecretString=SECRET)
         monkeypatch.setenv("EDGE_ORIGIN_SECRET", arn["ARN"])
         yield
-        identity._edge_secret.cache_clear()
-        secrets_client.cache_clear()
 
 
 def test_a_request_through_the_distribution_counts_against_its_viewer(edge_secret: None) -> None:
