@@ -173,11 +173,12 @@ def test_toc_ids_are_the_heading_ids_in_the_html(sample: CompiledSite) -> None:
         ("Inline <script>alert(1)</script> in a paragraph.", "script"),
     ],
 )
-def test_raw_html_in_markdown_does_not_survive(tmp_path: Path, markdown: str, tag: str) -> None:
-    html = compile_body(tmp_path, f"Before.\n\n{markdown}\n\nAfter.")["html"]
-
-    assert f"<{tag}" not in html
-    assert not re.search(r"<[a-z][^>]*\son[a-z]+=", html)
+def test_raw_html_in_markdown_is_refused_not_published(
+    tmp_path: Path, markdown: str, tag: str
+) -> None:
+    # More cases, and HTML comments (allowed, dropped), in test_content_checks.py.
+    with pytest.raises(ContentError, match=rf"the-article\.md:10: body: raw HTML .*<{tag}"):
+        compile_body(tmp_path, f"Before.\n\n{markdown}\n\nAfter.")
 
 
 @pytest.mark.parametrize(
@@ -429,7 +430,7 @@ def test_an_article_cta_overrides_the_default(sample: CompiledSite, tmp_path: Pa
         "label": "Book a TMS consultation",
         "href": "/request-appointment?service=tms-consultation",
     }
-    own = {"label": "Call us", "href": "tel:+15035550142"}
+    own = {"label": "Book online", "href": "https://booking.clinic.example/new"}
     compiled = compile_folder(tmp_path, {"own": article(cta=own), "plain": article()})
     assert compiled.articles["own"]["cta"] == own
     assert compiled.articles["plain"]["cta"] == sample.site["cta"]

@@ -263,7 +263,8 @@ def test_snippets_are_html_escaped_and_offsets_count_code_points(s3: Any, conten
     (content / "articles" / "q-and-a.md").write_text(
         "---\ntitle: Questions & answers\ndescription: Short answers.\n"
         "date: 2026-01-05\nauthor: dr-nadia-brandt\n---\n\n"
-        "Naïve “questions” are welcome: <script>alert(1)</script> & ketamine dosing.\n",
+        # Escaped: raw HTML is a publish error; a tag written as text is the author's right.
+        "Naïve “questions” are welcome: \\<script>alert(1)\\</script> & ketamine dosing.\n",
         encoding="utf-8",
     )
     publish(content, s3)

@@ -49,13 +49,15 @@ SEARCH_CACHE = "public, max-age=60"
 
 LIST_QUERY = (
     IntParam("limit", 20, 1, 50, "How many articles per page."),
-    TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN),
+    TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN, lowercase=True),
     TextParam("cursor", 512, "`nextCursor` of the previous page, unchanged."),
 )
 SEARCH_QUERY = (
     TextParam("q", 200, "What the visitor typed: words, half-typed words, typos.", required=True),
     IntParam("limit", 10, 1, 20, "How many hits."),
-    TextParam("tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN),
+    TextParam(
+        "tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN, lowercase=True
+    ),
     ChoiceParam(
         "distinct",
         ("article",),
@@ -132,7 +134,8 @@ def openapi() -> Response[Any]:
     ),
 )
 def list_articles() -> Response[Any]:
-    query = parse_query(app.current_event.query_string_parameters, LIST_QUERY)
+    event = app.current_event
+    query = parse_query(event.query_string_parameters, LIST_QUERY, event.raw_query_string)
     try:
         page = article_store().list_articles(query["tag"], query["limit"], query["cursor"])
     except InvalidCursor:
@@ -195,7 +198,8 @@ def get_article(slug: str) -> Response[Any]:
     ),
 )
 def search() -> Response[Any]:
-    query = parse_query(app.current_event.query_string_parameters, SEARCH_QUERY)
+    event = app.current_event
+    query = parse_query(event.query_string_parameters, SEARCH_QUERY, event.raw_query_string)
     try:
         found = article_store().search(
             query["q"],

@@ -8,8 +8,17 @@ site.yaml with `Site`, and the tests check real responses against them.
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    model_validator,
+)
 
 from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN, TAG_MAX_LENGTH, TAG_PATTERN
 
@@ -27,9 +36,42 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+CTA_HREF_PATTERN = r"^(/([^/\\\s][^\\\s]*)?|https://[^/?#@\\\s]+([/?#][^\\\s]*)?)$"
+
+
+def _site_path_or_https(href: str) -> str:
+    """`/request-appointment?service=tms` or `https://...`: a browser can follow it nowhere else.
+
+    Not `//host` or `/\\host` (another host), `http:` (in clear), `javascript:`,
+    `mailto:` or a relative `request-appointment` (which an article page would
+    resolve under /articles/).
+    """
+    if href.startswith("/") and not href.startswith(("//", "/\\")):
+        ok = True
+    else:
+        try:
+            parts = urlsplit(href)
+            # No user@ before the host: https://clinic.example@elsewhere.example is elsewhere.
+            ok = parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
+        except ValueError:
+            ok = False
+    if not ok or any(char.isspace() or char == "\\" for char in href):
+        raise ValueError("must be a path on this site (/request-appointment) or an https:// URL")
+    return href
+
+
 class Link(Contract):
     label: Annotated[Text, Field(max_length=60)]
-    href: Annotated[Text, Field(max_length=300)]
+    href: Annotated[
+        Text,
+        Field(
+            max_length=300,
+            description="A path on the site or an https URL",
+            # Documents _site_path_or_https, whose message authors read instead of a regex.
+            json_schema_extra={"pattern": CTA_HREF_PATTERN},
+        ),
+        AfterValidator(_site_path_or_https),
+    ]
 
 
 class Contact(Contract):
