@@ -31,7 +31,9 @@ def browser_form() -> list[tuple[str, str]]:
 
 
 def multipart(
-    fields: list[tuple[str, str]], files: Sequence[tuple[str, str, str]] = (), charset: str = "utf-8"
+    fields: list[tuple[str, str]],
+    files: Sequence[tuple[str, str, str]] = (),
+    charset: str = "utf-8",
 ) -> bytes:
     """A multipart/form-data body as a browser writes it (files after the fields here)."""
     lines: list[str] = []
