@@ -10,7 +10,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
 
-.PHONY: install sam dev test unit integration lint format bench bench-search openapi build deploy clean
+.PHONY: install sam browser dev test unit integration lint format bench bench-search openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -28,6 +28,16 @@ $(SAM_STAMP): pyproject.toml
 	$(SAM_VENV)/bin/python -m pip install --quiet --group sam
 	touch $(SAM_STAMP)
 
+# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
+# Without root (or apt-get) this says what to install instead of failing.
+browser:
+	@command -v chromium >/dev/null && exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "make browser: install Debian's chromium (sudo apt-get install -y chromium) for the browser tests"; \
+	fi
+
 # Options go through ARGS: make dev ARGS="--reload --port 3001"
 dev: $(STAMP)
 	$(BIN)/clinic dev $(ARGS)
@@ -38,14 +48,14 @@ JOBS ?= 2
 
 # The suite runs `sam build`, `sam validate` and `sam local generate-event`.
 # loadfile: a module's tests share one worker, so its module fixtures (sam build) run once.
-test: $(STAMP) $(SAM_STAMP)
+test: $(STAMP) $(SAM_STAMP) browser
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests/unit -n $(JOBS)
 
 # Starts the local stack in a subprocess; also runs sam build and generate-event.
-integration: $(STAMP) $(SAM_STAMP)
+integration: $(STAMP) $(SAM_STAMP) browser
 	$(BIN)/python -m pytest tests/integration
 
 # pyright checks benchmarks/ too, so it needs the bench group's packages.
@@ -75,9 +85,17 @@ openapi: $(STAMP)
 build: $(SAM_STAMP)
 	PYENV_VERSION=3.13.0 $(SAM) build
 
-# Deploy with the same SAM CLI: the first time `make deploy ARGS=--guided`.
-deploy: build
-	$(SAM) deploy $(ARGS)
+# Deploy with the same SAM CLI (the first time `make deploy ARGS=--guided`), then the
+# site: an unchanged stack is no failure, so an edit to site/ alone still deploys.
+# STACK: the stack sam deploys (samconfig.toml's stack_name, unless --guided chose another).
+STACK ?= clinic-backend
+deploy: build $(STAMP)
+	$(SAM) deploy --no-fail-on-empty-changeset $(ARGS)
+	$(MAKE) deploy-site
+
+# site/ only: render it for the stack, upload what changed, invalidate it at the edge.
+deploy-site: $(STAMP)
+	$(BIN)/clinic site deploy --stack $(STACK)
 
 clean:
 	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache

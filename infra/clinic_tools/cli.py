@@ -1,4 +1,4 @@
-"""`clinic`: one command for the whole life of the backend: publish, openapi, dev, requests."""
+"""`clinic`: one command for the backend's whole life: publish, openapi, dev, site, requests."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ EXIT_AWS_ERROR = 3
 
 def _publish(args: argparse.Namespace) -> int:
     from clinic_tools.publish.loader import ContentError
-    from clinic_tools.publish.publisher import publish
+    from clinic_tools.publish.publisher import MissingSiteBucket, publish
 
     try:
         publish(
@@ -32,10 +32,14 @@ def _publish(args: argparse.Namespace) -> int:
             boto3.client("s3"),
             prune=args.prune,
             dry_run=args.dry_run,
+            site_bucket=args.site_bucket,
         )
     except ContentError as error:
         print(f"Nothing was published; fix these first:\n{error}", file=sys.stderr)
         return EXIT_INVALID_CONTENT
+    except MissingSiteBucket as missing:
+        print(f"No site bucket {missing.bucket!r}; nothing was published.", file=sys.stderr)
+        return EXIT_AWS_ERROR
     except NoCredentialsError:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
         return EXIT_AWS_ERROR
@@ -63,6 +67,34 @@ def _openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_deploy(args: argparse.Namespace) -> int:
+    from clinic_tools.publish.loader import ContentError
+    from clinic_tools.site.deploy import SiteStackError, deploy_site
+
+    try:
+        deploy_site(
+            args.stack,
+            args.content,
+            args.site,
+            boto3.client("cloudformation"),
+            boto3.client("s3"),
+            boto3.client("cloudfront"),
+        )
+    except ContentError as error:
+        print(f"The site was not deployed; fix these first:\n{error}", file=sys.stderr)
+        return EXIT_INVALID_CONTENT
+    except SiteStackError as error:
+        print(f"clinic site deploy: {error}", file=sys.stderr)
+        return EXIT_AWS_ERROR
+    except NoCredentialsError:
+        print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
+        return EXIT_AWS_ERROR
+    except (ClientError, BotoCoreError) as error:
+        print(f"clinic site deploy: AWS refused: {error}", file=sys.stderr)
+        return EXIT_AWS_ERROR
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="clinic", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -79,6 +111,10 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--bucket", required=True, help="the stack's ContentBucketName output")
     pub.add_argument("--prune", action="store_true", help="delete articles no longer in content/")
     pub.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
+    pub.add_argument(
+        "--site-bucket",
+        help="the site's bucket: also write sitemap.xml and feed.xml there (needs baseUrl)",
+    )
     pub.set_defaults(run=_publish)
 
     api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")
@@ -89,13 +125,20 @@ def parser() -> argparse.ArgumentParser:
         "dev",
         help="run the whole backend on this machine (moto + the template's API and functions)",
         description="Start moto on 127.0.0.1, create the template's resources, publish "
-        "content/, and serve the template's HTTP API with its real handlers.",
+        "content/, serve the template's HTTP API with its real handlers, and the site/ "
+        "on its own port with the distribution's path rules and headers.",
     )
     dev.add_argument("--host", default="127.0.0.1", help="API address (default: 127.0.0.1)")
     dev.add_argument("--port", type=int, default=3000, help="API port (default: 3000)")
     dev.add_argument("--aws-port", type=int, default=5000, help="moto port (default: 5000)")
     dev.add_argument(
         "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
+    dev.add_argument(
+        "--site", type=Path, default=Path("site"), help="the website's folder (default: site)"
+    )
+    dev.add_argument(
+        "--site-port", type=int, default=8000, help="site port on 127.0.0.1 (default: 8000)"
     )
     dev.add_argument(
         "--env-vars", type=Path, help="env.json overriding function variables, as sam local"
@@ -107,6 +150,24 @@ def parser() -> argparse.ArgumentParser:
         "(content/ is re-published on change either way)",
     )
     dev.set_defaults(run=_dev)
+
+    site = commands.add_parser("site", help="deploy the website (site/) to the stack")
+    site_commands = site.add_subparsers(dest="site_command", required=True)
+    deploy = site_commands.add_parser(
+        "deploy",
+        help="render site/, upload what changed to the site bucket, invalidate the cache",
+        description="Render site/ with content/site.yaml (the API under /api), upload what "
+        "changed to the stack's SiteBucketName and invalidate it on SiteDistributionId. "
+        "Endpoint and credentials come from the usual AWS variables.",
+    )
+    deploy.add_argument("--stack", required=True, help="the deployed stack's name")
+    deploy.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
+    deploy.add_argument(
+        "--site", type=Path, default=Path("site"), help="the website's folder (default: site)"
+    )
+    deploy.set_defaults(run=_site_deploy)
 
     register_requests(commands)
     return root

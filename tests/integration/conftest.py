@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CONTENT, ROOT
+from tests.integration.browser import browser, watched  # noqa: F401 (fixtures for browser tests)
 
 STARTUP_TIMEOUT_S = 30
 
@@ -34,6 +35,7 @@ class LocalStack:
     api: str  # http://127.0.0.1:<port>
     aws: str  # moto's endpoint
     log: Path  # what it printed, while it runs
+    site: str  # http://127.0.0.1:<port>, served when the project has a site/ folder
 
 
 @dataclass
@@ -98,9 +100,10 @@ def _wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> N
 @contextmanager
 def running_clinic_dev(*options: str, cwd: Path = ROOT) -> Iterator[LocalStack]:
     """`clinic dev` on free ports in a subprocess, answering /health, until the block ends."""
-    api_port, aws_port = free_port(), free_port()
+    api_port, aws_port, site_port = free_port(), free_port(), free_port()
     command = [sys.executable, "-m", "clinic_tools.cli", "dev", *options]
     command += ["--port", str(api_port), "--aws-port", str(aws_port)]
+    command += ["--site-port", str(site_port)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "clinic-dev.log"
@@ -108,7 +111,12 @@ def running_clinic_dev(*options: str, cwd: Path = ROOT) -> Iterator[LocalStack]:
             process = subprocess.Popen(
                 command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT
             )
-        stack = LocalStack(f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{aws_port}", log)
+        stack = LocalStack(
+            f"http://127.0.0.1:{api_port}",
+            f"http://127.0.0.1:{aws_port}",
+            log,
+            f"http://127.0.0.1:{site_port}",
+        )
         try:
             _wait_for_health(stack.api, process, log)
             yield stack

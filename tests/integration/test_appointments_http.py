@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import boto3
 import pytest
@@ -56,6 +56,15 @@ def stored(stack: LocalStack, request_id: str) -> dict[str, Any] | None:
     return found.get("Item")
 
 
+def assert_site_page(stack: LocalStack, location: str, page: str, parameter: str) -> None:
+    """The template's page, on the local site's origin when `clinic dev` serves the site."""
+    url = urlsplit(location)
+    assert url.path == urlsplit(page).path
+    assert url.query.startswith(f"{parameter}=")
+    if url.scheme:  # the site is served: the redirect names its origin, whatever its port
+        assert f"{url.scheme}://{url.netloc}" == stack.site
+
+
 def test_a_json_request_is_stored_in_the_table(local_stack: LocalStack) -> None:
     status, _, body = send(local_stack, json.dumps(REQUEST).encode(), "application/json")
     assert status == 201
@@ -74,8 +83,36 @@ def test_a_plain_form_post_is_redirected_to_the_thank_you_page(local_stack: Loca
         local_stack, urlencode(form).encode(), "application/x-www-form-urlencoded"
     )
     assert status == 303
-    location = headers["location"]
-    assert location.startswith(APPOINTMENTS["THANK_YOU_URL"] + "?reference=")
+    assert_site_page(local_stack, headers["location"], APPOINTMENTS["THANK_YOU_URL"], "reference")
+
+
+def test_a_json_body_in_latin_1_reaches_the_function_as_its_bytes(local_stack: LocalStack) -> None:
+    body = json.dumps({**REQUEST, "lastName": "Müller"}, ensure_ascii=False).encode("latin-1")
+    status, _, reply = send(local_stack, body, "application/json; charset=iso-8859-1")
+    assert status == 201, reply
+    item = stored(local_stack, json.loads(reply)["id"])
+    assert item is not None and item["lastName"]["S"] == "Müller"
+
+
+def test_a_multipart_form_post_is_redirected_like_any_form(local_stack: LocalStack) -> None:
+    form = {key: value for key, value in REQUEST.items() if isinstance(value, str)}
+    form |= {"okToText": "on", "consent": "on", "lastName": "Kowalska", "send": "Send"}
+    boundary = "----formBoundaryHttpTest"
+    parts = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in form.items()
+    )
+    body = f"{parts}--{boundary}--\r\n".encode()
+    status, headers, _ = send(local_stack, body, f"multipart/form-data; boundary={boundary}")
+    assert status == 303
+    assert_site_page(local_stack, headers["location"], APPOINTMENTS["THANK_YOU_URL"], "reference")
+
+
+def test_a_post_with_no_body_and_no_content_type_is_415(local_stack: LocalStack) -> None:
+    # data=None: urllib would add a form Content-Type to any body, even an empty one.
+    reply = call(f"{local_stack.api}/appointments", method="POST", data=None)
+    assert reply.status == 415
+    assert reply.headers["content-type"] == "application/problem+json"
 
 
 def test_a_refused_form_post_goes_to_the_error_page_without_values(
@@ -86,7 +123,7 @@ def test_a_refused_form_post_goes_to_the_error_page_without_values(
         local_stack, urlencode(form).encode(), "application/x-www-form-urlencoded"
     )
     assert status == 303
-    assert headers["location"].startswith(APPOINTMENTS["FORM_ERROR_URL"] + "?errors=")
+    assert_site_page(local_stack, headers["location"], APPOINTMENTS["FORM_ERROR_URL"], "errors")
     assert "Tomasz" not in headers["location"] and "not-an-address" not in headers["location"]
 
 

@@ -52,3 +52,21 @@ def test_a_missing_query_is_a_422_problem(local_stack: LocalStack) -> None:
     assert status == 422
     assert headers["content-type"] == "application/problem+json"
     assert body["errors"] == [{"field": "q", "code": "required", "message": "is required"}]
+
+
+def test_a_repeated_parameter_is_422_over_http(local_stack: LocalStack) -> None:
+    reply = call(f"{local_stack.api}/search?q=ketamine&limit=5&limit=6")
+    assert reply.status == 422
+    assert reply.json()["errors"] == [
+        {"field": "limit", "code": "repeated", "message": "was given more than once"}
+    ]
+
+
+def test_a_tag_in_capitals_and_an_empty_limit_over_http(local_stack: LocalStack) -> None:
+    tags = call(f"{local_stack.api}/tags").json()["items"]
+    if tags:  # whatever the content: its first tag, asked for in capitals
+        tag = tags[0]["tag"]
+        upper = call(f"{local_stack.api}/articles?tag={tag.upper()}&limit=50").json()
+        lower = call(f"{local_stack.api}/articles?tag={tag}&limit=50").json()
+        assert upper["items"] and upper == lower
+    assert call(f"{local_stack.api}/articles?limit=").status == 422

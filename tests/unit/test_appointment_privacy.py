@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.unit.stack import VALID, Stack, post_form, post_json
+from tests.unit.stack import VALID, Stack, post, post_form, post_json
 
+TRACKING = "spring-campaign-xq7"  # a form's tracking field, ignored
+SUBMIT = "Send my request xq7"  # a form's named submit button, ignored
 SECRETS = [
     VALID["firstName"],
     VALID["lastName"],
@@ -22,7 +25,14 @@ SECRETS = [
     "low mood",
     VALID["insuranceCarrier"],
     "198.51.100.7",  # the client address
+    "203.0.113.9",  # another client's address
+    TRACKING,
+    SUBMIT,
+    "Ñúñez",  # sent in latin-1 and in multipart
 ]
+OTHER_CLIENT = "203.0.113.9"
+JSON = {"accept": "application/json"}
+BOUNDARY = "xq7-boundary"
 
 
 @pytest.fixture
@@ -64,7 +74,33 @@ def every_outcome() -> list[Any]:
         post_form({**form, "email": "broken " + VALID["lastName"]}),  # form: error redirect
         post_json({**VALID, "message": "x" * 20_000 + VALID["firstName"]}),  # too large
         post_json({**VALID, "service": "other"}),
+        *inputs_found_by_hand(form),
         post_json(VALID),  # rate-limited by now
+    ]
+
+
+def inputs_found_by_hand(form: dict[str, str]) -> list[Any]:
+    """Surrogates, other charsets, ignored form fields, multipart: from another client."""
+    other: dict[str, Any] = {"source_ip": OTHER_CLIENT}
+    tracked = [*form.items(), ("consent", "on"), ("utm_campaign", TRACKING)]
+    latin = json.dumps({**VALID, "firstName": "Zoë", "lastName": "Ñúñez"}, ensure_ascii=False)
+    parts = [*form.items(), ("consent", "on"), ("firstName", "Zoë"), ("lastName", "Ñúñez")]
+    multipart = "".join(
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in parts
+    )
+    return [
+        post_json({**VALID, "message": VALID["message"] + "\ud800"}, **other),  # invalid_text
+        post_json({**VALID, "lastName": "\udfff" + VALID["lastName"]}, **other),
+        post_form([*tracked, ("send", SUBMIT)], **other),  # ignored fields: stored
+        post_form([*tracked, ("email", "broken " + VALID["email"])], **other),
+        post(latin.encode("iso-8859-1"), "application/json; charset=iso-8859-1", **other),
+        post(latin, "application/json; charset=x-" + VALID["lastName"], **other),  # 415
+        post(
+            multipart + f"--{BOUNDARY}--\r\n", f"multipart/form-data; boundary={BOUNDARY}", **other
+        ),
+        post(multipart, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON, **other),  # 400
+        post(b"", None),  # 415
     ]
 
 
@@ -76,7 +112,7 @@ def test_no_submitted_value_reaches_logs_metrics_answers_or_urls(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     answers = every_outcome()
-    assert {answer.status for answer in answers} >= {201, 303, 413, 422, 429}
+    assert {answer.status for answer in answers} >= {201, 303, 400, 413, 415, 422, 429}
     output = capfd.readouterr()  # metrics (EMF) and anything printed
     written = function_log.getvalue() + output.out + output.err + caplog.text
     assert "Appointment request stored" in written  # the logs are really captured

@@ -173,11 +173,12 @@ def test_toc_ids_are_the_heading_ids_in_the_html(sample: CompiledSite) -> None:
         ("Inline <script>alert(1)</script> in a paragraph.", "script"),
     ],
 )
-def test_raw_html_in_markdown_does_not_survive(tmp_path: Path, markdown: str, tag: str) -> None:
-    html = compile_body(tmp_path, f"Before.\n\n{markdown}\n\nAfter.")["html"]
-
-    assert f"<{tag}" not in html
-    assert not re.search(r"<[a-z][^>]*\son[a-z]+=", html)
+def test_raw_html_in_markdown_is_refused_not_published(
+    tmp_path: Path, markdown: str, tag: str
+) -> None:
+    # More cases, and HTML comments (allowed, dropped), in test_content_checks.py.
+    with pytest.raises(ContentError, match=rf"the-article\.md:10: body: raw HTML .*<{tag}"):
+        compile_body(tmp_path, f"Before.\n\n{markdown}\n\nAfter.")
 
 
 @pytest.mark.parametrize(
@@ -429,10 +430,119 @@ def test_an_article_cta_overrides_the_default(sample: CompiledSite, tmp_path: Pa
         "label": "Book a TMS consultation",
         "href": "/request-appointment?service=tms-consultation",
     }
-    own = {"label": "Call us", "href": "tel:+15035550142"}
+    own = {"label": "Book online", "href": "https://booking.clinic.example/new"}
     compiled = compile_folder(tmp_path, {"own": article(cta=own), "plain": article()})
     assert compiled.articles["own"]["cta"] == own
     assert compiled.articles["plain"]["cta"] == sample.site["cta"]
+
+
+# Authors and reviewers
+
+
+def test_the_article_shows_its_author_and_reviewer_with_their_bios(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path,
+        {"reviewed": article(reviewedBy="sam-reed-np", lastReviewed=dt.date(2026, 1, 9))},
+    )
+
+    served = Article.model_validate(compiled.articles["reviewed"])
+    assert served.author.model_dump() == {
+        "slug": "dr-ada-stone",
+        "name": "Ada Stone",
+        "credentials": "MD",
+        "bio": "Psychiatrist.",
+    }
+    assert served.reviewed_by is not None
+    assert served.reviewed_by.bio == "Nurse practitioner."
+
+
+def test_a_bio_written_over_several_lines_is_one_plain_paragraph(tmp_path: Path) -> None:
+    root = write_content(tmp_path / "content", {"plain": article()})
+    authors = dict(AUTHORS)
+    authors["dr-ada-stone"] = {**AUTHORS["dr-ada-stone"], "bio": "Sees adults.\n  Likes   tea.\n"}
+    (root / "authors.yaml").write_text(yaml.safe_dump(authors), encoding="utf-8")
+
+    compiled = compile_site(load_content(root))
+
+    assert compiled.articles["plain"]["author"]["bio"] == "Sees adults. Likes tea."
+
+
+def test_list_summaries_name_the_author_without_the_bio(tmp_path: Path) -> None:
+    compiled = compile_folder(tmp_path, {"plain": article()})
+
+    (summary,) = compiled.index["articles"]
+    assert summary["author"] == {"slug": "dr-ada-stone", "name": "Ada Stone", "credentials": "MD"}
+    ArticleSummary.model_validate(summary)
+
+
+# Site settings: the search prompt and tag labels
+
+
+def test_the_search_prompt_defaults_to_the_clinic_sites_question(tmp_path: Path) -> None:
+    compiled = compile_folder(tmp_path, {"plain": article()}, site={"searchPrompt": None})
+
+    assert compiled.site["searchPrompt"] == "What would you like to find?"
+    assert Site.model_validate(compiled.site).search_prompt == "What would you like to find?"
+
+
+def test_site_yaml_can_word_the_search_prompt(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path, {"plain": article()}, site={"searchPrompt": "Search our articles"}
+    )
+
+    assert compiled.site["searchPrompt"] == "Search our articles"
+
+
+def test_tag_labels_name_tags_and_the_rest_are_humanised(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path,
+        {"one": article(tags=["tms", "side-effects"]), "two": article(tags=["tms", "ocd"])},
+        site={"tagLabels": {"tms": "TMS", "ocd": "OCD", "unused-tag": "Unused"}},
+    )
+
+    assert compiled.index["tagLabels"] == {
+        "ocd": "OCD",
+        "side-effects": "Side effects",
+        "tms": "TMS",
+    }
+    assert "tagLabels" not in compiled.site  # GET /tags serves them, not GET /site
+    Site.model_validate(compiled.site)
+
+
+def test_tag_labels_are_optional(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path, {"one": article(tags=["what-to-expect"])}, site={"tagLabels": None}
+    )
+
+    assert compiled.index["tagLabels"] == {"what-to-expect": "What to expect"}
+
+
+@pytest.mark.parametrize(
+    ("labels", "field"),
+    [
+        pytest.param({"Not A Tag": "Label"}, "tagLabels.Not A Tag", id="key is not a tag"),
+        pytest.param({"tms": ""}, "tagLabels.tms", id="empty label"),
+        pytest.param({"tms": "x" * 61}, "tagLabels.tms", id="label too long"),
+        pytest.param(["tms"], "tagLabels", id="not a map"),
+    ],
+)
+def test_bad_tag_labels_name_site_yaml_and_the_tag(tmp_path: Path, labels: Any, field: str) -> None:
+    root = write_content(tmp_path / "content", {"plain": article()}, site={"tagLabels": labels})
+
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+
+    assert f"{root / 'site.yaml'}: {field}" in str(caught.value)
+
+
+def test_drafts_lend_no_tag_to_the_labels(tmp_path: Path) -> None:
+    compiled = compile_folder(
+        tmp_path,
+        {"one": article(tags=["tms"]), "draft": article(tags=["ocd"], draft=True)},
+        site={"tagLabels": None},
+    )
+
+    assert compiled.index["tagLabels"] == {"tms": "Tms"}
 
 
 # schema.org JSON-LD
@@ -469,6 +579,7 @@ def test_json_ld_names_a_review_only_when_given(tmp_path: Path) -> None:
         "slug": "sam-reed-np",
         "name": "Sam Reed",
         "credentials": "PMHNP-BC",
+        "bio": "Nurse practitioner.",
     }
     assert reviewed["lastReviewed"] == "2026-01-09"
     assert reviewed["jsonLd"]["reviewedBy"]["name"] == "Sam Reed"
@@ -499,7 +610,11 @@ def test_every_index_summary_matches_the_summary_schema(sample: CompiledSite) ->
     assert sample.index["articles"]
     for summary in sample.index["articles"]:
         ArticleSummary.model_validate(summary)
-        assert summary == {key: sample.articles[summary["slug"]][key] for key in summary}
+        article = sample.articles[summary["slug"]]
+        assert {key: value for key, value in summary.items() if key != "author"} == {
+            key: article[key] for key in summary if key != "author"
+        }
+        assert summary["author"] == {key: article["author"][key] for key in summary["author"]}
 
 
 def test_the_site_matches_the_site_schema(sample: CompiledSite) -> None:

@@ -73,6 +73,14 @@ def test_a_json_post_arrives_as_plain_text() -> None:
     assert event["body"] == body
 
 
+def test_a_json_post_in_another_charset_arrives_as_its_bytes() -> None:
+    body = json.dumps({"name": "Zoë"}, ensure_ascii=False).encode("iso-8859-1")
+    content_type = "application/json; charset=iso-8859-1"
+    event = event_for("/appointments", "POST", data=body, content_type=content_type)
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == body
+
+
 def test_no_body_means_no_body_field() -> None:
     event = event_for("/articles")
     assert "body" not in event

@@ -6,8 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from clinic_tools.local.template import BUCKET, SECRET, TABLES, TOPIC, LocalTemplate, Route
-from tests.unit.sample_template import load_sample
+from clinic_tools.local.template import (
+    BUCKET,
+    SECRET,
+    TABLES,
+    TOPIC,
+    ErrorPage,
+    LocalTemplate,
+    Route,
+    load_template,
+    policy_headers,
+)
+from tests.unit.sam_template import TEMPLATE_PATH
+from tests.unit.sample_template import load_sample, write_sample
 
 
 @pytest.fixture
@@ -92,3 +103,80 @@ def test_a_table_keeps_its_keys_indexes_ttl_and_stream(template: LocalTemplate) 
     assert [key["AttributeName"] for key in index["KeySchema"]] == ["status", "createdAt"]
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
     assert props["StreamSpecification"] == {"StreamViewType": "KEYS_ONLY"}
+
+
+# --- parameter overrides, as `sam deploy --parameter-overrides` ------------------------
+
+
+def test_overrides_replace_the_defaults_everywhere_they_are_used(tmp_path: Path) -> None:
+    template = load_template(
+        write_sample(tmp_path), {"Origins": "http://127.0.0.1:8000", "CacheSeconds": 5}
+    )
+    assert template.cors is not None
+    assert template.cors.allow_origins == ("http://127.0.0.1:8000",)
+    assert template.functions["PagesFunction"].environment["CACHE"] == "5"
+    assert template.parameters["Origins"] == ["http://127.0.0.1:8000"]
+
+
+def test_a_list_parameter_may_be_overridden_with_a_list(tmp_path: Path) -> None:
+    origins = ["http://127.0.0.1:8000", "http://localhost:8000"]
+    template = load_template(write_sample(tmp_path), {"Origins": origins})
+    assert template.functions["PagesFunction"].environment["ORIGINS"] == ";".join(origins)
+
+
+def test_an_unknown_parameter_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="no parameter 'Orgins'"):
+        load_template(write_sample(tmp_path), {"Orgins": "http://127.0.0.1:8000"})
+
+
+def test_an_override_is_checked_as_cloudformation_checks_it() -> None:
+    with pytest.raises(ValueError, match="ThankYouUrl"):
+        load_template(TEMPLATE_PATH, {"ThankYouUrl": "//evil.example/thanks"})
+    with pytest.raises(ValueError, match="PriceClass"):
+        load_template(TEMPLATE_PATH, {"PriceClass": "PriceClass_Cheapest"})
+
+
+# --- the site's distribution, read from the real template ---------------------------
+
+
+def test_the_site_distribution_names_its_bucket_headers_and_error_page() -> None:
+    site = load_template(TEMPLATE_PATH).site
+    assert site is not None
+    assert site.bucket == "clinic-site-local"
+    assert site.root_object == "index.html"
+    assert site.error_pages == {403: ErrorPage("/404.html", 404)}
+    assert "frame-ancestors 'none'" in site.headers["Content-Security-Policy"]
+    assert site.headers["X-Content-Type-Options"] == "nosniff"
+    assert site.headers["X-Frame-Options"] == "DENY"
+    assert site.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert site.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_cloudfront_resources_are_read_not_created_and_the_site_bucket_is() -> None:
+    template = load_template(TEMPLATE_PATH)
+    assert not [r for r in template.resources if r.type.startswith("AWS::CloudFront::")]
+    assert "clinic-site-local" in {bucket.name for bucket in template.named(BUCKET)}
+
+
+def test_a_template_without_a_distribution_has_no_site(template: LocalTemplate) -> None:
+    assert template.site is None
+
+
+def test_policy_headers_follow_cloudfronts_spelling() -> None:
+    config = {
+        "SecurityHeadersConfig": {
+            "StrictTransportSecurity": {
+                "AccessControlMaxAgeSec": 600,
+                "IncludeSubdomains": True,
+                "Preload": True,
+                "Override": True,
+            },
+            "FrameOptions": {"FrameOption": "SAMEORIGIN", "Override": True},
+        },
+        "CustomHeadersConfig": {"Items": [{"Header": "X-Clinic", "Value": "1", "Override": True}]},
+    }
+    assert policy_headers(config) == {
+        "Strict-Transport-Security": "max-age=600; includeSubDomains; preload",
+        "X-Frame-Options": "SAMEORIGIN",
+        "X-Clinic": "1",
+    }

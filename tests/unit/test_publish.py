@@ -41,7 +41,7 @@ def content(tmp_path: Path) -> Path:
     return Path(shutil.copytree(CONTENT, tmp_path / "content"))
 
 
-def run_publish(content: Path, s3: Any, **options: bool) -> tuple[Plan, list[str]]:
+def run_publish(content: Path, s3: Any, **options: Any) -> tuple[Plan, list[str]]:
     """Publish `content` to the test bucket; the plan and the lines it reported."""
     from clinic_tools.publish.publisher import publish
 

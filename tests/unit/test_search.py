@@ -225,7 +225,13 @@ def test_typos_are_corrected_and_the_correction_proposed(
 )
 def test_typos_beyond_the_budget_find_nothing(published: Any, typed: str) -> None:
     body = results(typed)
-    assert body == {"query": typed, "items": [], "total": 0, "didYouMean": None}
+    assert body == {
+        "query": typed,
+        "items": [],
+        "total": 0,
+        "didYouMean": None,
+        "nextCursor": None,
+    }
 
 
 def test_exact_matches_rank_above_corrected_ones(published: Any) -> None:
@@ -257,7 +263,8 @@ def test_snippets_are_html_escaped_and_offsets_count_code_points(s3: Any, conten
     (content / "articles" / "q-and-a.md").write_text(
         "---\ntitle: Questions & answers\ndescription: Short answers.\n"
         "date: 2026-01-05\nauthor: dr-nadia-brandt\n---\n\n"
-        "Naïve “questions” are welcome: <script>alert(1)</script> & ketamine dosing.\n",
+        # Escaped: raw HTML is a publish error; a tag written as text is the author's right.
+        "Naïve “questions” are welcome: \\<script>alert(1)\\</script> & ketamine dosing.\n",
         encoding="utf-8",
     )
     publish(content, s3)
@@ -297,6 +304,7 @@ def test_no_hit_is_an_empty_answer(published: Any) -> None:
         "items": [],
         "total": 0,
         "didYouMean": None,
+        "nextCursor": None,
     }
 
 
@@ -481,7 +489,8 @@ def test_openapi_documents_the_route_its_parameters_and_answers() -> None:
     document = build_openapi()
     operation = document["paths"]["/search"]["get"]
     parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
-    assert set(parameters) == {"q", "limit", "tag"}
+    assert set(parameters) == {"q", "limit", "tag", "distinct", "cursor"}
+    assert parameters["distinct"]["schema"] == {"type": "string", "enum": ["article"]}
     assert parameters["q"]["required"] is True
     assert parameters["q"]["schema"]["maxLength"] == 200
     assert parameters["limit"]["schema"] == {

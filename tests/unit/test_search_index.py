@@ -13,7 +13,7 @@ import pytest
 
 from clinic_api.content.search import SearchIndex
 from clinic_api.content.search_query import edit_distance, query_words, typo_budget
-from clinic_api.content.search_schema import MANIFEST, SECTION_ID, SLUG
+from clinic_api.content.search_schema import MANIFEST, SCHEMA_VERSION, SECTION_ID, SLUG
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import ContentError, load_content
 from clinic_tools.publish.search_index import build_search_index, search_units
@@ -90,7 +90,7 @@ def test_the_archive_holds_the_index_and_its_manifest_and_opens(compiled: Any) -
         manifest = json.load(manifest_file)
     assert "index/meta.json" in names
     assert not [name for name in names if name.endswith(".lock")]
-    assert manifest == {"schemaVersion": 1, "synonyms": [["spravato", "esketamine"]]}
+    assert manifest == {"schemaVersion": SCHEMA_VERSION, "synonyms": [["spravato", "esketamine"]]}
     found = SearchIndex.load(built.archive).search("spravato", tag=None, limit=3, hidden=())
     assert found.total > 0
 

@@ -21,6 +21,7 @@ EXPECTED_ROUTES = {
     ("GET", "/openapi.json"): "ContentFunction",
     ("GET", "/articles"): "ContentFunction",
     ("GET", "/articles/{slug}"): "ContentFunction",
+    ("GET", "/tags"): "ContentFunction",
     ("GET", "/search"): "ContentFunction",
     ("POST", "/appointments"): "AppointmentsFunction",
 }

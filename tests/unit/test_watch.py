@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from clinic_tools.local.watch import Reloader, Watcher
+from clinic_tools.local.watch import Reloader, SiteSync, Watcher
+from clinic_tools.publish.upload import Plan
 from tests.conftest import BUCKET, CONTENT
 from tests.fixture_content import ANXIETY
 
@@ -142,3 +143,48 @@ def test_new_code_that_fails_to_import_is_reported(content: Path, s3: Any) -> No
         "clinic dev: functions/ changed; ContentFunction failed to import "
         "clinic_api.content.handler: still running the previous code"
     ]
+
+
+# --- the site -------------------------------------------------------------------
+
+
+class FakeSite:
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.renders = folder, 0
+
+    def sync(self) -> Plan:
+        self.renders += 1
+        return Plan(uploads=[("index.html", "changed")])
+
+
+def site_reloader(
+    content: Path, s3: Any, workers: FakeWorkers, said: list[str], site: FakeSite
+) -> Reloader:
+    s3.create_bucket(Bucket="clinic-site-test")  # publish writes its sitemap there
+    return Reloader(
+        content,
+        BUCKET,
+        s3,
+        workers,
+        said.append,
+        SiteSync(site.folder, "clinic-site-test", site.sync),
+    )
+
+
+def test_a_site_change_re_renders_the_site_and_restarts_nothing(
+    content: Path, s3: Any, tmp_path: Path
+) -> None:
+    said: list[str] = []
+    workers, site = FakeWorkers(), FakeSite(tmp_path / "site")
+    site_reloader(content, s3, workers, said, site)([site.folder])
+    assert (site.renders, workers.restarts) == (1, 0)
+    assert said == ["clinic dev: site/ changed: site re-rendered (1 uploaded, 0 deleted)"]
+    assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0  # nothing re-published
+
+
+def test_a_content_change_re_renders_the_site_too(content: Path, s3: Any, tmp_path: Path) -> None:
+    said: list[str] = []
+    workers, site = FakeWorkers(), FakeSite(tmp_path / "site")
+    site_reloader(content, s3, workers, said, site)([content])
+    assert (site.renders, workers.restarts) == (1, 1)  # site.yaml may have changed
+    assert "site re-rendered" in said[-1] and said[-1].endswith("functions restarted")

@@ -1,9 +1,11 @@
 """From an HTTP body to a validated AppointmentRequest, or field errors with stable codes.
 
-JSON bodies are validated as sent (wrong types are `invalid_type`). Urlencoded
-bodies follow HTML form rules first: an empty field is absent, a checked
-checkbox sends `on` (or true/1/yes), an unchecked one sends nothing, and a
-repeated key is a list.
+JSON bodies are validated as sent (wrong types are `invalid_type`, unknown keys
+`unknown_field`). Form bodies (urlencoded or multipart) follow HTML form rules
+first: an empty field is absent, a checked checkbox sends `on` (or
+true/1/yes), an unchecked one sends nothing, a repeated key is a list, and a
+field the form does not have (a named submit button, `utm_*` tracking) is
+dropped unread. A body is decoded by its Content-Type's charset (UTF-8 without one).
 """
 
 from __future__ import annotations
@@ -18,12 +20,18 @@ from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 
-from clinic_api.appointments.schemas import AppointmentRequest
+from clinic_api.appointments.body import (
+    FORM_TYPE,
+    JSON_TYPE,
+    MULTIPART_TYPE,
+    multipart_pairs,
+)
+from clinic_api.appointments.body import content_type as parse_content_type
+from clinic_api.appointments.schemas import FIELD_NAMES, AppointmentRequest
 from clinic_api.core.problems import FieldError, Problem, invalid_input
+from clinic_api.core.text import has_surrogate
 
 MAX_BODY_BYTES = 10_240
-JSON_TYPE = "application/json"
-FORM_TYPE = "application/x-www-form-urlencoded"
 _CHECKED = frozenset({"on", "true", "1", "yes"})
 _UNCHECKED = frozenset({"off", "false", "0", "no"})
 _BOOLEAN_FIELDS = frozenset({"okToText", "okToLeaveVoicemail", "consent"})
@@ -38,7 +46,13 @@ _CODES = {
     "literal_error": "invalid_choice",
     "string_pattern_mismatch": "invalid_format",
     "extra_forbidden": "unknown_field",
+    "string_unicode": "invalid_text",
 }
+# Our own error types (schemas.py), whose messages we wrote; pydantic's may quote the input.
+_OWN_ERRORS = frozenset(
+    {"invalid_name", "invalid_text", "invalid_email", "invalid_phone", "invalid_choice"}
+)
+_NOT_TEXT = "is not valid Unicode text"
 _TYPE_ERRORS = re.compile(r".*_(type|parsing)$")
 _MESSAGES = {
     "required": "is required",
@@ -56,28 +70,39 @@ def bad_request(status: int, title: str, detail: str) -> Problem:
     return Problem(status, title, detail)
 
 
-def media_type(content_type: str | None) -> str:
-    """`application/json; charset=utf-8` → `application/json`."""
-    return (content_type or "").split(";")[0].strip().lower()
-
-
 def read_submission(body: str | None, is_base64: bool, content_type: str | None) -> dict[str, Any]:
     """The body's fields; 413, 415 or 400 as problem details when it cannot be read."""
     raw = _raw_bytes(body, is_base64)
     if len(raw) > MAX_BODY_BYTES:
         raise bad_request(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES} bytes.")
-    kind = media_type(content_type)
-    if kind not in (JSON_TYPE, FORM_TYPE):
-        raise bad_request(415, "Unsupported Media Type", f"Send {JSON_TYPE} or {FORM_TYPE}.")
+    kind = parse_content_type(content_type)
+    if kind.media not in (JSON_TYPE, FORM_TYPE, MULTIPART_TYPE):
+        raise bad_request(
+            415, "Unsupported Media Type", f"Send {JSON_TYPE}, {FORM_TYPE} or {MULTIPART_TYPE}."
+        )
+    if kind.charset is None:
+        raise bad_request(
+            415, "Unsupported Media Type", "The body's charset is not one we read; send UTF-8."
+        )
     try:
-        text = raw.decode("utf-8")
-        if kind == JSON_TYPE:
-            fields = json.loads(text)
+        if kind.media == MULTIPART_TYPE:
+            fields = _form_fields(multipart_pairs(raw, kind.boundary, kind.charset))
         else:
-            fields = _form_fields(
-                parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
-            )
-    except (UnicodeDecodeError, ValueError):
+            # A text body came decoded from the gateway; a base64 one is the client's bytes.
+            text = raw.decode(kind.charset) if is_base64 else body or ""
+            if kind.media == JSON_TYPE:
+                fields = json.loads(text)
+            else:
+                pairs = parse_qsl(
+                    text,
+                    keep_blank_values=True,
+                    strict_parsing=bool(text),
+                    encoding=kind.charset,
+                    errors="strict",
+                )
+                fields = _form_fields(pairs)
+    # ValueError: UnicodeDecodeError and JSONDecodeError too; RecursionError: `[[[[...`.
+    except (ValueError, RecursionError):
         raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
     if not isinstance(fields, dict):
         raise bad_request(400, "Bad Request", "The body must be a JSON object.")
@@ -89,7 +114,8 @@ def _raw_bytes(body: str | None, is_base64: bool) -> bytes:
     if not body:
         return b""
     if not is_base64:
-        return body.encode("utf-8")
+        # surrogatepass: a lone surrogate is counted here and refused as a field's text later.
+        return body.encode("utf-8", "surrogatepass")
     try:
         return base64.b64decode(body, validate=True)
     except (binascii.Error, ValueError):
@@ -99,7 +125,8 @@ def _raw_bytes(body: str | None, is_base64: bool) -> bytes:
 def _form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
-        if value.strip():  # an empty field is absent
+        # An empty field is absent; a field the form does not have is dropped unread.
+        if key in FIELD_NAMES and value.strip():
             grouped.setdefault(key, []).append(value)
     fields: dict[str, Any] = {}
     for key, values in grouped.items():
@@ -125,7 +152,8 @@ def validate_request(
     fields: Mapping[str, Any], services: list[str], region: str
 ) -> AppointmentRequest:
     """The validated request, or a 422 listing every failing field once."""
-    errors = _channel_errors(fields)
+    fields, errors = _readable(fields)
+    errors += _channel_errors(fields)
     try:
         request = AppointmentRequest.model_validate(
             fields, context={"services": services, "phone_region": region}
@@ -137,6 +165,33 @@ def validate_request(
         raise invalid_input(_first_per_field(errors))
     assert request is not None
     return request
+
+
+def _readable(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """The fields without those holding a lone surrogate, and an error for each of those.
+
+    Such text is no character (JSON lets `"\\ud800"` say it): it could be neither
+    stored nor logged, so it goes no further than this.
+    """
+    readable: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for key, value in fields.items():
+        if has_surrogate(key):  # not one of our names, which are ASCII
+            errors.append(FieldError("(unknown)", "unknown_field", _MESSAGES["unknown_field"]))
+        elif key in FIELD_NAMES and _holds_surrogate(value):
+            errors.append(FieldError(key, "invalid_text", _NOT_TEXT))
+        else:
+            readable[key] = value
+    return readable, errors
+
+
+def _holds_surrogate(value: object) -> bool:
+    """In a text, or a list's text: our fields hold nothing deeper (deeper is invalid_type)."""
+    if isinstance(value, str):
+        return has_surrogate(value)
+    return isinstance(value, list) and any(
+        isinstance(item, str) and has_surrogate(item) for item in value
+    )
 
 
 def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
@@ -159,7 +214,7 @@ def _field_error(detail: Any) -> FieldError:
     # An unknown key is the sender's own text: it never reaches a log, a URL or an answer.
     field = "(unknown)" if kind == "extra_forbidden" else str(location[0]) if location else "body"
     code = _CODES.get(kind) or ("invalid_type" if _TYPE_ERRORS.match(kind) else kind)
-    message = _MESSAGES.get(code) or str(detail["msg"])
+    message = _MESSAGES.get(code) or (str(detail["msg"]) if kind in _OWN_ERRORS else "is not valid")
     return FieldError(field, code, message)
 
 

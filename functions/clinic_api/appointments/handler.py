@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake
 from clinic_api.appointments.form import read_submission, validate_request
-from clinic_api.appointments.identity import keyed_hash, request_id
+from clinic_api.appointments.identity import client_address, keyed_hash, request_id
 from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import clinic_settings, intake_settings
 from clinic_api.appointments.store import (
@@ -137,7 +137,8 @@ def _take(content_type: str | None) -> dict[str, str]:
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
         raise
-    client_hash = keyed_hash("client", event.request_context.http.source_ip)
+    sender = client_address(event.headers, event.request_context.http.source_ip)
+    client_hash = keyed_hash("client", sender)
     submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
     if key is None:
         return _accept(submission=submitted, request=request, client_hash=client_hash)

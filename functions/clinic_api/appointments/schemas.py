@@ -134,6 +134,12 @@ class AppointmentRequest(BaseModel):
         return value
 
 
+# The names a form may send: a form post drops any other field unread.
+FIELD_NAMES = frozenset(
+    field.alias or name for name, field in AppointmentRequest.model_fields.items()
+)
+
+
 class Receipt(BaseModel):
     """201: the request is stored. `reference` is what staff and the visitor quote."""
 

@@ -8,6 +8,7 @@ cache the ContentFunction uses.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -15,6 +16,18 @@ from typing import Any
 from clinic_api.content.keys import SITE_KEY
 from clinic_api.core.clients import s3_client
 from clinic_api.core.s3_cache import S3ObjectCache
+
+# An http(s) URL, or a path on the origin the form was posted from (the site's own
+# distribution serves the API under /api/). "//host" and "/\host" are refused: a
+# browser reads both as another host.
+_REDIRECT_TARGET = re.compile(r"(https?://[^\s?#]+|/[^\s?#/\\][^\s?#]*)(\?[^\s#]*)?")
+
+
+def redirect_target(name: str, value: str) -> str:
+    """A configured redirect target, checked as the template's AllowedPattern checks it."""
+    if not _REDIRECT_TARGET.fullmatch(value):
+        raise ValueError(f"{name} must be an http(s) URL or a path such as /thank-you")
+    return value
 
 
 @dataclass(frozen=True)
@@ -33,8 +46,8 @@ class IntakeSettings:
         return cls(
             requests_table=env["REQUESTS_TABLE"],
             guard_table=env["GUARD_TABLE"],
-            thank_you_url=env["THANK_YOU_URL"],
-            error_url=env["FORM_ERROR_URL"],
+            thank_you_url=redirect_target("THANK_YOU_URL", env["THANK_YOU_URL"]),
+            error_url=redirect_target("FORM_ERROR_URL", env["FORM_ERROR_URL"]),
             rate_limit=int(env.get("RATE_LIMIT_MAX", "5")),
             rate_window_seconds=int(env.get("RATE_LIMIT_WINDOW_SECONDS", "600")),
             retention_days=int(env.get("REQUEST_RETENTION_DAYS", "365")),

@@ -3,6 +3,8 @@
 Kept lean for cold start (most visitors of a small clinic's site meet a cold
 container): no request-validation middleware, no Tracer (X-Ray comes from the
 function's active tracing), and the OpenAPI document is built at publish time.
+Every route gzips its JSON for a client that accepts it (`compress=True`; see
+`responses` for what that does to the ETag).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from clinic_api.content.cursor import InvalidCursor
 from clinic_api.content.keys import TAG_MAX_LENGTH, TAG_PATTERN
-from clinic_api.content.responses import cacheable_json, uncached_json
+from clinic_api.content.responses import accepts_gzip, cacheable_json, uncached_json
 from clinic_api.content.store import article_store
 from clinic_api.core.problems import (
     FieldError,
@@ -29,7 +31,7 @@ from clinic_api.core.problems import (
     unavailable,
     where_raised,
 )
-from clinic_api.core.query import IntParam, TextParam, parse_query
+from clinic_api.core.query import ChoiceParam, IntParam, TextParam, parse_query
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
 if TYPE_CHECKING:
@@ -47,14 +49,25 @@ SEARCH_CACHE = "public, max-age=60"
 
 LIST_QUERY = (
     IntParam("limit", 20, 1, 50, "How many articles per page."),
-    TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN),
+    TextParam("tag", TAG_MAX_LENGTH, "Only articles with this tag.", TAG_PATTERN, lowercase=True),
     TextParam("cursor", 512, "`nextCursor` of the previous page, unchanged."),
 )
 SEARCH_QUERY = (
     TextParam("q", 200, "What the visitor typed: words, half-typed words, typos.", required=True),
     IntParam("limit", 10, 1, 20, "How many hits."),
-    TextParam("tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN),
+    TextParam(
+        "tag", TAG_MAX_LENGTH, "Only hits in articles with this tag.", TAG_PATTERN, lowercase=True
+    ),
+    ChoiceParam(
+        "distinct",
+        ("article",),
+        "`article`: only each article's best hit; `total` then counts articles.",
+    ),
+    TextParam(
+        "cursor", 512, "`nextCursor` of the previous page, with the same `q`, `tag` and `distinct`."
+    ),
 )
+_NOT_OUR_CURSOR = FieldError("cursor", "invalid_cursor", "is not a cursor this query gave out")
 # Read by `clinic openapi`, which documents what the routes parse by hand.
 QUERY_PARAMETERS = {"/articles": LIST_QUERY, "/search": SEARCH_QUERY}
 
@@ -73,6 +86,7 @@ def _cacheable(
 
 @app.get(
     "/health",
+    compress=True,
     operation_id="getHealth",
     summary="Liveness check",
     tags=["Operations"],
@@ -84,6 +98,7 @@ def health() -> Response[Any]:
 
 @app.get(
     "/site",
+    compress=True,
     operation_id="getSite",
     summary="The clinic's settings",
     description="Name, contact, default call to action, services, consent text and version.",
@@ -91,22 +106,24 @@ def health() -> Response[Any]:
     responses=_cacheable("Site", "The published site settings."),
 )
 def site() -> Response[Any]:
-    return cacheable_json(article_store().site(), SITE_CACHE, _if_none_match())
+    return _cached(article_store().site(), SITE_CACHE)
 
 
 @app.get(
     "/openapi.json",
+    compress=True,
     operation_id="getOpenApi",
     summary="This API's OpenAPI 3.1 document",
     tags=["Operations"],
     responses=_cacheable("OpenApiDocument", "This document."),
 )
 def openapi() -> Response[Any]:
-    return cacheable_json(article_store().openapi(), SITE_CACHE, _if_none_match())
+    return _cached(article_store().openapi(), SITE_CACHE)
 
 
 @app.get(
     "/articles",
+    compress=True,
     operation_id="listArticles",
     summary="Published articles, newest first",
     tags=["Articles"],
@@ -117,18 +134,32 @@ def openapi() -> Response[Any]:
     ),
 )
 def list_articles() -> Response[Any]:
-    query = parse_query(app.current_event.query_string_parameters, LIST_QUERY)
+    event = app.current_event
+    query = parse_query(event.query_string_parameters, LIST_QUERY, event.raw_query_string)
     try:
         page = article_store().list_articles(query["tag"], query["limit"], query["cursor"])
     except InvalidCursor:
-        error = FieldError("cursor", "invalid_cursor", "is not a cursor this list gave out")
-        raise invalid_input([error]) from None
+        raise invalid_input([_NOT_OUR_CURSOR]) from None
     body = {"items": page.items, "nextCursor": page.next_cursor, "total": page.total}
-    return cacheable_json(body, LIST_CACHE, _if_none_match())
+    return _cached(body, LIST_CACHE)
+
+
+@app.get(
+    "/tags",
+    compress=True,
+    operation_id="listTags",
+    summary="The articles' tags, most used first",
+    description="Tags of the published articles, each with its label and how many carry it.",
+    tags=["Articles"],
+    responses=_cacheable("TagList", "Every tag in use."),
+)
+def list_tags() -> Response[Any]:
+    return _cached({"items": article_store().tags()}, LIST_CACHE)
 
 
 @app.get(
     "/articles/<slug>",
+    compress=True,
     operation_id="getArticle",
     summary="One article",
     description="Sanitised HTML with heading ids, table of contents, related articles, JSON-LD.",
@@ -144,11 +175,12 @@ def get_article(slug: str) -> Response[Any]:
     if article is None:
         raise not_found("No published article has this slug.")
     metrics.add_metric(name="ArticleServed", unit=MetricUnit.Count, value=1)
-    return cacheable_json(article, ARTICLE_CACHE, _if_none_match())
+    return _cached(article, ARTICLE_CACHE)
 
 
 @app.get(
     "/search",
+    compress=True,
     operation_id="searchArticles",
     summary="Search the articles",
     description="Sections (or article intros) matching every word, best first; the last "
@@ -157,12 +189,27 @@ def get_article(slug: str) -> Response[Any]:
     responses=_cacheable(
         "SearchResults",
         "The hits, a snippet each.",
-        {422: documented("Problem", "A missing or too long `q`, or a bad `limit` or `tag`.")},
+        {
+            422: documented(
+                "Problem",
+                "A missing or too long `q`, or a bad `limit`, `tag`, `distinct` or `cursor`.",
+            )
+        },
     ),
 )
 def search() -> Response[Any]:
-    query = parse_query(app.current_event.query_string_parameters, SEARCH_QUERY)
-    found = article_store().search(query["q"], query["tag"], query["limit"])
+    event = app.current_event
+    query = parse_query(event.query_string_parameters, SEARCH_QUERY, event.raw_query_string)
+    try:
+        found = article_store().search(
+            query["q"],
+            query["tag"],
+            query["limit"],
+            distinct=query["distinct"],
+            cursor=query["cursor"],
+        )
+    except InvalidCursor:
+        raise invalid_input([_NOT_OUR_CURSOR]) from None
     metrics.add_metric(name="SearchServed", unit=MetricUnit.Count, value=1)
     if not found.items:  # what visitors look for and miss; never the words themselves
         metrics.add_metric(name="SearchWithoutHits", unit=MetricUnit.Count, value=1)
@@ -171,12 +218,20 @@ def search() -> Response[Any]:
         "items": found.items,
         "total": found.total,
         "didYouMean": found.did_you_mean,
+        "nextCursor": found.next_cursor,
     }
-    return cacheable_json(body, SEARCH_CACHE, _if_none_match())
+    return _cached(body, SEARCH_CACHE)
 
 
-def _if_none_match() -> str | None:
-    return app.current_event.headers.get("if-none-match")
+def _cached(document: Any, cache_control: str) -> Response[Any]:
+    """A cacheable answer to this request: 304 on its If-None-Match, gzip if it accepts it."""
+    headers = app.current_event.headers
+    return cacheable_json(
+        document,
+        cache_control,
+        headers.get("if-none-match"),
+        gzip=accepts_gzip(headers.get("accept-encoding")),
+    )
 
 
 @app.exception_handler(Problem)

@@ -1,4 +1,9 @@
-"""Cacheable JSON answers: a strong ETag over the exact bytes sent, and 304 on a match."""
+"""Cacheable JSON answers: an ETag over the JSON sent, 304 on a match, gzip when accepted.
+
+The ETag is the JSON's hash. A gzip answer carries it weak (`W/"..."`), as nginx
+and CloudFront make theirs: the same JSON, other bytes. If-None-Match compares
+weakly, so either form of the tag revalidates either answer.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 JSON = "application/json"
+# Caches keep a gzip and a plain copy apart.
+VARY = "Accept-Encoding"
 
 
-def etag_of(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+def etag_of(body: bytes, *, weak: bool = False) -> str:
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return f"W/{tag}" if weak else tag
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -20,18 +28,45 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     if not if_none_match:
         return False
     candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates
+    return "*" in candidates or etag.removeprefix("W/") in candidates
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """RFC 9110 Accept-Encoding names gzip (or x-gzip) with a weight above 0.
+
+    Powertools compresses when the header holds "gzip" (lower case, anywhere) and
+    the Response allows it; this narrows that test, never widens it, so the
+    ETag's form always matches the bytes sent. (Browsers write it in lower case.)
+    """
+    for coding in (accept_encoding or "").split(","):
+        name, _, parameters = coding.partition(";")
+        if name.strip() in ("gzip", "x-gzip"):
+            weight = parameters.strip().lower().removeprefix("q=").strip() or "1"
+            try:
+                return float(weight) > 0
+            except ValueError:
+                return False
+    return False
 
 
 def cacheable_json(
-    document: Any, cache_control: str, if_none_match: str | None, status: int = 200
+    document: Any,
+    cache_control: str,
+    if_none_match: str | None,
+    *,
+    gzip: bool = False,
+    status: int = 200,
 ) -> Response:
+    """The document as JSON, gzipped (by Powertools, after the route) when `gzip`."""
     body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-    etag = etag_of(body)
-    headers = {"ETag": etag, "Cache-Control": cache_control}
+    etag = etag_of(body, weak=gzip)
+    headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": VARY}
     if etag_matches(if_none_match, etag):
-        return Response(status_code=304, headers=headers, body="")
-    return Response(status_code=status, content_type=JSON, body=body.decode(), headers=headers)
+        # compress=False: Powertools would otherwise gzip the empty body of a 304.
+        return Response(status_code=304, headers=headers, body="", compress=False)
+    return Response(
+        status_code=status, content_type=JSON, body=body.decode(), headers=headers, compress=gzip
+    )
 
 
 def uncached_json(document: Any) -> Response:

@@ -8,13 +8,25 @@ site.yaml with `Site`, and the tests check real responses against them.
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    model_validator,
+)
 
-from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN
+from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN, TAG_MAX_LENGTH, TAG_PATTERN
 
 Slug = Annotated[
     str, StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)
+]
+Tag = Annotated[
+    str, StringConstraints(pattern=f"^{TAG_PATTERN.pattern}$", max_length=TAG_MAX_LENGTH)
 ]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -24,9 +36,42 @@ class Contract(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
+CTA_HREF_PATTERN = r"^(/([^/\\\s][^\\\s]*)?|https://[^/?#@\\\s]+([/?#][^\\\s]*)?)$"
+
+
+def _site_path_or_https(href: str) -> str:
+    """`/request-appointment?service=tms` or `https://...`: a browser can follow it nowhere else.
+
+    Not `//host` or `/\\host` (another host), `http:` (in clear), `javascript:`,
+    `mailto:` or a relative `request-appointment` (which an article page would
+    resolve under /articles/).
+    """
+    if href.startswith("/") and not href.startswith(("//", "/\\")):
+        ok = True
+    else:
+        try:
+            parts = urlsplit(href)
+            # No user@ before the host: https://clinic.example@elsewhere.example is elsewhere.
+            ok = parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
+        except ValueError:
+            ok = False
+    if not ok or any(char.isspace() or char == "\\" for char in href):
+        raise ValueError("must be a path on this site (/request-appointment) or an https:// URL")
+    return href
+
+
 class Link(Contract):
     label: Annotated[Text, Field(max_length=60)]
-    href: Annotated[Text, Field(max_length=300)]
+    href: Annotated[
+        Text,
+        Field(
+            max_length=300,
+            description="A path on the site or an https URL",
+            # Documents _site_path_or_https, whose message authors read instead of a regex.
+            json_schema_extra={"pattern": CTA_HREF_PATTERN},
+        ),
+        AfterValidator(_site_path_or_https),
+    ]
 
 
 class Contact(Contract):
@@ -42,7 +87,7 @@ class Service(Contract):
 
 
 class Site(Contract):
-    """content/site.yaml as authored, and site.json as served."""
+    """site.json as served: content/site.yaml without what only the publisher reads."""
 
     name: Text
     base_url: HttpUrl | None = Field(None, alias="baseUrl")
@@ -55,6 +100,11 @@ class Site(Contract):
     consent_version: Text = Field(alias="consentVersion")
     consent_text: Text = Field(alias="consentText")
     emergency_notice: Text = Field(alias="emergencyNotice")
+    search_prompt: Annotated[Text, Field(max_length=100)] = Field(
+        "What would you like to find?",
+        alias="searchPrompt",
+        description="The search box's label and placeholder",
+    )
 
     @model_validator(mode="after")
     def _unique_services(self) -> Site:
@@ -69,9 +119,17 @@ class Health(Contract):
 
 
 class Person(Contract):
+    """An author or reviewer as an article summary names them."""
+
     slug: Slug
     name: str
     credentials: str
+
+
+class PersonWithBio(Person):
+    """An author or reviewer on the article itself: their bio beside their credentials."""
+
+    bio: str = Field(description="Plain text, one paragraph")
 
 
 class ArticleSummary(Contract):
@@ -93,6 +151,18 @@ class ArticlePage(Contract):
     total: int = Field(ge=0)
 
 
+class TagCount(Contract):
+    tag: Tag = Field(description="As in `tags` of an article and `tag=` of a list or search")
+    label: str = Field(
+        description="What the site calls it: site.yaml's `tagLabels`, else humanised"
+    )
+    count: int = Field(ge=1, description="Published articles with this tag")
+
+
+class TagList(Contract):
+    items: list[TagCount] = Field(description="Most used first, then by tag")
+
+
 class TocNode(Contract):
     id: str
     title: str
@@ -107,12 +177,14 @@ class RelatedLink(Contract):
 
 
 class Article(ArticleSummary):
+    # Narrower than the summary's Person; safe, the models are frozen.
+    author: PersonWithBio  # pyright: ignore[reportIncompatibleVariableOverride]
     word_count: int = Field(alias="wordCount")
     html: str = Field(description="Sanitised HTML; h2..h6 carry ids")
     toc: list[TocNode]
     cta: Link
     related: list[RelatedLink]
-    reviewed_by: Person | None = Field(alias="reviewedBy")
+    reviewed_by: PersonWithBio | None = Field(alias="reviewedBy")
     last_reviewed: str | None = Field(alias="lastReviewed")
     json_ld: dict[str, object] = Field(alias="jsonLd", description="schema.org MedicalWebPage")
 
@@ -138,9 +210,16 @@ class SearchHit(Contract):
 class SearchResults(Contract):
     query: str = Field(description="`q` as asked")
     items: list[SearchHit]
-    total: int = Field(ge=0, description="Hits in all, beyond `limit`")
+    total: int = Field(
+        ge=0, description="Hits in all, beyond `limit` (with `distinct=article`: articles)"
+    )
     did_you_mean: str | None = Field(
         alias="didYouMean", description="The corrected query when the best hits needed one"
+    )
+    next_cursor: str | None = Field(
+        alias="nextCursor",
+        description="Pass as `cursor` (same `q`, `tag`, `distinct`) for the next hits; null "
+        "at the end (pages reach 1,000 hits deep)",
     )
 
 

@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Any
 
 import tantivy
-from tantivy import Occur, Query
+from tantivy import DocAddress, Occur, Query
 
 from clinic_api.content.keys import article_url
 from clinic_api.content.search_query import Slot, Synonyms, Term, plan_query
 from clinic_api.content.search_schema import (
+    ARTICLE,
     ARTICLE_TITLE,
     FIELD_WEIGHTS,
     HEADING,
@@ -54,6 +55,8 @@ TIER = 1000.0
 # A unit whose heading (an intro's is its article's title) holds every word of the
 # query: the page about exactly this, above a section that mentions it in passing.
 HEADING_HOLDS_ALL = 5.0  # far below TIER: never lifts a corrected match over an exact one
+
+Ranked = list[tuple[float, DocAddress]]  # (score, address), best first
 
 
 @dataclass(frozen=True)
@@ -93,19 +96,62 @@ class SearchIndex:
         weakref.finalize(index, shutil.rmtree, folder, ignore_errors=True)
         return index
 
-    def search(self, text: str, *, tag: str | None, limit: int, hidden: Collection[str]) -> Found:
-        """Hits for `text`, leaving out the articles in `hidden` (scheduled, not yet due)."""
+    def search(
+        self,
+        text: str,
+        *,
+        tag: str | None,
+        limit: int,
+        hidden: Collection[str],
+        offset: int = 0,
+        distinct: bool = False,
+    ) -> Found:
+        """Hits `offset` to `offset + limit` for `text`, leaving out the articles in `hidden`
+        (scheduled, not yet due); with `distinct`, only each article's best hit counts."""
         slots = plan_query(text, self._vocabulary, self._synonyms)
         if not slots:  # punctuation, emoji: nothing to look for
             return Found([], 0, None)
-        result = self._searcher.search(self._query(slots, tag, hidden), limit, count=True)
-        documents = [(score, self._searcher.doc(address)) for score, address in result.hits]
-        highlighter = Highlighter(self._searcher, self._schema, slots)
-        return Found(
-            items=[_hit(document, score, highlighter, slots) for score, document in documents],
-            total=result.count or 0,  # pyright: ignore[reportAttributeAccessIssue] (tantivy's stub omits `count`)
-            did_you_mean=_did_you_mean(*documents[0], slots) if documents else None,
+        query = self._query(slots, tag, hidden)
+        ranked, total = (
+            self._best_per_article(query, offset + limit)
+            if distinct
+            else self._ranked(query, offset + limit)
         )
+        page = [(score, self._searcher.doc(address)) for score, address in ranked[offset:]]
+        highlighter = Highlighter(self._searcher, self._schema, slots)
+        # "Did you mean" comes from the best hit of all, so every page proposes the same.
+        best = page[0] if offset == 0 and page else None
+        if best is None and ranked:
+            best = (ranked[0][0], self._searcher.doc(ranked[0][1]))
+        return Found(
+            items=[_hit(document, score, highlighter, slots) for score, document in page],
+            total=total,
+            did_you_mean=_did_you_mean(*best, slots) if best else None,
+        )
+
+    def _ranked(self, query: Query, wanted: int) -> tuple[Ranked, int]:
+        """The best `wanted` hits and how many there are in all."""
+        result = self._searcher.search(query, wanted, count=True)
+        return list(result.hits), result.count or 0  # pyright: ignore[reportAttributeAccessIssue] (tantivy's stub omits `count`)
+
+    def _best_per_article(self, query: Query, wanted: int) -> tuple[Ranked, int]:
+        """Each article's best hit, best first, and how many articles have one.
+
+        Counting articles takes every hit; their article numbers come from a fast
+        field, so no stored document is read for them.
+        """
+        hits, total = self._ranked(query, wanted)
+        if total > len(hits):
+            hits, _ = self._ranked(query, total)
+        numbers = self._searcher.fast_field_values(ARTICLE, [address for _, address in hits])
+        seen: set[int] = set()
+        best: Ranked = []
+        for hit, number in zip(hits, numbers, strict=True):
+            article = int(number or 0)  # every unit has its article's number
+            if article not in seen:
+                seen.add(article)
+                best.append(hit)
+        return best[:wanted], len(best)
 
     def _query(self, slots: Sequence[Slot], tag: str | None, hidden: Collection[str]) -> Query:
         clauses = [(Occur.Must, self._slot_query(slot)) for slot in slots]
@@ -165,8 +211,7 @@ class _IndexVocabulary:
 
     def _words(self, query: Query, limit: int) -> list[str]:
         found = self._searcher.search(query, limit, count=False, order_by_field=UNITS_WITH_TERM)
-        words = [self._searcher.doc(address).get_first(TERM) for _, address in found.hits]
-        return [word for word in words if word]  # every vocabulary document has its word
+        return [str(self._searcher.doc(address).get_first(TERM)) for _, address in found.hits]
 
 
 def _any(queries: Sequence[Query]) -> Query:

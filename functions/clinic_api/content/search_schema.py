@@ -19,7 +19,7 @@ from functools import cache
 
 import tantivy
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: units carry ARTICLE (distinct=article)
 INDEX_DIR = "index"  # the tantivy files, inside the archive
 MANIFEST = "search.json"  # schema version and synonym groups, beside them
 
@@ -35,6 +35,7 @@ BODY = "body"  # intro: description and intro text; section: its text
 FIELD_WEIGHTS = {HEADING: 3.0, TAGS: 2.0, BODY: 1.0, CONTEXT: 0.5}
 
 SLUG = "slug"  # stored and indexed as one token: scheduled articles are excluded by it
+ARTICLE = "article"  # the article's number in the index, a fast field: one hit per article
 TAG = "tag"  # every unit's article tags, one token each, for the `tag` filter
 ARTICLE_TITLE = "article_title"
 SECTION_ID = "section_id"  # "" on an intro
@@ -79,6 +80,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(field, stored=True, tokenizer_name=STEMMED)
     builder.add_text_field(SLUG, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TAG, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field(ARTICLE, fast=True)
     for field in (ARTICLE_TITLE, SECTION_ID, SECTION_TITLE):  # read back, never searched
         builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TERM, stored=True, tokenizer_name="raw", index_option="basic")

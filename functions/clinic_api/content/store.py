@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import bisect
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from clinic_api.content.cursor import SortKey, decode_cursor, encode_cursor
+from clinic_api.content.cursor import (
+    SortKey,
+    decode_cursor,
+    decode_search_cursor,
+    encode_cursor,
+    encode_search_cursor,
+)
 from clinic_api.content.keys import (
     INDEX_KEY,
     OPENAPI_KEY,
@@ -24,6 +31,7 @@ from clinic_api.content.keys import (
     article_key,
     is_slug,
 )
+from clinic_api.content.tags import tag_label
 from clinic_api.core.clients import s3_client
 from clinic_api.core.s3_cache import S3ObjectCache
 
@@ -31,6 +39,9 @@ if TYPE_CHECKING:
     from clinic_api.content.search import Found
 
 RELATED_SHOWN = 3
+# Search pages reach this many hits deep, as Algolia's do by default: a cursor never
+# asks the engine for more, whatever it is edited to say.
+SEARCH_DEPTH = 1000
 
 
 def utc_now() -> datetime:
@@ -52,6 +63,7 @@ class PublishedIndex:
     keys: list[SortKey]
     summaries: list[dict[str, Any]]
     by_slug: dict[str, float]
+    tag_labels: dict[str, str]
 
     @classmethod
     def parse(cls, document: dict[str, Any]) -> PublishedIndex:
@@ -63,6 +75,7 @@ class PublishedIndex:
             keys=[key for key, _ in rows],
             summaries=[item for _, item in rows],
             by_slug={item["slug"]: -key[0] for key, item in rows},
+            tag_labels=document.get("tagLabels", {}),  # absent from an index published before
         )
 
     def is_visible(self, slug: str, now: float) -> bool:
@@ -79,6 +92,14 @@ class ArticlePage:
     items: list[dict[str, Any]]
     next_cursor: str | None
     total: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    items: list[dict[str, Any]]  # SearchHit documents, best first
+    total: int
+    did_you_mean: str | None
+    next_cursor: str | None
 
 
 class ArticleStore:
@@ -119,6 +140,21 @@ class ArticleStore:
             total=len(due),
         )
 
+    def tags(self) -> list[dict[str, Any]]:
+        """The tags of the articles visible now with their labels, most used first, then by tag."""
+        index = self._index()
+        now = self._now()
+        counts = Counter(
+            tag
+            for key, item in zip(index.keys, index.summaries, strict=True)
+            if -key[0] <= now
+            for tag in item["tags"]
+        )
+        return [
+            {"tag": tag, "label": tag_label(tag, index.tag_labels), "count": count}
+            for tag, count in sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        ]
+
     def article(self, slug: str) -> dict[str, Any] | None:
         """The article as served now, or None when unknown, not yet due or malformed."""
         if not is_slug(slug):
@@ -133,19 +169,45 @@ class ArticleStore:
         ][:RELATED_SHOWN]
         return article
 
-    def search(self, text: str, tag: str | None, limit: int) -> Found:
-        """Section hits visible now, best first."""
+    def search(
+        self,
+        text: str,
+        tag: str | None,
+        limit: int,
+        *,
+        distinct: str | None = None,
+        cursor: str | None = None,
+    ) -> SearchPage:
+        """Section hits visible now, best first (with distinct="article", each article's best);
+        raises InvalidCursor for a cursor this question did not make."""
         # Imported here: the engine stays off the cold start of every other route.
-        from clinic_api.content.search import Found, SearchIndex
+        from clinic_api.content.search import SearchIndex
 
+        question = (text, tag, distinct)
+        offset = decode_search_cursor(cursor, question, SEARCH_DEPTH) if cursor else 0
+        limit = min(limit, SEARCH_DEPTH - offset)
         engine = self._cache.load(SEARCH_INDEX_KEY, SearchIndex.load)
         index = self._index()
         now = self._now()
-        found = engine.search(text, tag=tag, limit=limit, hidden=index.scheduled(now))
+        found: Found = engine.search(
+            text,
+            tag=tag,
+            limit=limit,
+            hidden=index.scheduled(now),
+            offset=offset,
+            distinct=distinct == "article",
+        )
         # A publish writes the search index before index.json: for those seconds the
         # search may name an article that index.json does not list yet.
         items = [item for item in found.items if index.is_visible(item["slug"], now)]
-        return Found(items, found.total, found.did_you_mean)
+        following = offset + limit
+        more = following < min(found.total, SEARCH_DEPTH)
+        return SearchPage(
+            items,
+            found.total,
+            found.did_you_mean,
+            encode_search_cursor(following, question) if more else None,
+        )
 
 
 @cache

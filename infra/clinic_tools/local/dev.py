@@ -1,8 +1,14 @@
-"""`clinic dev`: moto, the template's resources, published content, the functions and the API.
+"""`clinic dev`: moto, the template's resources, published content, functions, API and site.
 
 Order matters: ports are checked before anything starts (so a second `clinic dev`
 fails cleanly), the AWS environment is faked before any client exists, and on
 Ctrl-C or SIGTERM everything started is stopped in reverse order.
+
+The site (site/, when the template has a distribution in front of a bucket) is
+served on its own origin, as CloudFront would serve it, so CORS is exercised for
+real: the template is loaded with parameter overrides that let the API allow the
+site's origin and send the form's redirects to the site's pages, whatever ports
+were chosen.
 """
 
 from __future__ import annotations
@@ -13,8 +19,11 @@ import signal
 import sys
 import threading
 from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import boto3
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -40,10 +49,13 @@ from clinic_tools.local.template import (
     LocalTemplate,
     load_template,
 )
-from clinic_tools.local.watch import Reloader, Watcher
+from clinic_tools.local.watch import Reloader, SiteSync, Watcher
 from clinic_tools.local.workers import Workers, load_env_vars
 from clinic_tools.publish.loader import ContentError
 from clinic_tools.publish.publisher import publish
+from clinic_tools.site.paths import PathRules
+from clinic_tools.site.server import SiteServer, local_headers
+from clinic_tools.site.upload import sync_site
 
 EXIT_FAILED = 1
 TEMPLATE = Path("template.yaml")
@@ -56,13 +68,53 @@ class _QuietHandler(WSGIRequestHandler):
         pass
 
 
+@dataclass(frozen=True)
+class LocalSite:
+    """Where the site and the API answer, as a browser names them."""
+
+    folder: Path
+    port: int
+    origin: str  # http://127.0.0.1:8000
+    api_origin: str  # http://127.0.0.1:3000
+
+
+def browser_host(host: str) -> str:
+    """The name a browser on this machine uses for a listening address."""
+    return "127.0.0.1" if host in {"", "0.0.0.0", "::"} else host  # noqa: S104 (compared, not bound)
+
+
+def site_parameters(parameters: dict[str, Any], site_origin: str) -> dict[str, Any]:
+    """Overrides that let the API serve the local site, as a deploy's parameters would.
+
+    CORS allows the site's origin (and its localhost twin: a browser treats them as
+    two origins), next to the template's own; a form redirect the template gives as
+    a path on the site's origin becomes a URL on the local site's origin, because
+    locally the API is another origin and a path would resolve against it.
+    """
+    overrides: dict[str, Any] = {}
+    if "AllowedOrigins" in parameters:
+        twins = [site_origin, site_origin.replace("//127.0.0.1:", "//localhost:")]
+        origins = [*parameters["AllowedOrigins"], *twins]
+        overrides["AllowedOrigins"] = list(dict.fromkeys(origins))
+    for name in ("ThankYouUrl", "FormErrorUrl"):
+        value = parameters.get(name)
+        if isinstance(value, str) and value.startswith("/"):
+            overrides[name] = site_origin + value
+    return overrides
+
+
 def run(args: argparse.Namespace) -> int:
     """Start everything, serve until Ctrl-C or SIGTERM, stop everything."""
     try:
         template = load_template(TEMPLATE)
+        site = _local_site(template, args)
+        if site is not None:
+            template = load_template(TEMPLATE, site_parameters(template.parameters, site.origin))
         overrides = load_env_vars(args.env_vars)
         check_port_free(args.host, args.port, "--port")
         check_port_free(MOTO_HOST, args.aws_port, "--aws-port")
+        if site is not None:
+            check_port_free(args.host, site.port, "--site-port")
     except (OSError, ValueError, PortTaken) as error:
         print(f"clinic dev: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -71,24 +123,39 @@ def run(args: argparse.Namespace) -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with ExitStack() as started:
         try:
-            server = _start(template, overrides, args, started)
+            servers = _start(template, overrides, args, site, started)
         except (ContentError, PortTaken, RuntimeError, OSError) as error:
             print(f"clinic dev: {error}", file=sys.stderr)
             return EXIT_FAILED
-        threading.Thread(target=server.serve_forever, name="gateway", daemon=True).start()
-        started.callback(server.shutdown)
+        for name, server in servers.items():
+            threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+            started.callback(server.shutdown)
         stop.wait()
         print("\nclinic dev: stopping", flush=True)
     print("clinic dev: stopped", flush=True)
     return 0
 
 
+def _local_site(template: LocalTemplate, args: argparse.Namespace) -> LocalSite | None:
+    """The site to serve: the template must have its distribution, the folder must exist."""
+    if template.site is None or not args.site.is_dir():
+        return None
+    host = browser_host(args.host)
+    return LocalSite(
+        args.site.resolve(),
+        args.site_port,
+        f"http://{host}:{args.site_port}",
+        f"http://{host}:{args.port}",
+    )
+
+
 def _start(
     template: LocalTemplate,
     overrides: dict[str, dict[str, str]],
     args: argparse.Namespace,
+    site: LocalSite | None,
     started: ExitStack,
-) -> BaseWSGIServer:
+) -> dict[str, BaseWSGIServer]:
     """Each step registers its own stop with `started`, so a failure undoes what ran."""
     endpoint = f"http://{MOTO_HOST}:{args.aws_port}"
     isolate_from_real_aws(endpoint)
@@ -97,8 +164,12 @@ def _start(
     create_resources(template, endpoint)
     bucket = content_bucket(template)
     s3 = boto3.client("s3")
+    site_sync = _site_sync(template, args, site, s3)
     if bucket is not None:
-        publish(args.content, bucket, s3, report=_indent)
+        site_bucket = site_sync.bucket if site_sync is not None else None
+        publish(args.content, bucket, s3, report=_indent, site_bucket=site_bucket)
+    if site_sync is not None:
+        site_sync.sync()
     workers = Workers(template.functions, overrides, fake_aws_environment(endpoint))
     started.callback(workers.stop)
     for mapping in template.stream_mappings:
@@ -111,16 +182,43 @@ def _start(
         inbox.start()
         started.callback(inbox.stop)
     watcher = Watcher(
-        _watched(template, args), Reloader(args.content.resolve(), bucket, s3, workers, _say)
+        _watched(template, args, site),
+        Reloader(args.content.resolve(), bucket, s3, workers, _say, site_sync),
     )
     watcher.start()
     started.callback(watcher.stop)
     gateway = Gateway(RouteTable(template.routes), template.cors, workers.invoke, _log, args.port)
-    server = make_server(
-        args.host, args.port, gateway, threaded=True, request_handler=_QuietHandler
+    servers = {"gateway": _server(args.host, args.port, gateway, started)}
+    if site is not None and template.site is not None and site_sync is not None:
+        app = SiteServer(
+            PathRules.from_template(TEMPLATE),
+            s3,
+            site_sync.bucket,
+            local_headers(template.site.headers, site.api_origin),
+            template.site.error_pages,
+            log=partial(_log, prefix="site "),
+        )
+        servers["site"] = _server(args.host, site.port, app, started)
+    _banner(template, args, endpoint, bucket, site)
+    return servers
+
+
+def _site_sync(
+    template: LocalTemplate, args: argparse.Namespace, site: LocalSite | None, s3: Any
+) -> SiteSync | None:
+    """How site/ is rendered (its API the local one) into the distribution's bucket."""
+    if site is None or template.site is None:
+        return None
+    bucket = template.site.bucket
+    sync = partial(
+        sync_site, site.folder, args.content, site.api_origin, bucket, s3, report=_indent_site
     )
+    return SiteSync(site.folder, bucket, sync)
+
+
+def _server(host: str, port: int, app: Any, started: ExitStack) -> BaseWSGIServer:
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     started.callback(server.server_close)
-    _banner(template, args, endpoint, bucket)
     return server
 
 
@@ -136,9 +234,13 @@ def content_bucket(template: LocalTemplate) -> str | None:
     return chosen[0].name if chosen else None
 
 
-def _watched(template: LocalTemplate, args: argparse.Namespace) -> list[Path]:
-    """content/ always (it is re-published); the functions' code only with --reload."""
+def _watched(
+    template: LocalTemplate, args: argparse.Namespace, site: LocalSite | None
+) -> list[Path]:
+    """content/ always (it is re-published), site/ when served; the code only with --reload."""
     folders = {args.content.resolve()}
+    if site is not None:
+        folders.add(site.folder)
     if args.reload:
         folders |= {function.code_uri for function in template.functions.values()}
     return sorted(folders)
@@ -156,9 +258,17 @@ def _stop_on_signals() -> threading.Event:
 
 
 def _banner(
-    template: LocalTemplate, args: argparse.Namespace, endpoint: str, bucket: str | None
+    template: LocalTemplate,
+    args: argparse.Namespace,
+    endpoint: str,
+    bucket: str | None,
+    site: LocalSite | None,
 ) -> None:
     _say("")
+    if site is not None:
+        _say(f"clinic dev: site     {site.origin}/  (open this: the clinic's website)")
+    else:
+        _say(f"clinic dev: site     not served (no {args.site}/ folder or no distribution)")
     _say(f"clinic dev: API      http://{args.host}:{args.port}  (try /health, /articles)")
     _say(f"clinic dev: moto     {endpoint}  (in-memory AWS; gone when this stops)")
     for resource in template.resources:
@@ -174,6 +284,8 @@ def _banner(
         _say(f"    {fake} AWS_REGION=us-east-1 clinic requests list --table {table.name}")
     reload = "restarts the functions" if args.reload else "needs a restart (or --reload)"
     _say(f"clinic dev: editing  {args.content}/ re-publishes; editing functions/ {reload}")
+    if site is not None:
+        _say(f"clinic dev: editing  {args.site}/ or {args.content}/site.yaml re-renders the site")
     _say("clinic dev: Ctrl-C stops everything")
     _say("")
 
@@ -186,5 +298,9 @@ def _indent(line: str) -> None:
     print(f"  publish: {line}", flush=True)
 
 
-def _log(method: str, path: str, status: int, ms: float) -> None:
-    print(f"{method} {path} {status} {ms:.0f} ms", flush=True)
+def _indent_site(line: str) -> None:
+    print(f"  site: {line.removeprefix('site: ')}", flush=True)
+
+
+def _log(method: str, path: str, status: int, ms: float, prefix: str = "") -> None:
+    print(f"{prefix}{method} {path} {status} {ms:.0f} ms", flush=True)

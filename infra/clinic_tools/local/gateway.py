@@ -155,7 +155,10 @@ def is_text(content_type: str) -> bool:
 
 def _event_body(body: bytes, content_type: str) -> dict[str, Any]:
     if is_text(content_type):
-        return {"body": body.decode("utf-8", errors="replace"), "isBase64Encoded": False}
+        try:
+            return {"body": body.decode("utf-8"), "isBase64Encoded": False}
+        except UnicodeDecodeError:
+            pass  # text in another charset (latin-1 JSON): the bytes, for the function to decode
     return {"body": base64.b64encode(body).decode("ascii"), "isBase64Encoded": True}
 
 

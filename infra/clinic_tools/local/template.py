@@ -1,17 +1,20 @@
 """What the local stack needs from template.yaml, read from the template itself.
 
 The template is the single source of truth: functions (handler, code, environment),
-HTTP API routes and CORS, stream event source mappings, and the buckets, tables,
-queues, topics and secrets to create in moto all come from it; a resource whose
-Condition is false under the parameters' defaults is left out, as CloudFormation
-would. Intrinsic functions are resolved to *local* values: a `Ref` to the content
-bucket becomes "clinic-content-local", a parameter its default.
+HTTP API routes and CORS, stream event source mappings, the buckets, tables,
+queues, topics and secrets to create in moto, and what the site's CloudFront
+distribution does (its bucket, response headers and error pages) all come from
+it; a resource whose Condition is false under the parameters is left out, as
+CloudFormation would. Intrinsic functions are resolved to *local* values: a `Ref`
+to the content bucket becomes "clinic-content-local", a parameter its default or
+the value `clinic dev` passes (as `sam deploy --parameter-overrides` would).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +35,7 @@ STREAM_MAPPING = "AWS::Lambda::EventSourceMapping"
 SECRET = "AWS::SecretsManager::Secret"  # noqa: S105 (a type name)
 FUNCTION = "AWS::Serverless::Function"
 HTTP_API = "AWS::Serverless::HttpApi"
+DISTRIBUTION = "AWS::CloudFront::Distribution"
 
 _NAME_PROPERTY = {BUCKET: "BucketName", TOPIC: "TopicName", SECRET: "Name", QUEUE: "QueueName"}
 _NAME_PROPERTY.update(dict.fromkeys(TABLES, "TableName"))
@@ -97,6 +101,24 @@ class StreamMapping:
     on_failure_queue: str | None  # local queue name
 
 
+@dataclass(frozen=True)
+class ErrorPage:
+    """A CustomErrorResponse: when the origin answers ErrorCode, serve `page` with `status`."""
+
+    page: str  # "/404.html"
+    status: int
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """What a CloudFront distribution in front of a bucket does, for the local site server."""
+
+    bucket: str  # local name of the bucket behind the default behavior
+    headers: dict[str, str]  # what the default behavior's response headers policy adds
+    error_pages: dict[int, ErrorPage]  # by the origin's status
+    root_object: str | None
+
+
 @dataclass
 class LocalTemplate:
     functions: dict[str, Function] = field(default_factory=dict)
@@ -104,17 +126,24 @@ class LocalTemplate:
     cors: Cors | None = None
     resources: list[Resource] = field(default_factory=list)
     stream_mappings: list[StreamMapping] = field(default_factory=list)
+    site: Distribution | None = None  # the distribution serving a bucket, if any
+    parameters: dict[str, Any] = field(default_factory=dict)  # as resolved
 
     def named(self, *types: str) -> list[Resource]:
         return [resource for resource in self.resources if resource.type in types]
 
 
-def load_template(path: Path) -> LocalTemplate:
-    """Read template.yaml into what the local stack runs and creates."""
+def load_template(path: Path, parameters: Mapping[str, Any] | None = None) -> LocalTemplate:
+    """Read template.yaml into what the local stack runs and creates.
+
+    `parameters` override the defaults, as `sam deploy --parameter-overrides` does
+    (a CommaDelimitedList as a list or as text); an unknown name or a value the
+    parameter's AllowedPattern or AllowedValues refuses is a ValueError.
+    """
     document = yaml_parse(path.read_text(encoding="utf-8"))
-    resolver = Resolver(document)
+    resolver = Resolver(document, parameters)
     base = path.resolve().parent
-    local = LocalTemplate()
+    local = LocalTemplate(parameters=dict(resolver.parameters))
     globals_ = document.get("Globals", {}).get("Function", {})
     for logical_id, resource in document.get("Resources", {}).items():
         kind, props = resource.get("Type"), resource.get("Properties", {}) or {}
@@ -130,19 +159,25 @@ def load_template(path: Path) -> LocalTemplate:
             local.resources.append(Resource(logical_id, kind, name, resolver.resolve(props)))
         elif kind == STREAM_MAPPING and "StreamArn" in str(props.get("EventSourceArn")):
             local.stream_mappings.append(_stream_mapping(props, resolver))
+        elif kind == DISTRIBUTION and local.site is None:
+            local.site = _distribution(props.get("DistributionConfig") or {}, resolver)
     return local
 
 
 class Resolver:
     """Resolves Ref, Fn::GetAtt, Fn::Sub, Fn::Join and Fn::Select to local values."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
+    def __init__(
+        self, document: dict[str, Any], overrides: Mapping[str, Any] | None = None
+    ) -> None:
         self.resources: dict[str, Any] = document.get("Resources", {})
         self.conditions: dict[str, Any] = document.get("Conditions") or {}
-        self.parameters = {
-            name: _parameter_default(spec)
-            for name, spec in (document.get("Parameters") or {}).items()
-        }
+        specs: dict[str, Any] = document.get("Parameters") or {}
+        self.parameters = {name: _parameter_default(spec) for name, spec in specs.items()}
+        for name, value in (overrides or {}).items():
+            if name not in specs:
+                raise ValueError(f"the template has no parameter {name!r}")
+            self.parameters[name] = _parameter_value(name, specs[name], value)
 
     def condition(self, name: str | None) -> bool:
         """A named condition under the parameters' defaults (no Condition: true)."""
@@ -259,6 +294,22 @@ def _parameter_default(spec: dict[str, Any]) -> Any:
     return default
 
 
+def _parameter_value(name: str, spec: dict[str, Any], value: Any) -> Any:
+    """An override, shaped and checked as CloudFormation would take it."""
+    if spec.get("Type") == "CommaDelimitedList":
+        items = value if isinstance(value, list | tuple) else str(value).split(",")
+        value = [str(item).strip() for item in items if str(item).strip()]
+    texts = value if isinstance(value, list) else [_as_text(value)]
+    pattern = spec.get("AllowedPattern")
+    allowed = spec.get("AllowedValues")
+    for text in texts:
+        if pattern is not None and not re.fullmatch(str(pattern), text):
+            raise ValueError(f"parameter {name}: {text!r} does not match {pattern}")
+        if allowed is not None and text not in [_as_text(item) for item in allowed]:
+            raise ValueError(f"parameter {name}: {text!r} is not one of {allowed}")
+    return value
+
+
 def _as_text(value: Any) -> str:
     """How CloudFormation turns a value into an environment variable's string."""
     if isinstance(value, bool):
@@ -346,3 +397,56 @@ def _stream_mapping(props: dict[str, Any], resolver: Resolver) -> StreamMapping:
         max_retries=int(resolver.resolve(props.get("MaximumRetryAttempts", -1))),
         on_failure_queue=resolver.local_name(_logical_id(destination)) if destination else None,
     )
+
+
+def _distribution(config: dict[str, Any], resolver: Resolver) -> Distribution | None:
+    """The distribution's default behavior, when it serves a bucket of this template."""
+    default = config.get("DefaultCacheBehavior") or {}
+    origins = {origin.get("Id"): origin for origin in config.get("Origins") or []}
+    origin = origins.get(default.get("TargetOriginId"))
+    if origin is None or "S3OriginConfig" not in origin:
+        return None
+    bucket = _logical_id(origin["DomainName"])
+    if resolver.resources.get(bucket, {}).get("Type") != BUCKET:
+        return None
+    headers: dict[str, str] = {}
+    policy = default.get("ResponseHeadersPolicyId")
+    if isinstance(policy, dict) and "Ref" in policy:
+        props = resolver.resources.get(policy["Ref"], {}).get("Properties") or {}
+        headers = policy_headers(resolver.resolve(props.get("ResponseHeadersPolicyConfig") or {}))
+    error_pages = {
+        int(item["ErrorCode"]): ErrorPage(
+            str(item["ResponsePagePath"]), int(item.get("ResponseCode", item["ErrorCode"]))
+        )
+        for item in resolver.resolve(config.get("CustomErrorResponses") or [])
+        if "ResponsePagePath" in item
+    }
+    root = config.get("DefaultRootObject")
+    return Distribution(
+        resolver.local_name(bucket), headers, error_pages, str(root) if root else None
+    )
+
+
+def policy_headers(config: dict[str, Any]) -> dict[str, str]:
+    """The headers a ResponseHeadersPolicyConfig adds to every answer, as CloudFront writes them."""
+    security = config.get("SecurityHeadersConfig") or {}
+    headers: dict[str, str] = {}
+    if "ContentSecurityPolicy" in security:
+        headers["Content-Security-Policy"] = security["ContentSecurityPolicy"][
+            "ContentSecurityPolicy"
+        ]
+    if "StrictTransportSecurity" in security:
+        hsts = security["StrictTransportSecurity"]
+        value = f"max-age={int(hsts['AccessControlMaxAgeSec'])}"
+        value += "; includeSubDomains" if hsts.get("IncludeSubdomains") else ""
+        value += "; preload" if hsts.get("Preload") else ""
+        headers["Strict-Transport-Security"] = value
+    if "ContentTypeOptions" in security:
+        headers["X-Content-Type-Options"] = "nosniff"
+    if "FrameOptions" in security:
+        headers["X-Frame-Options"] = str(security["FrameOptions"]["FrameOption"])
+    if "ReferrerPolicy" in security:
+        headers["Referrer-Policy"] = str(security["ReferrerPolicy"]["ReferrerPolicy"])
+    for item in (config.get("CustomHeadersConfig") or {}).get("Items") or []:
+        headers[str(item["Header"])] = str(item["Value"])
+    return headers

@@ -1,4 +1,4 @@
-"""What `clinic dev` does when files change: re-publish content/, restart the functions.
+"""What `clinic dev` does when files change: re-publish content/, re-render site/, restart.
 
 A polling thread (file sizes and mtimes, once a second) rather than OS file events:
 it needs no extra dependency, behaves the same on every OS and in containers and
@@ -10,11 +10,13 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from clinic_tools.publish.loader import ContentError
 from clinic_tools.publish.publisher import publish
+from clinic_tools.publish.upload import Plan
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -92,11 +94,22 @@ class Restartable(Protocol):
     def restart(self) -> None: ...
 
 
-class Reloader:
-    """The reaction to a change: re-publish content (if it changed), then restart the workers.
+@dataclass(frozen=True)
+class SiteSync:
+    """The site `clinic dev` serves: its folder, its bucket, the call that renders and uploads."""
 
-    The restart follows a publish too: each warm worker keeps S3 objects in memory
-    for CACHE_TTL_SECONDS, and locally the next request should show the edit.
+    folder: Path
+    bucket: str
+    sync: Callable[[], Plan]
+
+
+class Reloader:
+    """The reaction to a change: re-publish content, re-render the site, restart the workers.
+
+    The site is rendered from site/ and content/site.yaml, so either change re-renders
+    it. The restart follows a publish too: each warm worker keeps S3 objects in memory
+    for CACHE_TTL_SECONDS, and locally the next request should show the edit; a change
+    to site/ alone needs no restart.
     """
 
     def __init__(
@@ -106,28 +119,45 @@ class Reloader:
         s3: S3Client,
         workers: Restartable,
         say: Callable[[str], None],
+        site: SiteSync | None = None,
     ) -> None:
         self.content, self.bucket, self.s3 = content, bucket, s3
-        self.workers, self.say = workers, say
+        self.workers, self.say, self.site = workers, say, site
 
     def __call__(self, changed: list[Path]) -> None:
         what = ", ".join(f"{folder.name}/" for folder in changed)
-        published = ""
-        if self.content in changed and self.bucket is not None:
+        site_folder = self.site.folder if self.site is not None else None
+        content_changed = self.content in changed
+        code_changed = any(folder not in {self.content, site_folder} for folder in changed)
+        done = []
+        if content_changed and self.bucket is not None:
+            site_bucket = self.site.bucket if self.site is not None else None
             try:
-                plan = publish(self.content, self.bucket, self.s3, prune=True, report=_quiet)
+                plan = publish(
+                    self.content, self.bucket, self.s3, prune=True, report=_quiet,
+                    site_bucket=site_bucket,
+                )  # fmt: skip
             except ContentError as error:
                 self.say(f"clinic dev: {what} changed; not re-published, fix these first:\n{error}")
                 return
-            published = (
-                f"re-published ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted), "
+            done.append(f"re-published ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted)")
+        if self.site is not None and (content_changed or site_folder in changed):
+            try:
+                plan = self.site.sync()
+            except (ContentError, OSError, ValueError) as error:
+                self.say(f"clinic dev: {what} changed; the site was not re-rendered:\n{error}")
+                return
+            done.append(
+                f"site re-rendered ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted)"
             )
-        try:
-            self.workers.restart()
-        except RuntimeError as error:
-            self.say(f"clinic dev: {what} changed; {error}: still running the previous code")
-            return
-        self.say(f"clinic dev: {what} changed: {published}functions restarted")
+        if content_changed or code_changed:
+            try:
+                self.workers.restart()
+            except RuntimeError as error:
+                self.say(f"clinic dev: {what} changed; {error}: still running the previous code")
+                return
+            done.append("functions restarted")
+        self.say(f"clinic dev: {what} changed: {', '.join(done)}")
 
 
 def _quiet(line: str) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic_api.content.keys import article_url
+from clinic_api.content.tags import tag_label
 from clinic_tools.publish.loader import Content, Source
 from clinic_tools.publish.markdown import (
     count_words,
@@ -32,7 +33,7 @@ RELATED_CANDIDATES = 12  # the function shows the first 3 that are due
 class CompiledSite:
     site: dict[str, Any]
     articles: dict[str, dict[str, Any]]  # slug → article, published and scheduled (no drafts)
-    index: dict[str, Any]
+    index: dict[str, Any]  # summaries (newest first) and every tag's label
 
 
 def iso_moment(moment: dt.date | dt.datetime) -> str:
@@ -53,11 +54,24 @@ def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
 
 
 def person(key: str, author: Author) -> dict[str, str]:
-    return {"slug": key, "name": author.name, "credentials": author.credentials}
+    """An author or reviewer as the article shows them: with the bio as one plain paragraph."""
+    return {
+        "slug": key,
+        "name": author.name,
+        "credentials": author.credentials,
+        "bio": " ".join(author.bio.split()),
+    }
 
 
 def site_document(site: Site) -> dict[str, Any]:
-    return site.model_dump(mode="json", by_alias=True, exclude_none=True)
+    """site.json: the settings as served (tag labels are served by GET /tags instead)."""
+    return site.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"tag_labels"})
+
+
+def tag_labels(content: Content, articles: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Every tag of the compiled articles and what the site calls it, sorted by tag."""
+    used = sorted({tag for article in articles.values() for tag in article["tags"]})
+    return {tag: tag_label(tag, content.site.tag_labels) for tag in used}
 
 
 def compile_site(content: Content) -> CompiledSite:
@@ -71,7 +85,8 @@ def compile_site(content: Content) -> CompiledSite:
         articles[source.slug]["related"] = _related(source, sources)
         articles[source.slug]["jsonLd"] = _json_ld(articles[source.slug], content)
     summaries = [_summary(articles[source.slug]) for source in sources]
-    return CompiledSite(site_document(content.site), articles, {"articles": summaries})
+    index = {"articles": summaries, "tagLabels": tag_labels(content, articles)}
+    return CompiledSite(site_document(content.site), articles, index)
 
 
 def _sort_time(source: Source) -> float:
@@ -88,7 +103,10 @@ _SUMMARY_FIELDS = (
 
 
 def _summary(article: dict[str, Any]) -> dict[str, Any]:
-    return {field: article[field] for field in _SUMMARY_FIELDS}
+    """The list's view of an article: its author without the bio, which only the article shows."""
+    summary = {field: article[field] for field in _SUMMARY_FIELDS}
+    summary["author"] = {key: value for key, value in article["author"].items() if key != "bio"}
+    return summary
 
 
 def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
@@ -133,7 +151,8 @@ def _related(source: Source, sources: list[Source]) -> list[dict[str, str]]:
     ]
 
 
-def _absolute(site: Site, path: str) -> str:
+def absolute_url(site: Site, path: str) -> str:
+    """The URL of a site path: absolute when site.yaml has a baseUrl, else the path itself."""
     return f"{str(site.base_url).rstrip('/')}{path}" if site.base_url else path
 
 
@@ -150,7 +169,7 @@ def _json_ld(article: dict[str, Any], content: Content) -> dict[str, Any]:
         "headline": article["title"],
         "name": article["title"],
         "description": article["description"],
-        "url": _absolute(site, article["url"]),
+        "url": absolute_url(site, article["url"]),
         "datePublished": article["publishedAt"],
         "dateModified": article["updatedAt"],
         "inLanguage": "en",

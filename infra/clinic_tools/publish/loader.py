@@ -17,8 +17,8 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
 from clinic_api.content.keys import is_slug
-from clinic_tools.publish.markdown import parse_markdown
-from clinic_tools.publish.models import Author, FrontMatter, Site, Synonyms
+from clinic_tools.publish.markdown import parse_markdown, raw_html
+from clinic_tools.publish.models import Author, FrontMatter, SiteSettings, Synonyms
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -38,12 +38,12 @@ class Problem:
     path: Path
     field: str
     message: str
+    line: int | None = None  # where in the file, when it is one place: `path:line:`
 
     def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
         return (
-            f"{self.path}: {self.field}: {self.message}"
-            if self.field
-            else f"{self.path}: {self.message}"
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
 
 
@@ -65,7 +65,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Content:
-    site: Site
+    site: SiteSettings
     authors: dict[str, Author]
     sources: list[Source]
     synonyms: list[list[str]]  # groups of words and phrases, from synonyms.yaml
@@ -138,6 +138,12 @@ def _read_article(
     if text is None:
         return None
     tokens = md.parse(text)
+    # Reported even when the front matter fails too; once a line (`<b>` needs no `</b>` error).
+    lines: set[int] = set()
+    for line, html in raw_html(tokens):
+        if line not in lines:
+            lines.add(line)
+            problems.append(Problem(path, "body", _raw_html_message(html), line))
     if not tokens or tokens[0].type != "front_matter":
         problems.append(Problem(path, "", "starts without a front matter block between --- lines"))
         return None
@@ -165,12 +171,21 @@ def _read_article(
     return Source(path, slug, front, tokens[1:])
 
 
+def _raw_html_message(html: str) -> str:
+    first = html.strip().splitlines()[0] if html.strip() else html
+    shown = first if len(first) <= 40 else first[:39] + "…"
+    return (
+        f"raw HTML is not allowed ({shown}): write it in Markdown, or `\\<` for a literal <"
+        " (HTML comments are fine: they are dropped)"
+    )
+
+
 def load_content(content_dir: Path) -> Content:
     """Everything under `content_dir`, validated; raises ContentError listing every problem."""
     problems: list[Problem] = []
     site_data = _read_yaml(content_dir / "site.yaml", problems)
     site = (
-        _validate(Site, site_data, content_dir / "site.yaml", problems)
+        _validate(SiteSettings, site_data, content_dir / "site.yaml", problems)
         if site_data is not None
         else None
     )

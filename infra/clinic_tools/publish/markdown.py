@@ -1,7 +1,10 @@
 """Markdown → sanitised HTML, heading ids, table of contents, plain text.
 
-markdown-it-py parses (CommonMark, tables, front matter; raw HTML is off), a
-small core rule gives h2..h6 stable ids, and nh3 sanitises what is rendered.
+markdown-it-py parses (CommonMark, tables, front matter), a small core rule
+gives h2..h6 stable ids, and nh3 sanitises what is rendered. Raw HTML is
+parsed as HTML so that the loader can refuse it by line (`raw_html`) rather
+than publish it as visible `&lt;div&gt;` text; HTML comments, an author's notes,
+are dropped here and reach no reader.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ _ALLOWED_ATTRIBUTES = {
     "td": {"style"},
 }
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
+_COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
 
 
 def slugify(text: str) -> str:
@@ -67,10 +71,47 @@ def _headings(tokens: list[Token]) -> Iterator[tuple[Token, Token]]:
             yield token, tokens[position + 1]
 
 
+def _is_comment(html: str) -> bool:
+    return _COMMENTS.fullmatch(html) is not None
+
+
+def _drop_comments(state: StateCore) -> None:
+    """`<!-- a note for editors -->`, as a block or inline: gone before anything reads it."""
+    state.tokens = [
+        token
+        for token in state.tokens
+        if not (token.type == "html_block" and _is_comment(token.content))
+    ]
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = [
+                child
+                for child in token.children
+                if not (child.type == "html_inline" and _is_comment(child.content))
+            ]
+
+
+def raw_html(tokens: list[Token]) -> Iterator[tuple[int, str]]:
+    """(line, HTML) for each piece of raw HTML in parsed Markdown, lines counted from 1."""
+    for token in tokens:
+        if token.type == "html_block" and token.map:
+            yield token.map[0] + 1, token.content
+        elif token.type == "inline" and token.map:
+            line = token.map[0] + 1
+            for child in token.children or ():
+                if child.type == "html_inline":
+                    yield line, child.content
+                if child.type in {"softbreak", "hardbreak"}:
+                    line += 1
+                else:
+                    line += child.content.count("\n")
+
+
 def parse_markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": True, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(front_matter_plugin)
+    md.core.ruler.push("drop_comments", _drop_comments)
     md.core.ruler.push("heading_ids", _heading_ids)
     return md
 

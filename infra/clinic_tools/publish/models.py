@@ -10,17 +10,11 @@ import datetime as dt
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from clinic_api.content.keys import SLUG_PATTERN, TAG_MAX_LENGTH
-from clinic_api.content.schemas import Contract, Link, Site, Slug, Text
+from clinic_api.content.schemas import Contract, Link, Site, Slug, Tag, Text
 
-__all__ = ["Author", "FrontMatter", "Site", "Synonyms"]
-
-Tag = Annotated[
-    str,
-    StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=TAG_MAX_LENGTH),
-]
+__all__ = ["Author", "FrontMatter", "SiteSettings", "Synonyms"]
 
 
 def _aware(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
@@ -30,6 +24,16 @@ def _aware(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
 
 
 Moment = Annotated[dt.datetime | dt.date, AfterValidator(_aware)]
+
+
+class SiteSettings(Site):
+    """content/site.yaml: what site.json serves, plus settings only the publisher reads."""
+
+    # Shown by GET /tags, not GET /site; a tag without one is humanised ("side-effects" →
+    # "Side effects").
+    tag_labels: dict[Tag, Annotated[Text, Field(max_length=60)]] = Field(
+        default_factory=dict, alias="tagLabels"
+    )
 
 
 class Author(Contract):

@@ -1,25 +1,46 @@
-"""`clinic publish`: load, compile and upload `content/`, or print the plan."""
+"""`clinic publish`: load, compile and upload `content/`, or print the plan.
+
+With a site bucket it also writes the site's sitemap.xml and feed.xml there,
+after the content bucket, so that they never name an article the API lacks.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import ClientError
+
 from clinic_tools.openapi import build_openapi
-from clinic_tools.publish.compile import compile_site
-from clinic_tools.publish.loader import load_content
+from clinic_tools.publish.compile import CompiledSite, compile_site
+from clinic_tools.publish.loader import Content, load_content
 from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
+from clinic_tools.publish.site_files import build_site_files
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
+_MISSING_BUCKET = frozenset({"404", "NoSuchBucket", "NotFound"})
+
+
+class MissingSiteBucket(Exception):
+    """The site bucket does not exist; raised before anything is uploaded."""
+
+    def __init__(self, bucket: str) -> None:
+        super().__init__(bucket)
+        self.bucket = bucket
+
 
 def build_objects(content_dir: Path) -> dict[str, Payload]:
     """Every object a publish writes, in upload order; raises ContentError when invalid."""
     content = load_content(content_dir)
-    compiled = compile_site(content)
+    return _content_objects(content, compile_site(content))
+
+
+def _content_objects(content: Content, compiled: CompiledSite) -> dict[str, Payload]:
     search = build_search_index(compiled.articles, content.synonyms)
     return documents_in_order(
         compiled.articles,
@@ -38,9 +59,42 @@ def publish(
     prune: bool = False,
     dry_run: bool = False,
     report: Callable[[str], None] = print,
+    site_bucket: str | None = None,
+    now: datetime | None = None,
 ) -> Plan:
-    """Raises ContentError (nothing uploaded) when any file is invalid."""
-    return upload(build_objects(content_dir), bucket, client, prune, dry_run, report)
+    """Publish to `bucket` (and sitemap.xml and feed.xml to `site_bucket`, as of `now`).
+
+    Raises ContentError or MissingSiteBucket, with nothing uploaded, when any
+    file is invalid or the site bucket does not exist. Returns the content
+    bucket's plan.
+    """
+    content = load_content(content_dir)
+    compiled = compile_site(content)
+    objects = _content_objects(content, compiled)
+    site_files = None
+    if site_bucket is not None:
+        _require_site_bucket(client, site_bucket)
+        site_files = build_site_files(compiled, content.site, now or datetime.now(UTC))
+    plan = upload(objects, bucket, client, prune, dry_run, report)
+    if site_bucket is not None and site_files is None:
+        report("sitemap.xml and feed.xml not written: they need absolute URLs; set baseUrl")
+        report("  in site.yaml to the site's address (e.g. https://www.example-clinic.com)")
+    elif site_bucket is not None and site_files is not None:
+        site_plan = _put_what_changed(site_files, site_bucket, client, dry_run, report)
+        report(
+            f"site bucket: {'would upload' if dry_run else 'uploaded'} {len(site_plan.uploads)}, "
+            f"skipped {len(site_plan.skipped)} unchanged"
+        )
+    return plan
+
+
+def _require_site_bucket(client: S3Client, bucket: str) -> None:
+    try:
+        client.head_bucket(Bucket=bucket)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in _MISSING_BUCKET:
+            raise MissingSiteBucket(bucket) from error
+        raise
 
 
 def upload(
@@ -52,6 +106,24 @@ def upload(
     report: Callable[[str], None] = print,
 ) -> Plan:
     """Upload what changed (or, with dry_run, say what would), index last."""
+    plan = _put_what_changed(objects, bucket, client, dry_run, report, prune=prune)
+    verb = "would upload" if dry_run else "uploaded"
+    report(
+        f"{verb} {len(plan.uploads)}, skipped {len(plan.skipped)} unchanged, "
+        f"{'would delete' if dry_run else 'deleted'} {len(plan.deletes)}"
+        + ("" if prune else " (no --prune: articles removed from content/ stay in the bucket)")
+    )
+    return plan
+
+
+def _put_what_changed(
+    objects: dict[str, Payload],
+    bucket: str,
+    client: S3Client,
+    dry_run: bool,
+    report: Callable[[str], None],
+    prune: bool = False,
+) -> Plan:
     plan = plan_upload(client, bucket, objects, prune)
     if dry_run:
         for key, reason in plan.uploads:
@@ -60,10 +132,4 @@ def upload(
             report(f"would delete {key}")
     else:
         apply_plan(client, bucket, objects, plan, report)
-    verb = "would upload" if dry_run else "uploaded"
-    report(
-        f"{verb} {len(plan.uploads)}, skipped {len(plan.skipped)} unchanged, "
-        f"{'would delete' if dry_run else 'deleted'} {len(plan.deletes)}"
-        + ("" if prune else " (no --prune: articles removed from content/ stay in the bucket)")
-    )
     return plan

@@ -24,6 +24,7 @@ from typing import Any
 import tantivy
 
 from clinic_api.content.search_schema import (
+    ARTICLE,
     ARTICLE_TITLE,
     BODY,
     CONTEXT,
@@ -62,11 +63,16 @@ def search_units(articles: dict[str, dict[str, Any]]) -> list[Unit]:
     """Per article (published or scheduled: the function hides what is not due), its
     intro, then each H2/H3 section that has an id."""
     units: list[Unit] = []
-    for slug in sorted(articles):
+    for number, slug in enumerate(sorted(articles)):
         article = articles[slug]
         sections = split_sections(article["html"])
         intro = " ".join(part for part in (article["description"], sections[0].text) if part)
-        common = {SLUG: slug, TAG: list(article["tags"]), ARTICLE_TITLE: article["title"]}
+        common = {
+            SLUG: slug,
+            ARTICLE: number,
+            TAG: list(article["tags"]),
+            ARTICLE_TITLE: article["title"],
+        }
         units.append(
             common
             | {SECTION_ID: "", SECTION_TITLE: "", HEADING: article["title"]}

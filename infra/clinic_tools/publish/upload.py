@@ -29,6 +29,7 @@ from clinic_api.content.keys import (
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import PutObjectRequestTypeDef
 
 HASH_METADATA = "content-sha256"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -47,11 +48,16 @@ class Payload:
     body: bytes
     sha256: str
     content_type: str = JSON_TYPE
+    cache_control: str | None = None  # None: the bucket's readers decide
 
     @classmethod
     def json(cls, document: Any) -> Payload:
         body = encode(document)
         return cls(body, _sha256(body))
+
+    @classmethod
+    def of(cls, body: bytes, content_type: str, cache_control: str | None = None) -> Payload:
+        return cls(body, _sha256(body), content_type, cache_control)
 
 
 @dataclass
@@ -129,13 +135,16 @@ def apply_plan(
 ) -> None:
     def put(key: str) -> str:
         payload = objects[key]
-        client.put_object(
-            Bucket=bucket,
-            Key=key,
-            Body=payload.body,
-            ContentType=payload.content_type,
-            Metadata={HASH_METADATA: payload.sha256},
-        )
+        request: PutObjectRequestTypeDef = {
+            "Bucket": bucket,
+            "Key": key,
+            "Body": payload.body,
+            "ContentType": payload.content_type,
+            "Metadata": {HASH_METADATA: payload.sha256},
+        }
+        if payload.cache_control:  # else the bucket's readers decide
+            request["CacheControl"] = payload.cache_control
+        client.put_object(**request)
         return key
 
     keys = [key for key, _ in plan.uploads]

@@ -1,0 +1,185 @@
+"""`site/` as the site bucket holds it: the pages with the clinic's settings written in.
+
+The site has no build step. Rendering only fills the markers in its HTML pages
+(``{{name}}``, ``{{serviceOptions}}``, ... see `MARKERS`) with HTML-escaped values
+from the clinic's settings (site.yaml, as ``GET /site`` serves it), so that the
+request form is complete and posts to the API without JavaScript, and adds
+``config.json`` with the API's base URL for the scripts. Deploy and ``clinic dev``
+upload and serve exactly what `render_site` returns.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+DEFAULT_SEARCH_PROMPT = "What would you like to find?"
+DEFAULT_CTA = {"label": "Request an appointment", "href": "/request-appointment"}
+CONFIG_KEY = "config.json"
+ROBOTS_KEY = "robots.txt"
+
+MARKERS = (
+    "name",  # the clinic's name
+    "searchPrompt",  # label and placeholder of the search box
+    "ctaLabel",  # "Request an appointment"
+    "ctaHref",  # where the call to action goes
+    "phone",  # the clinic's phone number, as written
+    "phoneHref",  # tel:+15035550142
+    "contact",  # phone, e-mail, address and hours as <p> lines
+    "emergencyNotice",
+    "consentText",
+    "serviceOptions",  # the services as <option>s
+    "formAction",  # {apiBase}/appointments
+)
+_MARKER = re.compile(r"\{\{([A-Za-z][A-Za-z0-9]*)\}\}")
+
+_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".txt": "text/plain",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+}
+_TEXT_TYPES = frozenset(
+    {"application/json", "application/xml", "image/svg+xml", "application/manifest+json"}
+)
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    body: bytes
+    content_type: str
+
+
+class SiteSettingsError(ValueError):
+    """The settings lack what a page needs, or a page names a marker nobody fills."""
+
+
+def render_site(
+    site_dir: Path, settings: Mapping[str, Any], api_base: str
+) -> dict[str, RenderedFile]:
+    """Every file under `site_dir` by bucket key ("index.html", "assets/js/app.js", ...),
+    the pages' markers filled, plus config.json (and robots.txt when the site has none)."""
+    values = marker_values(settings, api_base)
+    files: dict[str, RenderedFile] = {}
+    for path in sorted(site_dir.rglob("*")):
+        key = path.relative_to(site_dir).as_posix()
+        if not path.is_file() or any(part.startswith(".") for part in PurePosixPath(key).parts):
+            continue
+        body = path.read_bytes()
+        if path.suffix == ".html":
+            body = fill_markers(body.decode("utf-8"), values, key).encode("utf-8")
+        files[key] = RenderedFile(body, content_type(key))
+    config = json.dumps({"apiBase": api_base}, indent=2) + "\n"
+    files[CONFIG_KEY] = RenderedFile(config.encode("utf-8"), content_type(CONFIG_KEY))
+    base_url = str(settings.get("baseUrl") or "").rstrip("/")
+    if ROBOTS_KEY not in files and base_url:
+        robots = f"User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n"
+        files[ROBOTS_KEY] = RenderedFile(robots.encode("utf-8"), content_type(ROBOTS_KEY))
+    return files
+
+
+def content_type(key: str) -> str:
+    """From the file's extension; text types say charset=utf-8."""
+    kind = _TYPES.get(PurePosixPath(key).suffix.lower(), "application/octet-stream")
+    if kind.startswith("text/") or kind in _TEXT_TYPES:
+        return f"{kind}; charset=utf-8"
+    return kind
+
+
+def fill_markers(page: str, values: Mapping[str, str], key: str = "page") -> str:
+    unknown = sorted({name for name in _MARKER.findall(page) if name not in values})
+    if unknown:
+        raise SiteSettingsError(f"{key}: no value for the marker(s) {', '.join(unknown)}")
+    return _MARKER.sub(lambda match: values[match.group(1)], page)
+
+
+def marker_values(settings: Mapping[str, Any], api_base: str) -> dict[str, str]:
+    """Each marker's HTML: escaped text, or markup built from escaped text."""
+    _require(settings)
+    contact: Mapping[str, Any] = settings["contact"]
+    phone = str(contact["phone"])
+    cta = {**DEFAULT_CTA, **(settings.get("cta") or {})}
+    escape = html.escape
+    return {
+        "name": escape(str(settings["name"])),
+        "searchPrompt": escape(str(settings.get("searchPrompt") or DEFAULT_SEARCH_PROMPT)),
+        "ctaLabel": escape(str(cta["label"])),
+        "ctaHref": escape(safe_href(cta["href"], DEFAULT_CTA["href"])),
+        "phone": escape(phone),
+        "phoneHref": escape(tel_href(phone)),
+        "contact": contact_html(contact),
+        "emergencyNotice": escape(str(settings["emergencyNotice"])),
+        "consentText": escape(str(settings["consentText"])),
+        "serviceOptions": service_options(settings["services"]),
+        "formAction": escape(form_action(api_base)),
+    }
+
+
+def _require(settings: Mapping[str, Any]) -> None:
+    missing = [
+        key
+        for key in ("name", "emergencyNotice", "consentText", "services")
+        if not settings.get(key)
+    ]
+    if not (settings.get("contact") or {}).get("phone"):
+        missing.append("contact.phone")
+    if missing:
+        raise SiteSettingsError(f"the site settings lack {', '.join(missing)}")
+
+
+def form_action(api_base: str) -> str:
+    """Where the form posts: "http://127.0.0.1:3000/appointments" or "/api/appointments"."""
+    return f"{api_base.rstrip('/')}/appointments"
+
+
+def tel_href(phone: str) -> str:
+    return "tel:" + re.sub(r"[^\d+]", "", phone)
+
+
+def safe_href(href: object, fallback: str) -> str:
+    """A local path or an http(s) URL; anything else (javascript:, //host) is the fallback."""
+    value = str(href or "")
+    if value.startswith("/") and not value.startswith("//"):
+        return value
+    return value if re.match(r"https?://", value, re.IGNORECASE) else fallback
+
+
+def contact_html(contact: Mapping[str, Any]) -> str:
+    escape = html.escape
+    lines = []
+    if phone := contact.get("phone"):
+        lines.append(f'Phone: <a href="{escape(tel_href(str(phone)))}">{escape(str(phone))}</a>')
+    if email := contact.get("email"):
+        lines.append(f'E-mail: <a href="mailto:{escape(str(email))}">{escape(str(email))}</a>')
+    if address := contact.get("address"):
+        lines.append(escape(str(address)))
+    if hours := contact.get("hours"):
+        lines.append(f"Hours: {escape(str(hours))}")
+    return "".join(f"<p>{line}</p>" for line in lines)
+
+
+def service_options(services: list[Mapping[str, Any]]) -> str:
+    return "\n".join(
+        f'          <option value="{html.escape(str(service["id"]))}">'
+        f"{html.escape(str(service['label']))}</option>"
+        for service in services
+    )

@@ -1,0 +1,199 @@
+// One article: /articles/{slug} → GET /articles/{slug}. The article's `html` is the one
+// string inserted as HTML (the API sanitised it); everything else goes in as text.
+
+import { ApiError, getJson, topicLabels } from './api.js';
+import { el, isSlug, safeHref, tagLabel, timeElement } from './dom.js';
+import { startPage } from './layout.js';
+
+const $ = (id) => document.getElementById(id);
+const settings = startPage().catch(() => null);
+const slug = slugFromPath(location.pathname);
+
+if (slug) load(slug);
+else notFound();
+
+function slugFromPath(path) {
+  const match = /^\/articles\/([^/]+)\/?$/.exec(path);
+  if (!match) return null;
+  try {
+    const slug = decodeURIComponent(match[1]);
+    return isSlug(slug) ? slug : null;
+  } catch {
+    return null;
+  }
+}
+
+async function load(slug) {
+  let article;
+  try {
+    article = await getJson(`/articles/${slug}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) notFound();
+    else $('article-status').textContent = 'This article could not be loaded. Please try again later.';
+    return;
+  }
+  const site = (await settings) ?? {};
+  show(article, site, await topicLabels());
+  describe(article, site);
+  goToHash();
+  addEventListener('hashchange', goToHash);
+}
+
+function show(article, site, labels) {
+  $('article-title').textContent = article.title;
+  $('article-description').textContent = article.description ?? '';
+  const tags = (article.tags ?? []).filter(isSlug);
+  $('article-tags').replaceChildren(
+    ...tags.map((tag) => el('li', {}, el('a', { href: `/?tag=${tag}` }, labels.get(tag) ?? tagLabel(tag)))),
+  );
+  $('article-tags').hidden = !tags.length;
+  $('byline').replaceChildren(
+    ...[
+      byline('Written by', article.author),
+      byline('Medically reviewed by', article.reviewedBy),
+    ].filter(Boolean),
+  );
+  $('article-dates').replaceChildren(...dates(article));
+  const toc = tocList(article.toc ?? []);
+  $('toc-list').replaceChildren(...toc);
+  $('toc').hidden = !toc.length;
+  $('article-body').innerHTML = article.html; // sanitised by the API (nh3 allow-list)
+  $('people').replaceChildren(...people(article));
+  const cta = $('article-cta');
+  cta.textContent = article.cta?.label || site.cta?.label || cta.textContent;
+  cta.href = ctaHref(article.cta?.href || site.cta?.href, article.slug);
+  const related = (article.related ?? []).filter((item) => isSlug(item?.slug));
+  $('related-list').replaceChildren(
+    ...related.map((item) => el('li', {}, el('a', { href: `/articles/${item.slug}` }, String(item.title)))),
+  );
+  $('related').hidden = !related.length;
+  $('article-status').replaceChildren();
+  $('article-status').hidden = true;
+  $('article').hidden = false;
+}
+
+function byline(role, person) {
+  if (!person?.name) return null;
+  const credentials = person.credentials ? `, ${person.credentials}` : '';
+  return el('li', {}, el('span', { class: 'role' }, `${role} `), el('strong', {}, person.name), credentials);
+}
+
+function dates(article) {
+  const items = [el('li', {}, 'Published ', timeElement(article.publishedAt))];
+  if (article.lastReviewed) items.push(el('li', {}, 'Medically reviewed ', timeElement(article.lastReviewed)));
+  if (article.updatedAt && article.updatedAt.slice(0, 10) !== String(article.publishedAt).slice(0, 10)) {
+    items.push(el('li', {}, 'Updated ', timeElement(article.updatedAt)));
+  }
+  if (Number.isInteger(article.readingTimeMinutes)) {
+    items.push(el('li', {}, `${article.readingTimeMinutes} min read`));
+  }
+  return items;
+}
+
+function tocList(nodes) {
+  return nodes
+    .filter((node) => node?.id && node.title)
+    .map((node) => {
+      const children = tocList(node.children ?? []);
+      return el(
+        'li',
+        {},
+        el('a', { href: `#${encodeURIComponent(node.id)}` }, String(node.title)),
+        children.length ? el('ol', {}, ...children) : null,
+      );
+    });
+}
+
+function people(article) {
+  const seen = new Set();
+  const cards = [];
+  for (const [role, person] of [['Author', article.author], ['Medical reviewer', article.reviewedBy]]) {
+    if (!person?.name) continue;
+    if (seen.has(person.slug)) continue;
+    seen.add(person.slug);
+    cards.push(
+      el(
+        'div',
+        { class: 'card' },
+        el('h3', {}, person.name),
+        el('p', { class: 'credentials' }, [role, person.credentials].filter(Boolean).join(' · ')),
+        person.bio ? el('p', {}, String(person.bio)) : null,
+      ),
+    );
+  }
+  return cards;
+}
+
+/** The call to action carries the article's slug: /request-appointment?article={slug}. */
+function ctaHref(href, slug) {
+  const url = new URL(safeHref(href, '/request-appointment'), location.origin);
+  url.searchParams.set('article', slug);
+  return url.origin === location.origin ? url.pathname + url.search + url.hash : url.href;
+}
+
+/** Title, description, canonical link, Open Graph and JSON-LD in the <head>. */
+function describe(article, site) {
+  document.title = site.name ? `${article.title}: ${site.name}` : article.title;
+  const base = safeHref(site.baseUrl, '').replace(/\/+$/, '') || location.origin;
+  const canonical = base + safeHref(article.url, `/articles/${article.slug}`);
+  meta('name', 'description', article.description);
+  link('canonical', canonical);
+  meta('property', 'og:type', 'article');
+  meta('property', 'og:title', article.title);
+  meta('property', 'og:description', article.description);
+  meta('property', 'og:url', canonical);
+  meta('property', 'og:site_name', site.name);
+  meta('property', 'article:published_time', article.publishedAt);
+  meta('property', 'article:modified_time', article.updatedAt);
+  for (const tag of article.tags ?? []) {
+    document.head.append(el('meta', { property: 'article:tag', content: tag }));
+  }
+  if (article.jsonLd) {
+    const script = el('script', { type: 'application/ld+json' });
+    script.textContent = JSON.stringify(article.jsonLd);
+    document.head.append(script);
+  }
+}
+
+function meta(kind, name, content) {
+  if (!content) return;
+  let node = document.head.querySelector(`meta[${kind}="${name}"]`);
+  if (!node) {
+    node = el('meta', { [kind]: name });
+    document.head.append(node);
+  }
+  node.setAttribute('content', String(content));
+}
+
+function link(rel, href) {
+  let node = document.head.querySelector(`link[rel="${rel}"]`);
+  if (!node) {
+    node = el('link', { rel });
+    document.head.append(node);
+  }
+  node.setAttribute('href', href);
+}
+
+/** The content arrived after the browser looked for #id: scroll to it (and focus it) now. */
+function goToHash() {
+  let id;
+  try {
+    id = decodeURIComponent(location.hash.slice(1));
+  } catch {
+    return;
+  }
+  const target = id && document.getElementById(id);
+  if (!target || !$('article-body').contains(target)) return;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.scrollIntoView();
+  target.focus({ preventScroll: true });
+}
+
+async function notFound() {
+  $('article-status').hidden = true;
+  $('article').remove();
+  $('article-status').after($('not-found').content.cloneNode(true)); // a <template>: inert till now
+  document.head.append(el('meta', { name: 'robots', content: 'noindex' }));
+  const site = (await settings) ?? {};
+  document.title = site.name ? `Page not found: ${site.name}` : 'Page not found';
+}

@@ -1,0 +1,76 @@
+// Building DOM from API strings: always as text (createElement, textContent), never as HTML.
+
+/** el('a', { href: '/x' }, 'text', child): strings become text nodes. */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'class') node.className = value;
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  node.append(...children.filter((child) => child !== undefined && child !== null && child !== false));
+  return node;
+}
+
+/**
+ * `text` with its `matches` in <mark>. The API counts in code points; JavaScript strings
+ * count UTF-16 units, so the text is split into code points first (an emoji is one).
+ */
+export function highlighted(text, matches) {
+  const points = Array.from(String(text ?? ''));
+  const ranges = (Array.isArray(matches) ? matches : [])
+    .filter((pair) => Array.isArray(pair) && Number.isInteger(pair[0]) && Number.isInteger(pair[1]))
+    .map(([start, end]) => [Math.max(0, start), Math.min(points.length, end)])
+    .filter(([start, end]) => start < end)
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const fragment = document.createDocumentFragment();
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (end <= at) continue; // inside the previous mark
+    const from = Math.max(start, at);
+    if (from > at) fragment.append(points.slice(at, from).join(''));
+    fragment.append(el('mark', {}, points.slice(from, end).join('')));
+    at = end;
+  }
+  if (at < points.length) fragment.append(points.slice(at).join(''));
+  return fragment;
+}
+
+const dates = new Intl.DateTimeFormat(document.documentElement.lang || 'en', {
+  dateStyle: 'long',
+  timeZone: 'UTC',
+});
+
+/** "2026-03-02" or "2026-03-02T09:00:00Z" → "March 2, 2026". */
+export function formatDate(iso) {
+  const value = String(iso ?? '');
+  const moment = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(moment.getTime()) ? value : dates.format(moment);
+}
+
+export function timeElement(iso) {
+  return el('time', { datetime: iso }, formatDate(iso));
+}
+
+/** A link target from the API or settings: a local path or http(s) URL, else the fallback. */
+export function safeHref(href, fallback = '/') {
+  const value = String(href ?? '');
+  if (value.startsWith('/') && !value.startsWith('//')) return value;
+  return /^https?:\/\//i.test(value) ? value : fallback;
+}
+
+export function telHref(phone) {
+  return `tel:${String(phone).replace(/[^\d+]/g, '')}`;
+}
+
+/** "tms" → "Tms"; "side-effects" → "Side effects" (what /tags does without a label). */
+export function tagLabel(tag) {
+  const words = String(tag).replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export function isSlug(value) {
+  return typeof value === 'string' && value.length <= 120 && SLUG.test(value);
+}

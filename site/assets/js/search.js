@@ -1,0 +1,75 @@
+// /search?q=: every hit (sections too, not one per article), with paging and "Did you mean".
+
+import { getJson } from './api.js';
+import { hitUrl, searchUrl } from './autocomplete.js';
+import { el, highlighted, isSlug } from './dom.js';
+import { startPage } from './layout.js';
+
+const LIMIT = 10;
+const $ = (id) => document.getElementById(id);
+const query = (new URLSearchParams(location.search).get('q') ?? '').trim().slice(0, 200);
+let cursor = null;
+let shown = 0;
+
+startPage();
+$('site-search').value = query;
+$('more').addEventListener('click', () => run(false));
+if (query) {
+  $('search-title').textContent = `Search results for “${query}”`;
+  document.title = `Search results for “${query}”`;
+  run(true);
+} else {
+  $('search-summary').textContent = 'Type what you are looking for in the search box above.';
+}
+
+async function run(first) {
+  const summary = $('search-summary');
+  const more = $('more');
+  more.setAttribute('aria-disabled', 'true');
+  if (first) summary.textContent = 'Searching…';
+  let answer;
+  try {
+    answer = await getJson('/search', { q: query, limit: LIMIT, cursor });
+  } catch {
+    summary.textContent = 'Search is not available just now. Please try again later.';
+    more.removeAttribute('aria-disabled');
+    return;
+  }
+  const hits = (answer.items ?? []).filter((hit) => isSlug(hit?.slug));
+  const items = hits.map(result);
+  $('results').append(...items);
+  shown += items.length;
+  cursor = answer.nextCursor ?? null;
+  more.hidden = !cursor;
+  more.removeAttribute('aria-disabled');
+  const total = Number.isInteger(answer.total) ? answer.total : shown;
+  summary.textContent = total
+    ? `${total} ${total === 1 ? 'result' : 'results'}${shown < total ? `, showing ${shown}` : ''}.`
+    : `Nothing matches “${query}”.`;
+  if (first && answer.didYouMean) {
+    const link = $('did-you-mean-link');
+    link.textContent = answer.didYouMean;
+    link.href = searchUrl(answer.didYouMean);
+    $('did-you-mean').hidden = false;
+  }
+  if (!first && items.length) items[0].querySelector('a').focus();
+}
+
+function result(hit) {
+  const section = hit.section?.title;
+  return el(
+    'li',
+    { class: 'card' },
+    el(
+      'h2',
+      {},
+      el(
+        'a',
+        { href: hitUrl(hit) },
+        section ? el('span', { class: 'hit-article' }, String(hit.title)) : null,
+        String(section || hit.title),
+      ),
+    ),
+    el('p', {}, highlighted(hit.text, hit.matches)),
+  );
+}

@@ -1,0 +1,252 @@
+"""The website as a patient uses it, in Chromium, on the local stack (site and API on two origins).
+
+The stack serves the tests' own fixture content (tests/fixtures/content), never
+the clinic's: the article, its sections and the typo below are the fixture's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.integration.browser import (
+    PHONE,
+    Watched,
+    keep_screenshots,
+    open_context,
+    serious_accessibility_findings,
+)
+from tests.integration.conftest import LocalStack
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+ARTICLE = "ketamine-for-anxiety-how-soon-it-helps"
+SECTION = "maintenance-infusions"  # "### Maintenance infusions" in that article
+TYPO = "maintenence infus"  # misspelt, the last word half-typed
+REQUESTS_TABLE = "clinic-requests-local"
+
+
+@pytest.fixture
+def requests_table(local_stack: LocalStack) -> Iterator[Any]:
+    """The local requests table, read as staff would (moto, fake keys)."""
+    dynamodb = boto3.resource(
+        "dynamodb",
+        endpoint_url=local_stack.aws,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    yield dynamodb.Table(REQUESTS_TABLE)
+
+
+def _stored(table: Any, reference: str) -> list[dict[str, Any]]:
+    items = table.scan()["Items"]
+    return [item for item in items if item.get("reference") == reference]
+
+
+def _fill_request(page: Any, *, phone: str = "503-555-0199") -> None:
+    page.check("#patientStatus-new", force=True)
+    page.fill("#firstName", "Robin")
+    page.fill("#lastName", "Hale")
+    page.fill("#phone", phone)
+    page.check("#preferredContact-phone", force=True)
+    page.select_option("#service", index=1)
+    page.check("#consent")
+
+
+def _check_page(watched: Watched, name: str) -> None:
+    """What every page owes a patient: no errors, no serious axe finding, no sideways scroll."""
+    page = watched.page
+    assert serious_accessibility_findings(page) == []
+    keep_screenshots(page, name)
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} scrolls sideways at 390 px ({width} px wide)"
+
+
+def test_the_home_page_lists_articles_with_a_topic_filter(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(local_stack.site + "/")
+    page.wait_for_selector("#articles li a")
+    assert page.locator("#articles li").count() >= 1
+    page.wait_for_selector("#topic-chips :is(a, button, input)")
+    _check_page(watched, "home")
+
+
+def test_an_article_page_has_its_headings_toc_json_ld_and_a_cta_with_its_slug(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(f"{local_stack.site}/articles/{ARTICLE}")
+    page.wait_for_selector("#article-body h2")
+    assert page.locator("main h1").count() == 1
+    assert page.title() != ""
+    # Every H2 and H3 of the body is in the table of contents, and a TOC link jumps.
+    heading_ids = page.eval_on_selector_all("#article-body :is(h2, h3)", "hs => hs.map(h => h.id)")
+    toc_targets = page.eval_on_selector_all(
+        "#toc a", "as => as.map(a => decodeURIComponent(a.hash.slice(1)))"
+    )
+    assert heading_ids and sorted(toc_targets) == sorted(heading_ids)
+    page.click(f"#toc a[href='#{SECTION}']")
+    assert page.evaluate("location.hash") == f"#{SECTION}"
+    top = page.eval_on_selector(f"#{SECTION}", "h => h.getBoundingClientRect().top")
+    assert 0 <= top < 300, "the TOC link brings its heading into view"
+    # The head carries what search engines and link previews read.
+    json_ld = page.eval_on_selector("head script[type='application/ld+json']", "s => s.textContent")
+    assert json.loads(json_ld)["@type"] == "MedicalWebPage"
+    assert page.get_attribute("head link[rel=canonical]", "href").endswith(f"/articles/{ARTICLE}")
+    assert page.get_attribute("head meta[property='og:title']", "content")
+    assert page.get_attribute("head meta[name=description]", "content")
+    cta = page.get_attribute("#article-cta", "href")
+    assert cta == f"/request-appointment?article={ARTICLE}"
+    _check_page(watched, "article")
+
+
+def test_searching_as_you_type_with_a_typo_reaches_the_right_section(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(local_stack.site + "/")
+    page.locator("#site-search").press_sequentially(TYPO, delay=30)
+    option = page.locator("#site-search-listbox [role=option]").first
+    option.wait_for()
+    assert page.get_attribute("#site-search", "aria-expanded") == "true"
+    assert page.locator("#site-search-listbox mark").count() >= 1  # highlighted matches
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/articles/{ARTICLE}#{SECTION}")
+    page.wait_for_selector(f"#{SECTION}")
+
+
+def test_the_search_page_lists_every_hit_and_offers_a_correction(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(f"{local_stack.site}/search?q=infusoin")  # a typo the API corrects
+    page.wait_for_selector("#results li a")
+    assert page.is_visible("#did-you-mean")
+    _check_page(watched, "search")
+
+
+def test_a_request_sent_with_javascript_shows_its_reference_and_is_stored(
+    local_stack: LocalStack, watched: Watched, requests_table: Any
+) -> None:
+    page = watched.page
+    page.goto(f"{local_stack.site}/request-appointment?article={ARTICLE}")
+    page.wait_for_selector("#request-form")
+    _check_page(watched, "request-appointment")
+    _fill_request(page)
+    page.click("#submit")
+    page.wait_for_selector("#confirmation:not([hidden])")
+    reference = page.text_content("#confirmation-reference") or ""
+    assert len(reference) == 8
+    [item] = _stored(requests_table, reference)
+    assert item["sourceArticle"] == ARTICLE
+    assert "Robin" not in page.url and "555" not in page.url
+
+
+def test_a_bad_phone_is_shown_at_its_field_and_nothing_is_stored(
+    local_stack: LocalStack, watched: Watched, requests_table: Any
+) -> None:
+    page = watched.page
+    watched.allow_status(422)
+    before = requests_table.scan(Select="COUNT")["Count"]
+    page.goto(f"{local_stack.site}/request-appointment")
+    page.wait_for_selector("#request-form")
+    _fill_request(page, phone="12")
+    page.click("#submit")
+    page.wait_for_selector("#phone[aria-invalid=true]")
+    described = page.get_attribute("#phone", "aria-describedby") or ""
+    messages = [page.text_content(f"#{name}") or "" for name in described.split()]
+    assert any("phone" in message.lower() for message in messages)
+    assert page.evaluate("document.activeElement.id") == "phone"
+    assert requests_table.scan(Select="COUNT")["Count"] == before
+
+
+def test_a_503_is_retried_with_the_same_idempotency_key(
+    local_stack: LocalStack, watched: Watched, requests_table: Any
+) -> None:
+    page = watched.page
+    watched.allow_status(503)
+    keys: list[str] = []
+
+    def first_unavailable(route: Any) -> None:
+        keys.append(route.request.headers.get("idempotency-key", ""))
+        if len(keys) == 1:
+            route.fulfill(
+                status=503,
+                headers={
+                    "Retry-After": "1",
+                    "Access-Control-Allow-Origin": local_stack.site,
+                    "Access-Control-Expose-Headers": "retry-after",
+                },
+                content_type="application/problem+json",
+                body='{"type":"about:blank","title":"Service Unavailable","status":503}',
+            )
+        else:
+            route.continue_()
+
+    page.route(f"{local_stack.api}/appointments", first_unavailable)
+    page.goto(f"{local_stack.site}/request-appointment")
+    page.wait_for_selector("#request-form")
+    _fill_request(page)
+    page.click("#submit")
+    page.wait_for_selector("#confirmation:not([hidden])", timeout=15_000)
+    assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
+    reference = page.text_content("#confirmation-reference") or ""
+    assert len(_stored(requests_table, reference)) == 1
+
+
+def test_a_request_sent_without_javascript_lands_on_the_thank_you_page_and_is_stored(
+    local_stack: LocalStack, browser: Any, requests_table: Any
+) -> None:
+    context = open_context(browser, javascript=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{local_stack.site}/request-appointment")
+        # Without JavaScript the services and consent text are already in the page.
+        assert page.locator("#service option").count() >= 2
+        assert (page.text_content("#consent-field") or "").strip()
+        _fill_request(page)
+        page.click("#submit")
+        page.wait_for_url("**/request-appointment/thank-you?reference=*")
+        reference = page.url.rsplit("reference=", 1)[1]
+        assert len(_stored(requests_table, reference)) == 1
+        assert "Robin" not in page.url
+        # (No axe scan here: axe runs as a script, and this page has none; the same
+        # pages are scanned with JavaScript on in the other tests.)
+    finally:
+        context.close()
+
+
+def test_the_pages_after_a_form_post_explain_themselves(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(f"{local_stack.site}/request-appointment/thank-you?reference=ABCD2345")
+    page.wait_for_load_state("networkidle")
+    _check_page(watched, "thank-you")
+    page.goto(f"{local_stack.site}/request-appointment/error?errors=phone:invalid_phone")
+    page.wait_for_load_state("networkidle")
+    assert "phone" in (page.text_content("main") or "").lower()
+    _check_page(watched, "form-error")
+
+
+def test_an_unknown_path_and_an_unknown_article_show_the_404_page(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    watched.allow_status(404)
+    answer = page.goto(f"{local_stack.site}/no-such-page")
+    assert answer is not None and answer.status == 404
+    assert page.locator("main h1").count() == 1
+    _check_page(watched, "404")
+    page.goto(f"{local_stack.site}/articles/no-such-article")
+    page.wait_for_selector("meta[name=robots][content*=noindex]", state="attached")
+    assert page.locator("main h1").count() == 1

@@ -1,0 +1,189 @@
+"""What `clinic publish` refuses before uploading anything: raw HTML in an article's
+Markdown (named by file and line) and a call to action that leads off the site
+insecurely. HTML comments are an author's notes: allowed, and dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from clinic_tools.publish.compile import compile_site
+from clinic_tools.publish.loader import ContentError, load_content
+from tests.unit.small_clinic import article, write_clinic
+
+FRONT_MATTER_LINES = 7  # "---", title, description, date, author, "---", blank line
+
+
+def load(tmp_path: Path, articles: dict[str, str], site: dict[str, Any] | None = None) -> Any:
+    return load_content(write_clinic(tmp_path / "content", articles, site))
+
+
+def refused(tmp_path: Path, articles: dict[str, str], site: dict[str, Any] | None = None) -> str:
+    with pytest.raises(ContentError) as caught:
+        load(tmp_path, articles, site)
+    return str(caught.value)
+
+
+def compiled(tmp_path: Path, body: str) -> dict[str, Any]:
+    return compile_site(load(tmp_path, {"the-article": article(body)})).articles["the-article"]
+
+
+def body_line(number: int) -> int:
+    """The file's line number of the body's line `number` (from 1)."""
+    return FRONT_MATTER_LINES + number
+
+
+def test_the_front_matter_is_as_long_as_this_file_assumes() -> None:
+    assert article("first body line").splitlines()[body_line(1) - 1] == "first body line"
+
+
+# Raw HTML
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "shown"),
+    [
+        ('<div class="callout">\nCall us.\n</div>', 1, '<div class="callout">'),
+        ("Intro.\n\n<script>alert(1)</script>", 3, "<script>"),
+        ('Intro.\n\n<img src="x.png" onerror="alert(1)">', 3, "<img"),
+        ('Intro.\n\n<iframe src="https://evil.example/"></iframe>', 3, "<iframe"),
+        ("A paragraph\nthat runs on\nand has <span>one</span> tag.", 3, "<span>"),
+        ("- a list\n- with <b>bold</b> HTML", 2, "<b>"),
+        ("> quoted\n> <em>emphasis</em>", 2, "<em>"),
+        ("| a | b |\n| - | - |\n| <br> | x |", 3, "<br>"),
+        ("Line one  \nline <u>two</u>", 2, "<u>"),
+    ],
+)
+def test_raw_html_is_an_error_naming_the_file_and_line(
+    tmp_path: Path, body: str, line: int, shown: str
+) -> None:
+    error = refused(tmp_path, {"the-article": article(body)})
+    path = tmp_path / "content" / "articles" / "the-article.md"
+    assert f"{path}:{body_line(line)}: body: raw HTML is not allowed ({shown}" in error
+
+
+def test_every_piece_of_raw_html_is_reported_at_once(tmp_path: Path) -> None:
+    body = "<div>\nx\n</div>\n\nText with <span>a</span> and <i>b</i>."
+    error = refused(tmp_path, {"one": article(body), "two": article("<p>two</p>")})
+    assert error.count("raw HTML is not allowed") == 3  # once a line
+    assert [line.split(": body")[0].rsplit("/", 1)[1] for line in error.splitlines()] == [
+        "one.md:8",
+        "one.md:12",
+        "two.md:8",
+    ]
+
+
+def test_raw_html_is_reported_beside_front_matter_errors(tmp_path: Path) -> None:
+    error = refused(tmp_path, {"bad": article("<div>x</div>", author="nobody")})
+    assert "raw HTML is not allowed" in error and "unknown author 'nobody'" in error
+
+
+def test_a_long_piece_of_html_is_shown_shortened(tmp_path: Path) -> None:
+    tag = '<div class="' + "x" * 80 + '">'
+    error = refused(tmp_path, {"long": article(tag)})
+    assert tag not in error
+    assert '(<div class="xxxx' in error and "…)" in error
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Use `<div>` for a box.", "<code>&lt;div&gt;</code>"),
+        ("```html\n<div>x</div>\n```", "&lt;div&gt;x&lt;/div&gt;"),
+        ("Write \\<div> to show a tag.", "Write &lt;div&gt; to show a tag."),
+        ("Doses: 1 < 2 and 3 > 2; we <3 you.", "1 &lt; 2 and 3 &gt; 2; we &lt;3 you."),
+        ("See <https://988lifeline.org/>.", 'href="https://988lifeline.org/"'),
+    ],
+)
+def test_what_only_looks_like_html_is_published_as_written(
+    tmp_path: Path, body: str, expected: str
+) -> None:
+    assert expected in compiled(tmp_path, body)["html"]
+
+
+# HTML comments: allowed, dropped
+
+
+def test_html_comments_are_allowed_and_reach_no_reader(tmp_path: Path) -> None:
+    body = (
+        "<!-- TODO(editor): check the dose figures with Dr. Stone -->\n\n"
+        "Ketamine works fast. <!-- source: the 2024 review -->It helps many.\n\n"
+        "<!--\na note\nover lines\n-->\n\n"
+        "## Aftercare\n\nRest. <!-- one --> <!-- two -->"
+    )
+    article_json = compiled(tmp_path, body)
+    assert "<!--" not in article_json["html"] and "-->" not in article_json["html"]
+    for secret in ("TODO", "editor", "source", "a note"):
+        assert secret not in str(article_json)
+    assert article_json["excerpt"].startswith("Ketamine works fast.")
+    assert article_json["wordCount"] == 8  # the heading's word too
+    assert [node["id"] for node in article_json["toc"]] == ["aftercare"]
+
+
+def test_a_comment_beside_a_tag_is_still_raw_html(tmp_path: Path) -> None:
+    error = refused(tmp_path, {"mixed": article("<!-- note --> <div>x</div>")})
+    assert "mixed.md:8: body: raw HTML is not allowed" in error
+
+
+# Calls to action
+
+
+BAD_HREFS = [
+    "http://clinic.example/book",  # in clear
+    "//evil.example/book",  # another host, from any page
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "request-appointment",  # under /articles/ on an article page
+    "mailto:hello@clinic.example",
+    "https://clinic.example@evil.example/",
+    "https://",
+    "/request appointment",
+]
+
+
+@pytest.mark.parametrize("href", BAD_HREFS)
+def test_a_site_cta_off_the_site_or_in_clear_is_a_publish_error(tmp_path: Path, href: str) -> None:
+    error = refused(tmp_path, {}, site={"cta": {"label": "Book", "href": href}})
+    assert f"{tmp_path / 'content' / 'site.yaml'}: cta.href: must be a path on this site" in error
+
+
+@pytest.mark.parametrize("href", BAD_HREFS)
+def test_an_article_cta_off_the_site_or_in_clear_is_a_publish_error(
+    tmp_path: Path, href: str
+) -> None:
+    text = article(cta={"label": "Book", "href": href})
+    error = refused(tmp_path, {"the-article": text})
+    path = tmp_path / "content" / "articles" / "the-article.md"
+    assert f"{path}: cta.href: must be a path on this site" in error
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/request-appointment",
+        "/request-appointment?service=tms-consultation",
+        "/",
+        "https://booking.clinic.example/new?from=article#form",
+    ],
+)
+def test_a_site_path_or_an_https_url_is_a_good_cta(tmp_path: Path, href: str) -> None:
+    cta = {"label": "Book", "href": href}
+    site = compile_site(load(tmp_path, {"the-article": article(cta=cta)}, site={"cta": cta}))
+    assert site.articles["the-article"]["cta"]["href"] == href
+    assert site.site["cta"]["href"] == href
+
+
+def test_the_documented_cta_pattern_agrees_with_the_check() -> None:
+    import re
+
+    from clinic_api.content.schemas import CTA_HREF_PATTERN, Link
+
+    for href in [*BAD_HREFS, "/request-appointment", "/", "https://x.example/a?b#c"]:
+        try:
+            Link(label="x", href=href)
+            accepted = True
+        except ValueError:
+            accepted = False
+        assert accepted == bool(re.fullmatch(CTA_HREF_PATTERN, href)), href

@@ -1,0 +1,157 @@
+"""Every JSON answer of ContentFunction is gzipped for a client that accepts gzip, and only
+then; its ETag still revalidates; and the local gateway hands the bytes over as API Gateway
+does."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+
+from clinic_api.content.responses import accepts_gzip
+from clinic_tools.local.gateway import Gateway, RouteTable
+from clinic_tools.local.lambda_context import LambdaContext
+from clinic_tools.local.template import Route
+from tests.conftest import http_event
+from tests.unit.small_clinic import article, publish_clinic, write_clinic
+
+SLUG = "first-visit"
+ROUTES = {
+    "health": ("/health", None, {}),
+    "site": ("/site", None, {}),
+    "openapi": ("/openapi.json", None, {}),
+    "articles": ("/articles", None, {}),
+    "tags": ("/tags", None, {}),
+    "article": (f"/articles/{SLUG}", "/articles/{slug}", {}),
+    "search": ("/search", None, {"q": "infusion"}),
+}
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+@pytest.fixture
+def clinic(s3: Any, tmp_path: Path) -> Any:
+    body = "What an infusion is like.\n\n## The room\n\nA chair and a blanket.\n"
+    articles = {SLUG: article(body, tags=["ketamine"]), "aftercare": article(tags=["ketamine"])}
+    publish_clinic(write_clinic(tmp_path / "content", articles), s3)
+    return s3
+
+
+def call(name: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """The function's raw answer to GET of the named route."""
+    from clinic_api.content.handler import lambda_handler
+
+    path, route, query = ROUTES[name]
+    event = http_event(
+        "GET",
+        path,
+        route=route,
+        query=query or None,
+        headers=headers,
+        path_parameters={"slug": SLUG} if route else None,
+    )
+    response = lambda_handler(event, LambdaContext("ContentFunction"))
+    response["headers"] = {key.lower(): value for key, value in response["headers"].items()}
+    return response
+
+
+def body_bytes(response: dict[str, Any]) -> bytes:
+    body = response.get("body") or ""
+    return base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
+
+
+@pytest.mark.parametrize("name", ROUTES)
+def test_every_json_route_gzips_for_a_client_that_accepts_it(clinic: Any, name: str) -> None:
+    plain = call(name)
+    zipped = call(name, GZIP)
+
+    assert plain["statusCode"] == zipped["statusCode"] == 200
+    assert "content-encoding" not in plain["headers"]
+    assert zipped["headers"]["content-encoding"] == "gzip"
+    assert zipped["isBase64Encoded"] is True
+    assert gzip.decompress(body_bytes(zipped)) == body_bytes(plain)
+    assert json.loads(body_bytes(plain))
+    assert zipped["headers"]["content-type"] == plain["headers"]["content-type"]
+
+
+@pytest.mark.parametrize("name", [name for name in ROUTES if name != "health"])
+def test_a_gzip_answer_carries_the_same_etag_weak_and_both_revalidate(
+    clinic: Any, name: str
+) -> None:
+    plain = call(name)["headers"]
+    zipped = call(name, GZIP)["headers"]
+
+    assert not plain["etag"].startswith("W/")
+    assert zipped["etag"] == f"W/{plain['etag']}"
+    assert plain["vary"] == zipped["vary"] == "Accept-Encoding"
+    assert plain["cache-control"] == zipped["cache-control"]
+    for sent in (plain["etag"], zipped["etag"]):
+        for accept in ({}, GZIP):
+            answer = call(name, {"If-None-Match": sent, **accept})
+            assert answer["statusCode"] == 304
+            assert answer["body"] == ""
+            assert answer["isBase64Encoded"] is False
+            assert "content-encoding" not in answer["headers"]
+            assert answer["headers"]["etag"] == (zipped if accept else plain)["etag"]
+
+
+@pytest.mark.parametrize(
+    ("header", "gzipped"),
+    [
+        ("gzip", True),
+        ("GZIP", False),  # as Powertools reads it; browsers send lower case
+        ("x-gzip", True),
+        ("br;q=1.0, gzip;q=0.8, *;q=0.1", True),
+        ("gzip;q=0", False),
+        ("gzip; q=0.000", False),
+        ("identity", False),
+        ("br, deflate", False),
+        ("", False),
+    ],
+)
+def test_accept_encoding_weights_are_honoured(clinic: Any, header: str, gzipped: bool) -> None:
+    assert accepts_gzip(header) is gzipped
+    answer = call("article", {"Accept-Encoding": header} if header else None)
+    assert ("content-encoding" in answer["headers"]) is gzipped
+
+
+def test_a_problem_answer_is_gzipped_too(clinic: Any) -> None:
+    from clinic_api.content.handler import lambda_handler
+
+    event = http_event("GET", "/articles", query={"limit": "0"}, headers=GZIP)
+    answer = lambda_handler(event, LambdaContext("ContentFunction"))
+
+    assert answer["statusCode"] == 422
+    problem = json.loads(gzip.decompress(body_bytes(answer)))
+    assert problem["errors"][0]["field"] == "limit"
+
+
+def test_the_local_gateway_passes_the_gzip_bytes_through(clinic: Any) -> None:
+    from clinic_api.content.handler import lambda_handler
+
+    def invoke(_: str, event: dict[str, Any]) -> Any:
+        return lambda_handler(event, LambdaContext("ContentFunction"))
+
+    routes = RouteTable([Route("GET", "/articles/{slug}", "ContentFunction")])
+    gateway = Gateway(routes, None, invoke, lambda *_: None, 3000)
+    client = Client(gateway)
+
+    zipped = client.get(f"/articles/{SLUG}", headers=GZIP)
+    plain = client.get(f"/articles/{SLUG}")
+
+    assert zipped.status_code == 200
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["Content-Type"] == "application/json"
+    assert int(zipped.headers["Content-Length"]) == len(zipped.get_data())
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert json.loads(plain.get_data())["slug"] == SLUG
+    revalidated = client.get(
+        f"/articles/{SLUG}", headers={**GZIP, "If-None-Match": zipped.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304
+    assert revalidated.get_data() == b""
+    assert "Content-Encoding" not in revalidated.headers
