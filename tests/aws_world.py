@@ -21,7 +21,16 @@ from moto.backends import get_backend
 from moto.core.base_backend import BackendDict
 
 from clinic_tools.local.stack import DEV_SECRET, _create_bucket, _create_table
-from clinic_tools.local.template import BUCKET, QUEUE, REGION, SECRET, TABLES, TOPIC, LocalTemplate
+from clinic_tools.local.template import (
+    ACCOUNT_ID,
+    BUCKET,
+    QUEUE,
+    REGION,
+    SECRET,
+    TABLES,
+    TOPIC,
+    LocalTemplate,
+)
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -54,6 +63,11 @@ Service = Literal["s3", "dynamodb", "dynamodbstreams", "sqs", "sns", "secretsman
 RESETTABLE: tuple[Service, ...] = get_args(Service)
 
 
+def _s3_store() -> object:
+    """moto's S3 store: a per-service reset empties it in place, a reset of all replaces it."""
+    return get_backend("s3")[ACCOUNT_ID]["aws"]
+
+
 def _reset(service: Service) -> None:
     """Empty one service's moto store, in every account and region."""
     for account in get_backend(service).values():
@@ -70,6 +84,7 @@ class AwsWorld:
         self.content_bucket = template.functions["ContentFunction"].environment["CONTENT_BUCKET"]
         self._mock = mock_aws()
         self._published: bool | None = None
+        self._store: object = None
         self._content_puts: list[dict[str, Any]] | None = None  # the publisher's, in order
         session = boto3.session.Session(
             aws_access_key_id="testing",
@@ -101,11 +116,17 @@ class AwsWorld:
         BackendDict.reset()
         _written.update(RESETTABLE)
         self._published = None
+        self._store = _s3_store()
+
+    def _emptied_behind_our_back(self) -> bool:
+        """Something reset moto behind the world (moto's reset API, a process's first
+        mock_aws): a reset of all services makes new stores."""
+        return _s3_store() is not self._store
 
     def ready(self, *, published: bool) -> None:
         """The baseline again, the content bucket `published` or empty: what tests
         wrote since the last call is gone."""
-        if _written.difference(RESETTABLE):
+        if _written.difference(RESETTABLE) or self._emptied_behind_our_back():
             self.wipe()
         if self._published != published:
             _written.add("s3")
