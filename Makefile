@@ -63,7 +63,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pip install --quiet --group bench
-	$(BIN)/pyright
+	$(BIN)/pyright --project pyproject.toml
 
 format: $(STAMP)
 	$(BIN)/ruff format .

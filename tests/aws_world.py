@@ -12,7 +12,7 @@ costs a fresh pair of tables. A test therefore never sees another test's writes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import boto3
 from botocore.handlers import BUILTIN_HANDLERS
@@ -21,7 +21,16 @@ from moto.backends import get_backend
 from moto.core.base_backend import BackendDict
 
 from clinic_tools.local.stack import DEV_SECRET, _create_bucket, _create_table
-from clinic_tools.local.template import BUCKET, QUEUE, REGION, SECRET, TABLES, TOPIC, LocalTemplate
+from clinic_tools.local.template import (
+    ACCOUNT_ID,
+    BUCKET,
+    QUEUE,
+    REGION,
+    SECRET,
+    TABLES,
+    TOPIC,
+    LocalTemplate,
+)
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -48,9 +57,20 @@ if boto3.DEFAULT_SESSION is not None:  # made before this module: tell it too
     boto3.DEFAULT_SESSION.events.register("before-call", _note_write)
 
 
-def _reset(service: str) -> None:
+# The services of the baseline, reset one by one (dynamodbstreams with dynamodb); a write
+# to any other empties everything (CloudFormation's stacks make resources of other services).
+Service = Literal["s3", "dynamodb", "dynamodbstreams", "sqs", "sns", "secretsmanager"]
+RESETTABLE: tuple[Service, ...] = get_args(Service)
+
+
+def _s3_store() -> object:
+    """moto's S3 store: a per-service reset empties it in place, a reset of all replaces it."""
+    return get_backend("s3")[ACCOUNT_ID]["aws"]
+
+
+def _reset(service: Service) -> None:
     """Empty one service's moto store, in every account and region."""
-    for account in get_backend(service).values():  # type: ignore[arg-type]
+    for account in get_backend(service).values():
         account.reset()
 
 
@@ -64,23 +84,25 @@ class AwsWorld:
         self.content_bucket = template.functions["ContentFunction"].environment["CONTENT_BUCKET"]
         self._mock = mock_aws()
         self._published: bool | None = None
-        self._clients: dict[str, Any] = {}
+        self._store: object = None
         self._content_puts: list[dict[str, Any]] | None = None  # the publisher's, in order
-        self._session = boto3.session.Session(
+        session = boto3.session.Session(
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
             region_name=REGION,
         )
-        self._builders: dict[str, Callable[[], None]] = {
+        self._s3 = session.client("s3")
+        self._dynamodb = session.client("dynamodb")
+        self._sqs = session.client("sqs")
+        self._sns = session.client("sns")
+        self._secrets = session.client("secretsmanager")
+        self._builders: dict[Service, Callable[[], None]] = {
             "s3": self._make_buckets,
             "dynamodb": self._make_tables,
             "sqs": self._make_queues,
             "sns": self._make_topics,
             "secretsmanager": self._make_secrets,
         }
-        # Reset with the service they follow; any other service written empties everything
-        # (CloudFormation's stacks, say, make resources of other services).
-        self._resettable = {*self._builders, "dynamodbstreams"}
 
     def start(self) -> None:
         self._mock.start()
@@ -92,19 +114,26 @@ class AwsWorld:
     def wipe(self) -> None:
         """Empty moto altogether (for a test that needs it so); `ready` rebuilds."""
         BackendDict.reset()
-        _written.update(self._resettable)
+        _written.update(RESETTABLE)
         self._published = None
+        self._store = _s3_store()
+
+    def _emptied_behind_our_back(self) -> bool:
+        """Something reset moto behind the world (moto's reset API, a process's first
+        mock_aws): a reset of all services makes new stores."""
+        return _s3_store() is not self._store
 
     def ready(self, *, published: bool) -> None:
         """The baseline again, the content bucket `published` or empty: what tests
         wrote since the last call is gone."""
-        if _written - self._resettable:
+        if _written.difference(RESETTABLE) or self._emptied_behind_our_back():
             self.wipe()
         if self._published != published:
             _written.add("s3")
         changed = set(_written)
-        for service in sorted(changed):
-            _reset(service)
+        for service in RESETTABLE:
+            if service in changed:
+                _reset(service)
         for service, build in self._builders.items():
             if service in changed:
                 build()
@@ -113,15 +142,10 @@ class AwsWorld:
         self._published = published
         _written.clear()  # including the rebuild's own writes
 
-    def _client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self._session.client(service)  # type: ignore[call-overload]
-        return self._clients[service]
-
     def _publish(self) -> None:
         """The real publisher's upload the first time; after that, its PUTs again (a
         publish into an empty bucket is nothing else, and needs no HEAD first)."""
-        s3 = self._client("s3")
+        s3 = self._s3
         if self._content_puts is None:
             # Imported here: the publisher imports the handlers, whose Powertools read
             # their settings from the environment that conftest sets first.
@@ -142,27 +166,22 @@ class AwsWorld:
             s3.put_object(**put)
 
     def _make_buckets(self) -> None:
-        s3 = self._client("s3")
         for resource in self._template.named(BUCKET):
-            _create_bucket(s3, resource)
+            _create_bucket(self._s3, resource)
 
     def _make_tables(self) -> None:
-        dynamodb = self._client("dynamodb")
         for resource in self._template.named(*TABLES):
-            _create_table(dynamodb, resource)
+            _create_table(self._dynamodb, resource)
 
     def _make_queues(self) -> None:
-        sqs = self._client("sqs")
         for resource in self._template.named(QUEUE):
-            sqs.create_queue(QueueName=resource.name)
+            self._sqs.create_queue(QueueName=resource.name)
 
     def _make_topics(self) -> None:
-        sns = self._client("sns")
         for resource in self._template.named(TOPIC):
-            sns.create_topic(Name=resource.name)
+            self._sns.create_topic(Name=resource.name)
 
     def _make_secrets(self) -> None:
-        secrets = self._client("secretsmanager")
         for resource in self._template.named(SECRET):
             value = resource.properties.get("SecretString", DEV_SECRET)
-            secrets.create_secret(Name=resource.name, SecretString=str(value))
+            self._secrets.create_secret(Name=resource.name, SecretString=str(value))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -74,24 +76,14 @@ def aws_world() -> Iterator[AwsWorld]:
 
 
 def forget_containers() -> None:
-    """Empty every per-container cache, as a new Lambda execution environment would be."""
-    from clinic_api.appointments import handler, identity, settings
-    from clinic_api.content.store import article_store
-    from clinic_api.core import clients
-
-    for cached in (
-        clients.s3_client,
-        clients.dynamodb_client,
-        clients.secrets_client,
-        clients.sns_client,
-        identity._hash_key,
-        identity._edge_secret,
-        settings.intake_settings,
-        settings._site_cache,
-        handler._accept_once,
-        article_store,
-    ):
-        cached.cache_clear()
+    """Empty every per-container cache, as a new Lambda execution environment would be:
+    each functools cache of the functions' loaded modules (clients, settings, the article
+    store, the idempotency layer), so that a cache added tomorrow is emptied too."""
+    for name, module in list(sys.modules.items()):
+        if name == "clinic_api" or name.startswith("clinic_api."):
+            for value in list(vars(module).values()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import boto3
+from moto.core.base_backend import BackendDict
 
 from clinic_tools.local.stack import create_resources
 from tests.aws_world import AwsWorld
@@ -111,3 +112,15 @@ def test_the_content_bucket_is_empty_or_as_the_publisher_leaves_it(
     assert objects(BUCKET) == {}
     aws_world.ready(published=True)
     assert objects(BUCKET) == uploaded
+
+
+def test_a_test_that_resets_moto_itself_costs_only_a_rebuild(
+    aws_world: AwsWorld, fake_aws: None
+) -> None:
+    aws_world.ready(published=True)
+    baseline = inventory()
+    BackendDict.reset()  # what moto's reset API does, and an outermost mock_aws on entry
+
+    aws_world.ready(published=True)
+
+    assert inventory() == baseline

@@ -85,7 +85,9 @@ def test_the_archive_holds_the_index_and_its_manifest_and_opens(compiled: Any) -
     built = build_search_index(compiled.articles, [["spravato", "esketamine"]])
     with tarfile.open(fileobj=io.BytesIO(built.archive)) as tar:
         names = tar.getnames()
-        manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
+        manifest_file = tar.extractfile(MANIFEST)
+        assert manifest_file is not None
+        manifest = json.load(manifest_file)
     assert "index/meta.json" in names
     assert not [name for name in names if name.endswith(".lock")]
     assert manifest == {"schemaVersion": SCHEMA_VERSION, "synonyms": [["spravato", "esketamine"]]}
@@ -101,7 +103,9 @@ def test_an_archive_from_another_schema_is_refused(compiled: Any) -> None:
         tarfile.open(fileobj=buffer, mode="w") as target,
     ):
         for member in source.getmembers():
-            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            extracted = source.extractfile(member)
+            assert extracted is not None  # every member is a file
+            data = extracted.read()
             if member.name == MANIFEST:
                 data = json.dumps({"schemaVersion": 99, "synonyms": []}).encode()
                 member.size = len(data)
