@@ -10,7 +10,7 @@ SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
 
-.PHONY: install sam browser dev test unit integration lint format bench bench-search openapi build deploy deploy-site clean
+.PHONY: install sam browser dev test unit integration fuzz lint format bench bench-search openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -57,6 +57,12 @@ unit: $(STAMP)
 # Starts the local stack in a subprocess; also runs sam build and generate-event.
 integration: $(STAMP) $(SAM_STAMP) browser
 	$(BIN)/python -m pytest tests/integration
+
+# Schemathesis against a running `make dev` (schemathesis.toml: every operation, phase and
+# check but unsupported_method); `make test` runs the same against its own local stack.
+API ?= http://127.0.0.1:3000
+fuzz: $(STAMP)
+	PYTHONPATH=. $(BIN)/schemathesis run $(API)/openapi.json --url $(API) --include-path-regex '^/'
 
 # pyright checks benchmarks/ too, so it needs the bench group's packages.
 lint: $(STAMP)

@@ -57,8 +57,15 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _openapi(args: argparse.Namespace) -> int:
     from clinic_tools.openapi import build_openapi
+    from clinic_tools.publish.compile import site_document
+    from clinic_tools.publish.loader import ContentError, load_content
 
-    text = json.dumps(build_openapi(), indent=2) + "\n"
+    try:
+        site = site_document(load_content(args.content).site)
+    except ContentError as error:
+        print(f"No document written; fix these first:\n{error}", file=sys.stderr)
+        return EXIT_INVALID_CONTENT
+    text = json.dumps(build_openapi(site), indent=2) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:
@@ -119,6 +126,12 @@ def parser() -> argparse.ArgumentParser:
 
     api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")
     api.add_argument("--output", default="-", help="file to write (default: standard output)")
+    api.add_argument(
+        "--content",
+        type=Path,
+        default=Path("content"),
+        help="content folder whose site.yaml lists the services (default: content)",
+    )
     api.set_defaults(run=_openapi)
 
     dev = commands.add_parser(

@@ -1,97 +1,198 @@
-"""`clinic openapi`: one OpenAPI 3.1 document for every function's routes.
+"""`clinic openapi`: the OpenAPI 3.1 document, built from every function's route declarations.
 
-Built at publish time from the Powertools resolvers (paths, summaries,
-responses), plus what the lean handlers parse by hand (query parameters) and
-the response models in `clinic_api.*.schemas`. Never built at cold start.
+Everything comes from `clinic_api.routes`: each route's parameters, bodies and
+answers, and the pydantic models they name, whose JSON Schemas become the
+document's components. Given the published site settings (site.json), a field
+marked `SiteChoices` (the service) lists the clinic's own choices as its enum.
+Built by `clinic publish`, never at cold start.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from types import ModuleType
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from aws_lambda_powertools.event_handler.openapi.merge import OpenAPIMerge
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from clinic_api.appointments import handler as appointments_handler
-from clinic_api.appointments import schemas as appointments_schemas
-from clinic_api.content import handler as content_handler
-from clinic_api.content import schemas as content_schemas
-from clinic_api.core import schemas as core_schemas
 from clinic_api.core.query import openapi_parameters
+from clinic_api.core.routes import Answer, Header, Link, PathParam, Route
+from clinic_api.core.schemas import SiteChoices
+from clinic_api.routes import all_routes
 
 TITLE = "Clinic website API"
 VERSION = "1.0.0"
-# Each function's handler, with the modules holding its contract's models.
-FUNCTIONS: list[tuple[ModuleType, ModuleType]] = [
-    (content_handler, content_schemas),
-    (appointments_handler, appointments_schemas),
+DESCRIPTION = (
+    "Articles, search, the clinic's settings and appointment requests for the clinic's "
+    "website. Errors are RFC 9457 problem details. A path or method no route has is "
+    'answered 404 `{"message":"Not Found"}` by the gateway itself (not 405).'
+)
+TAGS = [
+    {"name": "Articles", "description": "Published patient-education articles and search."},
+    {"name": "Site", "description": "The clinic's settings, for rendering the site and form."},
+    {"name": "Appointments", "description": "Requests for a call back from the clinic."},
+    {"name": "Operations", "description": "Liveness and this document."},
 ]
-_FORM_MEDIA = ("application/json", "application/x-www-form-urlencoded")
+ModelKey = tuple[type[BaseModel], JsonSchemaMode]
 
 
-def _models(*modules: ModuleType) -> list[tuple[type[BaseModel], JsonSchemaMode]]:
-    return [
-        (model, "serialization")
-        for module in modules
-        for model in vars(module).values()
-        if isinstance(model, type)
-        and issubclass(model, BaseModel)
-        and model.__module__ == module.__name__
-    ]
-
-
-def _function_schema(handler: ModuleType, schemas: ModuleType) -> dict[str, Any]:
-    """Powertools' document for one resolver, plus what the handler parses by hand."""
-    document = handler.app.get_openapi_schema(title=TITLE, version=VERSION).model_dump(
-        mode="json", by_alias=True, exclude_none=True
+def build_openapi(site: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The document; with `site` (site.json), fields from the site list its choices."""
+    routes = [route for _, route in all_routes()]
+    models = _models(routes)
+    generated, definitions = models_json_schema(
+        list(models), ref_template="#/components/schemas/{model}"
     )
-    for path, spec in getattr(handler, "QUERY_PARAMETERS", {}).items():
-        document["paths"][path]["get"]["parameters"] = openapi_parameters(spec)
-    for path, parameters in getattr(handler, "HEADER_PARAMETERS", {}).items():
-        for operation in document["paths"][path].values():
-            operation.setdefault("parameters", []).extend(parameters)
-    bodies = getattr(handler, "REQUEST_BODIES", {})
-    for path, model in bodies.items():
-        schema = {"$ref": f"#/components/schemas/{model.__name__}"}
-        document["paths"][path]["post"]["requestBody"] = {
-            "required": True,
-            "content": {media: {"schema": schema} for media in _FORM_MEDIA},
-        }
-    requests = set(bodies.values())
-    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
-        (model, "validation") for model in requests
-    ]
-    models += [entry for entry in _models(core_schemas, schemas) if entry[0] not in requests]
-    _, definitions = models_json_schema(models, ref_template="#/components/schemas/{model}")
-    document.setdefault("components", {}).setdefault("schemas", {}).update(definitions["$defs"])
-    return document
-
-
-def _drop_unreferenced(document: dict[str, Any]) -> dict[str, Any]:
-    """Powertools adds its validation-error schemas; our functions answer problem+json instead."""
-    schemas = document.get("components", {}).get("schemas", {})
-    used: set[str] = set()
-    pending = json.dumps(document.get("paths", {}))
-    while names := set(re.findall(r"#/components/schemas/([A-Za-z0-9_]+)", pending)) - used:
-        used |= names
-        pending = json.dumps([schemas[name] for name in names if name in schemas])
-    document["components"]["schemas"] = {
-        name: schemas[name] for name in sorted(used) if name in schemas
+    refs = {key: generated[key] for key in models}
+    schemas = definitions.get("$defs", {})
+    if site is not None:
+        for model, mode in models:
+            if mode == "validation":
+                _fill_site_choices(model, _component(schemas, refs[(model, mode)]), site)
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
+        "tags": TAGS,
+        "paths": paths,
+        "components": {"schemas": dict(sorted(schemas.items()))},
     }
-    return document
 
 
-def build_openapi() -> dict[str, Any]:
-    merge = OpenAPIMerge(
-        title=TITLE,
-        version=VERSION,
-        description="Articles, site settings and appointment requests for the clinic's website.",
-        on_conflict="error",
-    )
-    for handler, schemas in FUNCTIONS:
-        merge.add_schema(_function_schema(handler, schemas))
-    return _drop_unreferenced(merge.get_openapi_schema())
+def _models(routes: Iterable[Route]) -> dict[ModelKey, None]:
+    """Every model the routes name, once each: request bodies validate, answers serialise."""
+    models: dict[ModelKey, None] = {}
+    for route in routes:
+        for body in route.bodies:
+            models[(body.model(), "validation")] = None
+        for answer in route.answers:
+            if answer.model is not None:
+                models[(answer.model(), "serialization")] = None
+    return models
+
+
+def _component(schemas: dict[str, Any], ref: Mapping[str, Any]) -> dict[str, Any]:
+    return schemas[ref["$ref"].rsplit("/", 1)[-1]]
+
+
+def _fill_site_choices(model: type[BaseModel], schema: dict[str, Any], site: Mapping) -> None:
+    """A `SiteChoices` field's enum, and the model's examples kept within it."""
+    for name, field in model.model_fields.items():
+        for marker in field.metadata:
+            if not isinstance(marker, SiteChoices):
+                continue
+            key = field.alias or name
+            choices = marker.of(site)
+            prop = schema["properties"][key]
+            prop["enum"] = choices
+            prop["description"] = f"{marker.description}: in this site, one of these."
+            for example in schema.get("examples", []):
+                if example.get(key) not in choices:
+                    example[key] = choices[0]
+
+
+def _operation(route: Route, refs: Mapping[ModelKey, Any]) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": route.operation_id,
+        "summary": route.summary,
+        "description": route.description,
+        "tags": [route.tag],
+    }
+    parameters = [
+        *(_path_parameter(param) for param in route.path_params),
+        *_with_examples(openapi_parameters(route.query), route.query_examples),
+        *(_header_parameter(header) for header in route.headers),
+    ]
+    if parameters:
+        operation["parameters"] = parameters
+    if route.bodies:
+        operation["requestBody"] = {
+            "required": route.body_required,
+            "description": " ".join(
+                f"`{body.media_type}`: {body.description}" for body in route.bodies
+            ),
+            "content": {
+                body.media_type: {"schema": refs[(body.model(), "validation")]}
+                for body in route.bodies
+            },
+        }
+    operation["responses"] = {
+        str(answer.status): _response(answer, refs) for answer in route.answers
+    }
+    return operation
+
+
+def _response(answer: Answer, refs: Mapping[ModelKey, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": answer.description}
+    if answer.headers:
+        response["headers"] = {header.name: _header(header) for header in answer.headers}
+    if answer.media_type is not None and answer.model is not None:
+        response["content"] = {
+            answer.media_type: {"schema": refs[(answer.model(), "serialization")]}
+        }
+    if answer.links:
+        response["links"] = {link.name: _link(link) for link in answer.links}
+    return response
+
+
+def _link(link: Link) -> dict[str, Any]:
+    return {
+        "operationId": link.operation_id,
+        "parameters": dict(link.parameters),
+        "description": link.description,
+    }
+
+
+def _with_examples(
+    parameters: list[dict[str, Any]], examples: Mapping[str, str | int]
+) -> list[dict[str, Any]]:
+    return [
+        {**parameter, "example": examples[parameter["name"]]}
+        if parameter["name"] in examples
+        else parameter
+        for parameter in parameters
+    ]
+
+
+def _path_parameter(param: PathParam) -> dict[str, Any]:
+    return {
+        "name": param.name,
+        "in": "path",
+        "required": True,
+        "description": param.description,
+        "schema": {"type": "string", "pattern": param.pattern, "maxLength": param.max_length},
+        "example": param.example,
+    }
+
+
+def _header_parameter(header: Header) -> dict[str, Any]:
+    return {"name": header.name, "in": "header", **_header(header)}
+
+
+def _header(header: Header) -> dict[str, Any]:
+    """A header object: a request header parameter's fields, or a response header."""
+    described: dict[str, Any] = {
+        "description": header.description,
+        "required": header.required,
+        "schema": _header_schema(header),
+    }
+    if header.example is not None:
+        described["example"] = header.example
+    return described
+
+
+def _header_schema(header: Header) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"}
+    if header.values:
+        schema["enum"] = list(header.values)
+    for keyword, value in (
+        ("pattern", header.pattern),
+        ("format", header.format),
+        ("minLength", header.min_length),
+        ("maxLength", header.max_length),
+    ):
+        if value is not None:
+            schema[keyword] = value
+    return schema

@@ -318,6 +318,13 @@ def test_a_multipart_form_is_stored_and_redirected(stack: Stack) -> None:
     assert "send" not in item
 
 
+def test_a_multipart_part_with_an_empty_name_is_ignored_as_an_unknown_field(stack: Stack) -> None:
+    body = multipart([*browser_form(), ("", "tracking")])
+    answer = post(body, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON_ACCEPT)
+    assert answer.status == 201, answer.body
+    assert "tracking" not in json.dumps(stack.requests(), default=str)
+
+
 def test_a_multipart_file_is_never_read(stack: Stack) -> None:
     fields = [(key, value) for key, value in browser_form() if key != "message"]
     files = [("attachment", "referral.txt", "secret-xq7"), ("message", "note.txt", "note-xq7")]

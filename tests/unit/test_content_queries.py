@@ -94,7 +94,7 @@ def test_a_tag_is_still_a_word_of_letters_digits_and_hyphens(clinic: Any) -> Non
 
 
 def test_the_documented_tag_pattern_takes_either_case() -> None:
-    from clinic_api.content.handler import LIST_QUERY, SEARCH_QUERY
+    from clinic_api.content.routes import LIST_QUERY, SEARCH_QUERY
 
     for spec in (LIST_QUERY, SEARCH_QUERY):
         (tag,) = [param for param in spec if param.name == "tag"]
@@ -184,7 +184,7 @@ def test_a_lone_surrogate_in_a_query_is_422_naming_the_field(
 
 
 def test_every_failing_parameter_is_named_at_once() -> None:
-    from clinic_api.content.handler import SEARCH_QUERY
+    from clinic_api.content.routes import SEARCH_QUERY
     from clinic_api.core.problems import Problem as RaisedProblem
 
     with pytest.raises(RaisedProblem) as raised:

@@ -155,3 +155,10 @@ def test_the_local_gateway_passes_the_gzip_bytes_through(clinic: Any) -> None:
     assert revalidated.status_code == 304
     assert revalidated.get_data() == b""
     assert "Content-Encoding" not in revalidated.headers
+
+
+def test_every_content_route_is_tried_here() -> None:
+    from clinic_api.content.routes import CONTENT
+
+    tried = {route or path for path, route, _ in ROUTES.values()}
+    assert tried == {route.path for route in CONTENT.routes}

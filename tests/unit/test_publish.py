@@ -360,6 +360,7 @@ def test_the_cli_writes_an_openapi_document_for_every_route(tmp_path: Path) -> N
         ("limit", "query"),
         ("tag", "query"),
         ("cursor", "query"),
+        ("If-None-Match", "header"),
     }
     assert {"Article", "ArticlePage", "Problem"} <= set(document["components"]["schemas"])
 

@@ -488,7 +488,11 @@ def test_openapi_documents_the_route_its_parameters_and_answers() -> None:
 
     document = build_openapi()
     operation = document["paths"]["/search"]["get"]
-    parameters = {parameter["name"]: parameter for parameter in operation["parameters"]}
+    parameters = {
+        parameter["name"]: parameter
+        for parameter in operation["parameters"]
+        if parameter["in"] == "query"
+    }
     assert set(parameters) == {"q", "limit", "tag", "distinct", "cursor"}
     assert parameters["distinct"]["schema"] == {"type": "string", "enum": ["article"]}
     assert parameters["q"]["required"] is True

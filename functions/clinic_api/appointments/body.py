@@ -108,8 +108,9 @@ def _disposition(head: str) -> tuple[str, bool]:
             continue
         kind, _, rest = value.partition(";")
         parameters = _parameters(rest)
-        name = parameters.get("name", "")
-        if kind.strip().lower() != "form-data" or not name:
+        name = parameters.get("name")
+        # name="" is a field we do not have, ignored as in an urlencoded body; no name is malformed.
+        if kind.strip().lower() != "form-data" or name is None:
             break
         return name, "filename" in parameters
     raise ValueError("a part without a form-data name")

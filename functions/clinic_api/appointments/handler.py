@@ -1,4 +1,4 @@
-"""AppointmentsFunction's route: POST /appointments. HTTP in, HTTP out.
+"""AppointmentsFunction's route: POST /appointments (declared in `routes`). HTTP in, HTTP out.
 
 No submitted value reaches a log line, metric or error body: logs carry the
 request id, the outcome and the names and codes of failing fields only.
@@ -27,7 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError
 
-from clinic_api.appointments import answers, intake
+from clinic_api.appointments import answers, intake, routes
 from clinic_api.appointments.form import read_submission, validate_request
 from clinic_api.appointments.identity import client_address, keyed_hash, request_id
 from clinic_api.appointments.schemas import AppointmentRequest
@@ -42,12 +42,12 @@ from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.problems import (
     FieldError,
     Problem,
-    documented,
     invalid_input,
     no_route,
     unavailable,
     where_raised,
 )
+from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
 # debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
@@ -72,45 +72,14 @@ IDEMPOTENCY = IdempotencyConfig(
     expires_after_seconds=24 * 3600,
     raise_on_no_idempotency_key=True,
 )
-# Read by `clinic openapi`: what this route parses by hand.
-REQUEST_BODIES = {"/appointments": AppointmentRequest}
-HEADER_PARAMETERS = {
-    "/appointments": [
-        {
-            "name": "Idempotency-Key",
-            "in": "header",
-            "required": False,
-            "description": "1-255 visible ASCII characters; a retry with the same key and "
-            "body gets the same answer and stores nothing twice (24 hours).",
-            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-        }
-    ]
-}
 
 
-@app.post(
-    "/appointments",
-    operation_id="requestAppointment",
-    summary="Request an appointment (a call back)",
-    description="JSON or urlencoded form. Form clients get 303 to the configured pages.",
-    tags=["Appointments"],
-    responses={
-        201: documented("Receipt", "Stored; quote `reference`."),
-        303: {"description": "For HTML forms: to the thank-you or error page."},
-        400: documented("Problem", "The body is not well-formed."),
-        409: documented("Problem", "The same Idempotency-Key is still being processed; retry."),
-        413: documented("Problem", "The body is over 10,240 bytes."),
-        415: documented("Problem", "Not JSON or urlencoded."),
-        422: documented("Problem", "Invalid fields, with a code for each."),
-        429: documented("Problem", "Too many requests from this client; see Retry-After."),
-        503: documented("Problem", "Storage unavailable; retry with the same Idempotency-Key."),
-    },
-)
+@handles(app, routes.REQUEST_APPOINTMENT)
 def request_appointment() -> Response[Any]:
     json_client = _json_client()
     settings = intake_settings()
     try:
-        receipt = _take(app.current_event.headers.get("content-type"))
+        receipt = _take(app.current_event.headers.get("content-type"), json_client)
     except _UNAVAILABLE as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
         problem = unavailable("The request could not be stored; please try again.", 5)
@@ -121,14 +90,14 @@ def request_appointment() -> Response[Any]:
     return answers.created(receipt, json_client, settings.thank_you_url)
 
 
-def _take(content_type: str | None) -> dict[str, str]:
+def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
     """The receipt for a stored (or honeypot) request; raises Problem or storage errors."""
     event = app.current_event
     fields = read_submission(event.body, bool(event.is_base64_encoded), content_type)
-    if fields.get("website"):
-        logger.info("Honeypot filled: answered as success, stored nothing")
-        _count("HoneypotHit")
-        return intake.receipt(request_id(None, {}), intake.iso(datetime.now(UTC)))
+    # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
+    # client is told what is invalid first (the OpenAPI document states every rule anyway).
+    if not json_client and fields.get("website"):
+        return _honeypot()
     key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
     try:
@@ -137,6 +106,8 @@ def _take(content_type: str | None) -> dict[str, str]:
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
         raise
+    if request.website:
+        return _honeypot()
     sender = client_address(event.headers, event.request_context.http.source_ip)
     client_hash = keyed_hash("client", sender)
     submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
@@ -156,6 +127,12 @@ def _take(content_type: str | None) -> dict[str, str]:
             "Idempotency-Key", "key_reused", "was already used for a different request"
         )
         raise invalid_input([error]) from None
+
+
+def _honeypot() -> dict[str, str]:
+    logger.info("Honeypot filled: answered as success, stored nothing")
+    _count("HoneypotHit")
+    return intake.receipt(request_id(None, {}), intake.iso(datetime.now(UTC)))
 
 
 def _idempotency_key(value: str | None) -> str | None:

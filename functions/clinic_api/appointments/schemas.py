@@ -3,13 +3,19 @@
 The request model is the contract: the handler validates with it, `clinic
 openapi` documents it, and its errors carry our stable codes (`invalid_name`,
 `invalid_phone`, ...) as their pydantic error types. Values are never echoed.
+
+Rules checked in code are stated in the JSON Schema too (`SchemaExtra`), in
+ECMA-262 patterns that tests hold to the code: a client's validator and a
+fuzzer then agree with the function. A phone number's validity has no
+pattern: it is `format: phone`, described; the channel a preferred contact
+needs (`phone` for phone or text, `email` for e-mail) is an `if`/`then`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -23,9 +29,17 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN
+from clinic_api.core.schemas import (
+    SPACE_CHARS,
+    STRIPPED,
+    SchemaExtra,
+    SiteChoices,
+    titled,
+)
 
 NAME_MAX = 50
 EMAIL_MAX = 254
@@ -63,41 +77,187 @@ def _check_email(value: str) -> str:
         raise PydanticCustomError("invalid_email", "is not an e-mail address") from None
 
 
+# The same rules in JSON Schema, for clients and the document (tests hold them to the code),
+# in patterns that ECMA-262 and Python's `re` read alike. Values are trimmed before they are
+# checked, so a length is in the pattern (minLength/maxLength would count the spaces too).
+# A name's letters are Unicode's, which such a pattern cannot list: it refuses only what is
+# never in a name (digits, other symbols, control characters but spaces), and
+# `format: person-name` says the rest.
+_NOT_IN_NAMES = r'0-9!"#$%&()*+/:;<=>?@\[\\\]^_`{|}~\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f'
+NAME_PATTERN = (
+    f"^{STRIPPED}*[^{_NOT_IN_NAMES}{SPACE_CHARS}]"
+    f"(?:[^{_NOT_IN_NAMES}]{{0,{NAME_MAX - 2}}}[^{_NOT_IN_NAMES}{SPACE_CHARS}])?{STRIPPED}*$"
+)
+NAME_DESCRIPTION = (
+    f"1-{NAME_MAX} letters (any script), accents, spaces and ' \u2019 - . , only, and nothing "
+    "like a web address (`format: person-name`). Trimmed first."
+)
+PHONE_PATTERN = (
+    f"^{STRIPPED}*[^{SPACE_CHARS}](?:[\\s\\S]{{0,{PHONE_MAX - 2}}}[^{SPACE_CHARS}])?{STRIPPED}*$"
+)
+_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"  # but tab and newline
+
+
+def text_pattern(longest: int) -> str:
+    """Free text, trimmed: at most `longest` characters, no control characters but tab, newline."""
+    return f"^{STRIPPED}*[^{_CONTROL}]{{0,{longest}}}{STRIPPED}*$"
+
+
 Clean = BeforeValidator(_clean_text)
-Name = Annotated[str, Clean, Field(min_length=1, max_length=NAME_MAX), AfterValidator(_check_name)]
-Email = Annotated[str, Clean, Field(max_length=EMAIL_MAX), AfterValidator(_check_email)]
-Phone = Annotated[str, Clean, Field(min_length=1, max_length=PHONE_MAX)]
-Message = Annotated[str, Clean, Field(max_length=MESSAGE_MAX), AfterValidator(_check_text)]
-Carrier = Annotated[str, Clean, Field(max_length=CARRIER_MAX), AfterValidator(_check_text)]
+Name = Annotated[
+    str,
+    Clean,
+    Field(min_length=1, max_length=NAME_MAX),
+    AfterValidator(_check_name),
+    SchemaExtra(
+        pattern=NAME_PATTERN,
+        format="person-name",
+        description=NAME_DESCRIPTION,
+        minLength=None,
+        maxLength=None,
+    ),
+]
+Email = Annotated[
+    str,
+    Clean,
+    Field(max_length=EMAIL_MAX),
+    AfterValidator(_check_email),
+    SchemaExtra(format="email"),
+]
+Phone = Annotated[
+    str,
+    Clean,
+    Field(min_length=1, max_length=PHONE_MAX),
+    SchemaExtra(format="phone", pattern=PHONE_PATTERN, minLength=None, maxLength=None),
+]
+Message = Annotated[
+    str,
+    Clean,
+    Field(max_length=MESSAGE_MAX),
+    AfterValidator(_check_text),
+    SchemaExtra(pattern=text_pattern(MESSAGE_MAX), maxLength=None),
+]
+Carrier = Annotated[
+    str,
+    Clean,
+    Field(max_length=CARRIER_MAX),
+    AfterValidator(_check_text),
+    SchemaExtra(pattern=text_pattern(CARRIER_MAX), maxLength=None),
+]
 Slug = Annotated[str, Field(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat"]
 Time = Literal["morning", "afternoon", "evening"]
+ServiceId = Annotated[
+    str,
+    Field(max_length=60),
+    SiteChoices(
+        lambda site: [service["id"] for service in site["services"]],
+        "An `id` of `GET /site`'s `services`",
+    ),
+]
+
+PHONE_DESCRIPTION = (
+    "A number we can call: in the clinic's region (`phoneRegion` of `GET /site`) as people "
+    "write it, or international with `+` (`format: phone`: a valid number, by libphonenumber's "
+    "rules). Required when `preferredContact` is `phone` or `text`. Stored as E.164."
+)
+EMAIL_DESCRIPTION = (
+    "Required when `preferredContact` is `email`. An address at a domain that can exist: "
+    "special-use names (`.test`, `.local`, `localhost`, `.invalid`, `.onion`, `.arpa`) are "
+    "refused. Trimmed and normalised."
+)
+
+
+def _channels(filled: dict[str, Any]) -> list[dict[str, Any]]:
+    """The channel a preferred contact needs (what `form._channel_errors` checks), `filled`."""
+    needs = {"phone": ["phone", "text"], "email": ["email"]}
+    return [
+        {
+            "if": {
+                "properties": {"preferredContact": {"enum": contacts}},
+                "required": ["preferredContact"],
+            },
+            "then": {"required": [field], "properties": {field: filled}},
+        }
+        for field, contacts in needs.items()
+    ]
+
+
+REQUEST_EXAMPLE: dict[str, Any] = {
+    "patientStatus": "new",
+    "firstName": "Avery",
+    "lastName": "Lindqvist",
+    "phone": "+1 503-555-0117",
+    "preferredContact": "phone",
+    "okToLeaveVoicemail": True,
+    "preferredDays": ["mon", "wed"],
+    "preferredTimes": ["afternoon"],
+    "service": "psychiatric-evaluation",
+    "visitFormat": "in-person",
+    "payment": "self-pay",
+    "sourceArticle": "tms-therapy-for-depression",
+    "consent": True,
+}
+
+
+def _request_schema(schema: dict[str, Any]) -> None:
+    # `consent` has a default only so that its absence is `must_be_true`, not `required`.
+    schema["required"] = [*schema.get("required", []), "consent"]
+    del schema["properties"]["consent"]["default"]
+    schema["allOf"] = _channels({"type": "string"})  # null is absent
+    schema["examples"] = [REQUEST_EXAMPLE]
 
 
 class AppointmentRequest(BaseModel):
-    """What a visitor may send; unknown fields are refused."""
+    """A request for a call back, as a frontend sends it in JSON. Unknown fields are refused."""
 
     # Strict: JSON types must be right (a form's strings are converted before this).
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, alias_generator=to_camel)
+    model_config = titled(
+        ConfigDict(
+            extra="forbid",
+            frozen=True,
+            strict=True,
+            alias_generator=to_camel,
+            title="Appointment request",
+            json_schema_extra=_request_schema,
+        )
+    )
 
-    patient_status: Literal["new", "existing"]
+    patient_status: Literal["new", "existing"] = Field(title="New or existing patient")
     first_name: Name
     last_name: Name
-    email: Email | None = None
-    phone: Phone | None = Field(None, description="Normalised and stored as E.164")
-    preferred_contact: Literal["phone", "text", "email"]
-    ok_to_text: bool = False
-    ok_to_leave_voicemail: bool = False
-    preferred_days: list[Day] = Field(default_factory=list, max_length=6)
-    preferred_times: list[Time] = Field(default_factory=list, max_length=3)
-    service: Annotated[str, Field(max_length=60, description="An id from GET /site services")]
+    email: Email | None = Field(None, title="E-mail", description=EMAIL_DESCRIPTION)
+    phone: Phone | None = Field(None, description=PHONE_DESCRIPTION)
+    preferred_contact: Literal["phone", "text", "email"] = Field(title="Preferred way to contact")
+    ok_to_text: bool = Field(False, title="OK to text")
+    ok_to_leave_voicemail: bool = Field(False, title="OK to leave a voicemail")
+    preferred_days: list[Day] = Field(
+        default_factory=list, max_length=6, description="Repeated days count once."
+    )
+    preferred_times: list[Time] = Field(
+        default_factory=list, max_length=3, description="Repeated times count once."
+    )
+    service: ServiceId
     visit_format: Literal["in-person", "telehealth", "no-preference"] | None = None
     payment: Literal["self-pay", "insurance", "unsure"] | None = None
     insurance_carrier: Carrier | None = None
-    message: Message | None = None
-    source_article: Slug | None = Field(None, description="The article that led here")
-    consent: bool = Field(False, validate_default=True, description="Must be true")
-    website: str | None = Field(None, description="Honeypot: leave empty", max_length=200)
+    message: Message | None = Field(
+        None, description="Not for medical history: the care team asks for that in private."
+    )
+    source_article: Slug | None = Field(None, description="The slug of the article that led here")
+    consent: bool = Field(
+        False,
+        validate_default=True,
+        description="`true`: the visitor agrees to the consent text of `GET /site`.",
+        json_schema_extra={"const": True},
+    )
+    website: str | None = Field(
+        None,
+        title="Website (leave empty)",
+        description="A trap for bots, hidden from people: a request that fills it is answered "
+        "as a success and stored nowhere.",
+        max_length=200,
+    )
 
     @field_validator("phone")
     @classmethod
@@ -139,13 +299,111 @@ FIELD_NAMES = frozenset(
     field.alias or name for name, field in AppointmentRequest.model_fields.items()
 )
 
+# An HTML form sends every value as text: checkboxes send `on` (or true/1/yes; off/false/0/no
+# are unchecked), a blank field is an absent one, and a repeated key makes a list.
+_CHECKED = "[oO][nN]|[tT][rR][uU][eE]|1|[yY][eE][sS]"
+_UNCHECKED = "[oO][fF][fF]|[fF][aA][lL][sS][eE]|0|[nN][oO]"
+BLANK_PATTERN = rf"^{STRIPPED}*$"
+Blank = Annotated[str, SchemaExtra(pattern=BLANK_PATTERN, title="Blank: left out")]
+Checkbox = Annotated[
+    str, SchemaExtra(pattern=rf"^{STRIPPED}*(?:{_CHECKED}|{_UNCHECKED})?{STRIPPED}*$")
+]
+Checked = Annotated[str, SchemaExtra(pattern=rf"^{STRIPPED}*(?:{_CHECKED}){STRIPPED}*$")]
+FORM_EXAMPLE: dict[str, Any] = {
+    **REQUEST_EXAMPLE,
+    "okToLeaveVoicemail": "on",
+    "consent": "on",
+    "message": "",
+}
+
+
+def _form_schema(schema: dict[str, Any]) -> None:
+    for field in schema["properties"].values():
+        if field.get("default", "") is None:  # a form has no null: a left-out field is absent
+            del field["default"]
+    schema["allOf"] = _channels({"not": {"pattern": BLANK_PATTERN}})
+    schema["examples"] = [FORM_EXAMPLE]
+
+
+class AppointmentForm(BaseModel):
+    """The same request as a browser's form posts it; fields it does not have are ignored."""
+
+    # The form's encoding of AppointmentRequest, field for field (a test holds the two
+    # together): form.read_submission turns these strings into the request's values.
+
+    model_config = titled(
+        ConfigDict(
+            extra="ignore",
+            frozen=True,
+            alias_generator=to_camel,
+            title="Appointment request (HTML form)",
+            json_schema_extra=_form_schema,
+        )
+    )
+
+    patient_status: Literal["new", "existing"] = Field(title="New or existing patient")
+    first_name: Name
+    last_name: Name
+    email: Email | Blank | SkipJsonSchema[None] = Field(
+        None, title="E-mail", description=EMAIL_DESCRIPTION
+    )
+    phone: Phone | Blank | SkipJsonSchema[None] = Field(None, description=PHONE_DESCRIPTION)
+    preferred_contact: Literal["phone", "text", "email"] = Field(title="Preferred way to contact")
+    ok_to_text: Checkbox | SkipJsonSchema[None] = Field(None, title="OK to text")
+    ok_to_leave_voicemail: Checkbox | SkipJsonSchema[None] = Field(
+        None, title="OK to leave a voicemail"
+    )
+    preferred_days: list[Day] = Field(
+        default_factory=list,
+        max_length=6,
+        description="One key per day: `preferredDays=mon&preferredDays=wed`.",
+    )
+    preferred_times: list[Time] = Field(
+        default_factory=list, max_length=3, description="One key per time."
+    )
+    service: ServiceId
+    visit_format: (
+        Literal["in-person", "telehealth", "no-preference"] | Blank | SkipJsonSchema[None]
+    ) = None
+    payment: Literal["self-pay", "insurance", "unsure"] | Blank | SkipJsonSchema[None] = None
+    insurance_carrier: Carrier | Blank | SkipJsonSchema[None] = None
+    message: Message | Blank | SkipJsonSchema[None] = None
+    source_article: Slug | Blank | SkipJsonSchema[None] = Field(
+        None, description="The slug of the article that led here"
+    )
+    consent: Checked = Field(
+        description="Checked: the visitor agrees to the consent text of `GET /site`."
+    )
+    website: Annotated[str, Field(max_length=200)] | Blank | SkipJsonSchema[None] = Field(
+        None,
+        title="Website (leave empty)",
+        description="A trap for bots, hidden from people: a form that fills it is sent to the "
+        "thank-you page, and nothing is stored.",
+    )
+
 
 class Receipt(BaseModel):
     """201: the request is stored. `reference` is what staff and the visitor quote."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+    model_config = titled(
+        ConfigDict(
+            alias_generator=to_camel,
+            populate_by_name=True,
+            title="Receipt",
+            json_schema_extra={
+                "examples": [
+                    {
+                        "id": "3f1c9a52-7b8e-4d21-9c6a-5e0f2b7d4a18",
+                        "reference": "7K3M9Q2T",
+                        "status": "received",
+                        "createdAt": "2026-11-27T10:00:00.000Z",
+                    }
+                ]
+            },
+        )
+    )
 
-    id: str
+    id: str = Field(json_schema_extra={"format": "uuid"})
     reference: str = Field(pattern="^[0-9A-HJKMNP-TV-Z]{8}$")
     status: Literal["received"]
-    created_at: str
+    created_at: str = Field(json_schema_extra={"format": "date-time"})

@@ -20,7 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from clinic_api.content import examples
 from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN, TAG_MAX_LENGTH, TAG_PATTERN
+from clinic_api.core.schemas import titled
 
 Slug = Annotated[
     str, StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)
@@ -33,7 +35,7 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 class Contract(BaseModel):
     # Unknown keys are mistakes, whether in site.yaml or in an answer.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = titled(ConfigDict(extra="forbid", frozen=True, populate_by_name=True))
 
 
 CTA_HREF_PATTERN = r"^(/([^/\\\s][^\\\s]*)?|https://[^/?#@\\\s]+([/?#][^\\\s]*)?)$"
@@ -89,6 +91,10 @@ class Service(Contract):
 class Site(Contract):
     """site.json as served: content/site.yaml without what only the publisher reads."""
 
+    model_config = ConfigDict(
+        title="Site settings", json_schema_extra={"examples": [examples.SITE]}
+    )
+
     name: Text
     base_url: HttpUrl | None = Field(None, alias="baseUrl")
     contact: Contact
@@ -115,6 +121,8 @@ class Site(Contract):
 
 
 class Health(Contract):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.HEALTH]})
+
     status: Literal["ok"]
 
 
@@ -146,12 +154,18 @@ class ArticleSummary(Contract):
 
 
 class ArticlePage(Contract):
+    model_config = ConfigDict(
+        title="Page of articles", json_schema_extra={"examples": [examples.ARTICLE_PAGE]}
+    )
+
     items: list[ArticleSummary]
     next_cursor: str | None = Field(alias="nextCursor")
     total: int = Field(ge=0)
 
 
 class TagCount(Contract):
+    model_config = ConfigDict(title="Tag")
+
     tag: Tag = Field(description="As in `tags` of an article and `tag=` of a list or search")
     label: str = Field(
         description="What the site calls it: site.yaml's `tagLabels`, else humanised"
@@ -160,10 +174,14 @@ class TagCount(Contract):
 
 
 class TagList(Contract):
+    model_config = ConfigDict(title="Tags", json_schema_extra={"examples": [examples.TAG_LIST]})
+
     items: list[TagCount] = Field(description="Most used first, then by tag")
 
 
 class TocNode(Contract):
+    model_config = ConfigDict(title="Table of contents entry")
+
     id: str
     title: str
     level: Literal[2, 3]
@@ -171,12 +189,16 @@ class TocNode(Contract):
 
 
 class RelatedLink(Contract):
+    model_config = ConfigDict(title="Related article")
+
     slug: Slug
     title: str
     url: str
 
 
 class Article(ArticleSummary):
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.ARTICLE]})
+
     # Narrower than the summary's Person; safe, the models are frozen.
     author: PersonWithBio  # pyright: ignore[reportIncompatibleVariableOverride]
     word_count: int = Field(alias="wordCount")
@@ -190,6 +212,8 @@ class Article(ArticleSummary):
 
 
 class SearchSection(Contract):
+    model_config = ConfigDict(title="Section")
+
     id: str = Field(description="The heading's id in the article's `html` and `toc`: link `#id`")
     title: str
 
@@ -208,6 +232,10 @@ class SearchHit(Contract):
 
 
 class SearchResults(Contract):
+    model_config = ConfigDict(
+        title="Search results", json_schema_extra={"examples": [examples.SEARCH_RESULTS]}
+    )
+
     query: str = Field(description="`q` as asked")
     items: list[SearchHit]
     total: int = Field(
@@ -226,7 +254,7 @@ class SearchResults(Contract):
 class OpenApiDocument(BaseModel):
     """An OpenAPI 3.1 document (this one)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = titled(ConfigDict(extra="allow", title="OpenAPI document"))
 
     openapi: str
     info: dict[str, object]

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.event_handler import Response
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -71,16 +67,6 @@ def unavailable(detail: str, retry_after: int) -> Problem:
 
 def internal_error() -> Problem:
     return Problem(500, "Internal Server Error", "Something went wrong on our side.")
-
-
-def documented(schema: str, description: str) -> OpenAPIResponse:
-    """A route's documented answer: a schema from `clinic openapi`'s components.
-
-    Plain dicts, so that the route decorators cost no pydantic at cold start.
-    """
-    media = PROBLEM_JSON if schema == "Problem" else "application/json"
-    ref = {"$ref": f"#/components/schemas/{schema}"}
-    return {"description": description, "content": {media: {"schema": ref}}}
 
 
 def where_raised(error: BaseException) -> str:

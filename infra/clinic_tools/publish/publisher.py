@@ -45,7 +45,7 @@ def _content_objects(content: Content, compiled: CompiledSite) -> dict[str, Payl
     return documents_in_order(
         compiled.articles,
         compiled.site,
-        build_openapi(),
+        build_openapi(compiled.site),
         Payload(search.archive, search.input_sha256, ARCHIVE_TYPE),
         compiled.index,
     )

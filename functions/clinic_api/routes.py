@@ -1,0 +1,17 @@
+"""Every route of the API, by function: what `clinic openapi` documents and the tests check.
+
+Each function declares its own routes (`content.routes`, `appointments.routes`);
+a new function adds its declaration here. Importing this loads no pydantic.
+"""
+
+from __future__ import annotations
+
+from clinic_api.appointments.routes import APPOINTMENTS
+from clinic_api.content.routes import CONTENT
+from clinic_api.core.routes import FunctionRoutes, Route
+
+FUNCTIONS: tuple[FunctionRoutes, ...] = (CONTENT, APPOINTMENTS)
+
+
+def all_routes() -> list[tuple[FunctionRoutes, Route]]:
+    return [(function, route) for function in FUNCTIONS for route in function.routes]

@@ -1,0 +1,109 @@
+"""Schemathesis hooks (schemathesis.toml names this module): what the document cannot generate.
+
+- `format: phone` and `format: person-name` are rules a pattern cannot say
+  (libphonenumber's numbering plans; Unicode's letters), and `format: email`
+  is narrower here than in JSON Schema (no special-use domains such as `.test`,
+  as its description says): their strategies draw values the function's own
+  rules accept, so "valid" requests are valid.
+- An `Idempotency-Key` promises one answer per key and request: a key reused for
+  another request is 422, as it must be. Two unrelated generated cases often draw
+  the same short key ("!"), so a well-formed key is made unique per case; a
+  malformed one is sent as drawn.
+- A `cursor` is opaque and good only for the query it came with: a well-formed
+  drawn one is swapped for the `nextCursor` the API gives that same query (or
+  left out when there is no next page), as a client that pages would send it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+import phonenumbers
+import schemathesis
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from clinic_api.appointments.schemas import NAME_MAX, PHONE_MAX, Email, Name
+
+_REGIONS = ("US", "CA", "GB", "DE", "FR", "AU", "IN", "JP", "BR", "MX")
+_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
+_STYLES = (phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+_NAME = TypeAdapter(Name)
+_EMAIL = TypeAdapter(Email)
+_KEY = re.compile(r"[!-~]{1,255}")
+_CURSOR = re.compile(r".{1,512}", re.DOTALL)
+
+
+def _examples() -> list[str]:
+    numbers = []
+    for region in _REGIONS:
+        for kind in _TYPES:
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                numbers += [phonenumbers.format_number(number, style) for style in _STYLES]
+    return numbers
+
+
+def _valid_us(text: str) -> bool:
+    return phonenumbers.is_valid_number(phonenumbers.parse(text, "US"))
+
+
+# International forms are valid whatever the clinic's region; US ones as people type them.
+PHONES = st.one_of(
+    st.sampled_from(_examples()),
+    st.from_regex(r"\A\+1 [2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4}\Z").filter(_valid_us),
+).filter(lambda text: len(text) <= PHONE_MAX)
+
+
+def _accepted(adapter: TypeAdapter[str]) -> Any:
+    def accepts(text: str) -> bool:
+        try:
+            adapter.validate_python(text)
+        except ValidationError:
+            return False
+        return True
+
+    return accepts
+
+
+_NAME_CHARS = st.characters(categories=["L", "M"]) | st.sampled_from(list(" '\u2019-.,"))
+NAMES = st.text(_NAME_CHARS, min_size=1, max_size=NAME_MAX).filter(_accepted(_NAME))
+EMAILS = st.emails().filter(_accepted(_EMAIL))
+
+schemathesis.openapi.format("phone", PHONES)
+schemathesis.openapi.format("person-name", NAMES)
+schemathesis.openapi.format("email", EMAILS)
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
+    key = (case.headers or {}).get("Idempotency-Key")
+    if isinstance(key, str) and _KEY.fullmatch(key):
+        unique = uuid.uuid4().hex
+        case.headers["Idempotency-Key"] = (
+            key[: -len(unique)] + unique if len(key) > len(unique) else (key + unique)[:255]
+        )
+
+
+@schemathesis.hook("before_call")
+def real_cursors(ctx: Any, case: Any, **kwargs: Any) -> None:
+    query = case.query or {}
+    cursor = query.get("cursor")
+    if not (isinstance(cursor, str) and _CURSOR.fullmatch(cursor)):
+        return
+    rest = {name: value for name, value in query.items() if name != "cursor"}
+    url = f"{case.operation.schema.get_base_url()}{case.operation.path}?{urlencode(rest, True)}"
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            next_cursor = json.load(response).get("nextCursor")
+    except (OSError, ValueError):  # the query itself is refused: the cursor changes nothing
+        return
+    if next_cursor is None:
+        del case.query["cursor"]
+    else:
+        case.query["cursor"] = next_cursor

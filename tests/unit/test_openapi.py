@@ -1,0 +1,166 @@
+"""The OpenAPI document: valid, exact, and saying what the code checks.
+
+Built from the route declarations (clinic_api.*.routes); its patterns are held
+to the validators they document, so a client (or a fuzzer) that trusts the
+document sends what the function accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+from pydantic import TypeAdapter, ValidationError
+
+from clinic_api.appointments import schemas as appointments
+from clinic_api.core.routes import BODILESS
+from clinic_api.routes import all_routes
+from clinic_tools.openapi import build_openapi
+
+SITE = {"services": [{"id": "intake-call", "label": "A first call"}, {"id": "tms", "label": "TMS"}]}
+DOCUMENT = build_openapi(SITE)
+SCHEMAS = DOCUMENT["components"]["schemas"]
+
+
+def operation(method: str, path: str) -> dict[str, Any]:
+    return DOCUMENT["paths"][path][method.lower()]
+
+
+def test_the_document_is_valid_openapi_3_1() -> None:
+    validate(DOCUMENT)
+    validate(build_openapi())  # without a site, too
+
+
+def test_every_declared_answer_is_documented_with_its_headers() -> None:
+    for _, route in all_routes():
+        responses = operation(route.method, route.path)["responses"]
+        assert set(responses) == {str(answer.status) for answer in route.answers}, route.key
+        for answer in route.answers:
+            documented = responses[str(answer.status)]
+            assert set(documented.get("headers", {})) == {h.name for h in answer.headers}
+            assert list(documented.get("content", {})) == (
+                [answer.media_type] if answer.media_type else []
+            )
+
+
+def test_redirects_not_modified_and_no_content_answers_carry_no_content() -> None:
+    for path_item in DOCUMENT["paths"].values():
+        for spec in path_item.values():
+            for status, response in spec["responses"].items():
+                if int(status) in BODILESS:
+                    assert "content" not in response, status
+
+
+def test_cacheable_answers_name_their_validators_and_errors_name_retry_after() -> None:
+    article = operation("GET", "/articles/{slug}")
+    assert {"ETag", "Cache-Control", "Vary"} <= set(article["responses"]["304"]["headers"])
+    assert "If-None-Match" in {param["name"] for param in article["parameters"]}
+    appointment = operation("POST", "/appointments")["responses"]
+    assert set(appointment["303"]["headers"]) == {"Location", "Cache-Control"}
+    for status in ("409", "429", "503"):
+        assert "Retry-After" in appointment[status]["headers"]
+
+
+def test_the_services_are_the_published_sites_own() -> None:
+    for name in ("AppointmentRequest", "AppointmentForm"):
+        service = SCHEMAS[name]["properties"]["service"]
+        assert service["enum"] == ["intake-call", "tms"]
+        assert all(example["service"] == "intake-call" for example in SCHEMAS[name]["examples"])
+
+
+def test_consent_must_be_given() -> None:
+    request = SCHEMAS["AppointmentRequest"]
+    assert request["properties"]["consent"]["const"] is True
+    assert "consent" in request["required"]
+
+
+def test_titles_are_written_for_people() -> None:
+    # "Ok to text", never the alias run together ("Oktotext").
+    for name, schema in SCHEMAS.items():
+        assert not re.search("[a-z][A-Z][a-z]", schema["title"]), name  # "AppointmentRequest"
+        for key, prop in schema.get("properties", {}).items():
+            if re.search("[A-Z]", key):
+                assert " " in prop["title"], (name, key, prop["title"])
+
+
+def test_every_example_holds_to_its_schema() -> None:
+    examples = 0
+    for name, schema in SCHEMAS.items():
+        root = {"components": {"schemas": SCHEMAS}, "$ref": f"#/components/schemas/{name}"}
+        validator = jsonschema_rs.validator_for(root, validate_formats=True)
+        for example in schema.get("examples", []):
+            assert validator.is_valid(example), (name, list(validator.iter_errors(example)))
+            examples += 1
+    assert examples >= 8
+
+
+def test_the_form_documents_every_field_of_the_request() -> None:
+    request = SCHEMAS["AppointmentRequest"]["properties"]
+    form = SCHEMAS["AppointmentForm"]["properties"]
+    assert list(form) == list(request)
+    assert "additionalProperties" not in SCHEMAS["AppointmentForm"]  # forms ignore extras
+    assert SCHEMAS["AppointmentRequest"]["additionalProperties"] is False
+
+
+def test_the_route_declarations_load_no_pydantic() -> None:
+    probe = "import sys, clinic_api.routes; print(sorted(m for m in HEAVY if m in sys.modules))"
+    heavy = "HEAVY = {'pydantic', 'phonenumbers', 'email_validator'}; "
+    done = subprocess.run(
+        [sys.executable, "-c", heavy + probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_document_is_json() -> None:
+    assert json.loads(json.dumps(DOCUMENT)) == DOCUMENT
+
+
+# The patterns against the code they document.
+
+# Characters where the rules differ: letters, marks, digits, spaces that are trimmed,
+# controls, the punctuation names allow and some they do not.
+TRICKY = st.text(
+    st.sampled_from(
+        [*"aZ\u00e9\u00df\u540d\u0301", *"\u00a0\x85\x1c\x0b\r\n\t ", *"0'\u2019-.,@/_\x00\x7f\x9f"]
+    ),
+    max_size=70,
+)
+
+
+def accepts(adapter: TypeAdapter[Any], value: str) -> bool:
+    try:
+        adapter.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+@given(TRICKY)
+def test_a_name_the_code_accepts_matches_the_names_pattern(value: str) -> None:
+    if accepts(TypeAdapter(appointments.Name), value):
+        assert re.fullmatch(appointments.NAME_PATTERN, value)
+
+
+@pytest.mark.parametrize("longest", [appointments.CARRIER_MAX, appointments.MESSAGE_MAX])
+@given(value=TRICKY)
+def test_free_text_matches_its_pattern_exactly_when_the_code_accepts_it(
+    longest: int, value: str
+) -> None:
+    text = TypeAdapter(appointments.Carrier if longest == 60 else appointments.Message)
+    pattern = appointments.text_pattern(longest)
+    assert accepts(text, value) == bool(re.fullmatch(pattern, value))
+
+
+@given(TRICKY)
+def test_a_phone_the_code_keeps_is_within_the_phones_pattern(value: str) -> None:
+    trimmed = value.strip()
+    within = 1 <= len(trimmed) <= appointments.PHONE_MAX
+    assert within == bool(re.fullmatch(appointments.PHONE_PATTERN, value))

@@ -1,0 +1,84 @@
+"""Each function declares its routes once (clinic_api.*.routes); everything else follows.
+
+template.yaml routes each declared route to its function, events/ holds one
+sample per declared route, and each handler answers every declared route with
+a status, media type and headers that its declaration names.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+
+import pytest
+
+from clinic_api.core.routes import FunctionRoutes, Header, Route
+from clinic_api.routes import all_routes
+from tests.conftest import ROOT, http_event
+from tests.unit.stack import TEMPLATE, Stack, invoke
+
+ROUTES = all_routes()
+
+
+def _key(value: object) -> str:
+    return value.key if isinstance(value, Route) else ""
+
+
+def test_the_template_routes_each_declared_route_to_its_function() -> None:
+    declared = {route.key: function.function for function, route in ROUTES}
+    assert {route.key: route.function for route in TEMPLATE.routes} == declared
+
+
+def test_each_declared_route_has_one_sample_event() -> None:
+    events = ROOT.joinpath("events").glob("*.json")
+    keys = sorted(json.loads(path.read_text())["routeKey"] for path in events)
+    assert keys == sorted(route.key for _, route in ROUTES)
+
+
+def test_operation_ids_are_unique() -> None:
+    ids = [route.operation_id for _, route in ROUTES]
+    assert len(ids) == len(set(ids))
+
+
+def test_handlers_register_routes_only_from_their_declarations() -> None:
+    # `@handles(app, routes.X)`: a route written straight on the resolver would be undocumented.
+    for path in ROOT.joinpath("functions").rglob("handler.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                verbs = {"get", "post", "put", "patch", "delete", "route"}
+                assert not (node.value.id == "app" and node.attr in verbs), path
+
+
+def _event(route: Route) -> dict:
+    path = route.path
+    for param in route.path_params:
+        path = path.replace(f"{{{param.name}}}", param.example)
+    return http_event(
+        route.method,
+        path,
+        route=route.path,
+        path_parameters={param.name: param.example for param in route.path_params} or None,
+    )
+
+
+def _header_holds(header: Header, value: str) -> bool:
+    if header.values and value not in header.values:
+        return False
+    return header.pattern is None or re.fullmatch(header.pattern, value) is not None
+
+
+@pytest.mark.parametrize(("function", "route"), ROUTES, ids=_key)
+def test_each_declared_route_answers_as_declared(
+    stack: Stack, function: FunctionRoutes, route: Route
+) -> None:
+    # A bare request: a success, or an error the route declares (never the gateway's 404).
+    answer = invoke(function.function, _event(route))
+
+    assert answer.status in {declared.status for declared in route.answers}, answer.body
+    declared = route.answer(answer.status)
+    assert answer.headers.get("content-type") == declared.media_type
+    for header in declared.headers:
+        value = answer.headers.get(header.name.lower())
+        if header.required or value is not None:
+            assert value is not None and _header_holds(header, value), (header.name, value)
