@@ -237,7 +237,7 @@ def report(cold: dict[str, tuple[float, float]], runs: int, warm: Warm) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=9, help="fresh processes per candidate")
     parser.add_argument("--calls", type=int, default=2000, help="timed warm calls per handler")
     args = parser.parse_args()

@@ -9,18 +9,20 @@ from __future__ import annotations
 import json
 import os
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
-from botocore.client import BaseClient
 from fastapi import FastAPI, HTTPException
 from mangum import Mangum
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 app = FastAPI(title="Clinic content")
 
 
 @cache
-def s3_client() -> BaseClient:
+def s3_client() -> S3Client:
     return boto3.client("s3")
 
 

@@ -299,7 +299,7 @@ def _fts5_match(slots: list[Slot]) -> str:
 
 def _fts5_hit(*row: Any) -> dict[str, Any]:
     slug, title, section_id, section_title, score, marked = row
-    text, matches, position = [], [], 0
+    text, matches, position, start = [], [], 0, 0
     for piece in re.split(f"({_MARK}|{_END})", marked):
         if piece == _MARK:
             start = position
@@ -384,7 +384,7 @@ def print_table(rows: list[Row]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--queries", type=int, default=150, help="queries per set")
     args = parser.parse_args()

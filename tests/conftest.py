@@ -1,25 +1,46 @@
-"""Fixtures shared by every test: fake AWS settings, a moto bucket, events."""
+"""Fixtures shared by every test: fake AWS settings, one moto world, events."""
 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
+import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
+from hypothesis import settings
 
 from clinic_tools.local.lambda_context import LambdaContext
+from clinic_tools.local.template import load_template
+from tests.aws_world import AwsWorld
+from tests.fixture_content import CONTENT as CONTENT  # re-exported for the tests
+from tests.fixture_content import fixture_objects
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTENT = ROOT / "content"
-BUCKET = "clinic-content-test"
+LIVE_CONTENT = ROOT / "content"
+TEMPLATE = load_template(ROOT / "template.yaml")
+BUCKET = TEMPLATE.functions["ContentFunction"].environment["CONTENT_BUCKET"]
+# Variables that could point boto3 at a real account or at other credentials.
+REAL_AWS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN")
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    # moto's DynamoDB Streams answer only without account-based endpoints.
+    "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+}
+
+# An example's time measures how busy the machine is (moto runs in-process), not the code.
+settings.register_profile("clinic", deadline=None)
+settings.load_profile("clinic")
 
 # Powertools reads these when a handler module is first imported, which may
 # happen while a test module is collected, before any fixture runs.
@@ -27,58 +48,65 @@ os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ClinicTest")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "clinic-test")
 
 
+def isolate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No boto3 client can reach a real AWS account, whatever the developer's shell has."""
+    for name in REAL_AWS:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in FAKE_AWS.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture(autouse=True)
 def fake_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test can reach a real AWS account, whatever the developer's shell has."""
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.setenv("AWS_REGION", "us-east-1")
-    # moto's DynamoDB Streams answer only without account-based endpoints.
-    monkeypatch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
+    isolate(monkeypatch)
     monkeypatch.setenv("CONTENT_BUCKET", BUCKET)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ClinicTest")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "clinic-test")
 
 
+@pytest.fixture(scope="session")
+def aws_world() -> Iterator[AwsWorld]:
+    """moto for the whole session (one per xdist worker), the template's resources in it."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch)
+        world = AwsWorld(TEMPLATE, fixture_objects())
+        world.start()
+    yield world
+    world.stop()
+
+
+def forget_containers() -> None:
+    """Empty every per-container cache, as a new Lambda execution environment would be:
+    each functools cache of the functions' loaded modules (clients, settings, the article
+    store, the idempotency layer), so that a cache added tomorrow is emptied too."""
+    for name, module in list(sys.modules.items()):
+        if name == "clinic_api" or name.startswith("clinic_api."):
+            for value in list(vars(module).values()):
+                if isinstance(value, functools._lru_cache_wrapper):
+                    value.cache_clear()
+
+
+@contextmanager
+def fresh_world(world: AwsWorld, *, published: bool) -> Iterator[None]:
+    """The world as no test has touched it, seen by functions in new containers."""
+    world.ready(published=published)
+    forget_containers()
+    yield
+    forget_containers()
+
+
 @pytest.fixture
-def s3(fake_aws: None) -> Iterator[Any]:
-    """An empty content bucket in moto, and the function's caches emptied around it."""
-    from clinic_api.content.store import article_store
-    from clinic_api.core.clients import s3_client
-
-    with mock_aws():
-        s3_client.cache_clear()
-        article_store.cache_clear()
-        client = boto3.client("s3")
-        client.create_bucket(Bucket=BUCKET)
-        yield client
-        s3_client.cache_clear()
-        article_store.cache_clear()
-
-
-@cache
-def _sample_objects() -> dict[str, Any]:
-    from clinic_tools.publish.publisher import build_objects
-
-    return build_objects(CONTENT)
-
-
-def publish_sample_content(bucket: str, client: Any) -> None:
-    """The real upload of content/, compiled once per test session (compiling is pure)."""
-    from clinic_tools.publish.publisher import upload
-
-    upload(_sample_objects(), bucket, client, report=lambda _: None)
+def s3(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
+    """The content bucket, empty (the template's other resources exist too)."""
+    with fresh_world(aws_world, published=False):
+        yield boto3.client("s3")
 
 
 @pytest.fixture
-def published(s3: Any) -> Any:
-    """The sample content in content/, published with the real publisher."""
-
-    publish_sample_content(BUCKET, s3)
-    return s3
+def published(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
+    """The content bucket holding the fixture content, published with the real publisher."""
+    with fresh_world(aws_world, published=True):
+        yield boto3.client("s3")
 
 
 def http_event(

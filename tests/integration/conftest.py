@@ -24,7 +24,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import CONTENT, ROOT
+from tests.integration.browser import browser, watched  # noqa: F401 (fixtures for browser tests)
 
 STARTUP_TIMEOUT_S = 30
 
@@ -134,5 +135,5 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
     # its own) so that the tests' order cannot decide their outcome.
     overrides = tmp_path_factory.mktemp("env") / "env.json"
     overrides.write_text(json.dumps({"AppointmentsFunction": {"RATE_LIMIT_MAX": "1000"}}))
-    with running_clinic_dev("--env-vars", str(overrides)) as stack:
+    with running_clinic_dev("--env-vars", str(overrides), "--content", str(CONTENT)) as stack:
         yield stack

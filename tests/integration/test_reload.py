@@ -1,7 +1,8 @@
 """`clinic dev --reload` in a copy of the project: edits to content/ and functions/ are served.
 
 A copy, so that the tests edit neither the real content/ nor the real handlers;
-`clinic dev` runs in it as in a checkout (template.yaml, functions/, content/).
+`clinic dev` runs in it as in a checkout (template.yaml, functions/, and the fixture
+content as its content/).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import CONTENT, ROOT
+from tests.fixture_content import ANXIETY
 from tests.integration.conftest import LocalStack, running_clinic_dev
 
 pytestmark = pytest.mark.integration
 
-SLUG = "how-fast-does-ketamine-work-for-anxiety"
-TITLE = 'title: "How fast does ketamine work for anxiety?"'
+SLUG = ANXIETY
+TITLE = 'title: "Ketamine for anxiety: how soon does it help?"'
 HEALTH = 'uncached_json({"status": "ok"})'
 CHANGE_TIMEOUT_S = 20  # a 1 s poll, a publish and the new workers' imports, with room to spare
 
@@ -64,7 +66,7 @@ def test_an_edited_title_is_served_after_the_republish(
 ) -> None:
     url = f"{reloading_stack.api}/articles/{SLUG}"
     for _ in range(4):  # every worker warm, with the article in its cache
-        assert get_json(url)["title"] == "How fast does ketamine work for anxiety?"
+        assert get_json(url)["title"] == "Ketamine for anxiety: how soon does it help?"
     article = project / "content" / "articles" / f"{SLUG}.md"
     article.write_text(article.read_text().replace(TITLE, 'title: "Edited while running"'))
     wait_until(lambda: get_json(url)["title"] == "Edited while running", reloading_stack)

@@ -20,6 +20,7 @@ import pytest
 from samtranslator.yaml_helper import yaml_parse
 
 from tests.conftest import ROOT
+from tests.imports import runtime_imports
 from tests.integration.sam_cli import sam
 
 pytestmark = pytest.mark.sam
@@ -147,10 +148,10 @@ def imported_third_party(folder: Path, handler_module: str) -> set[str]:
 def imported_names(path: Path, package: str) -> set[str]:
     """Absolute names a module imports; `from m import x` yields m and m.x (x may be a module)."""
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in runtime_imports(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
+        else:
             base = package.rsplit(".", node.level - 1)[0] if node.level else ""
             module = ".".join(part for part in (base, node.module or "") if part)
             names.add(module)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from clinic_api.content.schemas import SearchResults
+from tests.fixture_content import ANXIETY, ESKETAMINE
 from tests.integration.conftest import LocalStack, call
 
 pytestmark = pytest.mark.integration
@@ -26,7 +27,7 @@ def test_a_half_typed_word_finds_sections_to_link_to(local_stack: LocalStack) ->
     assert headers["cache-control"] == "public, max-age=60"
     results = SearchResults.model_validate(body)
     best = results.items[0]
-    assert best.slug == "how-fast-does-ketamine-work-for-anxiety"
+    assert best.slug == ANXIETY
     assert best.section is not None and best.section.id == "maintenance-infusions"
     assert "<mark>" in best.snippet
 
@@ -43,7 +44,7 @@ def test_a_query_in_the_url_encoding_of_a_browser_arrives_intact(local_stack: Lo
     status, _, body = get(local_stack, q=query)
     assert status == 200
     assert body["query"] == query
-    assert body["items"][0]["slug"] == "esketamine-spravato-nasal-spray-explained"
+    assert body["items"][0]["slug"] == ESKETAMINE
 
 
 def test_a_missing_query_is_a_422_problem(local_stack: LocalStack) -> None:

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from clinic_tools.local.template import load_template
-from tests.conftest import ROOT
+from tests.conftest import CONTENT, ROOT
 from tests.integration.conftest import LocalStack, call
 
 pytestmark = pytest.mark.integration
@@ -85,7 +85,7 @@ def test_staff_hear_of_a_request_then_list_work_and_export_it(local_stack: Local
     shown = clinic(local_stack, "show", reference)
     assert "new -> contacted" in shown.stdout and "(called)" in shown.stdout
 
-    exported = clinic(local_stack, "export", "--status", "contacted")
+    exported = clinic(local_stack, "export", "--status", "contacted", "--content", str(CONTENT))
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     (row,) = [row for row in rows if row["reference"] == reference]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from samtranslator.translator.arn_generator import ArnGenerator
+from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
@@ -19,8 +20,11 @@ TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 TEST_ORIGINS = ["https://clinic.example", "https://www.clinic.example"]
 
 
-class _NoManagedPolicies:
+class _NoManagedPolicies(ManagedPolicyLoader):
     """Managed-policy loader for the translator: the template names no managed policies."""
+
+    def __init__(self) -> None:
+        """No IAM client: `load` never asks IAM."""
 
     def load(self) -> dict[str, str]:
         return {}

@@ -17,13 +17,19 @@ from urllib.parse import urlencode
 
 import boto3
 import pytest
-from moto import mock_aws
+from boto3.dynamodb.types import TypeDeserializer
 
 from clinic_tools.local.lambda_context import LambdaContext
-from clinic_tools.local.template import load_template
-from tests.conftest import ROOT, Answer, http_event, publish_sample_content
+from tests.aws_world import AwsWorld
+from tests.conftest import TEMPLATE, Answer, fresh_world, http_event
+from tests.fixture_content import ANXIETY
 
-TEMPLATE = load_template(ROOT / "template.yaml")
+# Every function's environment as the template sets it (the local stack's names).
+ENVIRONMENT = {
+    name: value
+    for function in TEMPLATE.functions.values()
+    for name, value in function.environment.items()
+}
 APPOINTMENTS = "AppointmentsFunction"
 VALID: dict[str, Any] = {
     "patientStatus": "new",
@@ -41,7 +47,7 @@ VALID: dict[str, Any] = {
     "payment": "insurance",
     "insuranceCarrier": "Cascade Mutual",
     "message": "Persistent low mood since spring; my GP suggested asking about ketamine.",
-    "sourceArticle": "how-fast-does-ketamine-work-for-anxiety",
+    "sourceArticle": ANXIETY,
     "consent": True,
 }
 
@@ -61,46 +67,17 @@ class Stack:
 
     def requests(self) -> list[dict[str, Any]]:
         items = self.dynamodb.scan(TableName=self.requests_table)["Items"]
-        read = boto3.dynamodb.types.TypeDeserializer().deserialize
+        read = TypeDeserializer().deserialize
         return [{key: read(value) for key, value in item.items()} for item in items]
 
 
-def forget_containers() -> None:
-    """Empty every per-container cache, as a new Lambda execution environment would be."""
-    from clinic_api.appointments import handler, identity, settings
-    from clinic_api.content.store import article_store
-    from clinic_api.core import clients
-
-    for cached in (
-        clients.s3_client,
-        clients.dynamodb_client,
-        clients.secrets_client,
-        clients.sns_client,
-        identity._hash_key,
-        settings.intake_settings,
-        settings._site_cache,
-        handler._accept_once,
-        article_store,
-    ):
-        cached.cache_clear()
-
-
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch, fake_aws: None) -> Iterator[Stack]:
+def stack(aws_world: AwsWorld, monkeypatch: pytest.MonkeyPatch, fake_aws: None) -> Iterator[Stack]:
     """Every bucket, table and secret of the template, content published, env as deployed."""
-    from clinic_tools.local.stack import create_resources
-
-    environment: dict[str, str] = {}
-    for function in TEMPLATE.functions.values():
-        environment.update(function.environment)
-    with mock_aws():
-        forget_containers()
-        create_resources(TEMPLATE, None)
-        publish_sample_content(environment["CONTENT_BUCKET"], boto3.client("s3"))
-        for name, value in environment.items():
+    with fresh_world(aws_world, published=True):
+        for name, value in ENVIRONMENT.items():
             monkeypatch.setenv(name, value)
-        yield Stack(environment, boto3.client("dynamodb"))
-        forget_containers()
+        yield Stack(ENVIRONMENT, boto3.client("dynamodb"))
 
 
 def invoke_function(function: str, event: dict[str, Any]) -> Any:

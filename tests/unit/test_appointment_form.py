@@ -47,7 +47,7 @@ def test_a_json_request_is_stored_and_answered_with_a_receipt(stack: Stack) -> N
     assert item["phone"] == "+15035550199"
     assert item["firstName"] == "Marisol"
     assert item["preferredDays"] == ["tue", "thu"]
-    assert item["consentVersion"] == "2026-11-01"
+    assert item["consentVersion"] == "2026-04-01"  # the fixture content's site.yaml
     assert item["consentAt"] == item["createdAt"]
     assert item["history"] == [
         {"at": item["createdAt"], "by": "web-form", "from": None, "to": "new", "note": "received"}
@@ -298,7 +298,7 @@ def test_the_honeypot_answers_as_success_and_stores_nothing(stack: Stack) -> Non
 
 
 def test_services_consent_version_and_region_come_from_site_json(stack: Stack) -> None:
-    from tests.unit.stack import forget_containers
+    from tests.conftest import forget_containers
 
     s3 = __import__("boto3").client("s3")
     bucket = stack.environment["CONTENT_BUCKET"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -30,7 +31,9 @@ def browser_form() -> list[tuple[str, str]]:
 
 
 def multipart(
-    fields: list[tuple[str, str]], files: list[tuple[str, str, str]] = (), charset: str = "utf-8"
+    fields: list[tuple[str, str]],
+    files: Sequence[tuple[str, str, str]] = (),
+    charset: str = "utf-8",
 ) -> bytes:
     """A multipart/form-data body as a browser writes it (files after the fields here)."""
     lines: list[str] = []

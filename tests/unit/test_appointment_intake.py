@@ -122,10 +122,12 @@ def test_two_identical_submissions_at_once_are_both_stored_not_503(stack: Stack)
         # What DynamoDB answers when a concurrent transaction writes the same marker.
         if conflicts:
             conflicts.pop()
-            reasons = [{"Code": "None"}, {"Code": "TransactionConflict"}]
-            error = {"Code": "TransactionCanceledException", "Message": "conflict"}
             raise ClientError(
-                {"Error": error, "CancellationReasons": reasons}, "TransactWriteItems"
+                {
+                    "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                    "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}],
+                },
+                "TransactWriteItems",
             )
 
     post_json({**VALID, "message": "warm"})

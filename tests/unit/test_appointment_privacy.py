@@ -41,7 +41,12 @@ def function_log() -> Iterator[io.StringIO]:
     from clinic_api.appointments.handler import logger
 
     written = io.StringIO()
-    handlers = logging.getLogger(logger.name).handlers
+    handlers = [
+        handler
+        for handler in logging.getLogger(logger.name).handlers
+        if isinstance(handler, logging.StreamHandler)
+    ]
+    assert handlers
     streams = [handler.setStream(written) for handler in handlers]
     previous = logger.log_level
     logger.setLevel(logging.DEBUG)
@@ -76,7 +81,7 @@ def every_outcome() -> list[Any]:
 
 def inputs_found_by_hand(form: dict[str, str]) -> list[Any]:
     """Surrogates, other charsets, ignored form fields, multipart: from another client."""
-    other = {"source_ip": OTHER_CLIENT}
+    other: dict[str, Any] = {"source_ip": OTHER_CLIENT}
     tracked = [*form.items(), ("consent", "on"), ("utm_campaign", TRACKING)]
     latin = json.dumps({**VALID, "firstName": "Zoë", "lastName": "Ñúñez"}, ensure_ascii=False)
     parts = [*form.items(), ("consent", "on"), ("firstName", "Zoë"), ("lastName", "Ñúñez")]

@@ -15,14 +15,22 @@ from clinic_api.content.schemas import Article, ArticleSummary, Site
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import ContentError, load_content
 from tests.conftest import CONTENT
+from tests.fixture_content import (
+    ANXIETY,
+    DRAFT,
+    INFUSION_VISIT,
+    LISTED,
+    PUBLISH_AT,
+    SCHEDULED,
+    SIDE_EFFECTS,
+    TMS,
+)
 
 AUTHORS = {
     "dr-ada-stone": {"name": "Ada Stone", "credentials": "MD", "bio": "Psychiatrist."},
     "sam-reed-np": {"name": "Sam Reed", "credentials": "PMHNP-BC", "bio": "Nurse practitioner."},
 }
-BASE_URL = "https://www.harborview-psychiatry.example"
-SCHEDULED = "choosing-between-ketamine-esketamine-and-tms"
-DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"
+BASE_URL = "https://www.fernhill-mood.example"
 
 
 def article(body: str = "A short paragraph of plain words.", **front: Any) -> str:
@@ -39,7 +47,7 @@ def article(body: str = "A short paragraph of plain words.", **front: Any) -> st
 
 
 def write_content(root: Path, articles: dict[str, str], site: dict[str, Any] | None = None) -> Path:
-    """A content folder: the sample site.yaml (with `site` changes; None drops a key),
+    """A content folder: the fixture site.yaml (with `site` changes; None drops a key),
     two authors, and one articles/{name}.md per entry."""
     (root / "articles").mkdir(parents=True)
     shutil.copy(CONTENT / "site.yaml", root / "site.yaml")
@@ -377,12 +385,9 @@ def test_a_related_override_is_used_as_given(tmp_path: Path) -> None:
 
 
 def test_sample_related_override_is_used_as_given(sample: CompiledSite) -> None:
-    related = sample.articles["how-fast-does-ketamine-work-for-anxiety"]["related"]
+    related = sample.articles[ANXIETY]["related"]
 
-    assert slugs(related) == [
-        "what-to-expect-at-a-ketamine-infusion-visit",
-        "ketamine-side-effects-and-who-should-not-have-it",
-    ]
+    assert slugs(related) == [INFUSION_VISIT, SIDE_EFFECTS]
 
 
 def test_drafts_appear_nowhere(tmp_path: Path) -> None:
@@ -407,7 +412,7 @@ def test_the_sample_draft_appears_nowhere(sample: CompiledSite) -> None:
 
 
 def test_scheduled_articles_are_compiled(sample: CompiledSite) -> None:
-    assert sample.articles[SCHEDULED]["publishedAt"] == "2027-03-01T09:00:00Z"
+    assert sample.articles[SCHEDULED]["publishedAt"] == PUBLISH_AT
     assert SCHEDULED in slugs(sample.index["articles"])
 
 
@@ -417,11 +422,11 @@ def test_scheduled_articles_are_compiled(sample: CompiledSite) -> None:
 def test_the_cta_defaults_from_site_yaml(sample: CompiledSite) -> None:
     default = {"label": "Request an appointment", "href": "/request-appointment"}
 
-    assert sample.articles["how-fast-does-ketamine-work-for-anxiety"]["cta"] == default
+    assert sample.articles[ANXIETY]["cta"] == default
 
 
 def test_an_article_cta_overrides_the_default(sample: CompiledSite, tmp_path: Path) -> None:
-    assert sample.articles["tms-therapy-for-depression"]["cta"] == {
+    assert sample.articles[TMS]["cta"] == {
         "label": "Book a TMS consultation",
         "href": "/request-appointment?service=tms-consultation",
     }
@@ -544,20 +549,20 @@ def test_drafts_lend_no_tag_to_the_labels(tmp_path: Path) -> None:
 
 
 def test_json_ld_is_a_medical_web_page_with_an_absolute_url(sample: CompiledSite) -> None:
-    slug = "how-fast-does-ketamine-work-for-anxiety"
+    slug = ANXIETY
     json_ld = sample.articles[slug]["jsonLd"]
 
     assert json_ld["@context"] == "https://schema.org"
     assert json_ld["@type"] == "MedicalWebPage"
     assert json_ld["url"] == f"{BASE_URL}/articles/{slug}"
     assert json_ld["author"]["@type"] == "Person"
-    assert json_ld["author"]["name"] == "Elena Marsh"
+    assert json_ld["author"]["name"] == "Nadia Brandt"
     assert json_ld["reviewedBy"] == {
         "@type": "Person",
-        "name": "Samuel Oduya",
-        "honorificSuffix": "MD, board-certified psychiatrist",
+        "name": "Tomas Iver",
+        "honorificSuffix": "MD, psychiatrist",
     }
-    assert json_ld["lastReviewed"] == "2026-06-15"
+    assert json_ld["lastReviewed"] == "2026-06-02"
 
 
 def test_json_ld_names_a_review_only_when_given(tmp_path: Path) -> None:
@@ -596,7 +601,7 @@ def test_json_ld_url_is_the_path_without_a_base_url(tmp_path: Path) -> None:
 
 
 def test_every_sample_article_matches_the_article_schema(sample: CompiledSite) -> None:
-    assert len(sample.articles) == 7
+    assert sorted(sample.articles) == sorted([*LISTED, SCHEDULED])
     for slug, compiled in sample.articles.items():
         assert Article.model_validate(compiled).slug == slug
 
@@ -615,5 +620,5 @@ def test_every_index_summary_matches_the_summary_schema(sample: CompiledSite) ->
 def test_the_site_matches_the_site_schema(sample: CompiledSite) -> None:
     site = Site.model_validate(sample.site)
 
-    assert site.name == "Harborview Psychiatry & Ketamine Center"
+    assert site.name == "Fernhill Mood Clinic"
     assert sample.site["phoneRegion"] == "US"

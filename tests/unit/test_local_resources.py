@@ -1,7 +1,8 @@
 """stack.py: moto on loopback, and the template's resources created in it, seen over HTTP.
 
-The moto server runs in this process but is only ever talked to over HTTP, and no
-test in this module enters `mock_aws`: that would wipe the server's store.
+The moto server runs in this process and is only ever talked to over HTTP; its store
+is the one the other tests' moto world lives in, so that world is emptied first and
+after (the next test that needs it rebuilds it).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -24,6 +25,7 @@ from clinic_tools.local.stack import (
     isolate_from_real_aws,
     start_moto,
 )
+from tests.aws_world import AwsWorld
 from tests.unit.sample_template import load_sample
 
 
@@ -34,8 +36,9 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def moto_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def moto_port(tmp_path_factory: pytest.TempPathFactory, aws_world: AwsWorld) -> Iterator[int]:
     """A moto server holding the sample template's resources, for this module's tests."""
+    aws_world.wipe()
     port = free_port()
     server = start_moto(port)
     try:
@@ -46,9 +49,10 @@ def moto_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         yield port
     finally:
         server.stop()
+        aws_world.wipe()
 
 
-def client(service: str, port: int) -> Any:
+def client(service: Literal["s3", "dynamodb", "sns", "secretsmanager"], port: int) -> Any:
     return boto3.client(
         service,
         endpoint_url=f"http://{MOTO_HOST}:{port}",

@@ -33,7 +33,7 @@ def inbox(stack: Stack) -> Any:
 
     def read() -> list[dict[str, str]]:
         messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", [])
-        return [json.loads(message["Body"]) for message in messages]
+        return [json.loads(message.get("Body", "")) for message in messages]
 
     return read
 

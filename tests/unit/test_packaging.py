@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from importlib.metadata import packages_distributions, requires
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.imports import runtime_imports
 
 FUNCTIONS = ROOT / "functions"
 # Provided by the Lambda runtime itself.
@@ -19,10 +21,10 @@ RUNTIME = {"boto3", "botocore"}
 
 def imported_top_levels(path: Path) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in runtime_imports(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        elif node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
     return names
 
@@ -96,4 +98,28 @@ def test_the_clinic_command_loads_no_function_code_until_a_subcommand_runs() -> 
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
+    assert result.stdout.strip() == "[]"
+
+
+def test_type_stubs_are_for_the_type_checker_only() -> None:
+    # boto3's stubs come with the dev tools: neither the bundle nor `clinic` may need them.
+    modules = sorted(
+        ".".join(path.relative_to(root).with_suffix("").parts)
+        for root in (FUNCTIONS, ROOT / "infra")
+        for path in root.rglob("*.py")
+        if path.name != "__init__.py"
+    )
+    probe = (
+        f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]; "
+        "print(sorted(m for m in sys.modules if m.startswith(('mypy_boto3', 'botocore_stubs'))))"
+    )
+    environment = {"POWERTOOLS_METRICS_NAMESPACE": "ClinicTest", "AWS_DEFAULT_REGION": "us-east-1"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **environment},
+    )
+    assert len(modules) > 40
     assert result.stdout.strip() == "[]"

@@ -18,13 +18,12 @@ import pytest
 
 from clinic_tools.publish.loader import ContentError
 from tests.conftest import BUCKET, CONTENT, ROOT
+from tests.fixture_content import DRAFT, INFUSION_VISIT, PUBLISH_AT, SCHEDULED, SIDE_EFFECTS, TMS
 
 if TYPE_CHECKING:
     from clinic_tools.publish.upload import Plan
 
-DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"
-SCHEDULED = "choosing-between-ketamine-esketamine-and-tms"
-RENAMED = "what-to-expect-at-a-ketamine-infusion-visit"
+RENAMED = INFUSION_VISIT
 SEARCH_INDEX = "search/index.tar"  # a tar, not JSON: its hash is of what it is built from
 OTHER_FILES = {"site.json", "openapi.json", "index.json", SEARCH_INDEX}
 SAMPLE_SLUGS = sorted(
@@ -38,11 +37,11 @@ UPLOADED = re.compile(r"^uploaded (\S+)$")
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    """A copy of the sample content that a test may change."""
+    """A copy of the fixture content that a test may change."""
     return Path(shutil.copytree(CONTENT, tmp_path / "content"))
 
 
-def run_publish(content: Path, s3: Any, **options: bool) -> tuple[Plan, list[str]]:
+def run_publish(content: Path, s3: Any, **options: Any) -> tuple[Plan, list[str]]:
     """Publish `content` to the test bucket; the plan and the lines it reported."""
     from clinic_tools.publish.publisher import publish
 
@@ -123,7 +122,7 @@ def test_a_new_description_re_uploads_just_that_article_and_the_indexes(
     s3: Any, content: Path
 ) -> None:
     run_publish(content, s3)
-    slug = "ketamine-side-effects-and-who-should-not-have-it"
+    slug = SIDE_EFFECTS
     edit_front_matter(article_file(content, slug), 'description: "', 'description: "Revised. ')
 
     plan, lines = run_publish(content, s3)
@@ -143,10 +142,8 @@ def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_t
         for slug in SAMPLE_SLUGS
         if RENAMED in [link["slug"] for link in stored_json(s3, f"articles/{slug}.json")["related"]]
     }
-    assert linking  # several sample articles share its tags
-    edit_front_matter(
-        article_file(content, RENAMED), 'title: "What to expect', 'title: "What happens'
-    )
+    assert linking  # several fixture articles share its tags
+    edit_front_matter(article_file(content, RENAMED), 'title: "Your ketamine', 'title: "A ketamine')
 
     _, lines = run_publish(content, s3)
 
@@ -154,7 +151,7 @@ def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_t
         set(uploaded(lines)) == {f"articles/{RENAMED}.json", SEARCH_INDEX, "index.json"} | linking
     )
     assert uploaded(lines)[-1] == "index.json"
-    assert stored_json(s3, f"articles/{RENAMED}.json")["title"].startswith("What happens")
+    assert stored_json(s3, f"articles/{RENAMED}.json")["title"].startswith("A ketamine")
 
 
 def test_the_content_hash_is_kept_in_the_object_metadata(s3: Any, content: Path) -> None:
@@ -196,37 +193,37 @@ def test_a_dry_run_reports_changes_and_deletions_without_making_them(
 ) -> None:
     run_publish(content, s3)
     before = {key: stored_bytes(s3, key) for key in SAMPLE_KEYS}
-    article_file(content, "tms-therapy-for-depression").unlink()
+    article_file(content, TMS).unlink()
 
     _, lines = run_publish(content, s3, dry_run=True, prune=True)
 
-    assert "would delete articles/tms-therapy-for-depression.json" in lines
+    assert f"would delete articles/{TMS}.json" in lines
     assert "would upload index.json (changed)" in lines
     assert {key: stored_bytes(s3, key) for key in stored_keys(s3)} == before
 
 
 def test_prune_deletes_an_article_removed_from_content(s3: Any, content: Path) -> None:
     run_publish(content, s3)
-    article_file(content, "tms-therapy-for-depression").unlink()
+    article_file(content, TMS).unlink()
 
     plan, lines = run_publish(content, s3, prune=True)
 
-    assert plan.deletes == ["articles/tms-therapy-for-depression.json"]
-    assert "deleted articles/tms-therapy-for-depression.json" in lines
-    assert stored_keys(s3) == SAMPLE_KEYS - {"articles/tms-therapy-for-depression.json"}
+    assert plan.deletes == [f"articles/{TMS}.json"]
+    assert f"deleted articles/{TMS}.json" in lines
+    assert stored_keys(s3) == SAMPLE_KEYS - {f"articles/{TMS}.json"}
     listed = [summary["slug"] for summary in stored_json(s3, "index.json")["articles"]]
-    assert "tms-therapy-for-depression" not in listed
+    assert TMS not in listed
     assert lines[-1].endswith("deleted 1")
 
 
 def test_without_prune_a_removed_article_stays(s3: Any, content: Path) -> None:
     run_publish(content, s3)
-    article_file(content, "tms-therapy-for-depression").unlink()
+    article_file(content, TMS).unlink()
 
     plan, lines = run_publish(content, s3)
 
     assert plan.deletes == []
-    assert "articles/tms-therapy-for-depression.json" in stored_keys(s3)
+    assert f"articles/{TMS}.json" in stored_keys(s3)
     assert "no --prune" in lines[-1]
 
 
@@ -253,15 +250,15 @@ def test_the_scheduled_article_is_uploaded(s3: Any, content: Path) -> None:
     run_publish(content, s3)
 
     scheduled = stored_json(s3, f"articles/{SCHEDULED}.json")
-    assert scheduled["publishedAt"] == "2027-03-01T09:00:00Z"
+    assert scheduled["publishedAt"] == PUBLISH_AT
     listed = [summary["slug"] for summary in stored_json(s3, "index.json")["articles"]]
     assert SCHEDULED in listed
 
 
 def test_invalid_content_uploads_nothing_at_all(s3: Any, content: Path) -> None:
     edit_front_matter(
-        article_file(content, "tms-therapy-for-depression"),
-        "author: priya-nair-pmhnp",
+        article_file(content, TMS),
+        "author: jonah-reyes-pmhnp",
         "author: dr-nobody",
     )
 
@@ -274,7 +271,7 @@ def test_invalid_content_uploads_nothing_at_all(s3: Any, content: Path) -> None:
 def test_invalid_content_leaves_a_published_bucket_as_it_was(s3: Any, content: Path) -> None:
     run_publish(content, s3)
     before = {key: stored_bytes(s3, key) for key in SAMPLE_KEYS}
-    article_file(content, "tms-therapy-for-depression").unlink()
+    article_file(content, TMS).unlink()
     edit_front_matter(article_file(content, SCHEDULED), "tags: [", "tittle: Oops\ntags: [")
 
     with pytest.raises(ContentError, match="tittle"):
@@ -284,12 +281,10 @@ def test_invalid_content_leaves_a_published_bucket_as_it_was(s3: Any, content: P
 
 
 def test_duplicate_slugs_are_an_error(s3: Any, content: Path) -> None:
-    original = article_file(content, "tms-therapy-for-depression")
+    original = article_file(content, TMS)
     copy = content / "articles" / "tms-again.md"
     copy.write_text(
-        original.read_text(encoding="utf-8").replace(
-            "---\n", "---\nslug: tms-therapy-for-depression\n", 1
-        ),
+        original.read_text(encoding="utf-8").replace("---\n", f"---\nslug: {TMS}\n", 1),
         encoding="utf-8",
     )
 
@@ -332,8 +327,8 @@ def test_the_cli_dry_run_prints_the_plan(
 def test_the_cli_names_the_file_and_field_of_bad_content(
     s3: Any, content: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = article_file(content, "tms-therapy-for-depression")
-    edit_front_matter(bad, "date: 2026-07-21", "date: someday")
+    bad = article_file(content, TMS)
+    edit_front_matter(bad, "date: 2026-08-11", "date: someday")
 
     code = clinic("publish", "--content", str(content), "--bucket", BUCKET)
 

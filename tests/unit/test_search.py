@@ -1,4 +1,4 @@
-"""GET /search as the site's search box calls it, on the sample articles published for real.
+"""GET /search as the site's search box calls it, on the fixture articles published for real.
 
 Visitors type half-words, misspell drug names and use everyday words; every
 answer is a 200 or a 422, whatever they type.
@@ -20,13 +20,8 @@ from clinic_api.content.keys import SEARCH_INDEX_KEY
 from clinic_api.content.schemas import SearchResults
 from clinic_api.core.schemas import Problem
 from tests.conftest import BUCKET, CONTENT, http_event, invoke_content
+from tests.fixture_content import ANXIETY, DRAFT, ESKETAMINE, SCHEDULED, SIDE_EFFECTS, TMS
 from tests.unit import test_content_routes
-
-ANXIETY = "how-fast-does-ketamine-work-for-anxiety"
-ESKETAMINE = "esketamine-spravato-nasal-spray-explained"
-TMS = "tms-therapy-for-depression"
-DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"
-SCHEDULED = "choosing-between-ketamine-esketamine-and-tms"  # publishAt 2027-03-01T09:00:00Z
 
 travel_to = test_content_routes.travel_to  # the fixture that moves the store's clock
 
@@ -70,7 +65,7 @@ def toc_ids(nodes: list[dict[str, Any]]) -> set[str]:
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    """A copy of the sample content that a test may change."""
+    """A copy of the fixture content that a test may change."""
     return Path(shutil.copytree(CONTENT, tmp_path / "content"))
 
 
@@ -267,7 +262,7 @@ def test_snippets_mark_the_matches_in_the_plain_text(published: Any) -> None:
 def test_snippets_are_html_escaped_and_offsets_count_code_points(s3: Any, content: Path) -> None:
     (content / "articles" / "q-and-a.md").write_text(
         "---\ntitle: Questions & answers\ndescription: Short answers.\n"
-        "date: 2026-01-05\nauthor: dr-elena-marsh\n---\n\n"
+        "date: 2026-01-05\nauthor: dr-nadia-brandt\n---\n\n"
         # Escaped: raw HTML is a publish error; a tag written as text is the author's right.
         "Naïve “questions” are welcome: \\<script>alert(1)\\</script> & ketamine dosing.\n",
         encoding="utf-8",
@@ -516,14 +511,14 @@ def test_a_word_found_as_typed_gains_nothing_from_its_corrections(published: Any
     # "ketamine" may be a typo-corrected "esketamine"; a section that says both
     # must not outrank the ketamine articles by counting the word twice.
     slugs = [hit["slug"] for hit in results("ketamine", limit="5")["items"]]
-    assert "esketamine-spravato-nasal-spray-explained" not in slugs
+    assert ESKETAMINE not in slugs
 
 
 @pytest.mark.parametrize(
     ("query", "slug", "section"),
     [
-        ("ketamine side effects", "ketamine-side-effects-and-who-should-not-have-it", None),
-        ("tms side effects", "tms-therapy-for-depression", "side-effects"),
+        ("ketamine side effects", SIDE_EFFECTS, None),
+        ("tms side effects", TMS, "side-effects"),
     ],
 )
 def test_the_page_or_section_about_exactly_this_comes_first(

@@ -19,9 +19,7 @@ from clinic_tools.publish.loader import ContentError, load_content
 from clinic_tools.publish.search_index import build_search_index, search_units
 from clinic_tools.publish.sections import split_sections
 from tests.conftest import CONTENT
-
-DRAFT = "medication-management-what-a-psychiatric-follow-up-looks-like"
-SCHEDULED = "choosing-between-ketamine-esketamine-and-tms"
+from tests.fixture_content import ANXIETY, DRAFT, SCHEDULED
 
 
 @pytest.fixture(scope="module")
@@ -47,15 +45,17 @@ def test_sections_are_the_toc_in_order_with_the_intro_first(compiled: Any) -> No
 
 
 def test_a_section_holds_its_own_text_only(compiled: Any) -> None:
-    article = compiled.articles["how-fast-does-ketamine-work-for-anxiety"]
+    article = compiled.articles[ANXIETY]
     by_id = {section.id: section for section in split_sections(article["html"])}
-    assert by_id[None].text.startswith("When anxiety has been part of daily life")
+    assert by_id[None].text.startswith("Worry that fills most days")
     maintenance = by_id["maintenance-infusions"]
     assert (maintenance.title, maintenance.level) == ("Maintenance infusions", 3)
-    assert maintenance.text.startswith("If the first series helped")
+    assert maintenance.text.startswith("Once the first six sessions have helped")
     assert "Pairing ketamine" not in maintenance.text
     # Table cells and list items do not run together.
-    assert "(often about 40 minutes) Dreamlike" in by_id["a-typical-timeline"].text
+    assert "(about 40 minutes) Floating" in by_id["a-typical-timeline"].text
+    assert "quieter mind Days two" in by_id["a-typical-timeline"].text
+    assert "after the first session. Others" in by_id["a-typical-timeline"].text
 
 
 def test_units_are_every_intro_and_section_of_published_and_scheduled_articles(
@@ -85,7 +85,9 @@ def test_the_archive_holds_the_index_and_its_manifest_and_opens(compiled: Any) -
     built = build_search_index(compiled.articles, [["spravato", "esketamine"]])
     with tarfile.open(fileobj=io.BytesIO(built.archive)) as tar:
         names = tar.getnames()
-        manifest = json.load(tar.extractfile(MANIFEST))  # type: ignore[arg-type]
+        manifest_file = tar.extractfile(MANIFEST)
+        assert manifest_file is not None
+        manifest = json.load(manifest_file)
     assert "index/meta.json" in names
     assert not [name for name in names if name.endswith(".lock")]
     assert manifest == {"schemaVersion": SCHEMA_VERSION, "synonyms": [["spravato", "esketamine"]]}
@@ -101,7 +103,9 @@ def test_an_archive_from_another_schema_is_refused(compiled: Any) -> None:
         tarfile.open(fileobj=buffer, mode="w") as target,
     ):
         for member in source.getmembers():
-            data = source.extractfile(member).read()  # type: ignore[union-attr]
+            extracted = source.extractfile(member)
+            assert extracted is not None  # every member is a file
+            data = extracted.read()
             if member.name == MANIFEST:
                 data = json.dumps({"schemaVersion": 99, "synonyms": []}).encode()
                 member.size = len(data)
@@ -112,10 +116,10 @@ def test_an_archive_from_another_schema_is_refused(compiled: Any) -> None:
         SearchIndex.load(b"garbage")
 
 
-# content/synonyms.yaml
+# synonyms.yaml
 
 
-def test_the_sample_synonyms_are_loaded() -> None:
+def test_the_fixture_synonyms_are_loaded() -> None:
     synonyms = load_content(CONTENT).synonyms
     assert ["anxious", "anxiety"] in synonyms
     assert any("nasal spray" in group and "esketamine" in group for group in synonyms)

@@ -10,10 +10,11 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from clinic_tools.cli import main
 from clinic_tools.site.deploy import SiteStackError, deploy_site
+from tests.aws_world import AwsWorld
+from tests.conftest import fresh_world
 from tests.unit.site_fixtures import settings_only_content, write_site
 
 STACK = "clinic-test"
@@ -80,8 +81,8 @@ def _stack_template(distribution: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def aws(fake_aws: None, tmp_path: Path) -> Iterator[Aws]:
-    with mock_aws():
+def aws(aws_world: AwsWorld, fake_aws: None, tmp_path: Path) -> Iterator[Aws]:
+    with fresh_world(aws_world, published=False):
         cloudformation, cloudfront = boto3.client("cloudformation"), boto3.client("cloudfront")
         distribution = _distribution(cloudfront)
         cloudformation.create_stack(StackName=STACK, TemplateBody=_stack_template(distribution))

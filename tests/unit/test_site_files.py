@@ -149,7 +149,9 @@ def test_each_entry_links_the_article_and_summarises_it(site_bucket: Any, conten
     newest, older = entries
     assert newest.findtext(f"{ATOM}title") == "Ketamine & you: <what> to expect"
     assert newest.findtext(f"{ATOM}summary") == "Plain answers about ketamine & infusions."
-    assert newest.find(f"{ATOM}link").attrib == {  # type: ignore[union-attr]
+    link = newest.find(f"{ATOM}link")
+    assert link is not None
+    assert link.attrib == {
         "rel": "alternate",
         "type": "text/html",
         "href": f"{BASE_URL}/articles/newest",

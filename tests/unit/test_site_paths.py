@@ -117,8 +117,11 @@ const out = uris.map((uri) => context.handler({
   version: "1.0",
   context: { eventType: "viewer-request" },
   viewer: { ip: "192.0.2.1" },
-  request: { method: "GET", uri: uri, querystring: {}, headers: {}, cookies: {} },
-}).uri);
+  request: {
+    method: "GET", uri: uri, querystring: {}, cookies: {},
+    headers: { "x-viewer-address": { value: "203.0.113.66" } },  // a client's own claim
+  },
+}));
 process.stdout.write(JSON.stringify(out));
 """
 
@@ -144,7 +147,20 @@ def run_viewer_request(node: str, code: str, uris: list[str]) -> list[str]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    return [request["uri"] for request in json.loads(done.stdout)]
+
+
+def run_viewer_request_headers(node: str, code: str, uri: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [node, "-e", _HARNESS],
+        input=json.dumps([code, [uri]]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)[0]["headers"]
 
 
 def _function_code(logical_id: str) -> str:
@@ -180,3 +196,10 @@ def test_the_api_function_strips_the_prefix(node: str) -> None:
     uris = ["/api/articles", "/api/articles/tms", "/api/search", "/api/", "/api/appointments"]
     served = run_viewer_request(node, _function_code("SiteApiPrefixFunction"), uris)
     assert served == ["/articles", "/articles/tms", "/search", "/", "/appointments"]
+
+
+def test_the_api_function_names_the_viewer_and_overwrites_a_clients_claim(node: str) -> None:
+    headers = run_viewer_request_headers(
+        node, _function_code("SiteApiPrefixFunction"), "/api/appointments"
+    )
+    assert headers["x-viewer-address"] == {"value": "192.0.2.1"}

@@ -7,7 +7,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from werkzeug.test import Client
 
 from clinic_tools.local.template import load_template
@@ -15,27 +14,24 @@ from clinic_tools.site.paths import PathRules
 from clinic_tools.site.render import render_site
 from clinic_tools.site.server import SiteServer, local_headers, with_api_origin
 from clinic_tools.site.upload import site_settings, upload_site
+from tests.aws_world import AwsWorld
+from tests.conftest import isolate
 from tests.unit.sam_template import TEMPLATE_PATH
 from tests.unit.site_fixtures import PAGES, settings_only_content, write_site
 
 API = "http://127.0.0.1:3917"
-FAKE_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-}
 SITE = load_template(TEMPLATE_PATH).site
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
-    """One bucket for the module: every test only reads it."""
+def client(tmp_path_factory: pytest.TempPathFactory, aws_world: AwsWorld) -> Iterator[Client]:
+    """The template's site bucket in the tests' moto world, filled once: every test only
+    reads it (the next test that needs the world as it was rebuilds it)."""
     assert SITE is not None
-    with pytest.MonkeyPatch.context() as env, mock_aws():
-        for name, value in FAKE_AWS.items():
-            env.setenv(name, value)
+    with pytest.MonkeyPatch.context() as env:
+        isolate(env)
+        aws_world.ready(published=False)
         s3 = boto3.client("s3")
-        s3.create_bucket(Bucket=SITE.bucket)
         settings = site_settings(settings_only_content(tmp_path_factory.mktemp("content")))
         files = render_site(write_site(tmp_path_factory.mktemp("site")), settings, API)
         upload_site(files, SITE.bucket, s3, report=lambda _: None)

@@ -9,7 +9,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from clinic_tools.site.render import RenderedFile
 from clinic_tools.site.upload import (
@@ -19,6 +18,8 @@ from clinic_tools.site.upload import (
     sync_site,
     upload_site,
 )
+from tests.aws_world import AwsWorld
+from tests.conftest import fresh_world
 from tests.unit.site_fixtures import settings_only_content, write_site
 
 SITE_BUCKET = "clinic-site-test"
@@ -26,8 +27,8 @@ HTML = "text/html; charset=utf-8"
 
 
 @pytest.fixture
-def s3(fake_aws: None) -> Iterator[Any]:
-    with mock_aws():
+def s3(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
+    with fresh_world(aws_world, published=False):
         client = boto3.client("s3")
         client.create_bucket(Bucket=SITE_BUCKET)
         yield client

@@ -27,8 +27,14 @@ class Run:
 
 
 @pytest.fixture
-def clinic(stack: Stack, capsys: pytest.CaptureFixture[str]) -> Callable[..., Run]:
-    """`clinic requests ACTION --table <the stack's> ARGS...`, with what it printed."""
+def clinic(
+    stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Run]:
+    """`clinic requests ACTION --table <the stack's> ARGS...`, with what it printed.
+
+    Run beside the fixture content, so that its default `content/` is the tests' own.
+    """
+    monkeypatch.chdir(CONTENT.parent)
 
     def run(*args: str, table: bool = True) -> Run:
         capsys.readouterr()  # what the functions printed before (metrics) is not ours

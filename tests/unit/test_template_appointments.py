@@ -29,7 +29,7 @@ def test_the_function_may_put_requests_and_never_read_them(statements: list[Any]
         assert {"Fn::Sub": "${RequestsTable.Arn}/index/*"} not in where, action
 
 
-def test_the_function_uses_only_its_guard_table_site_json_and_hash_key(
+def test_the_function_uses_only_its_guard_table_site_json_and_secrets(
     statements: list[Any],
 ) -> None:
     assert grants(statements) == {
@@ -42,7 +42,7 @@ def test_the_function_uses_only_its_guard_table_site_json_and_hash_key(
         "kms:GenerateDataKey": [KEY_ARN],
         "kms:DescribeKey": [KEY_ARN],
         "s3:GetObject": [{"Fn::Sub": "${ContentBucket.Arn}/site.json"}],
-        "secretsmanager:GetSecretValue": [{"Ref": "ClientHashSecret"}],
+        "secretsmanager:GetSecretValue": [{"Ref": "ClientHashSecret"}, {"Ref": "EdgeOriginSecret"}],
     }
 
 
@@ -92,11 +92,27 @@ def test_the_guard_table_expires_its_records(cfn: dict[str, Any]) -> None:
     assert props["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
 
 
-def test_the_hash_key_is_generated_by_the_template(cfn: dict[str, Any]) -> None:
-    secret = cfn["Resources"]["ClientHashSecret"]
+@pytest.mark.parametrize("name", ["ClientHashSecret", "EdgeOriginSecret"])
+def test_the_secrets_are_generated_by_the_template(cfn: dict[str, Any], name: str) -> None:
+    secret = cfn["Resources"][name]
     assert secret["Type"] == "AWS::SecretsManager::Secret"
     assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
     assert "SecretString" not in secret["Properties"]
+
+
+def test_the_site_distribution_proves_itself_to_the_api_with_the_edge_secret(
+    cfn: dict[str, Any],
+) -> None:
+    config = cfn["Resources"]["SiteDistribution"]["Properties"]["DistributionConfig"]
+    (api,) = [origin for origin in config["Origins"] if origin["Id"] == "api"]
+    assert api["OriginCustomHeaders"] == [
+        {
+            "HeaderName": "X-Origin-Verify",
+            "HeaderValue": {"Fn::Sub": "{{resolve:secretsmanager:${EdgeOriginSecret}}}"},
+        }
+    ]
+    env = cfn["Resources"]["AppointmentsFunction"]["Properties"]["Environment"]["Variables"]
+    assert env["EDGE_ORIGIN_SECRET"] == {"Ref": "EdgeOriginSecret"}
 
 
 def test_redirects_and_limits_come_from_parameters(cfn: dict[str, Any]) -> None:

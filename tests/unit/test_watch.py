@@ -13,9 +13,10 @@ import pytest
 from clinic_tools.local.watch import Reloader, SiteSync, Watcher
 from clinic_tools.publish.upload import Plan
 from tests.conftest import BUCKET, CONTENT
+from tests.fixture_content import ANXIETY
 
-SLUG = "how-fast-does-ketamine-work-for-anxiety"
-TITLE = 'title: "How fast does ketamine work for anxiety?"'
+SLUG = ANXIETY
+TITLE = 'title: "Ketamine for anxiety: how soon does it help?"'
 
 
 def touch(path: Path, text: str) -> None:
@@ -127,7 +128,7 @@ def test_invalid_content_is_reported_and_nothing_restarts(content: Path, s3: Any
     said: list[str] = []
     workers = FakeWorkers()
     article = content / "articles" / f"{SLUG}.md"
-    article.write_text(article.read_text().replace("author: dr-elena-marsh", "author: dr-nobody"))
+    article.write_text(article.read_text().replace("author: dr-nadia-brandt", "author: dr-nobody"))
     reloader(content, s3, workers, said)([content])
     assert workers.restarts == 0
     assert "not re-published" in said[0]

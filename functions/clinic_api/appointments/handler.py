@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes
 from clinic_api.appointments.form import read_submission, validate_request
-from clinic_api.appointments.identity import keyed_hash, request_id
+from clinic_api.appointments.identity import client_address, keyed_hash, request_id
 from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import clinic_settings, intake_settings
 from clinic_api.appointments.store import (
@@ -93,7 +93,7 @@ def request_appointment() -> Response[Any]:
 def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
     """The receipt for a stored (or honeypot) request; raises Problem or storage errors."""
     event = app.current_event
-    fields = read_submission(event.body, event.is_base64_encoded, content_type)
+    fields = read_submission(event.body, bool(event.is_base64_encoded), content_type)
     # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
     # client is told what is invalid first (the OpenAPI document states every rule anyway).
     if not json_client and fields.get("website"):
@@ -108,7 +108,8 @@ def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
         raise
     if request.website:
         return _honeypot()
-    client_hash = keyed_hash("client", event.request_context.http.source_ip)
+    sender = client_address(event.headers, event.request_context.http.source_ip)
+    client_hash = keyed_hash("client", sender)
     submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
     if key is None:
         return _accept(submission=submitted, request=request, client_hash=client_hash)

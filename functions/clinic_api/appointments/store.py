@@ -10,11 +10,14 @@ failure leaves nothing half-written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeSerializer
-from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
 
 _SERIALIZER = TypeSerializer()
 # Shared with Powertools' idempotency records (its default expiry attribute).
@@ -52,7 +55,7 @@ class DuplicateMarker:
 
 
 class IntakeStore:
-    def __init__(self, client: BaseClient, requests_table: str, guard_table: str) -> None:
+    def __init__(self, client: DynamoDBClient, requests_table: str, guard_table: str) -> None:
         self._client = client
         self._requests = requests_table
         self._guard = guard_table
@@ -88,13 +91,13 @@ class IntakeStore:
             ).get("Item")
         except (ClientError, BotoCoreError) as error:
             raise StorageUnavailable from error
-        if not found or int(found[EXPIRY_ATTRIBUTE]["N"]) <= now:
+        if not found or int(found[EXPIRY_ATTRIBUTE].get("N", 0)) <= now:
             return None  # TTL deletes lazily: an expired marker may still be there
-        return found["firstId"]["S"]
+        return found["firstId"].get("S")
 
     def save(self, item: dict[str, Any], marker: DuplicateMarker | None, now: int) -> None:
         """Put the request (never over an existing one) and, if given, claim the marker."""
-        actions: list[dict[str, Any]] = [
+        actions: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._requests,
@@ -114,7 +117,7 @@ class IntakeStore:
             raise StorageUnavailable from error
 
 
-def _marker_put(table: str, marker: DuplicateMarker, now: int) -> dict[str, Any]:
+def _marker_put(table: str, marker: DuplicateMarker, now: int) -> PutTypeDef:
     return {
         "TableName": table,
         "Item": {

@@ -12,7 +12,7 @@ Every route gzips its JSON for a client that accepts it (`compress=True`; see
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -36,6 +36,9 @@ from clinic_api.core.problems import (
 from clinic_api.core.query import parse_query
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
+
+if TYPE_CHECKING:
+    pass
 
 # debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
 app = APIGatewayHttpResolver(debug=False)

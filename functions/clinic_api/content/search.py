@@ -132,7 +132,7 @@ class SearchIndex:
     def _ranked(self, query: Query, wanted: int) -> tuple[Ranked, int]:
         """The best `wanted` hits and how many there are in all."""
         result = self._searcher.search(query, wanted, count=True)
-        return list(result.hits), result.count or 0
+        return list(result.hits), result.count or 0  # pyright: ignore[reportAttributeAccessIssue] (tantivy's stub omits `count`)
 
     def _best_per_article(self, query: Query, wanted: int) -> tuple[Ranked, int]:
         """Each article's best hit, best first, and how many articles have one.
@@ -147,8 +147,9 @@ class SearchIndex:
         seen: set[int] = set()
         best: Ranked = []
         for hit, number in zip(hits, numbers, strict=True):
-            if number not in seen:
-                seen.add(number)
+            article = int(number or 0)  # every unit has its article's number
+            if article not in seen:
+                seen.add(article)
                 best.append(hit)
         return best[:wanted], len(best)
 
@@ -210,7 +211,7 @@ class _IndexVocabulary:
 
     def _words(self, query: Query, limit: int) -> list[str]:
         found = self._searcher.search(query, limit, count=False, order_by_field=UNITS_WITH_TERM)
-        return [self._searcher.doc(address).get_first(TERM) for _, address in found.hits]
+        return [str(self._searcher.doc(address).get_first(TERM)) for _, address in found.hits]
 
 
 def _any(queries: Sequence[Query]) -> Query:

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import TYPE_CHECKING
 
 import boto3
-from botocore.client import BaseClient
 from botocore.config import Config
+
+if TYPE_CHECKING:  # boto3's stubs: for the type checker only, never in the Lambda bundle
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sns import SNSClient
 
 # The SDK's debug logs print request bodies, which may hold patient data: keep
 # them quiet even when an operator turns the function's log level to DEBUG.
@@ -28,20 +34,20 @@ _CONFIG = Config(
 
 
 @cache
-def s3_client() -> BaseClient:
+def s3_client() -> S3Client:
     return boto3.client("s3", config=_CONFIG)
 
 
 @cache
-def dynamodb_client() -> BaseClient:
+def dynamodb_client() -> DynamoDBClient:
     return boto3.client("dynamodb", config=_CONFIG)
 
 
 @cache
-def secrets_client() -> BaseClient:
+def secrets_client() -> SecretsManagerClient:
     return boto3.client("secretsmanager", config=_CONFIG)
 
 
 @cache
-def sns_client() -> BaseClient:
+def sns_client() -> SNSClient:
     return boto3.client("sns", config=_CONFIG)

@@ -15,11 +15,14 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools import Logger
-from botocore.client import BaseClient
 from botocore.exceptions import BotoCoreError, ClientError
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import GetObjectRequestTypeDef
 
 logger = Logger(child=True)
 
@@ -46,7 +49,7 @@ class _Entry:
 class S3ObjectCache:
     def __init__(
         self,
-        client: Callable[[], BaseClient],
+        client: Callable[[], S3Client],
         bucket: str,
         ttl: float,
         clock: Callable[[], float] = time.monotonic,
@@ -68,7 +71,7 @@ class S3ObjectCache:
         now = self._clock()
         if entry is not None and now - entry.checked_at < self._ttl:
             return entry.value
-        request: dict[str, str] = {"Bucket": self._bucket, "Key": key}
+        request: GetObjectRequestTypeDef = {"Bucket": self._bucket, "Key": key}
         if entry is not None:
             request["IfNoneMatch"] = entry.etag
         try:

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
 from clinic_api.core.clients import dynamodb_client, sns_client
 from clinic_api.notify.messages import WhereToLook, digest
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import QueryOutputTypeDef
+
 logger = Logger()
 STATUS_INDEX = "byStatus"
 _NEW = {":status": {"S": "new"}}
 
 
-def _query(**request: Any) -> dict[str, Any]:
+def _query(**request: Any) -> QueryOutputTypeDef:
     return dynamodb_client().query(
         TableName=os.environ["REQUESTS_TABLE"],
         IndexName=STATUS_INDEX,
@@ -51,7 +54,8 @@ def oldest_new() -> datetime | None:
         Limit=1,
     )
     items = page.get("Items", [])
-    return datetime.fromisoformat(items[0]["createdAt"]["S"]) if items else None
+    created = items[0]["createdAt"].get("S") if items else None
+    return datetime.fromisoformat(created) if created else None
 
 
 @logger.inject_lambda_context

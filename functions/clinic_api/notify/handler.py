@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -26,6 +26,9 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from clinic_api.core.clients import sns_client
 from clinic_api.core.reference import reference_of
 from clinic_api.notify.messages import WhereToLook, new_request
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
 logger = Logger()
 metrics = Metrics()
@@ -55,7 +58,7 @@ def notify(record: DynamoDBRecord) -> None:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=notify, processor=processor, context=context
     )

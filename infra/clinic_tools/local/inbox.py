@@ -52,8 +52,10 @@ class TopicInbox:
         for queue in self._queues:
             answer = self._sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=WAIT_SECONDS)
             for message in answer.get("Messages", []):
-                self._show(json.loads(message["Body"]))
-                self._sqs.delete_message(QueueUrl=queue, ReceiptHandle=message["ReceiptHandle"])
+                self._show(json.loads(message.get("Body", "{}")))
+                self._sqs.delete_message(
+                    QueueUrl=queue, ReceiptHandle=message.get("ReceiptHandle", "")
+                )
 
     def _show(self, notification: dict[str, str]) -> None:
         topic = notification.get("TopicArn", "").rsplit(":", 1)[-1]

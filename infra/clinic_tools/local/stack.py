@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from moto.server import ThreadedMotoServer
@@ -25,6 +25,10 @@ from clinic_tools.local.template import (
     LocalTemplate,
     Resource,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
 
 # moto holds patient-like test data: never listen beyond this machine.
 MOTO_HOST = "127.0.0.1"
@@ -91,7 +95,7 @@ def start_moto(port: int) -> ThreadedMotoServer:
     return server
 
 
-def create_resources(template: LocalTemplate, endpoint: str) -> None:
+def create_resources(template: LocalTemplate, endpoint: str | None) -> None:
     """Create in moto each bucket, table, queue, topic and secret the template declares."""
     session = boto3.session.Session(
         aws_access_key_id="testing",
@@ -99,23 +103,25 @@ def create_resources(template: LocalTemplate, endpoint: str) -> None:
         region_name=REGION,
     )
 
-    def client(service: str) -> Any:
-        return session.client(service, endpoint_url=endpoint)
-
+    s3 = session.client("s3", endpoint_url=endpoint)
+    dynamodb = session.client("dynamodb", endpoint_url=endpoint)
+    sqs = session.client("sqs", endpoint_url=endpoint)
+    sns = session.client("sns", endpoint_url=endpoint)
+    secrets = session.client("secretsmanager", endpoint_url=endpoint)
     for resource in template.named(BUCKET):
-        _create_bucket(client("s3"), resource)
+        _create_bucket(s3, resource)
     for resource in template.named(*TABLES):
-        _create_table(client("dynamodb"), resource)
+        _create_table(dynamodb, resource)
     for resource in template.named(QUEUE):
-        client("sqs").create_queue(QueueName=resource.name)
+        sqs.create_queue(QueueName=resource.name)
     for resource in template.named(TOPIC):
-        client("sns").create_topic(Name=resource.name)
+        sns.create_topic(Name=resource.name)
     for resource in template.named(SECRET):
         value = resource.properties.get("SecretString", DEV_SECRET)
-        client("secretsmanager").create_secret(Name=resource.name, SecretString=str(value))
+        secrets.create_secret(Name=resource.name, SecretString=str(value))
 
 
-def _create_bucket(s3: Any, resource: Resource) -> None:
+def _create_bucket(s3: S3Client, resource: Resource) -> None:
     s3.create_bucket(Bucket=resource.name)
     if resource.properties.get("VersioningConfiguration", {}).get("Status") == "Enabled":
         s3.put_bucket_versioning(
@@ -123,8 +129,8 @@ def _create_bucket(s3: Any, resource: Resource) -> None:
         )
 
 
-def _create_table(dynamodb: Any, resource: Resource) -> None:
-    props = resource.properties
+def _create_table(dynamodb: DynamoDBClient, resource: Resource) -> None:
+    props: dict[str, Any] = resource.properties
     if resource.type == "AWS::Serverless::SimpleTable":
         key = props.get("PrimaryKey", {"Name": "id", "Type": "String"})
         kind = {"String": "S", "Number": "N", "Binary": "B"}[key["Type"]]

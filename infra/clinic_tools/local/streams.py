@@ -58,6 +58,8 @@ class StreamPoller:
     def start(self) -> None:
         dynamodb = boto3.client("dynamodb")
         table = dynamodb.describe_table(TableName=self.mapping.table)["Table"]
+        if "LatestStreamArn" not in table:
+            raise ValueError(f"{self.mapping.table} has no stream for {self.mapping.function}")
         self._stream_arn = table["LatestStreamArn"]
         self._streams = boto3.client("dynamodbstreams")
         # Per shard, the last sequence number read. Iterators are asked for afresh on

@@ -12,13 +12,14 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from botocore.client import BaseClient
-
-from clinic_tools.local.workers import Workers
 from clinic_tools.publish.loader import ContentError
 from clinic_tools.publish.publisher import publish
 from clinic_tools.publish.upload import Plan
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 POLL_SECONDS = 1.0
 # Editor swap and backup files, and the bytecode the workers themselves write.
@@ -87,6 +88,12 @@ class Watcher:
                 traceback.print_exc()
 
 
+class Restartable(Protocol):
+    """What the reloader asks of the function workers (clinic_tools.local.workers.Workers)."""
+
+    def restart(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class SiteSync:
     """The site `clinic dev` serves: its folder, its bucket, the call that renders and uploads."""
@@ -109,8 +116,8 @@ class Reloader:
         self,
         content: Path,
         bucket: str | None,
-        s3: BaseClient,
-        workers: Workers,
+        s3: S3Client,
+        workers: Restartable,
         say: Callable[[str], None],
         site: SiteSync | None = None,
     ) -> None:

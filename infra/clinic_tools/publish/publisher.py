@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from clinic_tools.openapi import build_openapi
@@ -19,6 +19,9 @@ from clinic_tools.publish.loader import Content, load_content
 from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
 from clinic_tools.publish.site_files import build_site_files
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 _MISSING_BUCKET = frozenset({"404", "NoSuchBucket", "NotFound"})
 
@@ -51,7 +54,7 @@ def _content_objects(content: Content, compiled: CompiledSite) -> dict[str, Payl
 def publish(
     content_dir: Path,
     bucket: str,
-    client: BaseClient,
+    client: S3Client,
     *,
     prune: bool = False,
     dry_run: bool = False,
@@ -85,7 +88,7 @@ def publish(
     return plan
 
 
-def _require_site_bucket(client: BaseClient, bucket: str) -> None:
+def _require_site_bucket(client: S3Client, bucket: str) -> None:
     try:
         client.head_bucket(Bucket=bucket)
     except ClientError as error:
@@ -97,7 +100,7 @@ def _require_site_bucket(client: BaseClient, bucket: str) -> None:
 def upload(
     objects: dict[str, Payload],
     bucket: str,
-    client: BaseClient,
+    client: S3Client,
     prune: bool = False,
     dry_run: bool = False,
     report: Callable[[str], None] = print,
@@ -116,7 +119,7 @@ def upload(
 def _put_what_changed(
     objects: dict[str, Payload],
     bucket: str,
-    client: BaseClient,
+    client: S3Client,
     dry_run: bool,
     report: Callable[[str], None],
     prune: bool = False,

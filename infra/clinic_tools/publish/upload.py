@@ -14,9 +14,8 @@ import json
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from clinic_api.content.keys import (
@@ -27,6 +26,10 @@ from clinic_api.content.keys import (
     SITE_KEY,
     article_key,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import PutObjectRequestTypeDef
 
 HASH_METADATA = "content-sha256"
 JSON_TYPE = "application/json; charset=utf-8"
@@ -80,26 +83,26 @@ def _sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def _stored_hash(client: BaseClient, bucket: str, key: str) -> str | None:
+def _stored_hash(client: S3Client, bucket: str, key: str) -> str | None:
     try:
         head = client.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if error.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
+        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
             return None
         raise
     return head.get("Metadata", {}).get(HASH_METADATA, "")
 
 
-def _article_keys(client: BaseClient, bucket: str) -> set[str]:
+def _article_keys(client: S3Client, bucket: str) -> set[str]:
     keys: set[str] = set()
     for page in client.get_paginator("list_objects_v2").paginate(
         Bucket=bucket, Prefix=ARTICLE_PREFIX
     ):
-        keys.update(item["Key"] for item in page.get("Contents", ()))
+        keys.update(item["Key"] for item in page.get("Contents", ()) if "Key" in item)
     return keys
 
 
-def plan_upload(client: BaseClient, bucket: str, objects: dict[str, Payload], prune: bool) -> Plan:
+def plan_upload(client: S3Client, bucket: str, objects: dict[str, Payload], prune: bool) -> Plan:
     # Every HEAD below is a 404 for a mistyped bucket too: ask about the bucket first.
     client.head_bucket(Bucket=bucket)
     plan = Plan()
@@ -124,7 +127,7 @@ def plan_upload(client: BaseClient, bucket: str, objects: dict[str, Payload], pr
 
 
 def apply_plan(
-    client: BaseClient,
+    client: S3Client,
     bucket: str,
     objects: dict[str, Payload],
     plan: Plan,
@@ -132,15 +135,16 @@ def apply_plan(
 ) -> None:
     def put(key: str) -> str:
         payload = objects[key]
-        extra = {"CacheControl": payload.cache_control} if payload.cache_control else {}
-        client.put_object(
-            Bucket=bucket,
-            Key=key,
-            Body=payload.body,
-            ContentType=payload.content_type,
-            Metadata={HASH_METADATA: payload.sha256},
-            **extra,
-        )
+        request: PutObjectRequestTypeDef = {
+            "Bucket": bucket,
+            "Key": key,
+            "Body": payload.body,
+            "ContentType": payload.content_type,
+            "Metadata": {HASH_METADATA: payload.sha256},
+        }
+        if payload.cache_control:  # else the bucket's readers decide
+            request["CacheControl"] = payload.cache_control
+        client.put_object(**request)
         return key
 
     keys = [key for key, _ in plan.uploads]

@@ -11,12 +11,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-from botocore.client import BaseClient
 
 from clinic_tools.publish.upload import Plan
 from clinic_tools.site.upload import stale_paths, sync_site
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudformation import CloudFormationClient
+    from mypy_boto3_cloudfront import CloudFrontClient
+    from mypy_boto3_s3 import S3Client
+
 
 API_BASE = "/api"
 # Past this many paths one wildcard is cheaper (each path is billed after 1,000 a month).
@@ -35,9 +40,12 @@ class SiteStack:
     distribution_id: str
 
     @classmethod
-    def describe(cls, cloudformation: BaseClient, stack_name: str) -> SiteStack:
+    def describe(cls, cloudformation: CloudFormationClient, stack_name: str) -> SiteStack:
         (stack,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
-        outputs = {item["OutputKey"]: item["OutputValue"] for item in stack.get("Outputs", ())}
+        outputs = {
+            item.get("OutputKey", ""): item.get("OutputValue", "")
+            for item in stack.get("Outputs", ())
+        }
         missing = [name for name in _OUTPUTS if name not in outputs]
         if missing:
             raise SiteStackError(
@@ -59,9 +67,9 @@ def deploy_site(
     stack_name: str,
     content_dir: Path,
     site_dir: Path,
-    cloudformation: BaseClient,
-    s3: BaseClient,
-    cloudfront: BaseClient,
+    cloudformation: CloudFormationClient,
+    s3: S3Client,
+    cloudfront: CloudFrontClient,
     report: Callable[[str], None] = print,
 ) -> Deployed:
     """Raises SiteStackError, or ContentError when content/site.yaml is invalid."""
@@ -77,7 +85,7 @@ def deploy_site(
     return Deployed(site, plan, paths, invalidation_id)
 
 
-def invalidate(cloudfront: BaseClient, distribution_id: str, paths: list[str]) -> str:
+def invalidate(cloudfront: CloudFrontClient, distribution_id: str, paths: list[str]) -> str:
     """Ask CloudFront to drop its cached copies of `paths`; the invalidation's id."""
     answer = cloudfront.create_invalidation(
         DistributionId=distribution_id,

@@ -13,14 +13,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from clinic_tools.local.template import ErrorPage
 from clinic_tools.site.paths import PathRules
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
 
 # The directives through which the page reaches the API: fetch() and the form's action.
 API_DIRECTIVES = ("connect-src", "form-action")
@@ -68,7 +71,7 @@ class SiteServer:
     def __init__(
         self,
         rules: PathRules,
-        s3: BaseClient,
+        s3: S3Client,
         bucket: str,
         headers: Mapping[str, str],
         error_pages: Mapping[int, ErrorPage],

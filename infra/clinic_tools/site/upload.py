@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-
-from botocore.client import BaseClient
+from typing import TYPE_CHECKING, Any
 
 from clinic_tools.publish.compile import site_document
 from clinic_tools.publish.loader import load_content
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, plan_upload
 from clinic_tools.site.render import RenderedFile, render_site
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
 
 # Pages and config.json: browsers always revalidate (ETag), CloudFront keeps them
 # five minutes, and a deploy invalidates what it changed.
@@ -54,7 +56,7 @@ def site_payloads(files: Mapping[str, RenderedFile]) -> dict[str, Payload]:
 def upload_site(
     files: Mapping[str, RenderedFile],
     bucket: str,
-    client: BaseClient,
+    client: S3Client,
     report: Callable[[str], None] = print,
 ) -> Plan:
     """Upload what changed and delete what site/ no longer has; the plan says which."""
@@ -74,7 +76,7 @@ def sync_site(
     content_dir: Path,
     api_base: str,
     bucket: str,
-    client: BaseClient,
+    client: S3Client,
     report: Callable[[str], None] = print,
 ) -> Plan:
     """Render site/ with content/site.yaml and the API's base, and upload it.
@@ -95,8 +97,8 @@ def stale_paths(plan: Plan) -> list[str]:
     return sorted(f"/{key}" for key in [*changed, *plan.deletes])
 
 
-def _stored_keys(client: BaseClient, bucket: str) -> set[str]:
+def _stored_keys(client: S3Client, bucket: str) -> set[str]:
     keys: set[str] = set()
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-        keys.update(item["Key"] for item in page.get("Contents", ()))
+        keys.update(item.get("Key", "") for item in page.get("Contents", ()))
     return keys

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import heapq
+import io
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -45,7 +46,7 @@ def positive(text: str) -> int:
     return int(text)
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     where = argparse.ArgumentParser(add_help=False)
     table = where.add_mutually_exclusive_group(required=True)
     table.add_argument("--table", help="the requests table's name")
@@ -222,7 +223,8 @@ def _user() -> str:
 def _export(args: argparse.Namespace) -> int:
     from clinic_tools.staff import render
 
-    sys.stdout.reconfigure(encoding="utf-8", newline="")  # type: ignore[union-attr]
+    if isinstance(sys.stdout, io.TextIOWrapper):  # CSV: UTF-8, its own line endings
+        sys.stdout.reconfigure(encoding="utf-8", newline="")
     count = render.write_csv(
         _requests(_table(args), args.status, args.since), sys.stdout, _region(args)
     )

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from clinic_api.core.reference import id_prefix, is_reference
 from clinic_tools.staff import STATUSES
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 STATUS_INDEX = "byStatus"
 _READ = TypeDeserializer().deserialize
@@ -45,7 +47,7 @@ def now_iso() -> str:
 
 @dataclass
 class RequestTable:
-    client: BaseClient
+    client: DynamoDBClient
     name: str
 
     def newest(
@@ -110,7 +112,7 @@ class RequestTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
                 raise
             old = error.response.get("Item")
             if old is None:
@@ -126,6 +128,6 @@ class RequestTable:
                 ConditionExpression="attribute_exists(id)",
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 raise RequestNotFound(request_id) from None
             raise

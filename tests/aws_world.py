@@ -1,0 +1,187 @@
+"""One moto world per test process: the template's resources made once, and after each
+test only what it changed put back.
+
+Building the stack for every test (tables, buckets, topic, secret, the published
+content) cost a second or more a test. Instead, every boto3 client in this process
+reports its writes (`_note_write`, registered for every client as moto registers its
+own stubber), and `AwsWorld.ready` resets and rebuilds only the services written to
+since the last test: a test that only reads costs nothing, one that posts a request
+costs a fresh pair of tables. A test therefore never sees another test's writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+import boto3
+from botocore.handlers import BUILTIN_HANDLERS
+from moto import mock_aws
+from moto.backends import get_backend
+from moto.core.base_backend import BackendDict
+
+from clinic_tools.local.stack import DEV_SECRET, _create_bucket, _create_table
+from clinic_tools.local.template import (
+    ACCOUNT_ID,
+    BUCKET,
+    QUEUE,
+    REGION,
+    SECRET,
+    TABLES,
+    TOPIC,
+    LocalTemplate,
+)
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
+
+    from clinic_tools.publish.upload import Payload
+
+# Operations that change nothing (every other one is taken as a write, ReceiveMessage too:
+# it hides a message).
+_READS = ("Get", "List", "Describe", "Head", "Query", "Scan", "BatchGet")
+# What a write to a service may change besides that service's own store.
+_ALSO_CHANGED = {"sns": ("sqs",), "dynamodb": ("dynamodbstreams",)}
+_written: set[str] = set()
+
+
+def _note_write(model: OperationModel, **_: Any) -> None:
+    if not model.name.startswith(_READS):
+        service = model.service_model.service_name
+        _written.update((service, *_ALSO_CHANGED.get(service, ())))
+
+
+# Every botocore session made from now on hands this to each of its clients.
+BUILTIN_HANDLERS.append(("before-call", _note_write))
+if boto3.DEFAULT_SESSION is not None:  # made before this module: tell it too
+    boto3.DEFAULT_SESSION.events.register("before-call", _note_write)
+
+
+# The services of the baseline, reset one by one (dynamodbstreams with dynamodb); a write
+# to any other empties everything (CloudFormation's stacks make resources of other services).
+Service = Literal["s3", "dynamodb", "dynamodbstreams", "sqs", "sns", "secretsmanager"]
+RESETTABLE: tuple[Service, ...] = get_args(Service)
+
+
+def _s3_store() -> object:
+    """moto's S3 store: a per-service reset empties it in place, a reset of all replaces it."""
+    return get_backend("s3")[ACCOUNT_ID]["aws"]
+
+
+def _reset(service: Service) -> None:
+    """Empty one service's moto store, in every account and region."""
+    for account in get_backend(service).values():
+        account.reset()
+
+
+class AwsWorld:
+    """moto with every bucket, table, queue, topic and secret of the template, the
+    content bucket empty or holding the published fixture content."""
+
+    def __init__(self, template: LocalTemplate, content: dict[str, Payload]) -> None:
+        self._template = template
+        self._content = content
+        self.content_bucket = template.functions["ContentFunction"].environment["CONTENT_BUCKET"]
+        self._mock = mock_aws()
+        self._published: bool | None = None
+        self._store: object = None
+        self._content_puts: list[dict[str, Any]] | None = None  # the publisher's, in order
+        session = boto3.session.Session(
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            region_name=REGION,
+        )
+        self._s3 = session.client("s3")
+        self._dynamodb = session.client("dynamodb")
+        self._sqs = session.client("sqs")
+        self._sns = session.client("sns")
+        self._secrets = session.client("secretsmanager")
+        self._builders: dict[Service, Callable[[], None]] = {
+            "s3": self._make_buckets,
+            "dynamodb": self._make_tables,
+            "sqs": self._make_queues,
+            "sns": self._make_topics,
+            "secretsmanager": self._make_secrets,
+        }
+
+    def start(self) -> None:
+        self._mock.start()
+        self.wipe()
+
+    def stop(self) -> None:
+        self._mock.stop()
+
+    def wipe(self) -> None:
+        """Empty moto altogether (for a test that needs it so); `ready` rebuilds."""
+        BackendDict.reset()
+        _written.update(RESETTABLE)
+        self._published = None
+        self._store = _s3_store()
+
+    def _emptied_behind_our_back(self) -> bool:
+        """Something reset moto behind the world (moto's reset API, a process's first
+        mock_aws): a reset of all services makes new stores."""
+        return _s3_store() is not self._store
+
+    def ready(self, *, published: bool) -> None:
+        """The baseline again, the content bucket `published` or empty: what tests
+        wrote since the last call is gone."""
+        if _written.difference(RESETTABLE) or self._emptied_behind_our_back():
+            self.wipe()
+        if self._published != published:
+            _written.add("s3")
+        changed = set(_written)
+        for service in RESETTABLE:
+            if service in changed:
+                _reset(service)
+        for service, build in self._builders.items():
+            if service in changed:
+                build()
+        if "s3" in changed and published:
+            self._publish()
+        self._published = published
+        _written.clear()  # including the rebuild's own writes
+
+    def _publish(self) -> None:
+        """The real publisher's upload the first time; after that, its PUTs again (a
+        publish into an empty bucket is nothing else, and needs no HEAD first)."""
+        s3 = self._s3
+        if self._content_puts is None:
+            # Imported here: the publisher imports the handlers, whose Powertools read
+            # their settings from the environment that conftest sets first.
+            from clinic_tools.publish.publisher import upload
+
+            puts: list[dict[str, Any]] = []
+
+            def record(params: dict[str, Any], **_: Any) -> None:
+                puts.append(dict(params))
+
+            s3.meta.events.register("before-parameter-build.s3.PutObject", record)
+            try:
+                upload(self._content, self.content_bucket, s3, report=lambda _: None)
+            finally:
+                s3.meta.events.unregister("before-parameter-build.s3.PutObject", record)
+            self._content_puts = puts
+        for put in self._content_puts:
+            s3.put_object(**put)
+
+    def _make_buckets(self) -> None:
+        for resource in self._template.named(BUCKET):
+            _create_bucket(self._s3, resource)
+
+    def _make_tables(self) -> None:
+        for resource in self._template.named(*TABLES):
+            _create_table(self._dynamodb, resource)
+
+    def _make_queues(self) -> None:
+        for resource in self._template.named(QUEUE):
+            self._sqs.create_queue(QueueName=resource.name)
+
+    def _make_topics(self) -> None:
+        for resource in self._template.named(TOPIC):
+            self._sns.create_topic(Name=resource.name)
+
+    def _make_secrets(self) -> None:
+        for resource in self._template.named(SECRET):
+            value = resource.properties.get("SecretString", DEV_SECRET)
+            self._secrets.create_secret(Name=resource.name, SecretString=str(value))
