@@ -131,8 +131,13 @@ def test_a_surrogate_pair_is_one_character_and_welcome(stack: Stack) -> None:
     assert stack.requests()[0]["message"] == "Thank you \U0001f64f"
 
 
-def test_a_lone_surrogate_in_the_honeypot_is_still_a_bot(stack: Stack) -> None:
-    assert post_json({**VALID, "website": "\ud800"}).status == 201
+def test_a_lone_surrogate_in_the_honeypot_is_invalid_text_to_a_json_client(stack: Stack) -> None:
+    # A JSON client is told what is invalid before the honeypot is looked at (handler._take).
+    answer = post_json({**VALID, "website": "\ud800"})
+    assert answer.status == 422
+    assert answer.json()["errors"] == [
+        {"field": "website", "code": "invalid_text", "message": "is not valid Unicode text"}
+    ]
     assert stack.requests() == []
 
 
