@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic_api.content.keys import article_url
 from clinic_api.content.schemas import Article, ArticleSummary, Site
+from clinic_api.core.keys import article_url
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import load_content
 from tests.conftest import CONTENT, LIVE_CONTENT

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from clinic_api.content import store as store_module
-from clinic_api.content.keys import SEARCH_INDEX_KEY
 from clinic_api.content.schemas import SearchResults
+from clinic_api.core.keys import SEARCH_INDEX_KEY
 from clinic_api.core.schemas import Problem
 from tests.conftest import BUCKET, CONTENT, http_event, invoke_content
 from tests.fixture_content import ANXIETY, DRAFT, ESKETAMINE, SCHEDULED, SIDE_EFFECTS, TMS

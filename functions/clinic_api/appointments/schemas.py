@@ -32,12 +32,12 @@ from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN
 from clinic_api.core.schemas import (
     SPACE_CHARS,
     STRIPPED,
     SchemaExtra,
     SiteChoices,
+    Slug,
     titled,
 )
 
@@ -144,7 +144,6 @@ Carrier = Annotated[
     AfterValidator(_check_text),
     SchemaExtra(pattern=text_pattern(CARRIER_MAX), maxLength=None),
 ]
-Slug = Annotated[str, Field(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)]
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat"]
 Time = Literal["morning", "afternoon", "evening"]
 ServiceId = Annotated[

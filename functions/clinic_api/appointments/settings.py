@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from clinic_api.content.keys import SITE_KEY
 from clinic_api.core.clients import s3_client
+from clinic_api.core.keys import SITE_KEY
 from clinic_api.core.s3_cache import S3ObjectCache
 
 # An http(s) URL, or a path on the origin the form was posted from (the site's own

@@ -6,7 +6,7 @@ Cache-Control; `/health` alone is never cached.
 
 from __future__ import annotations
 
-from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN, TAG_MAX_LENGTH, TAG_PATTERN
+from clinic_api.core.keys import SLUG_MAX_LENGTH, SLUG_PATTERN, TAG_MAX_LENGTH, TAG_PATTERN
 from clinic_api.core.query import ChoiceParam, IntParam, TextParam
 from clinic_api.core.routes import (
     CONTENT_ENCODING,

@@ -21,12 +21,9 @@ from pydantic import (
 )
 
 from clinic_api.content import examples
-from clinic_api.content.keys import SLUG_MAX_LENGTH, SLUG_PATTERN, TAG_MAX_LENGTH, TAG_PATTERN
-from clinic_api.core.schemas import titled
+from clinic_api.core.keys import TAG_MAX_LENGTH, TAG_PATTERN
+from clinic_api.core.schemas import Slug, titled
 
-Slug = Annotated[
-    str, StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)
-]
 Tag = Annotated[
     str, StringConstraints(pattern=f"^{TAG_PATTERN.pattern}$", max_length=TAG_MAX_LENGTH)
 ]

@@ -26,7 +26,6 @@ from typing import Any
 import tantivy
 from tantivy import DocAddress, Occur, Query
 
-from clinic_api.content.keys import article_url
 from clinic_api.content.search_query import Slot, Synonyms, Term, plan_query
 from clinic_api.content.search_schema import (
     ARTICLE,
@@ -50,6 +49,7 @@ from clinic_api.content.search_snippets import (
     find_matches,
     terms_by_stem,
 )
+from clinic_api.core.keys import article_url
 
 TIER = 1000.0
 # A unit whose heading (an intro's is its article's title) holds every word of the

@@ -23,7 +23,9 @@ from clinic_api.content.cursor import (
     encode_cursor,
     encode_search_cursor,
 )
-from clinic_api.content.keys import (
+from clinic_api.content.tags import tag_label
+from clinic_api.core.clients import s3_client
+from clinic_api.core.keys import (
     INDEX_KEY,
     OPENAPI_KEY,
     SEARCH_INDEX_KEY,
@@ -31,8 +33,6 @@ from clinic_api.content.keys import (
     article_key,
     is_slug,
 )
-from clinic_api.content.tags import tag_label
-from clinic_api.core.clients import s3_client
 from clinic_api.core.s3_cache import S3ObjectCache
 
 if TYPE_CHECKING:

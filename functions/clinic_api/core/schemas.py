@@ -9,12 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler, StringConstraints
 from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
+
+from clinic_api.core.keys import SLUG_MAX_LENGTH, SLUG_PATTERN
+
+# An article's slug, wherever a contract names one (an article, a request's source).
+Slug = Annotated[
+    str, StringConstraints(pattern=f"^{SLUG_PATTERN.pattern}$", max_length=SLUG_MAX_LENGTH)
+]
 
 # What Python's str.strip() removes (str.isspace()), as a JSON Schema (ECMA-262) class:
 # ECMA's own \s differs (it has U+FEFF, lacks U+001C-U+001F and U+0085).

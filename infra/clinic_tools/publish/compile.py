@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from clinic_api.content.keys import article_url
 from clinic_api.content.tags import tag_label
+from clinic_api.core.keys import article_url
 from clinic_tools.publish.loader import Content, Source
 from clinic_tools.publish.markdown import (
     count_words,

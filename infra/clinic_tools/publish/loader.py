@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
-from clinic_api.content.keys import is_slug
+from clinic_api.core.keys import is_slug
 from clinic_tools.publish.markdown import parse_markdown, raw_html
 from clinic_tools.publish.models import Author, FrontMatter, SiteSettings, Synonyms
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from clinic_api.content.keys import (
+from clinic_api.core.keys import (
     ARTICLE_PREFIX,
     INDEX_KEY,
     OPENAPI_KEY,
