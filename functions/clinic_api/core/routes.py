@@ -26,12 +26,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from clinic_api.core.problems import PROBLEM_JSON
 from clinic_api.core.query import QueryParam
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
     from pydantic import BaseModel
 
 JSON = "application/json"
@@ -157,7 +158,10 @@ class FunctionRoutes:
     routes: tuple[Route, ...] = field(default_factory=tuple)
 
 
-def handles(app: Any, route: Route) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def handles(app: ApiGatewayResolver, route: Route) -> Callable[[Handler], Handler]:
     """Register the decorated function as `route` on a Powertools resolver."""
     return app.route(route.rule, route.method, compress=route.compress)
 
