@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from tests.conftest import CONTENT, ROOT
@@ -73,6 +74,13 @@ def call(
 
 def _lower(headers: Any) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
+
+
+def local_aws() -> boto3.session.Session:
+    """A boto3 session with the local stack's fake keys and region (pass its `aws` endpoint)."""
+    return boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
 
 
 def free_port() -> int:

@@ -7,12 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import boto3
 import pytest
 
 from clinic_tools.local.template import load_template
 from tests.conftest import ROOT
-from tests.integration.conftest import LocalStack, call
+from tests.integration.conftest import LocalStack, call, local_aws
 
 pytestmark = pytest.mark.integration
 
@@ -43,13 +42,7 @@ def send(
 
 
 def stored(stack: LocalStack, request_id: str) -> dict[str, Any] | None:
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=stack.aws,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    dynamodb = local_aws().client("dynamodb", endpoint_url=stack.aws)
     found = dynamodb.get_item(
         TableName=APPOINTMENTS["REQUESTS_TABLE"], Key={"id": {"S": request_id}}
     )

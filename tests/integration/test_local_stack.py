@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-import boto3
 import pytest
 
 from tests.conftest import CONTENT
 from tests.fixture_content import ANXIETY, DRAFT
-from tests.integration.conftest import LocalStack, call
+from tests.integration.conftest import LocalStack, call, local_aws
 
 pytestmark = pytest.mark.integration
 
@@ -108,7 +107,7 @@ def test_concurrent_requests_all_get_their_own_answer(local_stack: LocalStack) -
 
 
 def test_the_bucket_holds_the_published_objects(local_stack: LocalStack) -> None:
-    s3 = boto3.client("s3", endpoint_url=local_stack.aws, region_name="us-east-1")
+    s3 = local_aws().client("s3", endpoint_url=local_stack.aws)
     listing = s3.list_objects_v2(Bucket="clinic-content-local")
     keys = {item.get("Key") for item in listing.get("Contents", [])}
     assert {"index.json", "site.json", "openapi.json"} <= keys

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.integration.browser import (
@@ -20,7 +19,7 @@ from tests.integration.browser import (
     open_context,
     serious_accessibility_findings,
 )
-from tests.integration.conftest import LocalStack
+from tests.integration.conftest import LocalStack, local_aws
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -33,14 +32,7 @@ REQUESTS_TABLE = "clinic-requests-local"
 @pytest.fixture
 def requests_table(local_stack: LocalStack) -> Iterator[Any]:
     """The local requests table, read as staff would (moto, fake keys)."""
-    dynamodb = boto3.resource(
-        "dynamodb",
-        endpoint_url=local_stack.aws,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    yield dynamodb.Table(REQUESTS_TABLE)
+    yield local_aws().resource("dynamodb", endpoint_url=local_stack.aws).Table(REQUESTS_TABLE)
 
 
 def _stored(table: Any, reference: str) -> list[dict[str, Any]]:

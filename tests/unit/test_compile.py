@@ -25,25 +25,13 @@ from tests.fixture_content import (
     SIDE_EFFECTS,
     TMS,
 )
+from tests.unit.small_clinic import article
 
 AUTHORS = {
     "dr-ada-stone": {"name": "Ada Stone", "credentials": "MD", "bio": "Psychiatrist."},
     "sam-reed-np": {"name": "Sam Reed", "credentials": "PMHNP-BC", "bio": "Nurse practitioner."},
 }
 BASE_URL = "https://www.fernhill-mood.example"
-
-
-def article(body: str = "A short paragraph of plain words.", **front: Any) -> str:
-    """An article file: valid front matter (a keyword set to None leaves that key out)."""
-    fields = {
-        "title": "An article",
-        "description": "What the article is about.",
-        "date": dt.date(2026, 1, 5),
-        "author": "dr-ada-stone",
-        **front,
-    }
-    fields = {key: value for key, value in fields.items() if value is not None}
-    return f"---\n{yaml.safe_dump(fields, sort_keys=False)}---\n\n{body}\n"
 
 
 def write_content(root: Path, articles: dict[str, str], site: dict[str, Any] | None = None) -> Path:
