@@ -47,13 +47,17 @@ def function_log() -> Iterator[io.StringIO]:
         if isinstance(handler, logging.StreamHandler)
     ]
     assert handlers
-    streams = [handler.setStream(written) for handler in handlers]
+    # Swapped by hand: setStream() flushes the old stream first, and the stream the logger
+    # took at import may be an earlier test's captured stdout, closed by now.
+    streams = [handler.stream for handler in handlers]
+    for handler in handlers:
+        handler.stream = written
     previous = logger.log_level
     logger.setLevel(logging.DEBUG)
     yield written
     logger.setLevel(previous)
     for handler, stream in zip(handlers, streams, strict=True):
-        handler.setStream(stream)
+        handler.stream = stream
 
 
 def every_outcome() -> list[Any]:
