@@ -71,6 +71,15 @@ class LocalStaffPool:
 
 
 @dataclass(frozen=True)
+class LocalStaffUser:
+    """The staff member `clinic dev` makes, whose sign-in it prints."""
+
+    pool: LocalStaffPool
+    email: str
+    password: str
+
+
+@dataclass(frozen=True)
 class Tokens:
     id_token: str
     access_token: str
@@ -149,6 +158,16 @@ def find_staff_pool(template: LocalTemplate, endpoint: str | None) -> LocalStaff
 
 def _local_pool(pool_id: str, client_id: str, endpoint: str | None) -> LocalStaffPool:
     return LocalStaffPool(pool_id, client_id, REGION, endpoint, issuer_of(pool_id))
+
+
+def create_local_staff(template: LocalTemplate, endpoint: str | None) -> LocalStaffUser | None:
+    """The template's pool in moto and the local staff member (group `staff`), if any pool."""
+    pool = create_staff_pool(template, endpoint)
+    if pool is None:
+        return None
+    password = local_password()
+    create_staff_user(pool, LOCAL_STAFF_EMAIL, password, ["staff"])
+    return LocalStaffUser(pool, LOCAL_STAFF_EMAIL, password)
 
 
 def create_staff_user(
