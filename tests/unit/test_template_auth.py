@@ -47,7 +47,8 @@ def test_passwords_are_strong_and_every_sign_in_needs_a_totp_code(pool: dict[str
     props = pool["Properties"]
     policy = props["Policies"]["PasswordPolicy"]
     assert policy["MinimumLength"] >= 12
-    assert all(policy[f"Require{kind}"] for kind in ("Lowercase", "Uppercase", "Numbers", "Symbols"))
+    kinds = ("Lowercase", "Uppercase", "Numbers", "Symbols")
+    assert all(policy[f"Require{kind}"] for kind in kinds)
     assert props["MfaConfiguration"] == "ON"
     assert props["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]  # no SMS codes
 
@@ -102,7 +103,7 @@ def test_staff_routes_and_only_they_sit_behind_the_authorizer(api_body: dict[str
     for path, operations in api_body["paths"].items():
         for method, operation in operations.items():
             security = operation.get("security") or []
-            guarded = [{"StaffAuthorizer": []}] == security
+            guarded = security == [{"StaffAuthorizer": []}]
             assert guarded == path.startswith("/staff/"), f"{method.upper()} {path}"
 
 
