@@ -27,7 +27,6 @@ def client(cfn: dict[str, Any]) -> dict[str, Any]:
     return resource["Properties"]
 
 
-@pytest.fixture(scope="module")
 def api_body(cfn: dict[str, Any]) -> dict[str, Any]:
     return cfn["Resources"]["HttpApi"]["Properties"]["Body"]
 
@@ -87,9 +86,9 @@ def test_the_pool_has_a_staff_and_an_admin_group(cfn: dict[str, Any]) -> None:
 
 
 def test_the_jwt_authorizer_trusts_the_pool_and_the_inbox_client_only(
-    api_body: dict[str, Any],
+    cfn: dict[str, Any],
 ) -> None:
-    scheme = api_body["components"]["securitySchemes"]["StaffAuthorizer"]
+    scheme = api_body(cfn)["components"]["securitySchemes"]["StaffAuthorizer"]
     authorizer = scheme["x-amazon-apigateway-authorizer"]
     assert authorizer["type"] == "jwt"
     assert authorizer["identitySource"] == "$request.header.Authorization"
@@ -99,8 +98,8 @@ def test_the_jwt_authorizer_trusts_the_pool_and_the_inbox_client_only(
     }
 
 
-def test_staff_routes_and_only_they_sit_behind_the_authorizer(api_body: dict[str, Any]) -> None:
-    for path, operations in api_body["paths"].items():
+def test_staff_routes_and_only_they_sit_behind_the_authorizer(cfn: dict[str, Any]) -> None:
+    for path, operations in api_body(cfn)["paths"].items():
         for method, operation in operations.items():
             security = operation.get("security") or []
             guarded = security == [{"StaffAuthorizer": []}]

@@ -19,8 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
+from clinic_tools.local.stack import moto_session
 from clinic_tools.local.template import (
     REGION,
     USER_POOL,
@@ -91,12 +90,7 @@ def issuer_of(pool_id: str, region: str = REGION) -> str:
 
 def cognito_client(endpoint: str | None) -> CognitoIdentityProviderClient:
     """A client for moto's Cognito only: fake keys, whatever the shell holds."""
-    session = boto3.session.Session(
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",  # noqa: S106 (moto's fake key)
-        region_name=REGION,
-    )
-    return session.client("cognito-idp", endpoint_url=endpoint)
+    return moto_session().client("cognito-idp", endpoint_url=endpoint)
 
 
 def staff_resources(template: LocalTemplate) -> tuple[Resource, Resource] | None:
