@@ -132,12 +132,12 @@ def test_set_status_refuses_an_unknown_status(clinic: Clinic, capsys: Any) -> No
 def test_set_status_refuses_a_stale_update(
     stack: Stack, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clinic_tools.staff.table import RequestTable
+    from clinic_api.staff.requests import RequestStore
 
     (receipt,) = submit(1)
-    real_find = RequestTable.find
+    real_find = RequestStore.find
 
-    def find_then_someone_else_changes_it(self: RequestTable, key: str) -> dict[str, Any]:
+    def find_then_someone_else_changes_it(self: RequestStore, key: str) -> dict[str, Any]:
         request = real_find(self, key)
         stack.dynamodb.update_item(
             TableName=stack.requests_table,
@@ -148,7 +148,7 @@ def test_set_status_refuses_a_stale_update(
         )
         return request
 
-    monkeypatch.setattr(RequestTable, "find", find_then_someone_else_changes_it)
+    monkeypatch.setattr(RequestStore, "find", find_then_someone_else_changes_it)
     run = clinic("set-status", receipt["id"], "closed")
     assert run.code == 4
     assert "now 'scheduled'" in run.err

@@ -1,4 +1,5 @@
-"""`clinic requests`: staff work the appointment requests with their own AWS credentials."""
+"""`clinic requests`: staff work the appointment requests with their own AWS credentials.
 
-# Every status a request can have; each change is appended to its history.
-STATUSES = ("new", "contacted", "scheduled", "closed", "spam")
+The model (store, audit log, the person-facing view) is the inbox API's own:
+clinic_api.staff.
+"""

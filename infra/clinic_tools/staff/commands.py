@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from clinic_tools.staff import STATUSES
+from clinic_api.staff import STATUSES
 
 EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS, EXIT_STALE, EXIT_CANCELLED = 1, 2, 3, 4, 5
 _DURATION = re.compile(r"(\d+)([hdw])")
@@ -91,7 +91,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def run(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    from clinic_tools.staff.table import RequestNotFound, StaleRequest
+    from clinic_api.staff.requests import RequestNotFound, StaleRequest
 
     try:
         return _ACTIONS[args.action](args)
@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
         _say(f"No request {args.request} in {args.table or args.stack}.")
         return EXIT_NOT_FOUND
     except StaleRequest as stale:
-        _say(f"Someone changed it meanwhile: it is now {stale.current!r}. Run show, then retry.")
+        now = stale.current["status"]
+        _say(f"Someone changed it meanwhile: it is now {now!r}. Run show, then retry.")
         return EXIT_STALE
     except StackWithoutTable:
         _say(f"Stack {args.stack!r} has no RequestsTableName output: is it this project's stack?")
@@ -139,11 +140,11 @@ def _say(message: str) -> None:
 def _table(args: argparse.Namespace) -> Any:
     import boto3
 
-    from clinic_tools.staff.table import RequestTable
+    from clinic_api.staff.requests import RequestStore
 
     name = args.table or _stack_table(boto3.client("cloudformation"), args.stack)
     args.table = name
-    return RequestTable(boto3.client("dynamodb"), name)
+    return RequestStore(boto3.client("dynamodb"), name)
 
 
 class StackWithoutTable(Exception):
@@ -203,12 +204,14 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _set_status(args: argparse.Namespace) -> int:
+    from clinic_api.staff.requests import Change
+
     table = _table(args)
     request = table.find(args.request)
     if request["status"] == args.status:
         _say(f"{request['reference']} is already {args.status}; nothing changed.")
         return 0
-    table.set_status(request, args.status, args.by or _user(), args.note)
+    table.update(request, Change(status=args.status, note=args.note), args.by or _user())
     print(f"{request['reference']}: {request['status']} -> {args.status}")
     return 0
 

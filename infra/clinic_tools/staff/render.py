@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-import phonenumbers
+from clinic_api.staff.view import national_phone
 
 EXPORT_COLUMNS = (
     "reference", "createdAt", "status", "patientStatus", "firstName", "lastName", "phone",
@@ -22,15 +22,6 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 LIST_COLUMNS = ("reference", "createdAt", "status", "service", "preferredContact", "name")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def national_phone(e164: str | None, region: str) -> str:
-    if not e164:
-        return ""
-    number = phonenumbers.parse(e164, region)
-    if phonenumbers.region_code_for_number(number) != region:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
 def cell(value: Any) -> str:
@@ -50,7 +41,7 @@ def write_csv(requests: Iterable[dict[str, Any]], out: TextIO, region: str) -> i
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for request in requests:
-        row = {**request, "phone": national_phone(request.get("phone"), region)}
+        row = {**request, "phone": national_phone(request.get("phone"), region) or ""}
         writer.writerow([cell(row.get(column)) for column in EXPORT_COLUMNS])
         count += 1
     return count
@@ -82,7 +73,7 @@ def write_table(requests: Iterable[dict[str, Any]], out: TextIO) -> int:
 
 def write_request(request: dict[str, Any], out: TextIO, region: str) -> None:
     """Every field, one per line, then the history."""
-    shown = {**request, "phone": national_phone(request.get("phone"), region)}
+    shown = {**request, "phone": national_phone(request.get("phone"), region) or ""}
     history = shown.pop("history", [])
     width = max(len(key) for key in shown)
     for key in sorted(shown, key=_field_order):
