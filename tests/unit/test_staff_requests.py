@@ -278,3 +278,10 @@ def test_a_limit_must_be_a_positive_number(clinic: Clinic, limit: str) -> None:
     with pytest.raises(SystemExit) as exit_:
         clinic("list", "--limit", limit)
     assert exit_.value.code == 2
+
+
+def test_the_cli_offers_the_statuses_of_the_shared_model() -> None:
+    import clinic_api.staff
+    import clinic_tools.staff
+
+    assert clinic_tools.staff.STATUSES == clinic_api.staff.STATUSES

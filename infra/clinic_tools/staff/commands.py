@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from clinic_api.staff import STATUSES
+from clinic_tools.staff import STATUSES
 
 EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS, EXIT_STALE, EXIT_CANCELLED = 1, 2, 3, 4, 5
 _DURATION = re.compile(r"(\d+)([hdw])")
