@@ -135,5 +135,8 @@ def test_data_events_are_recorded_only_when_asked(cfn: dict[str, Any]) -> None:
     assert fields == {
         "eventCategory": ["Data"],
         "resources.type": ["AWS::DynamoDB::Table"],
-        "resources.ARN": [{"Fn::GetAtt": ["RequestsTable", "Arn"]}],
+        "resources.ARN": [
+            {"Fn::GetAtt": ["RequestsTable", "Arn"]},
+            {"Fn::GetAtt": ["AuditTable", "Arn"]},
+        ],
     }
