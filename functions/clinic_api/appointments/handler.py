@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -48,13 +47,11 @@ from clinic_api.core.problems import (
     unavailable,
     where_raised,
 )
+from clinic_api.core.resolver import http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
-# debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
-app = APIGatewayHttpResolver(debug=False)
-logger = Logger()
-metrics = Metrics()
+app, logger, metrics = http_function()
 
 # Nothing was stored; the sender may retry (with the same Idempotency-Key).
 _UNAVAILABLE = (

@@ -13,25 +13,20 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.identity import client_address, keyed_hash
 from clinic_api.core.problems import (
-    FieldError,
     Problem,
-    internal_error,
-    invalid_input,
-    no_route,
+    foreign_cursor,
     not_found,
     unavailable,
-    where_raised,
 )
 from clinic_api.core.query import parse_query
+from clinic_api.core.resolver import answer_errors, entry_point, http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 from clinic_api.staff import inbox, routes, view
@@ -41,12 +36,7 @@ from clinic_api.staff.claims import StaffCaller, staff_caller
 from clinic_api.staff.requests import RequestNotFound, RequestStore, StaleRequest, etag
 from clinic_api.staff.settings import clinic_view, staff_settings
 
-# debug=False: POWERTOOLS_DEV would otherwise print whole events (patient data) to the logs.
-app = APIGatewayHttpResolver(debug=False)
-logger = Logger()
-metrics = Metrics()
-
-_NOT_OUR_CURSOR = FieldError("cursor", "invalid_cursor", "is not a cursor this list gave out")
+app, logger, metrics = http_function()
 
 
 @handles(app, routes.LIST_REQUESTS)
@@ -60,7 +50,7 @@ def list_requests() -> Response[Any]:
             _store(), query["status"] or "new", query["q"], query["limit"], query["cursor"]
         )
     except inbox.InvalidCursor:
-        raise invalid_input([_NOT_OUR_CURSOR]) from None
+        raise foreign_cursor() from None
     items = [view.summary(request, clinic) for request in found.items]
     logger.info("Inbox listed", extra={"status": query["status"] or "new", "count": len(items)})
     return _json({"items": items, "nextCursor": found.next_cursor, "timeZone": clinic.time_zone})
@@ -173,29 +163,11 @@ def _count(name: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
-@app.exception_handler(Problem)
-def _problem(problem: Problem) -> Response[Any]:
-    return problem.to_response()
-
-
 @app.exception_handler([StoreUnavailable, ObjectMissing, BotoCoreError, ClientError])
 def _unavailable(error: Exception) -> Response[Any]:
     logger.warning("Storage unavailable", extra={"error": type(error).__name__})
     return unavailable("The inbox is unavailable; please try again.", retry_after=5).to_response()
 
 
-@app.exception_handler(Exception)
-def _unexpected(error: Exception) -> Response[Any]:
-    logger.error(
-        "Unhandled error", extra={"error": type(error).__name__, "at": where_raised(error)}
-    )
-    return internal_error().to_response()
-
-
-app.not_found(no_route)
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
+answer_errors(app, logger)
+lambda_handler = entry_point(app, logger, metrics)
