@@ -44,8 +44,12 @@ ABSENT_UNLESS = {
     "queryStringParameters": "the URL has a query string",
     "pathParameters": "the route has {parameters}",
     "stageVariables": "the stage defines stage variables (ours defines none)",
-    "requestContext.authorizer": "the route has an authorizer (ours have none)",
+    "requestContext.authorizer": "the route has an authorizer (the staff routes)",
     "requestContext.authentication": "the API uses mutual TLS (ours does not)",
+}
+# What API Gateway sends as null, and when (the sample shows a value).
+NULL_UNLESS = {
+    "requestContext.authorizer.jwt.scopes": "the route asks for scopes (ours ask for none)",
 }
 EVENTS = sorted((ROOT / "events").glob("*.json"))
 
@@ -160,7 +164,7 @@ def differences(event: dict[str, Any], sample: dict[str, Any]) -> list[str]:
         if key not in ours:
             if not any(key == absent or key.startswith(f"{absent}.") for absent in ABSENT_UNLESS):
                 found.append(f"missing {key}")
-        elif ours[key] != kind:
+        elif ours[key] != kind and not (key in NULL_UNLESS and ours[key] == "NoneType"):
             found.append(f"{key} is {ours[key]}, API Gateway sends {kind}")
     return found
 

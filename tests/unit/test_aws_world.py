@@ -78,8 +78,8 @@ def test_what_a_test_wrote_is_gone_before_the_next(aws_world: AwsWorld, fake_aws
     s3.put_object(Bucket=BUCKET, Key="site.json", Body=b"{}")
     s3.create_bucket(Bucket="a-test-bucket")
     for table, (key_schema, *_) in baseline["tables"].items():
-        key = key_schema[0]["AttributeName"]
-        dynamodb.put_item(TableName=table, Item={key: {"S": "written-by-a-test"}})
+        item = {key["AttributeName"]: {"S": "written-by-a-test"} for key in key_schema}
+        dynamodb.put_item(TableName=table, Item=item)
     queue = sqs.create_queue(QueueName="a-test-inbox")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
     for topic in baseline["topics"]:

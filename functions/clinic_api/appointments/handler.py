@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.idempotency import (
@@ -29,7 +28,7 @@ from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes
 from clinic_api.appointments.form import read_submission, validate_request
-from clinic_api.appointments.identity import client_address, keyed_hash, request_id
+from clinic_api.appointments.identity import request_id
 from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import clinic_settings, intake_settings
 from clinic_api.appointments.store import (
@@ -39,6 +38,7 @@ from clinic_api.appointments.store import (
     StorageUnavailable,
 )
 from clinic_api.core.clients import dynamodb_client
+from clinic_api.core.identity import client_address, keyed_hash
 from clinic_api.core.problems import (
     FieldError,
     Problem,
@@ -47,13 +47,11 @@ from clinic_api.core.problems import (
     unavailable,
     where_raised,
 )
+from clinic_api.core.resolver import http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
-# debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
-app = APIGatewayHttpResolver(debug=False)
-logger = Logger()
-metrics = Metrics()
+app, logger, metrics = http_function()
 
 # Nothing was stored; the sender may retry (with the same Idempotency-Key).
 _UNAVAILABLE = (

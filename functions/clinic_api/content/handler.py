@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from clinic_api.content import routes
@@ -24,28 +22,19 @@ from clinic_api.content.cursor import InvalidCursor
 from clinic_api.content.responses import accepts_gzip, cacheable_json, uncached_json
 from clinic_api.content.store import article_store
 from clinic_api.core.problems import (
-    FieldError,
-    Problem,
-    internal_error,
-    invalid_input,
-    no_route,
+    foreign_cursor,
     not_found,
     unavailable,
-    where_raised,
 )
 from clinic_api.core.query import parse_query
+from clinic_api.core.resolver import answer_errors, entry_point, http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
 
 if TYPE_CHECKING:
     pass
 
-# debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
-app = APIGatewayHttpResolver(debug=False)
-logger = Logger()
-metrics = Metrics()
-
-_NOT_OUR_CURSOR = FieldError("cursor", "invalid_cursor", "is not a cursor this query gave out")
+app, logger, metrics = http_function()
 
 
 @handles(app, routes.HEALTH)
@@ -70,7 +59,7 @@ def list_articles() -> Response[Any]:
     try:
         page = article_store().list_articles(query["tag"], query["limit"], query["cursor"])
     except InvalidCursor:
-        raise invalid_input([_NOT_OUR_CURSOR]) from None
+        raise foreign_cursor() from None
     body = {"items": page.items, "nextCursor": page.next_cursor, "total": page.total}
     return _cached(body, routes.LIST_CACHE)
 
@@ -102,7 +91,7 @@ def search() -> Response[Any]:
             cursor=query["cursor"],
         )
     except InvalidCursor:
-        raise invalid_input([_NOT_OUR_CURSOR]) from None
+        raise foreign_cursor() from None
     metrics.add_metric(name="SearchServed", unit=MetricUnit.Count, value=1)
     if not found.items:  # what visitors look for and miss; never the words themselves
         metrics.add_metric(name="SearchWithoutHits", unit=MetricUnit.Count, value=1)
@@ -127,11 +116,6 @@ def _cached(document: Any, cache_control: str) -> Response[Any]:
     )
 
 
-@app.exception_handler(Problem)
-def _problem(problem: Problem) -> Response[Any]:
-    return problem.to_response()
-
-
 @app.exception_handler(StoreUnavailable)
 def _store_unavailable(_: StoreUnavailable) -> Response[Any]:
     metrics.add_metric(name="StoreUnavailable", unit=MetricUnit.Count, value=1)
@@ -144,17 +128,5 @@ def _not_published(missing: ObjectMissing) -> Response[Any]:
     return unavailable("The content has not been published yet.", retry_after=60).to_response()
 
 
-@app.exception_handler(Exception)
-def _unexpected(error: Exception) -> Response[Any]:
-    at = where_raised(error)
-    logger.error("Unhandled error", extra={"error": type(error).__name__, "at": at})
-    return internal_error().to_response()
-
-
-app.not_found(no_route)
-
-
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
+answer_errors(app, logger)
+lambda_handler = entry_point(app, logger, metrics)

@@ -61,6 +61,13 @@ def invalid_input(errors: list[FieldError]) -> Problem:
     return Problem(422, "Unprocessable Content", "The request has invalid fields.", errors)
 
 
+def foreign_cursor() -> Problem:
+    """422 for a `cursor` this API did not give out for this query (edited, or another's)."""
+    return invalid_input(
+        [FieldError("cursor", "invalid_cursor", "is not a cursor this query gave out")]
+    )
+
+
 def unavailable(detail: str, retry_after: int) -> Problem:
     return Problem(503, "Service Unavailable", detail, headers={"Retry-After": str(retry_after)})
 

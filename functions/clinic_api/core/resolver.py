@@ -1,0 +1,51 @@
+"""What every HTTP function's resolver does alike: errors as problem details, the entry point.
+
+A `Problem` raised anywhere becomes its problem+json answer; an error nobody
+expected becomes a 500 that logs where it was raised, never its message (which
+can quote the input); a path no route has is the gateway's own 404. The entry
+point logs with the request id as correlation id and flushes the metrics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+
+from clinic_api.core.problems import Problem, internal_error, no_route, where_raised
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def http_function() -> tuple[APIGatewayHttpResolver, Logger, Metrics]:
+    """A function's resolver, logger and metrics, made once at import."""
+    # debug=False: POWERTOOLS_DEV would otherwise print whole events (patient data) to the logs.
+    return APIGatewayHttpResolver(debug=False), Logger(), Metrics()
+
+
+def answer_errors(app: APIGatewayHttpResolver, logger: Logger) -> None:
+    """Register the shared error answers (a function's own, more specific ones win)."""
+
+    def problem(raised: Problem) -> Response[Any]:
+        return raised.to_response()
+
+    def unexpected(error: Exception) -> Response[Any]:
+        at = where_raised(error)
+        logger.error("Unhandled error", extra={"error": type(error).__name__, "at": at})
+        return internal_error().to_response()
+
+    app.exception_handler(Problem)(problem)
+    app.exception_handler(Exception)(unexpected)
+    app.not_found(no_route)
+
+
+def entry_point(app: APIGatewayHttpResolver, logger: Logger, metrics: Metrics) -> LambdaHandler:
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @metrics.log_metrics
+    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return lambda_handler
