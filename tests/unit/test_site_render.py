@@ -184,7 +184,7 @@ def test_no_marker_is_left_in_a_page(rendered, page):
 
 
 def test_every_marker_the_renderer_knows_is_used_by_some_page():
-    sources = "".join(path.read_text(encoding="utf-8") for path in SITE_DIR.glob("*.html"))
+    sources = "".join(path.read_text(encoding="utf-8") for path in SITE_DIR.rglob("*.html"))
     assert {name for name in MARKERS if "{{" + name + "}}" not in sources} == set()
 
 
@@ -206,6 +206,55 @@ def test_the_search_prompt_defaults_when_the_settings_have_none():
     page = render_site(SITE_DIR, settings(searchPrompt=None), API_BASE)["index.html"]
     search = parse(page).find(by_id("site-search"))
     assert search.attrs["placeholder"] == "What would you like to find?"
+
+
+# One header and one footer, written once in site/partials/
+
+
+def _partial(rendered: dict[str, RenderedFile], page: str, tag: str) -> str:
+    body = rendered[page].body.decode()
+    start = body.index('<a class="skip-link"') if tag == "header" else body.index(f"<{tag}")
+    return body[start : body.index(f"</{tag}>") + len(tag) + 3]
+
+
+def test_the_partials_are_put_into_the_pages_and_not_uploaded_themselves(rendered):
+    assert not [key for key in rendered if key.startswith("partials/")]
+    for tag in ("header", "footer"):
+        shared = {_partial(rendered, page, tag).replace(' aria-current="page"', "") for page in PAGES}
+        assert len(shared) == 1, tag
+    assert "data-nav" not in "".join(rendered[page].body.decode() for page in PAGES)
+
+
+@pytest.mark.parametrize(
+    ("page", "current"),
+    [("index.html", "/"), ("request-appointment.html", "/request-appointment"), ("404.html", None)],
+)
+def test_the_header_marks_the_link_to_the_page_it_is_on(rendered, page, current):
+    links = parse(rendered[page]).find_all(lambda n: n.attrs.get("aria-current") == "page")
+    assert [link.attrs["href"] for link in links] == ([current] if current else [])
+
+
+def test_a_change_to_a_partial_reaches_every_page(tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "footer.html").write_text("<footer>{{name}} &copy;</footer>\n")
+    (tmp_path / "index.html").write_text("<main></main>\n{{> footer}}\n")
+    (tmp_path / "search.html").write_text("{{> footer}}")
+    files = render_site(tmp_path, settings(), API_BASE)
+    assert files["index.html"].body.decode() == (
+        "<main></main>\n<footer>Bayside &lt;Mind&gt; &amp; &quot;Mood&quot; Clinic &copy;</footer>\n"
+    )
+    assert files["search.html"].body.decode() == files["index.html"].body.decode()[14:-1]
+
+
+@pytest.mark.parametrize(
+    ("page", "error"), [("{{> sidebar}}", "sidebar"), ("{{> header contact}}", "contact")]
+)
+def test_an_unknown_partial_or_link_is_refused(tmp_path, page, error):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "header.html").write_text('<a href="/" data-nav="home">x</a>')
+    (tmp_path / "index.html").write_text(page)
+    with pytest.raises(SiteSettingsError, match=error):
+        render_site(tmp_path, settings(), API_BASE)
 
 
 # Values are text, escaped where they land

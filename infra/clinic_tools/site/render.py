@@ -1,11 +1,12 @@
 """`site/` as the site bucket holds it: the pages with the clinic's settings written in.
 
-The site has no build step. Rendering only fills the markers in its HTML pages
-(``{{name}}``, ``{{serviceOptions}}``, ... see `MARKERS`) with HTML-escaped values
-from the clinic's settings (site.yaml, as ``GET /site`` serves it), so that the
-request form is complete and posts to the API without JavaScript, and adds
-``config.json`` with the API's base URL for the scripts. Deploy and ``clinic dev``
-upload and serve exactly what `render_site` returns.
+The site has no build step. Rendering only puts the shared partials into its HTML
+pages (``{{> header}}`` is site/partials/header.html, written once for every page)
+and fills the markers (``{{name}}``, ``{{serviceOptions}}``, ... see `MARKERS`) with
+HTML-escaped values from the clinic's settings (site.yaml, as ``GET /site`` serves
+it), so that the request form is complete and posts to the API without JavaScript,
+and adds ``config.json`` with the API's base URL for the scripts. Deploy and
+``clinic dev`` upload and serve exactly what `render_site` returns.
 """
 
 from __future__ import annotations
@@ -37,6 +38,11 @@ MARKERS = (
     "formAction",  # {apiBase}/appointments
 )
 _MARKER = re.compile(r"\{\{([A-Za-z][A-Za-z0-9]*)\}\}")
+# Shared pieces of the pages; put in by `{{> header}}`, never uploaded themselves.
+PARTIALS_DIR = "partials"
+# `{{> header articles}}`: the partial, and which of its `data-nav` links is this page.
+_PARTIAL = re.compile(r"\{\{>\s*([a-z][a-z0-9-]*)(?:\s+([a-z][a-z0-9-]*))?\s*\}\}")
+_NAV = re.compile(r' data-nav="([a-z][a-z0-9-]*)"')
 
 _TYPES = {
     ".html": "text/html",
@@ -79,14 +85,17 @@ def render_site(
     """Every file under `site_dir` by bucket key ("index.html", "assets/js/app.js", ...),
     the pages' markers filled, plus config.json (and robots.txt when the site has none)."""
     values = marker_values(settings, api_base)
+    partials = read_partials(site_dir / PARTIALS_DIR)
     files: dict[str, RenderedFile] = {}
     for path in sorted(site_dir.rglob("*")):
         key = path.relative_to(site_dir).as_posix()
-        if not path.is_file() or any(part.startswith(".") for part in PurePosixPath(key).parts):
+        parts = PurePosixPath(key).parts
+        if not path.is_file() or parts[0] == PARTIALS_DIR or any(p.startswith(".") for p in parts):
             continue
         body = path.read_bytes()
         if path.suffix == ".html":
-            body = fill_markers(body.decode("utf-8"), values, key).encode("utf-8")
+            page = put_partials(body.decode("utf-8"), partials, key)
+            body = fill_markers(page, values, key).encode("utf-8")
         files[key] = RenderedFile(body, content_type(key))
     config = json.dumps({"apiBase": api_base}, indent=2) + "\n"
     files[CONFIG_KEY] = RenderedFile(config.encode("utf-8"), content_type(CONFIG_KEY))
@@ -103,6 +112,34 @@ def content_type(key: str) -> str:
     if kind.startswith("text/") or kind in _TEXT_TYPES:
         return f"{kind}; charset=utf-8"
     return kind
+
+
+def read_partials(folder: Path) -> dict[str, str]:
+    """site/partials/*.html by name ("header"); none when the folder is missing."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.stem: path.read_text(encoding="utf-8").rstrip("\n")
+        for path in sorted(folder.glob("*.html"))
+    }
+
+
+def put_partials(page: str, partials: Mapping[str, str], key: str = "page") -> str:
+    """Each `{{> name}}` replaced by its partial; `{{> name current}}` also marks the
+    partial's link with `data-nav="current"` as this page (aria-current="page")."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, current = match.group(1), match.group(2)
+        if name not in partials:
+            raise SiteSettingsError(f"{key}: no partial {name!r} in {PARTIALS_DIR}/")
+        text = partials[name]
+        if current is not None and f' data-nav="{current}"' not in text:
+            raise SiteSettingsError(f"{key}: the partial {name!r} has no link {current!r}")
+        return _NAV.sub(
+            lambda nav: ' aria-current="page"' if nav.group(1) == current else "", text
+        )
+
+    return _PARTIAL.sub(replace, page)
 
 
 def fill_markers(page: str, values: Mapping[str, str], key: str = "page") -> str:
