@@ -190,12 +190,12 @@ def _start(
     gateway = Gateway(RouteTable(template.routes), template.cors, workers.invoke, _log, args.port)
     servers = {"gateway": _server(args.host, args.port, gateway, started)}
     if site is not None and template.site is not None and site_sync is not None:
+        distribution, api_origin = template.site, site.api_origin
         app = SiteServer(
             PathRules.from_template(TEMPLATE),
             s3,
             site_sync.bucket,
-            local_headers(template.site.headers, site.api_origin),
-            template.site.error_pages,
+            lambda path: local_headers(distribution.headers_for(path), api_origin, endpoint),
             log=partial(_log, prefix="site "),
         )
         servers["site"] = _server(args.host, site.port, app, started)

@@ -135,9 +135,7 @@ def put_partials(page: str, partials: Mapping[str, str], key: str = "page") -> s
         text = partials[name]
         if current is not None and f' data-nav="{current}"' not in text:
             raise SiteSettingsError(f"{key}: the partial {name!r} has no link {current!r}")
-        return _NAV.sub(
-            lambda nav: ' aria-current="page"' if nav.group(1) == current else "", text
-        )
+        return _NAV.sub(lambda nav: ' aria-current="page"' if nav.group(1) == current else "", text)
 
     return _PARTIAL.sub(replace, page)
 
