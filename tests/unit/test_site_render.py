@@ -21,6 +21,7 @@ from clinic_tools.site.render import (
     MARKERS,
     RenderedFile,
     SiteSettingsError,
+    StaffSignIn,
     content_type,
     render_site,
 )
@@ -146,6 +147,19 @@ def test_every_page_and_asset_is_rendered_with_the_config(rendered):
     assert set(PAGES) <= set(rendered)
     assert {"assets/css/theme.css", "assets/css/site.css", "assets/js/api.js"} <= set(rendered)
     assert json.loads(rendered["config.json"].body) == {"apiBase": API_BASE}
+
+
+def test_config_json_tells_the_inbox_page_where_staff_sign_in():
+    staff = StaffSignIn.for_pool("eu-west-1_Ab12Cd", "client123")
+    config = json.loads(render_site(SITE_DIR, settings(), "/api", staff)["config.json"].body)
+    assert config == {
+        "apiBase": "/api",
+        "staff": {
+            "cognitoEndpoint": "https://cognito-idp.eu-west-1.amazonaws.com/",
+            "clientId": "client123",
+            "region": "eu-west-1",
+        },
+    }
 
 
 def test_a_sitemap_line_goes_into_robots_txt_from_the_base_url(rendered):

@@ -5,7 +5,8 @@ pages (``{{> header}}`` is site/partials/header.html, written once for every pag
 and fills the markers (``{{name}}``, ``{{serviceOptions}}``, ... see `MARKERS`) with
 HTML-escaped values from the clinic's settings (site.yaml, as ``GET /site`` serves
 it), so that the request form is complete and posts to the API without JavaScript,
-and adds ``config.json`` with the API's base URL for the scripts. Deploy and
+and adds ``config.json`` with the API's base URL for the scripts (and where the
+staff inbox signs in, when the stack has a staff user pool). Deploy and
 ``clinic dev`` upload and serve exactly what `render_site` returns.
 """
 
@@ -75,15 +76,41 @@ class RenderedFile:
     content_type: str
 
 
+@dataclass(frozen=True)
+class StaffSignIn:
+    """Where the inbox page signs staff in: Cognito's JSON API and the pool's public client."""
+
+    cognito_endpoint: str  # https://cognito-idp.{region}.amazonaws.com/ (locally: moto's)
+    client_id: str
+    region: str
+
+    @classmethod
+    def for_pool(cls, pool_id: str, client_id: str) -> StaffSignIn:
+        """Deployed: the region is the pool id's prefix ("us-east-1_AbC")."""
+        region = pool_id.split("_", 1)[0]
+        return cls(f"https://cognito-idp.{region}.amazonaws.com/", client_id, region)
+
+    def config(self) -> dict[str, str]:
+        return {
+            "cognitoEndpoint": self.cognito_endpoint,
+            "clientId": self.client_id,
+            "region": self.region,
+        }
+
+
 class SiteSettingsError(ValueError):
     """The settings lack what a page needs, or a page names a marker nobody fills."""
 
 
 def render_site(
-    site_dir: Path, settings: Mapping[str, Any], api_base: str
+    site_dir: Path,
+    settings: Mapping[str, Any],
+    api_base: str,
+    staff: StaffSignIn | None = None,
 ) -> dict[str, RenderedFile]:
     """Every file under `site_dir` by bucket key ("index.html", "assets/js/app.js", ...),
-    the pages' markers filled, plus config.json (and robots.txt when the site has none)."""
+    the pages' markers filled, plus config.json (and robots.txt when the site has none).
+    Without `staff` the inbox page says that sign-in is not set up."""
     values = marker_values(settings, api_base)
     partials = read_partials(site_dir / PARTIALS_DIR)
     files: dict[str, RenderedFile] = {}
@@ -97,7 +124,10 @@ def render_site(
             page = put_partials(body.decode("utf-8"), partials, key)
             body = fill_markers(page, values, key).encode("utf-8")
         files[key] = RenderedFile(body, content_type(key))
-    config = json.dumps({"apiBase": api_base}, indent=2) + "\n"
+    document: dict[str, Any] = {"apiBase": api_base}
+    if staff is not None:
+        document["staff"] = staff.config()
+    config = json.dumps(document, indent=2) + "\n"
     files[CONFIG_KEY] = RenderedFile(config.encode("utf-8"), content_type(CONFIG_KEY))
     base_url = str(settings.get("baseUrl") or "").rstrip("/")
     if ROBOTS_KEY not in files and base_url:

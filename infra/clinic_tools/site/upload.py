@@ -19,7 +19,7 @@ from clinic_tools.publish.compile import site_document
 from clinic_tools.publish.loader import load_content
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, plan_upload
 from clinic_tools.site.paths import not_found_key
-from clinic_tools.site.render import RenderedFile, render_site
+from clinic_tools.site.render import RenderedFile, StaffSignIn, render_site
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -91,12 +91,13 @@ def sync_site(
     bucket: str,
     client: S3Client,
     report: Callable[[str], None] = print,
+    staff: StaffSignIn | None = None,
 ) -> Plan:
-    """Render site/ with content/site.yaml and the API's base, and upload it.
+    """Render site/ with content/site.yaml, the API's base and the staff sign-in, and upload it.
 
     Raises ContentError (nothing uploaded) when site.yaml is invalid.
     """
-    files = render_site(site_dir, site_settings(content_dir), api_base)
+    files = render_site(site_dir, site_settings(content_dir), api_base, staff)
     return upload_site(files, bucket, client, report)
 
 
