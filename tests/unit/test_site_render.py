@@ -38,6 +38,8 @@ PAGES = (
     "form-error.html",
     "404.html",
 )
+STAFF_PAGE = "staff/index.html"  # the inbox: its own header, no search box, no footer
+ALL_PAGES = (*PAGES, STAFF_PAGE)
 PAGE_BUDGET_BYTES = 60_000  # one page's HTML + the CSS and JS it loads, uncompressed
 HOSTILE = "<script>alert(\"x\")</script> & 'quotes'"
 
@@ -192,7 +194,7 @@ def test_hidden_files_are_not_rendered(tmp_path):
 # Markers
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_no_marker_is_left_in_a_page(rendered, page):
     assert "{{" not in rendered[page].body.decode()
 
@@ -402,7 +404,7 @@ def test_the_honeypot_is_hidden_from_people_and_screen_readers(rendered):
 
 
 def test_every_label_names_a_field_and_ids_are_unique(rendered):
-    for page in PAGES:
+    for page in ALL_PAGES:
         doc = parse(rendered[page])
         ids = [node.attrs["id"] for node in doc.walk() if "id" in node.attrs]
         assert len(ids) == len(set(ids)), page
@@ -440,7 +442,7 @@ def test_every_page_links_the_theme_then_the_layout_css(rendered, page):
     assert set(sheets[2:]) <= {"/assets/css/content.css", "/assets/css/form.css"}
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_class_a_page_uses_is_styled_by_the_css_it_loads(rendered, page):
     """Moving rules between sheets cannot leave a page's skip link or layout unstyled."""
     doc = parse(rendered[page])
@@ -462,7 +464,7 @@ def test_only_the_theme_sets_colours():
     assert {path.name for path in sheets if colour.search(path.read_text())} == {"theme.css"}
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_no_page_has_inline_script_style_or_handlers(rendered, page):
     """The CSP allows scripts and styles from 'self' only."""
     doc = parse(rendered[page])
@@ -508,9 +510,46 @@ def page_weight(rendered: dict[str, RenderedFile], page: str) -> int:
     return len(rendered[page].body) + sum(len(rendered[key].body) for key in assets)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_a_page_with_its_css_and_js_stays_under_the_budget(rendered, page):
     assert page_weight(rendered, page) < PAGE_BUDGET_BYTES
+
+
+def test_the_staff_page_is_kept_out_of_search_engines_and_loads_its_own_sheet(rendered):
+    doc = parse(rendered[STAFF_PAGE])
+    robots = doc.find(lambda n: n.tag == "meta" and n.attrs.get("name") == "robots")
+    assert robots.attrs["content"] == "noindex, nofollow"
+    sheets = [n.attrs["href"] for n in doc.walk() if n.attrs.get("rel") == "stylesheet"]
+    assert sheets == [
+        "/assets/css/theme.css",
+        "/assets/css/site.css",
+        "/assets/css/staff.css",
+    ]
+    assert doc.find(lambda n: n.tag == "main").attrs["id"] == "main"
+    assert doc.find(lambda n: n.tag == "a").attrs["href"] == "#main"
+    assert "staff" not in rendered["robots.txt"].body.decode()
+
+
+def test_the_staff_page_has_a_field_for_every_sign_in_step(rendered):
+    doc = parse(rendered[STAFF_PAGE])
+    inputs = {n.attrs["id"]: n.attrs for n in doc.walk() if n.tag == "input"}
+    assert inputs["email"]["autocomplete"] == "username"
+    assert inputs["password"]["autocomplete"] == "current-password"
+    assert inputs["new-password"]["autocomplete"] == "new-password"
+    for code in ("code", "setup-code"):
+        assert inputs[code]["autocomplete"] == "one-time-code"
+        assert inputs[code]["inputmode"] == "numeric"
+
+
+def test_the_staff_scripts_send_the_id_token_and_keep_tokens_in_memory():
+    scripts = _scripts()
+    assert "Authorization: `Bearer ${await this.session.idToken()}`" in scripts["staff-api.js"]
+    assert "'If-Match'" in scripts["staff-api.js"]
+    auth = scripts["staff-auth.js"]
+    for action in ("InitiateAuth", "RespondToAuthChallenge", "AssociateSoftwareToken",
+                   "VerifySoftwareToken", "RevokeToken", "REFRESH_TOKEN_AUTH"):  # fmt: skip
+        assert f"'{action}'" in auth, action
+    assert "'application/x-amz-json-1.1'" in auth and "IDLE_LIMIT_MS = 15 * 60 * 1000" in auth
 
 
 def test_the_module_graph_follows_imports(rendered):
