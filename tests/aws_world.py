@@ -20,6 +20,7 @@ from moto import mock_aws
 from moto.backends import get_backend
 from moto.core.base_backend import BackendDict
 
+from clinic_tools.local.cognito import LocalStaffPool, create_staff_pool
 from clinic_tools.local.stack import DEV_SECRET, _create_bucket, _create_table
 from clinic_tools.local.template import (
     ACCOUNT_ID,
@@ -59,7 +60,9 @@ if boto3.DEFAULT_SESSION is not None:  # made before this module: tell it too
 
 # The services of the baseline, reset one by one (dynamodbstreams with dynamodb); a write
 # to any other empties everything (CloudFormation's stacks make resources of other services).
-Service = Literal["s3", "dynamodb", "dynamodbstreams", "sqs", "sns", "secretsmanager"]
+Service = Literal[
+    "s3", "dynamodb", "dynamodbstreams", "sqs", "sns", "secretsmanager", "cognito-idp"
+]
 RESETTABLE: tuple[Service, ...] = get_args(Service)
 
 
@@ -102,7 +105,9 @@ class AwsWorld:
             "sqs": self._make_queues,
             "sns": self._make_topics,
             "secretsmanager": self._make_secrets,
+            "cognito-idp": self._make_staff_pool,
         }
+        self.staff_pool: LocalStaffPool | None = None  # moto names it anew on each rebuild
 
     def start(self) -> None:
         self._mock.start()
@@ -180,6 +185,9 @@ class AwsWorld:
     def _make_topics(self) -> None:
         for resource in self._template.named(TOPIC):
             self._sns.create_topic(Name=resource.name)
+
+    def _make_staff_pool(self) -> None:
+        self.staff_pool = create_staff_pool(self._template, None)
 
     def _make_secrets(self) -> None:
         for resource in self._template.named(SECRET):

@@ -17,6 +17,7 @@ import boto3
 import pytest
 from hypothesis import settings
 
+from clinic_tools.local.cognito import LocalStaffPool
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import load_template
 from tests.aws_world import AwsWorld
@@ -107,6 +108,14 @@ def published(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
     """The content bucket holding the fixture content, published with the real publisher."""
     with fresh_world(aws_world, published=True):
         yield boto3.client("s3")
+
+
+@pytest.fixture
+def staff_pool(aws_world: AwsWorld, fake_aws: None) -> Iterator[LocalStaffPool]:
+    """The template's staff user pool in moto (client and groups, no users yet)."""
+    with fresh_world(aws_world, published=False):
+        assert aws_world.staff_pool is not None, "the template has no staff user pool"
+        yield aws_world.staff_pool
 
 
 def http_event(

@@ -1,4 +1,4 @@
-"""`clinic`: one command for the backend's whole life: publish, openapi, dev, site, requests."""
+"""`clinic`: one command for the backend's whole life: publish, dev, site, requests, staff."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from clinic_tools.staff.commands import register as register_requests
+from clinic_tools.staff.pool import register as register_staff
 
 EXIT_INVALID_CONTENT = 2
 EXIT_AWS_ERROR = 3
@@ -183,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     deploy.set_defaults(run=_site_deploy)
 
     register_requests(commands)
+    register_staff(commands)
     return root
 
 

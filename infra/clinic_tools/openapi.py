@@ -32,7 +32,18 @@ TAGS = [
     {"name": "Site", "description": "The clinic's settings, for rendering the site and form."},
     {"name": "Appointments", "description": "Requests for a call back from the clinic."},
     {"name": "Operations", "description": "Liveness and this document."},
+    {"name": "Staff", "description": "The staff inbox: signed-in staff work the requests."},
 ]
+BEARER = "staffToken"
+SECURITY_SCHEMES = {
+    BEARER: {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "The Cognito ID token of a staff user (group `staff` or `admin`), "
+        "checked by the gateway's JWT authorizer: issuer, audience, signature, expiry.",
+    }
+}
 ModelKey = tuple[type[BaseModel], JsonSchemaMode]
 
 
@@ -57,7 +68,10 @@ def build_openapi(site: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "info": {"title": TITLE, "version": VERSION, "description": DESCRIPTION},
         "tags": TAGS,
         "paths": paths,
-        "components": {"schemas": dict(sorted(schemas.items()))},
+        "components": {
+            "schemas": dict(sorted(schemas.items())),
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }
 
 
@@ -100,6 +114,8 @@ def _operation(route: Route, refs: Mapping[ModelKey, Any]) -> dict[str, Any]:
         "description": route.description,
         "tags": [route.tag],
     }
+    if route.auth is not None:
+        operation["security"] = [{BEARER: []}]
     parameters = [
         *(_path_parameter(param) for param in route.path_params),
         *_with_examples(openapi_parameters(route.query), route.query_examples),

@@ -16,7 +16,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,14 @@ from typing import Any
 import boto3
 import pytest
 
+from clinic_tools.local.cognito import (
+    LocalStaffPool,
+    create_staff_user,
+    find_staff_pool,
+    local_password,
+    sign_in,
+)
+from clinic_tools.local.template import load_template
 from tests.conftest import CONTENT, ROOT
 from tests.integration.browser import browser, watched  # noqa: F401 (fixtures for browser tests)
 
@@ -145,3 +154,28 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack
     overrides.write_text(json.dumps({"AppointmentsFunction": {"RATE_LIMIT_MAX": "1000"}}))
     with running_clinic_dev("--env-vars", str(overrides), "--content", str(CONTENT)) as stack:
         yield stack
+
+
+@pytest.fixture(scope="session")
+def local_staff_pool(local_stack: LocalStack) -> LocalStaffPool:
+    """The staff user pool `clinic dev` made in its moto from the template."""
+    pool = find_staff_pool(load_template(ROOT / "template.yaml"), local_stack.aws)
+    assert pool is not None, "clinic dev made no staff user pool"
+    return pool
+
+
+StaffToken = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def staff_token(local_staff_pool: LocalStaffPool) -> StaffToken:
+    """`staff_token(groups=("staff",))`: a real ID token from the local pool, signed in
+    with password and TOTP code, for a new user in those groups (none: `groups=()`)."""
+
+    def issue(groups: Iterable[str] = ("staff",)) -> str:
+        email = f"staff-{uuid.uuid4().hex[:10]}@clinic.test"
+        password = local_password()
+        create_staff_user(local_staff_pool, email, password, groups)
+        return sign_in(local_staff_pool, email, password).id_token
+
+    return issue

@@ -12,15 +12,11 @@ import time
 
 import pytest
 
-from clinic_tools.local.template import load_template
 from tests.conftest import CONTENT, ROOT
 from tests.integration.conftest import LocalStack, call
 
 pytestmark = pytest.mark.integration
 
-TABLE = (
-    load_template(ROOT / "template.yaml").functions["NotifyFunction"].environment["REQUESTS_TABLE"]
-)
 REQUEST = {
     "patientStatus": "new",
     "firstName": "Oksana",
@@ -45,7 +41,8 @@ def submit(stack: LocalStack) -> dict[str, str]:
 
 
 def clinic(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
-    """`clinic requests ...` as staff run it, pointed at the local stack."""
+    """`clinic requests ...` as staff run it from the project folder, pointed at the local
+    stack: no --table, the local tables are found by themselves."""
     env = {
         **os.environ,
         "AWS_ENDPOINT_URL": stack.aws,
@@ -54,9 +51,12 @@ def clinic(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
         "AWS_REGION": "us-east-1",
     }
     env.pop("AWS_DEFAULT_REGION", None)
-    command = [sys.executable, "-m", "clinic_tools.cli", "requests", args[0], "--table", TABLE]
+    for variable in ("CLINIC_REQUESTS_TABLE", "CLINIC_AUDIT_TABLE"):
+        env.pop(variable, None)
+    command = [sys.executable, "-m", "clinic_tools.cli", "requests", *args, "--by", "ana"]
+    command += ["--content", str(CONTENT)]  # the fixture clinic's settings, not content/
     return subprocess.run(
-        [*command, *args[1:]], env=env, capture_output=True, text=True, timeout=60, check=False
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
     )
 
 
@@ -82,10 +82,20 @@ def test_staff_hear_of_a_request_then_list_work_and_export_it(local_stack: Local
     assert changed.returncode == 0, changed.stderr
     assert f"{reference}: new -> contacted" in changed.stdout
 
+    noted = clinic(local_stack, "note", reference, "prefers evenings")
+    assert noted.returncode == 0, noted.stderr
+
     shown = clinic(local_stack, "show", reference)
     assert "new -> contacted" in shown.stdout and "(called)" in shown.stdout
+    assert "(prefers evenings)" in shown.stdout
+    assert "(503) 555-0166" in shown.stdout and "TMS consultation" in shown.stdout
 
-    exported = clinic(local_stack, "export", "--status", "contacted", "--content", str(CONTENT))
+    audit = clinic(local_stack, "audit", reference)
+    assert audit.returncode == 0, audit.stderr
+    actions = [line.split()[6] for line in audit.stdout.splitlines()[1:]]
+    assert actions == ["update", "update", "read"]
+
+    exported = clinic(local_stack, "export", "--status", "contacted")
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     (row,) = [row for row in rows if row["reference"] == reference]

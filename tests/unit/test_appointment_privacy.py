@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -35,11 +36,9 @@ JSON = {"accept": "application/json"}
 BOUNDARY = "xq7-boundary"
 
 
-@pytest.fixture
-def function_log() -> Iterator[io.StringIO]:
-    """Everything the function's logger writes, at its most talkative (DEBUG)."""
-    from clinic_api.appointments.handler import logger
-
+@contextmanager
+def captured(logger: Any) -> Iterator[io.StringIO]:
+    """Everything a function's logger writes, at its most talkative (DEBUG)."""
     written = io.StringIO()
     handlers = [
         handler
@@ -58,6 +57,14 @@ def function_log() -> Iterator[io.StringIO]:
     logger.setLevel(previous)
     for handler, stream in zip(handlers, streams, strict=True):
         handler.stream = stream
+
+
+@pytest.fixture
+def function_log() -> Iterator[io.StringIO]:
+    from clinic_api.appointments.handler import logger
+
+    with captured(logger) as written:
+        yield written
 
 
 def every_outcome() -> list[Any]:
@@ -134,3 +141,47 @@ def test_logs_name_the_failing_fields_and_codes_only(
     assert "email:invalid_email" in log
     assert "phone:invalid_phone" in log
     assert "nope" not in log
+
+
+def staff_outcomes(reference: str) -> list[Any]:
+    """Every answer of the inbox API: lists and searches by name and phone, reads, changes."""
+    from tests.unit.inbox import FRONT_DESK, change, inbox, open_request
+
+    outsider = {**FRONT_DESK, "cognito:groups": "[billing]"}
+    tag = open_request(reference).headers["etag"]
+    return [
+        inbox(),
+        inbox({"q": VALID["lastName"], "status": "all"}),
+        inbox({"q": "5550199"}),
+        inbox({"q": VALID["firstName"] * 30}),  # too long: 422
+        open_request(reference),
+        change(reference, {"note": VALID["message"], "assignee": VALID["firstName"]}, tag),
+        change(reference, {"note": VALID["message"]}, tag),  # stale: 412
+        change(reference, {"note": VALID["message"]}, None),  # 428
+        change(reference, {VALID["email"]: VALID["lastName"]}, "*"),  # 422
+        change(reference, {"note": VALID["lastName"] * 200}, "*"),  # too long: 422
+        open_request("ZZZZZZZZ"),  # 404
+        inbox(claims=outsider),  # 403
+    ]
+
+
+def test_no_patient_data_reaches_the_inbox_apis_logs_metrics_errors_or_audit(
+    stack: Stack, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    from clinic_api.staff.handler import logger
+    from tests.unit.inbox import CALLER_ADDRESS
+
+    caplog.set_level(logging.DEBUG)
+    reference = post_json(VALID).json()["reference"]
+    with captured(logger) as log:
+        answers = staff_outcomes(reference)
+    assert {answer.status for answer in answers} == {200, 403, 404, 412, 422, 428}
+    output = capfd.readouterr()
+    written = log.getvalue() + output.out + output.err + caplog.text
+    assert "Request updated" in written  # the logs are really captured
+    audit = str(stack.dynamodb.scan(TableName=stack.environment["AUDIT_TABLE"])["Items"])
+    errors = " ".join(answer.body for answer in answers if answer.status >= 400)
+    for secret in [*SECRETS, CALLER_ADDRESS]:  # the staff member's address: hashed only
+        assert secret not in written, f"{secret!r} reached a log or metric"
+        assert secret not in audit, f"{secret!r} reached an audit record"
+        assert secret not in errors, f"{secret!r} reached an error answer"

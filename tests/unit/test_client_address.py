@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from clinic_api.appointments import identity
-from clinic_api.appointments.identity import client_address
+from clinic_api.core import identity
+from clinic_api.core.identity import client_address
 from tests.aws_world import AwsWorld
 from tests.conftest import fresh_world
 

@@ -610,3 +610,25 @@ def test_the_site_matches_the_site_schema(sample: CompiledSite) -> None:
 
     assert site.name == "Fernhill Mood Clinic"
     assert sample.site["phoneRegion"] == "US"
+
+
+# Site settings: the clinic's time zone
+
+
+def test_the_time_zone_defaults_to_utc_and_reaches_site_json(tmp_path: Path) -> None:
+    plain = compile_folder(tmp_path / "a", {"plain": article()}, site={"timeZone": None})
+    assert plain.site["timeZone"] == "UTC"
+    pacific = compile_folder(
+        tmp_path / "b", {"plain": article()}, site={"timeZone": "America/Los_Angeles"}
+    )
+    assert Site.model_validate(pacific.site).time_zone == "America/Los_Angeles"
+
+
+@pytest.mark.parametrize("zone", ["Pacific Time", "America/Nowhere", "PST8PDT/x", ""])
+def test_a_time_zone_that_is_not_an_iana_name_names_site_yaml(tmp_path: Path, zone: str) -> None:
+    root = write_content(tmp_path / "content", {"plain": article()}, site={"timeZone": zone})
+
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+
+    assert f"{root / 'site.yaml'}: timeZone" in str(caught.value)

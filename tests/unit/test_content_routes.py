@@ -67,6 +67,7 @@ def test_site_serves_the_clinic_settings(published: Any) -> None:
     site = Site.model_validate(answer.json())
     assert site.services[0].id == "ketamine-consultation"
     assert answer.json()["consentVersion"]
+    assert answer.json()["timeZone"] == "America/Los_Angeles"
     assert answer.headers["etag"].startswith('"')
 
 

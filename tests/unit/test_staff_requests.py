@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ class Run:
 def clinic(
     stack: Stack, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Run]:
-    """`clinic requests ACTION --table <the stack's> ARGS...`, with what it printed.
+    """`clinic requests ACTION --table <the stack's> --audit-table <...> ARGS...`, printed.
 
     Run beside the fixture content, so that its default `content/` is the tests' own.
     """
@@ -38,7 +39,8 @@ def clinic(
 
     def run(*args: str, table: bool = True) -> Run:
         capsys.readouterr()  # what the functions printed before (metrics) is not ours
-        where = ["--table", stack.requests_table] if table else []
+        audit = ["--audit-table", stack.environment["AUDIT_TABLE"]]
+        where = ["--table", stack.requests_table, *audit] if table else []
         code = main(["requests", *args[:1], *where, *args[1:]])
         captured = capsys.readouterr()
         return Run(code, captured.out, captured.err)
@@ -55,7 +57,7 @@ def submit(count: int = 1, **changes: Any) -> list[dict[str, str]]:
 
 
 Clinic = Callable[..., Run]
-HEADER = ["reference", "createdAt", "status", "service", "preferredContact", "name"]
+HEADER = ["REFERENCE", "RECEIVED", "STATUS", "NAME", "PHONE", "SERVICE", "CONTACT", "ASSIGNEE"]
 
 
 def test_list_shows_new_requests_newest_first(clinic: Clinic) -> None:
@@ -67,6 +69,9 @@ def test_list_shows_new_requests_newest_first(clinic: Clinic) -> None:
     references = [line.split()[0] for line in lines[1:]]
     assert references == [receipt["reference"] for receipt in reversed(receipts)]
     assert "Marisol Quenby-Hart" in run.out
+    assert "(503) 555-0199" in run.out  # the clinic's national format
+    assert "Ketamine consultation" in run.out  # the service's label, not its id
+    assert re.search(r"\d\d:\d\d P[SD]T", run.out)  # the clinic's clock (America/Los_Angeles)
 
 
 def test_list_as_json_and_with_a_limit(clinic: Clinic) -> None:
@@ -102,10 +107,19 @@ def test_show_by_reference_any_case_prints_every_field_and_history(clinic: Clini
     (receipt,) = submit(1)
     run = clinic("show", receipt["reference"].lower())
     assert run.code == 0
-    assert receipt["id"] in run.out
     assert "(503) 555-0199" in run.out  # the clinic's national format
+    assert "Ketamine consultation" in run.out
     assert "request 0" in run.out
     assert "history:" in run.out and "-> new  by web-form" in run.out
+    for internal in (receipt["id"], "expiresAt", "clientHash"):
+        assert internal not in run.out
+
+
+def test_show_raw_prints_the_internals_too(clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    run = clinic("show", receipt["reference"], "--raw")
+    assert receipt["id"] in run.out
+    assert "expiresAt" in run.out and "clientHash" in run.out
 
 
 def test_set_status_appends_to_history(stack: Stack, clinic: Clinic) -> None:
@@ -119,6 +133,8 @@ def test_set_status_appends_to_history(stack: Stack, clinic: Clinic) -> None:
     assert item["history"][-1] | {"at": None} == {
         "at": None, "by": "ana", "from": "new", "to": "contacted", "note": "left voicemail"
     }  # fmt: skip
+    (record,) = clinic("audit", reference).out.splitlines()[1:]
+    assert "update" in record and "ana" in record and "status, note" in record
 
 
 def test_set_status_refuses_an_unknown_status(clinic: Clinic, capsys: Any) -> None:
@@ -132,12 +148,12 @@ def test_set_status_refuses_an_unknown_status(clinic: Clinic, capsys: Any) -> No
 def test_set_status_refuses_a_stale_update(
     stack: Stack, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clinic_tools.staff.table import RequestTable
+    from clinic_api.staff.requests import RequestStore
 
     (receipt,) = submit(1)
-    real_find = RequestTable.find
+    real_find = RequestStore.find
 
-    def find_then_someone_else_changes_it(self: RequestTable, key: str) -> dict[str, Any]:
+    def find_then_someone_else_changes_it(self: RequestStore, key: str) -> dict[str, Any]:
         request = real_find(self, key)
         stack.dynamodb.update_item(
             TableName=stack.requests_table,
@@ -148,7 +164,7 @@ def test_set_status_refuses_a_stale_update(
         )
         return request
 
-    monkeypatch.setattr(RequestTable, "find", find_then_someone_else_changes_it)
+    monkeypatch.setattr(RequestStore, "find", find_then_someone_else_changes_it)
     run = clinic("set-status", receipt["id"], "closed")
     assert run.code == 4
     assert "now 'scheduled'" in run.err
@@ -278,3 +294,115 @@ def test_a_limit_must_be_a_positive_number(clinic: Clinic, limit: str) -> None:
     with pytest.raises(SystemExit) as exit_:
         clinic("list", "--limit", limit)
     assert exit_.value.code == 2
+
+
+def test_the_cli_offers_the_statuses_of_the_shared_model() -> None:
+    import clinic_api.staff
+    import clinic_tools.staff
+
+    assert clinic_tools.staff.STATUSES == clinic_api.staff.STATUSES
+
+
+def test_a_note_is_added_without_a_status_change(stack: Stack, clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    run = clinic("note", receipt["reference"], "Asked for an evening call.", "--by", "ana")
+    assert run.code == 0, run.err
+    (item,) = stack.requests()
+    assert item["status"] == "new"
+    assert item["history"][-1] | {"at": None} == {
+        "at": None, "by": "ana", "note": "Asked for an evening call."
+    }  # fmt: skip
+    assert "(Asked for an evening call.)" in clinic("show", receipt["reference"]).out
+
+
+def test_assign_and_unassign(stack: Stack, clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    assert clinic("assign", receipt["reference"], "Dana").code == 0
+    assert stack.requests()[0]["assignee"] == "Dana"
+    assert "Dana" in clinic("list").out
+    assert "assigned to Dana" in clinic("show", receipt["reference"]).out
+    run = clinic("assign", receipt["reference"], "--unassign")
+    assert run.code == 0 and "unassigned" in run.out
+    assert "assignee" not in stack.requests()[0]
+    with pytest.raises(SystemExit):
+        clinic("assign", receipt["reference"])  # whom?
+
+
+def test_show_export_delete_and_changes_are_audited_by_name(clinic: Clinic) -> None:
+    (receipt,) = submit(1)
+    reference = receipt["reference"]
+    clinic("show", reference, "--by", "ana@clinic.example")
+    clinic("note", reference, "called back", "--by", "ana@clinic.example")
+    clinic("export")
+    clinic("delete", reference, "--yes")
+    run = clinic("audit", reference.lower())
+    assert run.code == 0
+    lines = run.out.splitlines()
+    assert lines[0].split() == ["WHEN", "ACTION", "WHO", "FIELDS", "IDENTITY"]
+    assert [line.split()[6] for line in lines[1:]] == ["read", "update", "export", "delete"]
+    assert "ana@clinic.example" in lines[1] and "note" in lines[2]
+    assert "arn:aws:" in lines[1]  # the caller's IAM identity
+    assert "called back" not in run.out and "Marisol" not in run.out
+
+
+def test_audit_of_a_request_never_opened_says_so(clinic: Clinic) -> None:
+    run = clinic("audit", "7K3M9Q2T")
+    assert run.code == 0
+    assert "No audit records for 7K3M9Q2T" in run.err
+
+
+def test_the_tables_can_come_from_the_environment(
+    stack: Stack, clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLINIC_REQUESTS_TABLE", stack.requests_table)
+    monkeypatch.setenv("CLINIC_AUDIT_TABLE", stack.environment["AUDIT_TABLE"])
+    (receipt,) = submit(1)
+    run = clinic("show", receipt["reference"], table=False)
+    assert run.code == 0, run.err
+    assert "request 0" in run.out
+
+
+def test_the_tables_can_come_from_samconfigs_stack(
+    stack: Stack, clinic: Clinic, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    outputs = {
+        "RequestsTableName": {"Value": stack.requests_table},
+        "AuditTableName": {"Value": stack.environment["AUDIT_TABLE"]},
+    }
+    template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": outputs}
+    boto3.client("cloudformation").create_stack(
+        StackName="clinic-backend", TemplateBody=json.dumps(template)
+    )
+    (tmp_path / "samconfig.toml").write_text(
+        'version = 0.1\n[default.global.parameters]\nstack_name = "clinic-backend"\n'
+    )
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "site.yaml").write_text((CONTENT / "site.yaml").read_text())
+    monkeypatch.chdir(tmp_path)
+    (receipt,) = submit(1)
+    run = clinic("show", receipt["reference"], table=False)  # as the notification prints it
+    assert run.code == 0, run.err
+    assert "request 0" in run.out
+
+
+def test_without_any_table_it_says_where_one_comes_from(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = clinic("list", "--phone-region", "US", table=False)
+    assert run.code == 2
+    assert "CLINIC_REQUESTS_TABLE" in run.err and "samconfig.toml" in run.err
+
+
+def test_with_a_local_endpoint_the_local_stacks_tables_are_found(stack: Stack) -> None:
+    from clinic_tools.staff.tables import AUDIT, REQUESTS, TableFinder
+    from tests.conftest import ROOT
+
+    finder = TableFinder(
+        lambda: boto3.client("cloudformation"),
+        lambda: boto3.client("dynamodb"),
+        project=ROOT,
+        environ={"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"},
+    )
+    assert finder.find(REQUESTS, None, None) == stack.requests_table
+    assert finder.find(AUDIT, None, None) == stack.environment["AUDIT_TABLE"]

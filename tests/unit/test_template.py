@@ -199,9 +199,10 @@ def test_cors_origins_come_from_the_parameter(
 
 def test_cors_headers_methods_and_credentials(api_body: dict[str, Any]) -> None:
     cors = api_body["x-amazon-apigateway-cors"]
-    assert {"content-type", "idempotency-key", "if-none-match"} <= set(cors["allowHeaders"])
+    allowed = {"content-type", "idempotency-key", "if-none-match", "authorization", "if-match"}
+    assert allowed <= set(cors["allowHeaders"])
     assert {"etag", "retry-after", "location"} <= set(cors["exposeHeaders"])
-    assert set(cors["allowMethods"]) == {"GET", "POST"}
+    assert set(cors["allowMethods"]) == {"GET", "POST", "PATCH"}
     assert cors["maxAge"] == 600
     assert cors.get("allowCredentials", False) is False
     assert "*" not in cors["allowOrigins"]

@@ -93,24 +93,29 @@ def test_alarms_go_to_the_staff_topic(cfn: dict[str, Any], alarm: str, metric: s
     assert metric in json.dumps(props)
     if "Metrics" in props:  # one alarm over every function, counting silent ones as 0
         (total,) = [m for m in props["Metrics"] if "Expression" in m]
-        assert total["Expression"].count("FILL(") == 4
+        assert total["Expression"].count("FILL(") == 5
         named = {
             m["MetricStat"]["Metric"]["Dimensions"][0]["Value"]["Ref"]
             for m in props["Metrics"]
             if "MetricStat" in m
         }
         assert named == {
-            "ContentFunction", "AppointmentsFunction", "NotifyFunction", "DigestFunction"
+            "ContentFunction", "AppointmentsFunction", "NotifyFunction", "DigestFunction",
+            "StaffFunction",
         }  # fmt: skip
 
 
 def test_the_staff_policy_works_requests_through_by_status_and_keys(cfn: dict[str, Any]) -> None:
     document = cfn["Resources"]["StaffPolicy"]["Properties"]["PolicyDocument"]
     assert grants(document["Statement"]) == {
-        "dynamodb:Query": [{"Fn::Sub": "${RequestsTable.Arn}/index/byStatus"}],
+        "dynamodb:Query": [
+            {"Fn::Sub": "${RequestsTable.Arn}/index/byStatus"},
+            {"Fn::GetAtt": ["AuditTable", "Arn"]},
+        ],
         "dynamodb:GetItem": [{"Fn::GetAtt": ["RequestsTable", "Arn"]}],
         "dynamodb:UpdateItem": [{"Fn::GetAtt": ["RequestsTable", "Arn"]}],
         "dynamodb:DeleteItem": [{"Fn::GetAtt": ["RequestsTable", "Arn"]}],
+        "dynamodb:PutItem": [{"Fn::GetAtt": ["AuditTable", "Arn"]}],
         "kms:Decrypt": [KEY],
         "kms:Encrypt": [KEY],
         "kms:GenerateDataKey": [KEY],

@@ -29,7 +29,7 @@ from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes
 from clinic_api.appointments.form import read_submission, validate_request
-from clinic_api.appointments.identity import client_address, keyed_hash, request_id
+from clinic_api.appointments.identity import request_id
 from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import clinic_settings, intake_settings
 from clinic_api.appointments.store import (
@@ -39,6 +39,7 @@ from clinic_api.appointments.store import (
     StorageUnavailable,
 )
 from clinic_api.core.clients import dynamodb_client
+from clinic_api.core.identity import client_address, keyed_hash
 from clinic_api.core.problems import (
     FieldError,
     Problem,

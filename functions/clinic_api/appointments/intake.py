@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from clinic_api.appointments.identity import keyed_hash
 from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import ClinicSettings, IntakeSettings
 from clinic_api.appointments.store import (
@@ -19,6 +18,7 @@ from clinic_api.appointments.store import (
     IntakeStore,
     StorageUnavailable,
 )
+from clinic_api.core.identity import keyed_hash
 from clinic_api.core.reference import reference_of
 
 DUPLICATE_WINDOW = 600

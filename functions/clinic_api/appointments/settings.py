@@ -1,8 +1,7 @@
 """What the AppointmentsFunction is configured with: its environment, and the clinic's site.json.
 
 site.json (published from content/site.yaml) is the one source of the services,
-consent version and phone region; it is read through the same revalidating
-cache the ContentFunction uses.
+consent version and phone region (see clinic_api.core.site).
 """
 
 from __future__ import annotations
@@ -13,9 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from clinic_api.core.clients import s3_client
-from clinic_api.core.keys import SITE_KEY
-from clinic_api.core.s3_cache import S3ObjectCache
+from clinic_api.core.site import site_settings
 
 # An http(s) URL, or a path on the origin the form was posted from (the site's own
 # distribution serves the API under /api/). "//host" and "/\host" are refused: a
@@ -76,11 +73,5 @@ def intake_settings() -> IntakeSettings:
     return IntakeSettings.from_environment()
 
 
-@cache
-def _site_cache() -> S3ObjectCache:
-    ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
-    return S3ObjectCache(s3_client, os.environ["CONTENT_BUCKET"], ttl)
-
-
 def clinic_settings() -> ClinicSettings:
-    return _site_cache().get(SITE_KEY, parse=ClinicSettings.parse)
+    return site_settings(ClinicSettings.parse)

@@ -37,6 +37,7 @@ SITE: dict[str, JsonValue] = {
         "hours": "Mon-Fri 8:00-17:00",
     },
     "phoneRegion": "US",
+    "timeZone": "America/Los_Angeles",
     "cta": {"label": "Request an appointment", "href": "/request-appointment"},
     "services": [
         {"id": "ketamine-consultation", "label": "Ketamine treatment consultation"},

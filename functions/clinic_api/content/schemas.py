@@ -80,6 +80,22 @@ class Contact(Contract):
     hours: Text | None = None
 
 
+def _time_zone(name: str) -> str:
+    """An IANA time zone this machine's zoneinfo knows (America/Los_Angeles, Europe/London)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("must be an IANA time zone such as America/Los_Angeles") from None
+    return name
+
+
+TimeZone = Annotated[
+    str, StringConstraints(min_length=1, max_length=64), AfterValidator(_time_zone)
+]
+
+
 class Service(Contract):
     id: Slug
     label: Annotated[Text, Field(max_length=80)]
@@ -97,6 +113,11 @@ class Site(Contract):
     contact: Contact
     phone_region: Annotated[str, StringConstraints(pattern="^[A-Z]{2}$")] = Field(
         alias="phoneRegion"
+    )
+    time_zone: TimeZone = Field(
+        "UTC",
+        alias="timeZone",
+        description="The clinic's IANA time zone: staff see request times in it",
     )
     cta: Link
     services: Annotated[list[Service], Field(min_length=1)]

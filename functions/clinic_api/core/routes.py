@@ -124,6 +124,8 @@ class Route:
     bodies: tuple[Body, ...] = ()
     body_required: bool = True
     compress: bool = False  # gzip for a client that accepts it
+    # The template's JWT authorizer in front of the route (None: public); OpenAPI's bearer scheme.
+    auth: str | None = None
 
     def __post_init__(self) -> None:
         named = re.findall(r"\{(\w+)\}", self.path)

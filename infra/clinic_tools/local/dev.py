@@ -4,6 +4,10 @@ Order matters: ports are checked before anything starts (so a second `clinic dev
 fails cleanly), the AWS environment is faked before any client exists, and on
 Ctrl-C or SIGTERM everything started is stopped in reverse order.
 
+The template's staff user pool is made in moto with a local staff member, and the
+template is read again with the ids moto gave the pool and its client, so that the
+gateway's JWT authorizer trusts exactly that pool, as the deployed one does.
+
 The site (site/, when the template has a distribution in front of a bucket) is
 served on its own origin, as CloudFront would serve it, so CORS is exercised for
 real: the template is loaded with parameter overrides that let the API allow the
@@ -28,6 +32,8 @@ from typing import Any
 import boto3
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from clinic_tools.local.authorizer import JwksCache, verifiers
+from clinic_tools.local.cognito import LocalStaffUser, create_local_staff, pool_ids
 from clinic_tools.local.gateway import Gateway, RouteTable
 from clinic_tools.local.inbox import TopicInbox
 from clinic_tools.local.stack import (
@@ -162,6 +168,10 @@ def _start(
     moto = start_moto(args.aws_port)
     started.callback(moto.stop)
     create_resources(template, endpoint)
+    staff = create_local_staff(template, endpoint)
+    if staff is not None:
+        ids = pool_ids(template, staff.pool)
+        template = load_template(TEMPLATE, template.parameters, physical_ids=ids)
     bucket = content_bucket(template)
     s3 = boto3.client("s3")
     site_sync = _site_sync(template, args, site, s3)
@@ -187,7 +197,10 @@ def _start(
     )
     watcher.start()
     started.callback(watcher.stop)
-    gateway = Gateway(RouteTable(template.routes), template.cors, workers.invoke, _log, args.port)
+    checks = verifiers(template.authorizers, JwksCache(endpoint))
+    gateway = Gateway(
+        RouteTable(template.routes), template.cors, workers.invoke, _log, args.port, checks
+    )
     servers = {"gateway": _server(args.host, args.port, gateway, started)}
     if site is not None and template.site is not None and site_sync is not None:
         distribution, api_origin = template.site, site.api_origin
@@ -199,7 +212,7 @@ def _start(
             log=partial(_log, prefix="site "),
         )
         servers["site"] = _server(args.host, site.port, app, started)
-    _banner(template, args, endpoint, bucket, site)
+    _banner(template, args, endpoint, bucket, site, staff)
     return servers
 
 
@@ -263,6 +276,7 @@ def _banner(
     endpoint: str,
     bucket: str | None,
     site: LocalSite | None,
+    staff: LocalStaffUser | None,
 ) -> None:
     _say("")
     if site is not None:
@@ -282,12 +296,24 @@ def _banner(
     _say(f"    {fake} AWS_REGION=us-east-1 aws s3 ls s3://{bucket or ''}")
     for table in template.named(*TABLES)[:1]:
         _say(f"    {fake} AWS_REGION=us-east-1 clinic requests list --table {table.name}")
+    if staff is not None:
+        _staff_banner(staff, site)
     reload = "restarts the functions" if args.reload else "needs a restart (or --reload)"
     _say(f"clinic dev: editing  {args.content}/ re-publishes; editing functions/ {reload}")
     if site is not None:
         _say(f"clinic dev: editing  {args.site}/ or {args.content}/site.yaml re-renders the site")
     _say("clinic dev: Ctrl-C stops everything")
     _say("")
+
+
+def _staff_banner(staff: LocalStaffUser, site: LocalSite | None) -> None:
+    """How to sign in to the staff inbox locally (docs/local-development.md says more)."""
+    where = f"{site.origin}/staff/" if site is not None else "the inbox page (no site served)"
+    _say(f"clinic dev: staff    sign in at {where}")
+    _say(f"clinic dev:          e-mail   {staff.email}")
+    _say(f"clinic dev:          password {staff.password}  (new on every start)")
+    _say("clinic dev:          MFA code any 6 digits, e.g. 123456 (moto checks no codes)")
+    _say(f"clinic dev:          pool {staff.pool.pool_id}, app client {staff.pool.client_id}")
 
 
 def _say(line: str) -> None:

@@ -2,7 +2,8 @@
 
 What API Gateway does itself is done here too: route matching (404 for no route),
 CORS from the template's CorsConfiguration (preflights answered without calling a
-function; the function's own CORS headers ignored), and the translation both ways.
+function; the function's own CORS headers ignored), a route's JWT authorizer (401
+without calling the function; see authorizer.py), and the translation both ways.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +23,7 @@ from urllib.parse import parse_qsl, unquote
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request, Response
 
+from clinic_tools.local.authorizer import UNAUTHORIZED, JwtVerifier, Unauthorized
 from clinic_tools.local.template import ACCOUNT_ID, Cors, Route
 
 Invoke = Callable[[str, dict[str, Any]], Any]
@@ -288,9 +290,16 @@ class Gateway:
     """The WSGI application: one request in, one function invocation (or none), one answer."""
 
     def __init__(
-        self, routes: RouteTable, cors: Cors | None, invoke: Invoke, log: Log, port: int
+        self,
+        routes: RouteTable,
+        cors: Cors | None,
+        invoke: Invoke,
+        log: Log,
+        port: int,
+        authorizers: Mapping[str, JwtVerifier] | None = None,
     ) -> None:
         self.routes, self.cors, self.invoke, self.log, self.port = routes, cors, invoke, log, port
+        self.authorizers = dict(authorizers or {})
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -312,6 +321,13 @@ class Gateway:
 
     def _call_function(self, request: Request, match: Match) -> Response:
         event = build_event(request, match, self.port)
+        if match.route.authorizer is not None:
+            try:
+                event["requestContext"]["authorizer"] = self._authorize(match.route, event)
+            except Unauthorized as refused:
+                response = json_message(401, UNAUTHORIZED)
+                response.headers["WWW-Authenticate"] = refused.challenge
+                return response
         try:
             result = self.invoke(match.route.function, event)
         except Exception as error:  # a crash or a timeout: API Gateway says 500
@@ -322,6 +338,12 @@ class Gateway:
         except (TypeError, ValueError, KeyError) as error:  # a malformed function response
             print(f"  {match.route.function} returned a malformed response: {error}", flush=True)
             return json_message(500, INTERNAL_ERROR)
+
+    def _authorize(self, route: Route, event: dict[str, Any]) -> dict[str, Any]:
+        verifier = self.authorizers.get(route.authorizer or "")
+        if verifier is None:  # SAM would refuse to deploy such a template
+            raise LookupError(f"{route.key}: no JWT authorizer named {route.authorizer}")
+        return verifier.authorize(event["headers"], route.scopes)
 
 
 def _ms_since(started: float) -> float:

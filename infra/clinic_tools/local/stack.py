@@ -95,13 +95,18 @@ def start_moto(port: int) -> ThreadedMotoServer:
     return server
 
 
-def create_resources(template: LocalTemplate, endpoint: str | None) -> None:
-    """Create in moto each bucket, table, queue, topic and secret the template declares."""
-    session = boto3.session.Session(
+def moto_session() -> boto3.session.Session:
+    """A session with moto's fake keys and region, whatever the shell holds."""
+    return boto3.session.Session(
         aws_access_key_id="testing",
         aws_secret_access_key="testing",  # noqa: S106 (moto's fake key)
         region_name=REGION,
     )
+
+
+def create_resources(template: LocalTemplate, endpoint: str | None) -> None:
+    """Create in moto each bucket, table, queue, topic and secret the template declares."""
+    session = moto_session()
 
     s3 = session.client("s3", endpoint_url=endpoint)
     dynamodb = session.client("dynamodb", endpoint_url=endpoint)

@@ -1,13 +1,15 @@
 """What the local stack needs from template.yaml, read from the template itself.
 
 The template is the single source of truth: functions (handler, code, environment),
-HTTP API routes and CORS, stream event source mappings, the buckets, tables,
-queues, topics and secrets to create in moto, and what the site's CloudFront
+HTTP API routes, CORS and JWT authorizers, stream event source mappings, the buckets, tables,
+queues, topics, secrets and Cognito user pools to create in moto, and what the site's CloudFront
 distribution does (its bucket, response headers and error pages) all come from
 it; a resource whose Condition is false under the parameters is left out, as
 CloudFormation would. Intrinsic functions are resolved to *local* values: a `Ref`
 to the content bucket becomes "clinic-content-local", a parameter its default or
-the value `clinic dev` passes (as `sam deploy --parameter-overrides` would).
+the value `clinic dev` passes (as `sam deploy --parameter-overrides` would); a
+resource whose id moto chooses (a user pool, its client) resolves to that id once
+the local stack passes it as `physical_ids`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +39,16 @@ SECRET = "AWS::SecretsManager::Secret"  # noqa: S105 (a type name)
 FUNCTION = "AWS::Serverless::Function"
 HTTP_API = "AWS::Serverless::HttpApi"
 DISTRIBUTION = "AWS::CloudFront::Distribution"
+USER_POOL = "AWS::Cognito::UserPool"
+USER_POOL_CLIENT = "AWS::Cognito::UserPoolClient"
+USER_POOL_GROUP = "AWS::Cognito::UserPoolGroup"
+# A route's `Auth: {Authorizer: NONE}` opts out of the API's DefaultAuthorizer.
+NO_AUTHORIZER = "NONE"
 
 _NAME_PROPERTY = {BUCKET: "BucketName", TOPIC: "TopicName", SECRET: "Name", QUEUE: "QueueName"}
+_NAME_PROPERTY.update(
+    {USER_POOL: "UserPoolName", USER_POOL_CLIENT: "ClientName", USER_POOL_GROUP: "GroupName"}
+)
 _NAME_PROPERTY.update(dict.fromkeys(TABLES, "TableName"))
 _TYPE_SUFFIX = {BUCKET: "Bucket", TOPIC: "Topic", SECRET: "Secret", QUEUE: "Queue"}
 _TYPE_SUFFIX.update(dict.fromkeys(TABLES, "Table"))
@@ -51,6 +61,8 @@ class Route:
     method: str  # upper case, or "ANY"
     path: str  # "/articles/{slug}", or "$default"
     function: str
+    authorizer: str | None = None  # the HttpApi authorizer that guards it, by name
+    scopes: tuple[str, ...] = ()  # AuthorizationScopes: the token needs one of them
 
     @property
     def key(self) -> str:
@@ -67,6 +79,16 @@ class Cors:
     expose_headers: tuple[str, ...] = ()
     max_age: int | None = None
     allow_credentials: bool = False
+
+
+@dataclass(frozen=True)
+class JwtAuthorizer:
+    """An HttpApi JWT authorizer, its issuer and audience resolved."""
+
+    name: str
+    identity_source: str  # "$request.header.Authorization"
+    issuer: str
+    audience: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -133,6 +155,7 @@ class LocalTemplate:
     functions: dict[str, Function] = field(default_factory=dict)
     routes: list[Route] = field(default_factory=list)
     cors: Cors | None = None
+    authorizers: dict[str, JwtAuthorizer] = field(default_factory=dict)
     resources: list[Resource] = field(default_factory=list)
     stream_mappings: list[StreamMapping] = field(default_factory=list)
     site: Distribution | None = None  # the distribution serving a bucket, if any
@@ -142,15 +165,21 @@ class LocalTemplate:
         return [resource for resource in self.resources if resource.type in types]
 
 
-def load_template(path: Path, parameters: Mapping[str, Any] | None = None) -> LocalTemplate:
+def load_template(
+    path: Path,
+    parameters: Mapping[str, Any] | None = None,
+    physical_ids: Mapping[str, str] | None = None,
+) -> LocalTemplate:
     """Read template.yaml into what the local stack runs and creates.
 
     `parameters` override the defaults, as `sam deploy --parameter-overrides` does
     (a CommaDelimitedList as a list or as text); an unknown name or a value the
     parameter's AllowedPattern or AllowedValues refuses is a ValueError.
+    `physical_ids` are what a `Ref` to those logical ids means (ids moto chose).
     """
     document = yaml_parse(path.read_text(encoding="utf-8"))
-    resolver = Resolver(document, parameters)
+    resolver = Resolver(document, parameters, physical_ids)
+    default_authorizer: str | None = None
     base = path.resolve().parent
     local = LocalTemplate(parameters=dict(resolver.parameters))
     globals_ = document.get("Globals", {}).get("Function", {})
@@ -161,8 +190,12 @@ def load_template(path: Path, parameters: Mapping[str, Any] | None = None) -> Lo
         if kind == FUNCTION:
             local.functions[logical_id] = _function(logical_id, props, globals_, resolver, base)
             local.routes.extend(_routes(logical_id, props))
-        elif kind == HTTP_API and "CorsConfiguration" in props:
-            local.cors = _cors(resolver.resolve(props["CorsConfiguration"]))
+        elif kind == HTTP_API:
+            if "CorsConfiguration" in props:
+                local.cors = _cors(resolver.resolve(props["CorsConfiguration"]))
+            auth = props.get("Auth") or {}
+            local.authorizers.update(_authorizers(auth, resolver))
+            default_authorizer = auth.get("DefaultAuthorizer")
         elif kind in _NAME_PROPERTY:
             name = resolver.local_name(logical_id)
             local.resources.append(Resource(logical_id, kind, name, resolver.resolve(props)))
@@ -170,6 +203,7 @@ def load_template(path: Path, parameters: Mapping[str, Any] | None = None) -> Lo
             local.stream_mappings.append(_stream_mapping(props, resolver))
         elif kind == DISTRIBUTION and local.site is None:
             local.site = _distribution(props.get("DistributionConfig") or {}, resolver)
+    local.routes = [_guarded(route, default_authorizer) for route in local.routes]
     return local
 
 
@@ -177,9 +211,13 @@ class Resolver:
     """Resolves Ref, Fn::GetAtt, Fn::Sub, Fn::Join and Fn::Select to local values."""
 
     def __init__(
-        self, document: dict[str, Any], overrides: Mapping[str, Any] | None = None
+        self,
+        document: dict[str, Any],
+        overrides: Mapping[str, Any] | None = None,
+        physical_ids: Mapping[str, str] | None = None,
     ) -> None:
         self.resources: dict[str, Any] = document.get("Resources", {})
+        self.physical_ids = dict(physical_ids or {})
         self.conditions: dict[str, Any] = document.get("Conditions") or {}
         specs: dict[str, Any] = document.get("Parameters") or {}
         self.parameters = {name: _parameter_default(spec) for name, spec in specs.items()}
@@ -218,6 +256,8 @@ class Resolver:
             return pseudo[name]
         if name in self.parameters:
             return self.parameters[name]
+        if name in self.physical_ids:
+            return self.physical_ids[name]
         kind = self.resources.get(name, {}).get("Type")
         if kind == TOPIC:
             return self.arn(name)
@@ -363,8 +403,39 @@ def _routes(logical_id: str, props: dict[str, Any]) -> list[Route]:
         path = spec.get("Path", "$default")
         if method == "X-AMAZON-APIGATEWAY-ANY-METHOD":
             method = "ANY"
-        routes.append(Route(method, path, logical_id))
+        auth = spec.get("Auth") or {}
+        scopes = tuple(str(scope) for scope in auth.get("AuthorizationScopes") or ())
+        routes.append(Route(method, path, logical_id, auth.get("Authorizer"), scopes))
     return routes
+
+
+def _guarded(route: Route, default: str | None) -> Route:
+    """The route with the authorizer it runs behind: its own, the API's default, or none."""
+    name = route.authorizer or default
+    if name == NO_AUTHORIZER:
+        name = None
+    return route if name == route.authorizer else replace(route, authorizer=name)
+
+
+def _authorizers(auth: dict[str, Any], resolver: Resolver) -> dict[str, JwtAuthorizer]:
+    """The API's JWT authorizers (a Lambda authorizer is not run locally: left out)."""
+    found: dict[str, JwtAuthorizer] = {}
+    for name, spec in (auth.get("Authorizers") or {}).items():
+        config = spec.get("JwtConfiguration")
+        if config is None:
+            continue
+        audience = resolver.resolve(config.get("audience") or [])
+        found[name] = JwtAuthorizer(
+            name=name,
+            identity_source=str(spec.get("IdentitySource", "$request.header.Authorization")),
+            issuer=str(resolver.resolve(config.get("issuer", ""))),
+            audience=tuple(str(item) for item in _as_list(audience)),
+        )
+    return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _cors(config: Any) -> Cors:

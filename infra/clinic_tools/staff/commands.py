@@ -1,7 +1,9 @@
-"""`clinic requests list|show|set-status|export|delete`: the staff's command line.
+"""`clinic requests list|show|note|assign|set-status|export|delete|audit`: the staff's command line.
 
-Runs with the staff member's own AWS credentials (the stack's StaffPolicy);
-the table comes from --table, or from the stack's outputs with --stack.
+Runs with the staff member's own AWS credentials (the stack's StaffPolicy). The
+tables come from --table/--stack, else CLINIC_REQUESTS_TABLE and
+CLINIC_AUDIT_TABLE, else (with AWS_ENDPOINT_URL) the local stack's, else the
+stack in samconfig.toml. show, export, delete and every change are audited.
 Exit codes: 0 done, 1 no such request, 2 usage, 3 AWS refused or unreachable,
 4 changed meanwhile (stale), 5 cancelled.
 """
@@ -17,9 +19,14 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_tools.staff import STATUSES
+
+if TYPE_CHECKING:
+    from clinic_api.staff.audit import Actor, AuditLog
+    from clinic_api.staff.requests import Change, RequestStore
+    from clinic_api.staff.view import ClinicView
 
 EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS, EXIT_STALE, EXIT_CANCELLED = 1, 2, 3, 4, 5
 _DURATION = re.compile(r"(\d+)([hdw])")
@@ -46,64 +53,82 @@ def positive(text: str) -> int:
     return int(text)
 
 
-def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _where() -> argparse.ArgumentParser:
     where = argparse.ArgumentParser(add_help=False)
-    table = where.add_mutually_exclusive_group(required=True)
-    table.add_argument("--table", help="the requests table's name")
-    table.add_argument("--stack", help="read the table from this stack's RequestsTableName output")
+    table = where.add_mutually_exclusive_group()
+    table.add_argument("--table", help="the requests table (default: see below)")
+    table.add_argument("--stack", help="read the tables from this stack's outputs")
+    where.add_argument("--audit-table", help="the audit table (default: as the requests table)")
     where.add_argument(
-        "--content", type=Path, default=Path("content"), help="for site.yaml's phone region"
+        "--content", type=Path, default=Path("content"), help="for site.yaml's settings"
     )
     where.add_argument("--phone-region", help="e.g. US; default: phoneRegion in site.yaml")
+    where.add_argument("--by", help="who you are, for history and audit (default: user name)")
+    return where
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    where = _where()
     requests = commands.add_parser(
         "requests", help="work the appointment requests (staff)", description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     actions = requests.add_subparsers(dest="action", required=True)
 
-    listing = actions.add_parser("list", parents=[where], help="newest first, by status")
+    def action(name: str, help: str, *arguments: str) -> argparse.ArgumentParser:
+        parser = actions.add_parser(name, parents=[where], help=help)
+        for argument in arguments:
+            parser.add_argument(argument, metavar=argument.upper())
+        return parser
+
+    listing = action("list", "newest first, by status: phone, local time, service")
     listing.add_argument("--status", choices=(*STATUSES, "all"), default="new", help="default: new")
     listing.add_argument("--since", type=since, help="7d, 12h, 2w or a date")
     listing.add_argument("--limit", type=positive, default=50, help="at most (default: 50)")
     listing.add_argument(
         "--format", choices=("table", "json", "csv"), default="table", help="default: table"
     )
-
-    show = actions.add_parser("show", parents=[where], help="one request in full, with history")
-    show.add_argument("request", metavar="ID_OR_REFERENCE")
-
-    change = actions.add_parser("set-status", parents=[where], help="record what happened")
-    change.add_argument("request", metavar="ID_OR_REFERENCE")
+    show = action("show", "one request in full, with its history (audited)", "reference")
+    show.add_argument("--raw", action="store_true", help="every stored attribute, internals too")
+    action("note", "add a note to the history, status unchanged", "reference", "text")
+    assign = action("assign", "name who works the request", "reference")
+    who = assign.add_mutually_exclusive_group(required=True)
+    who.add_argument("name", nargs="?", help="the person")
+    who.add_argument("--unassign", action="store_true", help="nobody works it now")
+    change = action("set-status", "record what happened", "reference")
     change.add_argument("status", choices=STATUSES)
     change.add_argument("--note", help="what happened, for the history")
-    change.add_argument("--by", help="who, for the history (default: your user name)")
-
-    export = actions.add_parser("export", parents=[where], help="CSV to standard output")
+    export = action("export", "CSV to standard output (audited)")
     export.add_argument("--status", choices=(*STATUSES, "all"), default="all", help="default: all")
     export.add_argument("--since", type=since, help="7d, 12h, 2w or a date")
-
-    delete = actions.add_parser("delete", parents=[where], help="forget a request (asks first)")
-    delete.add_argument("request", metavar="ID_OR_REFERENCE")
+    delete = action("delete", "forget a request (asks first; audited)", "reference")
     delete.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
+    action("audit", "who read or changed a request, oldest first", "reference")
     requests.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    from clinic_tools.staff.table import RequestNotFound, StaleRequest
+    from clinic_api.staff.requests import RequestNotFound, StaleRequest
+    from clinic_tools.staff.tables import NoTable, StackWithoutTable
 
     try:
-        return _ACTIONS[args.action](args)
+        return _ACTIONS[args.action](Session(args))
     except RequestNotFound:
-        _say(f"No request {args.request} in {args.table or args.stack}.")
+        _say(f"No request {args.reference} in {args.table or args.stack}.")
         return EXIT_NOT_FOUND
     except StaleRequest as stale:
-        _say(f"Someone changed it meanwhile: it is now {stale.current!r}. Run show, then retry.")
+        now = stale.current["status"]
+        _say(f"Someone changed it meanwhile: it is now {now!r}. Run show, then retry.")
         return EXIT_STALE
-    except StackWithoutTable:
-        _say(f"Stack {args.stack!r} has no RequestsTableName output: is it this project's stack?")
+    except StackWithoutTable as missing:
+        _say(f"Stack {missing.stack!r} has no {missing.output} output: is it this project's?")
         return EXIT_AWS
+    except NoTable as missing:
+        _say(f"Which table? Pass --table or --stack, set {missing.kind}, or run from the")
+        _say("project folder (samconfig.toml names the stack).")
+        return EXIT_USAGE
     except MissingPhoneRegion:
         _say(f"No {args.content / 'site.yaml'} for the clinic's phone region: run from the project")
         _say("folder, or pass --content DIR or --phone-region (e.g. US).")
@@ -127,8 +152,9 @@ def _explain(error: Any, args: argparse.Namespace) -> str:
         return f"No table {args.table!r} in this account and region (check --table and AWS_REGION)."
     if code in {"AccessDeniedException", "AccessDenied", "UnrecognizedClientException"}:
         return "Access denied: ask for the stack's StaffPolicy to be attached to your user or role."
-    if code == "ValidationError" and args.stack:
-        return f"No stack {args.stack!r} in this account and region."
+    if code == "ValidationError":
+        stack = args.stack or "named in samconfig.toml"
+        return f"No stack {stack!r} in this account and region."
     return f"AWS refused: {code or error}"
 
 
@@ -136,81 +162,62 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _table(args: argparse.Namespace) -> Any:
-    import boto3
-
-    from clinic_tools.staff.table import RequestTable
-
-    name = args.table or _stack_table(boto3.client("cloudformation"), args.stack)
-    args.table = name
-    return RequestTable(boto3.client("dynamodb"), name)
-
-
-class StackWithoutTable(Exception):
-    pass
-
-
-def _stack_table(cloudformation: Any, stack: str) -> str:
-    (described,) = cloudformation.describe_stacks(StackName=stack)["Stacks"]
-    outputs = {item["OutputKey"]: item["OutputValue"] for item in described.get("Outputs", [])}
-    if "RequestsTableName" not in outputs:
-        raise StackWithoutTable(stack)
-    return outputs["RequestsTableName"]
-
-
 class MissingPhoneRegion(Exception):
     pass
 
 
-def _region(args: argparse.Namespace) -> str:
-    """The clinic's phone region: --phone-region, else content/site.yaml (its one source)."""
-    import yaml
+class Session:
+    """One command's tables, clinic settings and actor, each found when first needed."""
 
-    if args.phone_region:
-        return str(args.phone_region).upper()
-    site = args.content / "site.yaml"
-    if not site.is_file():
-        raise MissingPhoneRegion
-    return str(yaml.safe_load(site.read_text(encoding="utf-8"))["phoneRegion"])
+    def __init__(self, args: argparse.Namespace) -> None:
+        import boto3
 
+        from clinic_tools.staff.tables import TableFinder
 
-def _requests(table: Any, status: str, after: str | None) -> Iterator[dict[str, Any]]:
-    statuses = STATUSES if status == "all" else (status,)
-    streams = [table.newest(each, after) for each in statuses]
-    return heapq.merge(*streams, key=lambda request: request["createdAt"], reverse=True)
+        self.args = args
+        self._finder = TableFinder(
+            lambda: boto3.client("cloudformation"), lambda: boto3.client("dynamodb")
+        )
+        self._boto3 = boto3
 
+    def store(self) -> RequestStore:
+        from clinic_api.staff.requests import RequestStore
+        from clinic_tools.staff.tables import REQUESTS
 
-def _list(args: argparse.Namespace) -> int:
-    from itertools import islice
+        args = self.args
+        args.table = self._finder.find(REQUESTS, args.table, args.stack)
+        return RequestStore(self._boto3.client("dynamodb"), args.table)
 
-    from clinic_tools.staff import render
+    def audit(self) -> AuditLog:
+        from clinic_api.staff.audit import AuditLog
+        from clinic_tools.staff.tables import AUDIT
 
-    rows = islice(_requests(_table(args), args.status, args.since), args.limit)
-    if args.format == "csv":
-        render.write_csv(rows, sys.stdout, _region(args))
-    elif args.format == "json":
-        render.write_json(rows, sys.stdout)
-    elif render.write_table(rows, sys.stdout) == 0:
-        _say(f"No {args.status} requests.")
-    return 0
+        name = self._finder.find(AUDIT, self.args.audit_table, self.args.stack)
+        return AuditLog(self._boto3.client("dynamodb"), name)
 
+    def actor(self) -> Actor:
+        """The caller's IAM identity (its ARN), and the name they give or log in with."""
+        from clinic_api.staff.audit import Actor
 
-def _show(args: argparse.Namespace) -> int:
-    from clinic_tools.staff import render
+        arn = self._boto3.client("sts").get_caller_identity()["Arn"]
+        return Actor(arn, self.by())
 
-    render.write_request(_table(args).find(args.request), sys.stdout, _region(args))
-    return 0
+    def by(self) -> str:
+        return self.args.by or _user()
 
+    def clinic(self) -> ClinicView:
+        """Service labels, phone region and time zone: content/site.yaml, their one source."""
+        import yaml
 
-def _set_status(args: argparse.Namespace) -> int:
-    table = _table(args)
-    request = table.find(args.request)
-    if request["status"] == args.status:
-        _say(f"{request['reference']} is already {args.status}; nothing changed.")
-        return 0
-    table.set_status(request, args.status, args.by or _user(), args.note)
-    print(f"{request['reference']}: {request['status']} -> {args.status}")
-    return 0
+        from clinic_api.staff.view import ClinicView
+
+        site_yaml = self.args.content / "site.yaml"
+        site = yaml.safe_load(site_yaml.read_text(encoding="utf-8")) if site_yaml.is_file() else {}
+        region = self.args.phone_region or site.get("phoneRegion")
+        if not region:
+            raise MissingPhoneRegion
+        site = {"services": [], **site, "phoneRegion": str(region).upper()}
+        return ClinicView.parse(site)
 
 
 def _user() -> str:
@@ -220,43 +227,150 @@ def _user() -> str:
         return "staff"
 
 
-def _export(args: argparse.Namespace) -> int:
+def _requests(store: RequestStore, status: str, after: str | None) -> Iterator[dict[str, Any]]:
+    statuses = STATUSES if status == "all" else (status,)
+    streams = [store.newest(each, after) for each in statuses]
+    return heapq.merge(*streams, key=lambda request: request["createdAt"], reverse=True)
+
+
+def _list(session: Session) -> int:
+    from itertools import islice
+
     from clinic_tools.staff import render
 
+    args = session.args
+    clinic = session.clinic()
+    rows = islice(_requests(session.store(), args.status, args.since), args.limit)
+    if args.format == "csv":
+        render.write_csv(rows, sys.stdout, clinic.phone_region)
+    elif args.format == "json":
+        render.write_json(rows, sys.stdout, clinic)
+    elif render.write_table(rows, sys.stdout, clinic) == 0:
+        _say(f"No {args.status} requests.")
+    return 0
+
+
+def _show(session: Session) -> int:
+    from clinic_tools.staff import render
+
+    request = session.store().find(session.args.reference)
+    clinic = session.clinic()
+    session.audit().record(request["reference"], "read", session.actor())
+    if session.args.raw:
+        render.write_raw(request, sys.stdout, clinic.phone_region)
+    else:
+        render.write_request(request, sys.stdout, clinic)
+    return 0
+
+
+def _note(session: Session) -> int:
+    from clinic_api.staff.requests import Change
+
+    return _change(session, Change(note=session.args.text), "note added")
+
+
+def _assign(session: Session) -> int:
+    from clinic_api.staff.requests import Change
+
+    name = None if session.args.unassign else session.args.name
+    return _change(session, Change(assignee=name), f"assigned to {name}" if name else "unassigned")
+
+
+def _set_status(session: Session) -> int:
+    from clinic_api.staff.requests import Change
+
+    change = Change(status=session.args.status, note=session.args.note)
+    return _change(session, change, None)
+
+
+def _change(session: Session, change: Change, said: str | None) -> int:
+    """Make one change, conditional on the copy just read; audited with the fields' names."""
+    store = session.store()
+    request = store.find(session.args.reference)
+    reference = request["reference"]
+    fields = change.fields(request)
+    if not fields:
+        _say(f"{reference} is already so; nothing changed.")
+        return 0
+    audit, actor = session.audit(), session.actor()
+    store.update(request, change, session.by())
+    audit.record(reference, "update", actor, fields)
+    if "status" in fields:
+        print(f"{reference}: {request['status']} -> {change.status}")
+    if said:
+        print(f"{reference}: {said}")
+    return 0
+
+
+def _export(session: Session) -> int:
+    from clinic_tools.staff import render
+
+    args = session.args
     if isinstance(sys.stdout, io.TextIOWrapper):  # CSV: UTF-8, its own line endings
         sys.stdout.reconfigure(encoding="utf-8", newline="")
+    region = session.clinic().phone_region
+    audit, actor = session.audit(), session.actor()
+
+    def audited(requests: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for request in requests:
+            audit.record(request["reference"], "export", actor)
+            yield request
+
     count = render.write_csv(
-        _requests(_table(args), args.status, args.since), sys.stdout, _region(args)
+        audited(_requests(session.store(), args.status, args.since)), sys.stdout, region
     )
     _say(f"exported {count} request{'s' if count != 1 else ''}")
     return 0
 
 
-def _delete(args: argparse.Namespace) -> int:
-    table = _table(args)
-    request = table.find(args.request)
+def _delete(session: Session) -> int:
+    store = session.store()
+    request = store.find(session.args.reference)
     reference = request["reference"]
-    if not args.yes:
-        _say(
-            f"Delete request {reference} ({request['createdAt']})? It is gone from the table at"
-            " once; point-in-time recovery backups keep it for up to 35 days."
-        )
-        try:
-            answer = input(f"Type {reference} to delete it: ")
-        except EOFError:
-            answer = ""
-        if answer.strip().upper() != reference:
-            _say("Cancelled; nothing was deleted.")
-            return EXIT_CANCELLED
-    table.delete(request["id"])
+    if not session.args.yes and not _confirmed(request):
+        _say("Cancelled; nothing was deleted.")
+        return EXIT_CANCELLED
+    session.audit().record(reference, "delete", session.actor())  # first: never unrecorded
+    store.delete(request["id"])
     print(f"deleted {reference}")
     return 0
 
 
-_ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
+def _confirmed(request: dict[str, Any]) -> bool:
+    reference = request["reference"]
+    _say(
+        f"Delete request {reference} ({request['createdAt']})? It is gone from the table at"
+        " once; point-in-time recovery backups keep it for up to 35 days."
+    )
+    try:
+        answer = input(f"Type {reference} to delete it: ")
+    except EOFError:
+        answer = ""
+    return answer.strip().upper() == reference
+
+
+def _audit(session: Session) -> int:
+    from clinic_api.core.reference import is_reference, normalise_reference
+    from clinic_tools.staff import render
+
+    given = session.args.reference
+    # A deleted request's trail is read by its reference alone.
+    reference = normalise_reference(given) if is_reference(given) else None
+    if reference is None:
+        reference = session.store().find(given)["reference"]
+    records = session.audit().trail(reference)
+    if render.write_trail(records, sys.stdout, session.clinic().time_zone) == 0:
+        _say(f"No audit records for {reference}.")
+    return 0
+
+
+_ACTIONS: dict[str, Callable[[Session], int]] = {
     "list": _list,
     "show": _show,
+    "note": _note,
+    "assign": _assign,
     "set-status": _set_status,
     "export": _export,
     "delete": _delete,
+    "audit": _audit,
 }

@@ -1,18 +1,19 @@
-"""Requests as staff read them: a table, JSON, one request in full, or CSV for a spreadsheet.
+"""Requests as staff read them: a table, JSON, one request in full, CSV, the audit trail.
 
-The CSV has a fixed, documented set of columns in a stable order (EXPORT_COLUMNS),
-phones in the clinic's national format, and every cell that a spreadsheet would
-run as a formula (=, +, -, @, tab, CR) prefixed with ' (OWASP CSV injection).
+Times in the clinic's time zone (site.yaml `timeZone`), phones in its national
+format, services by their labels. The CSV has a fixed, documented set of
+columns in a stable order (EXPORT_COLUMNS), and every cell that a spreadsheet
+would run as a formula (=, +, -, @, tab, CR) prefixed with ' (OWASP CSV injection).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-import phonenumbers
+from clinic_api.staff.view import ClinicView, detail, local_time, national_phone, summary
 
 EXPORT_COLUMNS = (
     "reference", "createdAt", "status", "patientStatus", "firstName", "lastName", "phone",
@@ -20,17 +21,19 @@ EXPORT_COLUMNS = (
     "preferredTimes", "service", "visitFormat", "payment", "insuranceCarrier", "message",
     "sourceArticle", "duplicateOf", "consentVersion", "consentAt", "id",
 )  # fmt: skip
-LIST_COLUMNS = ("reference", "createdAt", "status", "service", "preferredContact", "name")
+LIST_COLUMNS = (
+    "REFERENCE",
+    "RECEIVED",
+    "STATUS",
+    "NAME",
+    "PHONE",
+    "SERVICE",
+    "CONTACT",
+    "ASSIGNEE",
+)
+TRAIL_COLUMNS = ("WHEN", "ACTION", "WHO", "FIELDS", "IDENTITY")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def national_phone(e164: str | None, region: str) -> str:
-    if not e164:
-        return ""
-    number = phonenumbers.parse(e164, region)
-    if phonenumbers.region_code_for_number(number) != region:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+_TIME = "%a %d %b %Y %H:%M %Z"
 
 
 def cell(value: Any) -> str:
@@ -45,53 +48,141 @@ def cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
+def when(iso: str, time_zone: str) -> str:
+    """`Sun 29 Nov 2026 09:05 PST`: a stored UTC time as the clinic's clock showed it."""
+    return local_time(iso, time_zone).strftime(_TIME)
+
+
 def write_csv(requests: Iterable[dict[str, Any]], out: TextIO, region: str) -> int:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
     count = 0
     for request in requests:
-        row = {**request, "phone": national_phone(request.get("phone"), region)}
+        row = {**request, "phone": national_phone(request.get("phone"), region) or ""}
         writer.writerow([cell(row.get(column)) for column in EXPORT_COLUMNS])
         count += 1
     return count
 
 
-def write_json(requests: Iterable[dict[str, Any]], out: TextIO) -> int:
-    rows = list(requests)
+def write_json(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
+    """The inbox API's summaries: what the inbox page shows, for a script."""
+    rows = [summary(request, clinic) for request in requests]
     json.dump(rows, out, indent=2, default=_number, ensure_ascii=False)
     out.write("\n")
     return len(rows)
 
 
-def write_table(requests: Iterable[dict[str, Any]], out: TextIO) -> int:
-    rows = [
-        [str(request.get(column, "")) for column in LIST_COLUMNS[:-1]]
-        + [f"{request.get('firstName', '')} {request.get('lastName', '')}".strip()]
-        for request in requests
-    ]
-    widths = [
-        max([len(title), *(len(row[i]) for row in rows)]) for i, title in enumerate(LIST_COLUMNS)
-    ]
-    for row in [list(LIST_COLUMNS), *rows]:
-        out.write(
-            "  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True)).rstrip()
-        )
-        out.write("\n")
+def write_table(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
+    rows = [_list_row(summary(request, clinic), clinic.time_zone) for request in requests]
+    _columns(out, LIST_COLUMNS, rows)
     return len(rows)
 
 
-def write_request(request: dict[str, Any], out: TextIO, region: str) -> None:
-    """Every field, one per line, then the history."""
-    shown = {**request, "phone": national_phone(request.get("phone"), region)}
+def _list_row(shown: dict[str, Any], time_zone: str) -> list[str]:
+    return [
+        shown["reference"],
+        when(shown["createdAt"], time_zone),
+        shown["status"],
+        f"{shown['firstName'] or ''} {shown['lastName'] or ''}".strip(),
+        shown["phoneDisplay"] or "-",
+        shown["serviceLabel"] or "-",
+        shown["preferredContact"] or "-",
+        shown["assignee"] or "-",
+    ]
+
+
+def _columns(out: TextIO, titles: Sequence[str], rows: list[list[str]]) -> None:
+    widths = [max([len(title), *(len(row[i]) for row in rows)]) for i, title in enumerate(titles)]
+    for row in [list(titles), *rows]:
+        line = "  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True))
+        out.write(line.rstrip() + "\n")
+
+
+def write_request(request: dict[str, Any], out: TextIO, clinic: ClinicView) -> None:
+    """One request as a person reads it: what to call back about, then the history."""
+    shown = detail(request, clinic)
+    zone = clinic.time_zone
+    lines = _facts(shown, zone)
+    width = max(len(label) for label, _ in lines)
+    for label, value in lines:
+        out.write(f"{label.ljust(width)}  {value}\n")
+    if shown["message"]:
+        out.write("\nmessage:\n" + "".join(f"  {line}\n" for line in shown["message"].splitlines()))
+    out.write("\nhistory:\n")
+    for entry in shown["history"]:
+        out.write(f"  {when(entry['at'], zone)}  {_history_line(entry)}\n")
+
+
+def _facts(shown: dict[str, Any], zone: str) -> list[tuple[str, str]]:
+    consent = shown["consentAt"] and f"{shown['consentVersion']}, {when(shown['consentAt'], zone)}"
+    facts = [
+        ("reference", shown["reference"]),
+        (
+            "status",
+            shown["status"] + (f", assigned to {shown['assignee']}" if shown["assignee"] else ""),
+        ),
+        ("received", when(shown["createdAt"], zone)),
+        ("name", f"{shown['firstName']} {shown['lastName']}"),
+        ("patient", shown["patientStatus"]),
+        ("phone", shown["phoneDisplay"]),
+        ("e-mail", shown["email"]),
+        ("contact by", shown["preferredContact"]),
+        ("ok to text", _yes_no(shown["okToText"])),
+        ("voicemail ok", _yes_no(shown["okToLeaveVoicemail"])),
+        ("days", ", ".join(shown["preferredDays"])),
+        ("times", ", ".join(shown["preferredTimes"])),
+        ("service", shown["serviceLabel"]),
+        ("visit", shown["visitFormat"]),
+        ("payment", shown["payment"]),
+        ("insurance", shown["insuranceCarrier"]),
+        ("from article", shown["sourceArticle"]),
+        ("duplicate of", shown["duplicateOf"]),
+        ("consent", consent),
+    ]
+    return [(label, cell(value)) for label, value in facts if value not in (None, "")]
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _history_line(entry: dict[str, Any]) -> str:
+    parts = []
+    if "to" in entry:
+        parts.append(f"{entry.get('from') or '-'} -> {entry['to']}")
+    if "assignee" in entry:
+        parts.append(f"assigned to {entry['assignee']}" if entry["assignee"] else "unassigned")
+    parts.append(f"by {entry['by']}")
+    text = "  ".join(parts)
+    return text + (f"  ({entry['note']})" if entry.get("note") else "")
+
+
+def write_raw(request: dict[str, Any], out: TextIO, region: str) -> None:
+    """Every stored attribute, one per line (internals too), then the history as stored."""
+    shown = {**request, "phone": national_phone(request.get("phone"), region) or ""}
     history = shown.pop("history", [])
     width = max(len(key) for key in shown)
     for key in sorted(shown, key=_field_order):
         out.write(f"{key.ljust(width)}  {cell(shown[key]) if key != 'message' else shown[key]}\n")
     out.write("\nhistory:\n")
     for entry in history:
-        change = f"{entry.get('from') or '-'} -> {entry['to']}"
-        note = f"  ({entry['note']})" if entry.get("note") else ""
-        out.write(f"  {entry['at']}  {change}  by {entry['by']}{note}\n")
+        out.write(f"  {json.dumps(entry, default=_number, ensure_ascii=False)}\n")
+
+
+def write_trail(records: Iterable[dict[str, Any]], out: TextIO, time_zone: str) -> int:
+    rows = [
+        [
+            when(record["at"], time_zone),
+            record["action"],
+            record.get("actorEmail") or "-",
+            ", ".join(record.get("fields") or []) or "-",
+            record["actorId"],
+        ]
+        for record in records
+    ]
+    if rows:
+        _columns(out, TRAIL_COLUMNS, rows)
+    return len(rows)
 
 
 def _field_order(key: str) -> tuple[int, str]:

@@ -1,0 +1,91 @@
+"""The inbox list: newest first by status, searched, a page at a time.
+
+Pages are cut by the last item's (createdAt, id), so a request arriving or
+changing status meanwhile never shifts a later page. The search runs over the
+byStatus query's results: a clinic's inbox holds hundreds of requests, not millions.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import heapq
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from clinic_api.core.reference import is_reference, normalise_reference
+from clinic_api.staff import STATUSES
+from clinic_api.staff.requests import RequestStore
+
+_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+
+
+class InvalidCursor(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def matches(request: dict[str, Any], q: str) -> bool:
+    """A reference (any case, I/L→1, O→0), a first or last name's start, or phone digits."""
+    text = q.strip()
+    if is_reference(text) and request.get("reference") == normalise_reference(text):
+        return True
+    folded = text.casefold()
+    names = (request.get("firstName") or "", request.get("lastName") or "")
+    if folded and any(name.casefold().startswith(folded) for name in names):
+        return True
+    digits = re.sub(r"[\s().+-]", "", text)
+    return digits.isdigit() and len(digits) >= 3 and digits in (request.get("phone") or "")
+
+
+def encode_cursor(request: dict[str, Any]) -> str:
+    raw = f"{request['createdAt']}|{request['id']}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        created_at, _, request_id = (
+            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
+        )
+        uuid.UUID(request_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidCursor from None
+    if not _ISO.fullmatch(created_at):
+        raise InvalidCursor
+    return created_at, request_id
+
+
+def page(store: RequestStore, status: str, q: str | None, limit: int, cursor: str | None) -> Page:
+    after = decode_cursor(cursor) if cursor else None
+    found = islice(_wanted(store, status, q, after), limit + 1)
+    items = list(found)
+    more = len(items) > limit
+    items = items[:limit]
+    return Page(items, encode_cursor(items[-1]) if more else None)
+
+
+def _wanted(
+    store: RequestStore, status: str, q: str | None, after: tuple[str, str] | None
+) -> Iterator[dict[str, Any]]:
+    statuses = STATUSES if status == "all" else (status,)
+    before = after[0] if after else None
+    streams = [store.newest(each, before=before) for each in statuses]
+    for request in heapq.merge(*streams, key=_order, reverse=True):
+        if after is not None and _order(request) >= after:
+            continue
+        if q is None or matches(request, q):
+            yield request
+
+
+def _order(request: dict[str, Any]) -> tuple[str, str]:
+    return request["createdAt"], request["id"]

@@ -1,0 +1,175 @@
+"""The inbox API's answers and the PATCH body as pydantic models: the contract, for OpenAPI.
+
+Not imported by the handler (pydantic stays off the cold start): `clinic
+openapi` turns them into the document's schemas, and the tests check real
+answers against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+from pydantic.json_schema import SkipJsonSchema
+
+from clinic_api.core.schemas import SPACE_CHARS, titled
+from clinic_api.staff.changes import ASSIGNEE_MAX, NOTE_MAX
+
+Status = Literal["new", "contacted", "scheduled", "closed", "spam"]
+REFERENCE_PATTERN = "^[0-9A-HJKMNP-TV-Z]{8}$"
+_NOT_BLANK = f"[^{SPACE_CHARS}]"  # some text besides spaces (unanchored: anywhere)
+_SUMMARY_EXAMPLE = {
+    "reference": "7K3M9Q2T",
+    "status": "new",
+    "createdAt": "2026-11-27T18:04:05.120Z",
+    "firstName": "Marisol",
+    "lastName": "Quenby-Hart",
+    "phone": "+15035550199",
+    "phoneDisplay": "(503) 555-0199",
+    "preferredContact": "phone",
+    "preferredDays": ["tue", "thu"],
+    "preferredTimes": ["morning"],
+    "service": "ketamine-consultation",
+    "serviceLabel": "Ketamine treatment consultation",
+    "sourceArticle": None,
+    "assignee": None,
+}
+
+
+def _config(title: str, example: dict) -> ConfigDict:
+    return titled(
+        ConfigDict(
+            extra="forbid",
+            alias_generator=to_camel,
+            populate_by_name=True,
+            title=title,
+            json_schema_extra={"examples": [example]},
+        )
+    )
+
+
+class RequestSummary(BaseModel):
+    """One request in the inbox list: enough to call back."""
+
+    model_config = _config("Request summary", _SUMMARY_EXAMPLE)
+
+    reference: str = Field(pattern=REFERENCE_PATTERN)
+    status: Status
+    created_at: str = Field(json_schema_extra={"format": "date-time"})
+    first_name: str
+    last_name: str
+    phone: str | None = Field(description="E.164")
+    phone_display: str | None = Field(description="In the clinic's national format")
+    preferred_contact: Literal["phone", "text", "email"]
+    preferred_days: list[str]
+    preferred_times: list[str]
+    service: str
+    service_label: str = Field(description="The service's label in site.json")
+    source_article: str | None
+    assignee: str | None
+
+
+class HistoryEntry(BaseModel):
+    """One change, in order: a status change (`from`, `to`), a note, an assignment."""
+
+    model_config = titled(ConfigDict(extra="forbid", title="History entry"))
+
+    at: str = Field(json_schema_extra={"format": "date-time"})
+    by: str = Field(description="The staff member's e-mail, or `web-form`")
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+    note: str | None = None
+    assignee: str | None = None
+
+
+class RequestDetail(RequestSummary):
+    """One request in full, with its history; never its internals (TTL, hashes)."""
+
+    model_config = _config(
+        "Request detail",
+        {
+            **_SUMMARY_EXAMPLE,
+            "email": "marisol.qh@example.org",
+            "okToText": True,
+            "okToLeaveVoicemail": False,
+            "visitFormat": "telehealth",
+            "payment": "insurance",
+            "insuranceCarrier": "Cascade Mutual",
+            "message": "Persistent low mood since spring.",
+            "patientStatus": "new",
+            "consentVersion": "2026-11-01",
+            "consentAt": "2026-11-27T18:04:05.120Z",
+            "duplicateOf": None,
+            "history": [
+                {
+                    "at": "2026-11-27T18:04:05.120Z",
+                    "by": "web-form",
+                    "to": "new",
+                    "note": "received",
+                }
+            ],
+        },
+    )
+
+    email: str | None
+    ok_to_text: bool | None
+    ok_to_leave_voicemail: bool | None
+    visit_format: str | None
+    payment: str | None
+    insurance_carrier: str | None
+    message: str | None
+    patient_status: str | None
+    consent_version: str | None
+    consent_at: str | None
+    duplicate_of: str | None = Field(description="The id of the identical request sent first")
+    history: list[HistoryEntry]
+
+
+class RequestPage(BaseModel):
+    """A page of the inbox, newest first."""
+
+    model_config = _config(
+        "Request page",
+        {"items": [_SUMMARY_EXAMPLE], "nextCursor": None, "timeZone": "America/Los_Angeles"},
+    )
+
+    items: list[RequestSummary]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page")
+    time_zone: str = Field(description="The clinic's IANA time zone, to show times in")
+
+
+def _change_schema(schema: dict[str, Any]) -> None:
+    """A left-out field is left alone: no null default for status or note (null is refused)."""
+    for name in ("status", "note"):
+        schema["properties"][name].pop("default", None)
+    schema["minProperties"] = 1
+    schema["examples"] = [{"status": "contacted", "note": "Left a voicemail."}]
+
+
+class RequestChange(BaseModel):
+    """What a receptionist changes: any of these, at least one."""
+
+    model_config = titled(
+        ConfigDict(extra="forbid", title="Request change", json_schema_extra=_change_schema)
+    )
+
+    status: Status | SkipJsonSchema[None] = None
+    note: str | SkipJsonSchema[None] = Field(
+        None, max_length=NOTE_MAX, pattern=_NOT_BLANK, description="Added to the history"
+    )
+    assignee: str | None = Field(
+        None, max_length=ASSIGNEE_MAX, pattern=_NOT_BLANK, description="`null` unassigns"
+    )
+
+
+class GatewayMessage(BaseModel):
+    """What the gateway itself answers (401 without a valid token)."""
+
+    model_config = titled(
+        ConfigDict(
+            title="Gateway message", json_schema_extra={"examples": [{"message": "Unauthorized"}]}
+        )
+    )
+
+    message: str

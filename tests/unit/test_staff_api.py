@@ -1,0 +1,234 @@
+"""The inbox API: a receptionist lists, opens, changes; every read and change is audited."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request
+from tests.unit.stack import VALID, Stack, post_json
+
+
+def submit(**changes: Any) -> dict[str, str]:
+    return post_json({**VALID, **changes}).json()
+
+
+def audit_trail(stack: Stack, reference: str) -> list[dict[str, Any]]:
+    from clinic_api.staff.audit import AuditLog
+
+    return AuditLog(stack.dynamodb, stack.environment["AUDIT_TABLE"]).trail(reference)
+
+
+def test_the_inbox_lists_new_requests_newest_first_readably(stack: Stack) -> None:
+    first, second = submit(), submit(firstName="Tomasz", phone="(971) 555-0123")
+    answer = inbox()
+    assert answer.status == 200, answer.body
+    assert answer.headers["cache-control"] == "no-store"
+    page = answer.json()
+    assert page["timeZone"] == "America/Los_Angeles"
+    assert page["nextCursor"] is None
+    assert [item["reference"] for item in page["items"]] == [
+        second["reference"],
+        first["reference"],
+    ]
+    item = page["items"][1]
+    assert item["phone"] == "+15035550199"
+    assert item["phoneDisplay"] == "(503) 555-0199"
+    assert item["serviceLabel"] == "Ketamine consultation"  # the fixture clinic's label
+    assert item["preferredDays"] == ["tue", "thu"]
+    assert item["assignee"] is None
+    assert "message" not in item and "clientHash" not in item and "expiresAt" not in item
+
+
+def test_the_inbox_pages_with_a_cursor(stack: Stack) -> None:
+    sent = [submit(message=f"request {n}")["reference"] for n in range(3)]
+    first = inbox({"limit": "2"}).json()
+    second = inbox({"limit": "2", "cursor": first["nextCursor"]}).json()
+    seen = [item["reference"] for item in first["items"] + second["items"]]
+    assert seen == list(reversed(sent))
+    assert second["nextCursor"] is None
+    assert inbox({"cursor": "not-ours"}).status == 422
+
+
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [("quenby", True), ("MARI", True), ("5550199", True), ("(503) 555", True), ("Zed", False)],
+)
+def test_the_inbox_searches_names_and_phones(stack: Stack, q: str, found: bool) -> None:
+    submit()
+    assert bool(inbox({"q": q}).json()["items"]) is found
+
+
+def test_the_inbox_finds_a_reference_as_it_was_heard(stack: Stack) -> None:
+    reference = submit()["reference"]
+    heard = reference.lower().replace("1", "l").replace("0", "o")
+    (item,) = inbox({"q": heard, "status": "all"}).json()["items"]
+    assert item["reference"] == reference
+
+
+def test_opening_a_request_shows_everything_but_internals_and_is_audited(stack: Stack) -> None:
+    reference = submit()["reference"]
+    answer = open_request(reference.lower())
+    assert answer.status == 200, answer.body
+    assert answer.headers["cache-control"] == "no-store"
+    assert re.fullmatch(r'"[0-9a-f]{32}"', answer.headers["etag"])
+    detail = answer.json()
+    assert detail["message"] == VALID["message"]
+    assert detail["email"] == VALID["email"]
+    assert detail["duplicateOf"] is None
+    assert detail["history"] == [
+        {"at": detail["createdAt"], "by": "web-form", "to": "new", "note": "received"}
+    ]
+    for internal in ("id", "expiresAt", "clientHash", "version"):
+        assert internal not in detail
+    (record,) = audit_trail(stack, reference)
+    assert record["action"] == "read"
+    assert record["actorId"] == FRONT_DESK["sub"]
+    assert record["actorEmail"] == FRONT_DESK["email"]
+    assert record["fields"] == []
+    assert re.fullmatch("[0-9a-f]{32}", record["addressHash"])
+    assert CALLER_ADDRESS not in str(record)
+
+
+def test_an_unknown_reference_is_404_and_not_audited(stack: Stack) -> None:
+    answer = open_request("ZZZZZZZZ")
+    assert answer.status == 404
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert audit_trail(stack, "ZZZZZZZZ") == []
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {**FRONT_DESK, "cognito:groups": "[billing]"},
+        {key: value for key, value in FRONT_DESK.items() if key != "cognito:groups"},
+        {**FRONT_DESK, "cognito:groups": "[]"},
+        None,  # no authorizer at all (a route wired without it)
+    ],
+)
+def test_a_caller_outside_staff_and_admin_is_403(stack: Stack, claims: Any) -> None:
+    reference = submit()["reference"]
+    for answer in (
+        inbox(claims=claims),
+        open_request(reference, claims=claims),
+        change(reference, {"status": "spam"}, "*", claims=claims),
+    ):
+        assert answer.status == 403, answer.body
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.headers["cache-control"] == "no-store"
+    assert audit_trail(stack, reference) == []
+
+
+@pytest.mark.parametrize("groups", ["[admin]", "[admin staff]", ["staff"], '["admin"]'])
+def test_admins_and_every_form_of_the_groups_claim_get_in(stack: Stack, groups: Any) -> None:
+    assert inbox(claims={**FRONT_DESK, "cognito:groups": groups}).status == 200
+
+
+def test_a_change_needs_if_match(stack: Stack) -> None:
+    reference = submit()["reference"]
+    answer = change(reference, {"status": "contacted"}, None)
+    assert answer.status == 428
+    assert stack.requests()[0]["status"] == "new"
+
+
+def test_a_change_with_the_etag_is_made_recorded_and_audited(stack: Stack) -> None:
+    reference = submit()["reference"]
+    tag = open_request(reference).headers["etag"]
+    body = {"status": "contacted", "note": "Left a voicemail.", "assignee": "Dana"}
+    answer = change(reference, body, tag)
+    assert answer.status == 200, answer.body
+    assert answer.headers["etag"] != tag
+    detail = answer.json()
+    assert detail["status"] == "contacted"
+    assert detail["assignee"] == "Dana"
+    assert detail["history"][-1] | {"at": None} == {
+        "at": None, "by": FRONT_DESK["email"], "from": "new", "to": "contacted",
+        "note": "Left a voicemail.", "assignee": "Dana",
+    }  # fmt: skip
+    read, update = audit_trail(stack, reference)
+    assert read["action"] == "read"
+    assert update["action"] == "update"
+    assert update["fields"] == ["status", "note", "assignee"]
+    assert "Left a voicemail" not in str(update) and "Dana" not in str(update)
+
+
+def test_a_stale_etag_is_412_with_the_current_one(stack: Stack) -> None:
+    reference = submit()["reference"]
+    tag = open_request(reference).headers["etag"]
+    first = change(reference, {"note": "Called, no answer."}, tag)
+    assert first.status == 200
+    second = change(reference, {"status": "closed"}, tag)  # the other receptionist's old copy
+    assert second.status == 412
+    assert second.headers["etag"] == first.headers["etag"]
+    assert stack.requests()[0]["status"] == "new"
+    assert [record["action"] for record in audit_trail(stack, reference)] == ["read", "update"]
+
+
+def test_a_note_alone_and_unassigning_each_add_one_history_entry(stack: Stack) -> None:
+    reference = submit()["reference"]
+    tag = open_request(reference).headers["etag"]
+    tag = change(reference, {"assignee": "Dana"}, tag).headers["etag"]
+    tag = change(reference, {"note": "Asked for an evening slot."}, tag).headers["etag"]
+    detail = change(reference, {"assignee": None}, tag).json()
+    assert detail["status"] == "new"
+    assert detail["assignee"] is None
+    assert [entry.get("note") for entry in detail["history"]][-2] == "Asked for an evening slot."
+    assert detail["history"][-1]["assignee"] is None
+
+
+def test_a_change_that_changes_nothing_is_a_read(stack: Stack) -> None:
+    reference = submit()["reference"]
+    tag = open_request(reference).headers["etag"]
+    answer = change(reference, {"status": "new"}, tag)
+    assert answer.status == 200
+    assert answer.headers["etag"] == tag
+    assert [record["action"] for record in audit_trail(stack, reference)] == ["read", "read"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "codes"),
+    [
+        ({"status": "done"}, 422, {"status:invalid_choice"}),
+        ({"note": ""}, 422, {"note:too_short"}),
+        ({"note": "x" * 2001}, 422, {"note:too_long"}),
+        ({"assignee": 7}, 422, {"assignee:invalid_type"}),
+        ({"vermilion": "red"}, 422, {"(unknown):unknown_field"}),
+        ({}, 422, {"status:required"}),
+        ("[1]", 400, set()),
+        ("{", 400, set()),
+    ],
+)
+def test_a_bad_change_is_refused_without_echoing_it(
+    stack: Stack, body: Any, status: int, codes: set[str]
+) -> None:
+    reference = submit()["reference"]
+    answer = change(reference, body, "*")
+    assert answer.status == status, answer.body
+    problem = answer.json()
+    assert {f"{error['field']}:{error['code']}" for error in problem.get("errors", [])} == codes
+    assert "vermilion" not in answer.body and "xxxx" not in answer.body
+
+
+def test_a_change_must_be_json(stack: Stack) -> None:
+    reference = submit()["reference"]
+    answer = change(reference, "status=closed", "*", headers={"content-type": "text/plain"})
+    assert answer.status == 415
+    merge = change(
+        reference,
+        {"status": "closed"},
+        "*",
+        headers={"content-type": "application/merge-patch+json"},
+    )
+    assert merge.status == 200
+
+
+def test_the_table_unreachable_is_503(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_TABLE", "no-such-table")
+    from tests.conftest import forget_containers
+
+    forget_containers()
+    answer = inbox()
+    assert answer.status == 503
+    assert answer.headers["retry-after"] == "5"
