@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from clinic_tools.local.cognito import LOCAL_STAFF_EMAIL
 from tests.integration import staff_fakes
 from tests.integration.browser import (
     DESKTOP,
@@ -27,6 +28,9 @@ from tests.integration.browser import (
 )
 from tests.integration.conftest import LocalStack
 from tests.integration.staff_fakes import CODE, EMAIL, PASSWORD, FakeCognito, FakeInbox
+from tests.integration.test_site_browser import fill_request
+from tests.integration.test_staff_sign_in import printed_password
+from tests.integration.test_staff_workflow import clinic
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -379,3 +383,47 @@ def test_the_fakes_answer_with_the_contracts_shapes() -> None:
         "email", "okToText", "okToLeaveVoicemail", "visitFormat", "payment", "insuranceCarrier",
         "message", "patientStatus", "consentVersion", "consentAt", "duplicateOf", "history",
     }  # fmt: skip
+
+
+# --- end to end: the real local stack (moto's Cognito, the gateway's JWT authorizer,
+# the staff function), as the done-when says --------------------------------
+
+
+def test_the_front_desk_signs_in_and_marks_a_request_just_sent_contacted_with_a_note(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(f"{local_stack.site}/request-appointment")
+    page.wait_for_selector("#request-form")
+    fill_request(page)
+    page.click("#submit")
+    page.wait_for_selector("#confirmation:not([hidden])")
+    reference = page.text_content("#confirmation-reference") or ""
+
+    page.goto(f"{local_stack.site}/staff/")
+    page.fill("#email", LOCAL_STAFF_EMAIL)
+    page.fill("#password", printed_password(local_stack))
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#code-form:not([hidden])")
+    page.fill("#code", "123456")  # moto checks no TOTP codes (docs/local-development.md)
+    page.click("#code-form button[type=submit]")
+    row = page.locator(f"#requests li:has([data-reference='{reference}'])")
+    row.wait_for()
+    assert "Robin Hale" in row.inner_text() and "(503) 555-0199" in row.inner_text()
+    assert re.search(r"Received .*\(\w{3} \d{1,2}, \d{1,2}:\d{2} [AP]M\)", row.inner_text())
+
+    row.locator("button.request-open").click()
+    page.wait_for_selector(f"#detail-fields dd:has-text('{reference}')")
+    page.select_option("#status-select", "contacted")
+    page.fill("#change-note", "Called back; booked an evaluation.")
+    page.click("#change-save")
+    page.wait_for_selector("#history li:has-text('Called back; booked an evaluation.')")
+    assert "Status New → Contacted" in page.inner_text("#history")
+    assert LOCAL_STAFF_EMAIL in page.inner_text("#history")
+    assert serious_accessibility_findings(page) == []
+    keep_screenshots(page, "staff-end-to-end", (DESKTOP, TABLET_PORTRAIT))
+
+    audit = clinic(local_stack, "audit", reference)
+    assert audit.returncode == 0, audit.stderr
+    assert {"read", "update"} <= set(audit.stdout.split())
+    assert LOCAL_STAFF_EMAIL in audit.stdout
