@@ -244,10 +244,10 @@ def _site_sync(
 
 def staff_sign_in(staff: LocalStaffUser | None) -> StaffSignIn | None:
     """The inbox page signs in at moto's Cognito, which answers at moto's root URL."""
-    if staff is None or staff.pool.endpoint is None:
+    endpoint = staff.pool.endpoint if staff is not None else None
+    if staff is None or endpoint is None:
         return None
-    pool = staff.pool
-    return StaffSignIn(pool.endpoint.rstrip("/") + "/", pool.client_id, pool.region)
+    return StaffSignIn(endpoint.rstrip("/") + "/", staff.pool.client_id, staff.pool.region)
 
 
 def _server(host: str, port: int, app: Any, started: ExitStack) -> BaseWSGIServer:
