@@ -250,27 +250,22 @@ class FakeInbox:
         return self.json(route, 200, item, self.etag(reference))
 
     @staticmethod
-    def json(route: Any, status: int, document: Any, etag: str | None = None) -> None:
+    def json(
+        route: Any,
+        status: int,
+        document: Any,
+        etag: str | None = None,
+        content_type: str = "application/json",
+    ) -> None:
         headers = {"Cache-Control": "no-store", **({"ETag": etag} if etag else {})}
         route.fulfill(
-            status=status,
-            headers=headers,
-            content_type="application/json",
-            body=json.dumps(document),
+            status=status, headers=headers, content_type=content_type, body=json.dumps(document)
         )
 
-    @staticmethod
-    def problem(route: Any, status: int, etag: str | None = None) -> None:
+    @classmethod
+    def problem(cls, route: Any, status: int, etag: str | None = None) -> None:
         if status == 401:  # the gateway's own answer, not a problem document
-            route.fulfill(
-                status=401, content_type="application/json", body='{"message":"Unauthorized"}'
-            )
+            route.fulfill(status=401, json={"message": "Unauthorized"})
             return
         document = {"type": "about:blank", "title": "Problem", "status": status}
-        headers = {"Cache-Control": "no-store", **({"ETag": etag} if etag else {})}
-        route.fulfill(
-            status=status,
-            headers=headers,
-            content_type="application/problem+json",
-            body=json.dumps(document),
-        )
+        cls.json(route, status, document, etag, "application/problem+json")

@@ -158,31 +158,27 @@ def node() -> str:
     return found
 
 
-def run_viewer_request(node: str, code: str, uris: list[str]) -> list[str]:
-    """The URI each request leaves the function with, as CloudFront would run it."""
+def run_in_node(node: str, harness: str, code: str, events: list[Any]) -> list[Any]:
+    """What the function's handler returns for each event, as CloudFront would run it."""
     done = subprocess.run(
-        [node, "-e", _HARNESS],
-        input=json.dumps([code, uris]),
+        [node, "-e", harness],
+        input=json.dumps([code, events]),
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return [request["uri"] for request in json.loads(done.stdout)]
+    return json.loads(done.stdout)
+
+
+def run_viewer_request(node: str, code: str, uris: list[str]) -> list[str]:
+    """The URI each request leaves the function with."""
+    return [request["uri"] for request in run_in_node(node, _HARNESS, code, uris)]
 
 
 def run_viewer_request_headers(node: str, code: str, uri: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [node, "-e", _HARNESS],
-        input=json.dumps([code, [uri]]),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)[0]["headers"]
+    return run_in_node(node, _HARNESS, code, [uri])[0]["headers"]
 
 
 def _function_code(logical_id: str) -> str:
@@ -244,16 +240,8 @@ process.stdout.write(JSON.stringify(out));
 
 
 def run_viewer_response(node: str, responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    done = subprocess.run(
-        [node, "-e", _RESPONSE_HARNESS],
-        input=json.dumps([_function_code("SiteStatusFunction"), responses]),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    code = _function_code("SiteStatusFunction")
+    return run_in_node(node, _RESPONSE_HARNESS, code, responses)
 
 
 def _response(status: int, **headers: str) -> dict[str, Any]:
