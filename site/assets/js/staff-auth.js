@@ -144,7 +144,6 @@ export class StaffSession {
     const expiresIn = Number(result.ExpiresIn) > 0 ? Number(result.ExpiresIn) : 3600;
     this.tokens = {
       idToken: result.IdToken,
-      accessToken: result.AccessToken,
       refreshToken: result.RefreshToken ?? this.tokens?.refreshToken,
       expiresAt: Date.now() + expiresIn * 1000,
     };
