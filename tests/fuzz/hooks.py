@@ -12,11 +12,16 @@
 - A `cursor` is opaque and good only for the query it came with: a well-formed
   drawn one is swapped for the `nextCursor` the API gives that same query (or
   left out when there is no next page), as a client that pages would send it.
+- The staff routes sit behind the JWT authorizer: with `CLINIC_FUZZ_STAFF_TOKEN`
+  (a staff ID token from the local pool; tests/integration/test_fuzz.py signs one
+  in) every staff case carries it, so the fuzzer reaches the function; without
+  it the gateway answers each with its declared 401.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.request
 import uuid
@@ -98,8 +103,12 @@ def real_cursors(ctx: Any, case: Any, **kwargs: Any) -> None:
         return
     rest = {name: value for name, value in query.items() if name != "cursor"}
     url = f"{case.operation.schema.get_base_url()}{case.operation.path}?{urlencode(rest, True)}"
+    token = STAFF_TOKEN if case.operation.path.startswith("/staff/") else None
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=10
+        ) as response:
             next_cursor = json.load(response).get("nextCursor")
     except (OSError, ValueError):  # the query itself is refused: the cursor changes nothing
         return
@@ -107,3 +116,19 @@ def real_cursors(ctx: Any, case: Any, **kwargs: Any) -> None:
         del case.query["cursor"]
     else:
         case.query["cursor"] = next_cursor
+
+
+STAFF_TOKEN = os.environ.get("CLINIC_FUZZ_STAFF_TOKEN")
+
+
+if STAFF_TOKEN:
+
+    @schemathesis.auth(refresh_interval=None).apply_to(path_regex="^/staff/")
+    class StaffBearer:
+        """The signed-in staff member's ID token, on every staff route."""
+
+        def get(self, case: Any, context: Any) -> str | None:
+            return STAFF_TOKEN
+
+        def set(self, case: Any, data: str, context: Any) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}

@@ -152,3 +152,12 @@ def test_a_route_with_scopes_refuses_an_id_token(
     gateway = gateway_for(guarded(tmp_path, staff_pool), Recorder())
     assert gateway.handle(get(route, {"Authorization": tokens.id_token})).status_code == 401
     assert gateway.handle(get(route, {"Authorization": tokens.access_token})).status_code == 200
+
+
+def test_a_route_naming_an_authorizer_the_gateway_lacks_is_a_500_not_an_open_door(
+    tmp_path: Path,
+) -> None:
+    template, invoke = guarded(tmp_path), Recorder()
+    gateway = Gateway(RouteTable(template.routes), None, invoke, lambda *_: None, 3000)
+    assert gateway.handle(get("/inbox", {"Authorization": "Bearer x"})).status_code == 500
+    assert invoke.events == []

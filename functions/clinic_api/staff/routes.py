@@ -15,6 +15,7 @@ from clinic_api.core.routes import (
     Body,
     FunctionRoutes,
     Header,
+    Link,
     PathParam,
     Route,
     problem,
@@ -51,7 +52,7 @@ REQUEST_ETAG = Header(
 IF_MATCH = Header(
     "If-Match",
     "The `ETag` of the copy the change was made on: a request changed meanwhile is 412, "
-    "and a change without it is 428.",
+    "and a change without it is 428 (RFC 6585).",
     example='"5d41402abc4b2a76b9719d911017c592"',
 )
 REFERENCE = PathParam(
@@ -88,7 +89,21 @@ LIST_REQUESTS = Route(
     "request: opening one is.",
     "Staff",
     _guarded(
-        Answer(200, "One page of the inbox.", JSON, lambda: schemas().RequestPage, (NO_STORE,)),
+        Answer(
+            200,
+            "One page of the inbox.",
+            JSON,
+            lambda: schemas().RequestPage,
+            (NO_STORE,),
+            (
+                Link(
+                    "GetRequest",
+                    "getRequest",
+                    {"reference": "$response.body#/items/0/reference"},
+                    "The first request of the page, in full.",
+                ),
+            ),
+        ),
         problem(422, "A bad `status`, `q`, `limit` or `cursor`; `errors` names each."),
     ),
     query=LIST_QUERY,
@@ -110,6 +125,17 @@ GET_REQUEST = Route(
             JSON,
             lambda: schemas().RequestDetail,
             (REQUEST_ETAG, NO_STORE),
+            (
+                Link(
+                    "UpdateRequest",
+                    "updateRequest",
+                    {
+                        "reference": "$request.path.reference",
+                        "header.If-Match": "$response.header.ETag",
+                    },
+                    "Change the request just read, conditional on its ETag.",
+                ),
+            ),
         ),
         problem(404, "No request has this reference."),
     ),

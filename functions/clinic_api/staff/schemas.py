@@ -7,9 +7,9 @@ answers against them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 
@@ -19,6 +19,8 @@ from clinic_api.staff.changes import ASSIGNEE_MAX, NOTE_MAX
 Status = Literal["new", "contacted", "scheduled", "closed", "spam"]
 REFERENCE_PATTERN = "^[0-9A-HJKMNP-TV-Z]{8}$"
 _NOT_BLANK = f"[^{SPACE_CHARS}]"  # some text besides spaces (unanchored: anywhere)
+Note = Annotated[str, StringConstraints(max_length=NOTE_MAX, pattern=_NOT_BLANK)]
+Assignee = Annotated[str, StringConstraints(max_length=ASSIGNEE_MAX, pattern=_NOT_BLANK)]
 _SUMMARY_EXAMPLE = {
     "reference": "7K3M9Q2T",
     "status": "new",
@@ -155,12 +157,8 @@ class RequestChange(BaseModel):
     )
 
     status: Status | SkipJsonSchema[None] = None
-    note: str | SkipJsonSchema[None] = Field(
-        None, max_length=NOTE_MAX, pattern=_NOT_BLANK, description="Added to the history"
-    )
-    assignee: str | None = Field(
-        None, max_length=ASSIGNEE_MAX, pattern=_NOT_BLANK, description="`null` unassigns"
-    )
+    note: Note | SkipJsonSchema[None] = Field(None, description="Added to the history")
+    assignee: Assignee | None = Field(None, description="`null` unassigns")
 
 
 class GatewayMessage(BaseModel):

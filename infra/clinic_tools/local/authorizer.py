@@ -6,7 +6,9 @@ checks its RSA signature against the issuer's JWKS (by `kid`), `iss`, `aud` (or
 and the route's scopes; a refusal is its own 401 `{"message":"Unauthorized"}`
 and the function never runs. A token it accepts reaches the function as
 `requestContext.authorizer.jwt.claims`, every value a string: numbers in decimal,
-an array as "[a b]" (so `cognito:groups` arrives as "[admin staff]").
+an array as "[a b]" (so `cognito:groups` arrives as "[admin staff]"; as measured
+in aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock#803
+and floci-io/floci#2011; the bare token: AWS's "HTTP API JWT authorizer" guide).
 
 Locally the issuer is Cognito's real URL (moto writes it into its tokens) while
 the keys are moto's: a Cognito issuer's JWKS is fetched from moto's endpoint.

@@ -321,13 +321,9 @@ class Gateway:
 
     def _call_function(self, request: Request, match: Match) -> Response:
         event = build_event(request, match, self.port)
-        if match.route.authorizer is not None:
-            try:
-                event["requestContext"]["authorizer"] = self._authorize(match.route, event)
-            except Unauthorized as refused:
-                response = json_message(401, UNAUTHORIZED)
-                response.headers["WWW-Authenticate"] = refused.challenge
-                return response
+        refusal = self._authorize(match.route, event)
+        if refusal is not None:
+            return refusal
         try:
             result = self.invoke(match.route.function, event)
         except Exception as error:  # a crash or a timeout: API Gateway says 500
@@ -339,11 +335,22 @@ class Gateway:
             print(f"  {match.route.function} returned a malformed response: {error}", flush=True)
             return json_message(500, INTERNAL_ERROR)
 
-    def _authorize(self, route: Route, event: dict[str, Any]) -> dict[str, Any]:
-        verifier = self.authorizers.get(route.authorizer or "")
+    def _authorize(self, route: Route, event: dict[str, Any]) -> Response | None:
+        """The authorizer's claims into the event, or the gateway's own refusal."""
+        if route.authorizer is None:
+            return None
+        verifier = self.authorizers.get(route.authorizer)
         if verifier is None:  # SAM would refuse to deploy such a template
-            raise LookupError(f"{route.key}: no JWT authorizer named {route.authorizer}")
-        return verifier.authorize(event["headers"], route.scopes)
+            print(f"  {route.key}: no JWT authorizer {route.authorizer} to run", flush=True)
+            return json_message(500, INTERNAL_ERROR)
+        try:
+            claims = verifier.authorize(event["headers"], route.scopes)
+        except Unauthorized as refused:
+            response = json_message(401, UNAUTHORIZED)
+            response.headers["WWW-Authenticate"] = refused.challenge
+            return response
+        event["requestContext"]["authorizer"] = claims
+        return None
 
 
 def _ms_since(started: float) -> float:
