@@ -86,8 +86,8 @@ async function step(form, action) {
   try {
     const result = await action();
     if (result.done) return enterInbox();
+    if (result.challenge === 'MFA_SETUP') await showSetup(); // the secret before its code field
     showStep(STEP_OF[result.challenge]);
-    if (result.challenge === 'MFA_SETUP') await showSetup();
   } catch (error) {
     alertText('signin-problem', cognitoProblem(error));
     if (isExpiredSession(error)) showStep('password-form');
@@ -156,6 +156,7 @@ function signedOut(reason) {
   $('inbox-layout').classList.remove('showing-detail');
   list.rows.clear();
   $('requests').replaceChildren();
+  $('list-status').textContent = '';
   $('search-q').value = '';
   list.q = '';
   $('inbox').hidden = true;
