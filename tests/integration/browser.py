@@ -24,6 +24,8 @@ from tests.conftest import ROOT
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+TABLET_LANDSCAPE = {"width": 1024, "height": 768}
+TABLET_PORTRAIT = {"width": 768, "height": 1024}
 # The probe's flags: without the background-networking ones Chromium keeps
 # trying hosts this machine's closed network refuses.
 CHROMIUM_ARGS = [
@@ -118,10 +120,13 @@ def serious_accessibility_findings(page: Any) -> list[str]:
     ]
 
 
-def keep_screenshots(page: Any, name: str) -> None:
-    """The page at a phone's and a desktop's width, as test artefacts."""
+def keep_screenshots(
+    page: Any, name: str, sizes: tuple[dict[str, int], ...] = (PHONE, DESKTOP)
+) -> None:
+    """The page at each size (a phone's and a desktop's by default), as test artefacts
+    named by width ("home-390.png"); the page is left at the desktop's size."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for label, size in (("390", PHONE), ("1280", DESKTOP)):
+    for size in sizes:
         page.set_viewport_size(size)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{size['width']}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)

@@ -40,7 +40,7 @@ def _stored(table: Any, reference: str) -> list[dict[str, Any]]:
     return [item for item in items if item.get("reference") == reference]
 
 
-def _fill_request(page: Any, *, phone: str = "503-555-0199") -> None:
+def fill_request(page: Any, *, phone: str = "503-555-0199") -> None:
     page.check("#patientStatus-new", force=True)
     page.fill("#firstName", "Robin")
     page.fill("#lastName", "Hale")
@@ -133,7 +133,7 @@ def test_a_request_sent_with_javascript_shows_its_reference_and_is_stored(
     page.goto(f"{local_stack.site}/request-appointment?article={ARTICLE}")
     page.wait_for_selector("#request-form")
     _check_page(watched, "request-appointment")
-    _fill_request(page)
+    fill_request(page)
     page.click("#submit")
     page.wait_for_selector("#confirmation:not([hidden])")
     reference = page.text_content("#confirmation-reference") or ""
@@ -151,7 +151,7 @@ def test_a_bad_phone_is_shown_at_its_field_and_nothing_is_stored(
     before = requests_table.scan(Select="COUNT")["Count"]
     page.goto(f"{local_stack.site}/request-appointment")
     page.wait_for_selector("#request-form")
-    _fill_request(page, phone="12")
+    fill_request(page, phone="12")
     page.click("#submit")
     page.wait_for_selector("#phone[aria-invalid=true]")
     described = page.get_attribute("#phone", "aria-describedby") or ""
@@ -187,7 +187,7 @@ def test_a_503_is_retried_with_the_same_idempotency_key(
     page.route(f"{local_stack.api}/appointments", first_unavailable)
     page.goto(f"{local_stack.site}/request-appointment")
     page.wait_for_selector("#request-form")
-    _fill_request(page)
+    fill_request(page)
     page.click("#submit")
     page.wait_for_selector("#confirmation:not([hidden])", timeout=15_000)
     assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
@@ -205,7 +205,7 @@ def test_a_request_sent_without_javascript_lands_on_the_thank_you_page_and_is_st
         # Without JavaScript the services and consent text are already in the page.
         assert page.locator("#service option").count() >= 2
         assert (page.text_content("#consent-field") or "").strip()
-        _fill_request(page)
+        fill_request(page)
         page.click("#submit")
         page.wait_for_url("**/request-appointment/thank-you?reference=*")
         reference = page.url.rsplit("reference=", 1)[1]

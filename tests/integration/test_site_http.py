@@ -17,11 +17,13 @@ from tests.unit.site_fixtures import PAGES, write_site
 pytestmark = pytest.mark.integration
 
 THANK_YOU = "<!doctype html><title>Thank you</title><h1>Thank you</h1>"
+INBOX = "<!doctype html><title>Inbox</title><h1>Inbox</h1>"
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    site = write_site(tmp_path_factory.mktemp("site"), {**PAGES, "thank-you.html": THANK_YOU})
+    pages = {**PAGES, "thank-you.html": THANK_YOU, "staff/index.html": INBOX}
+    site = write_site(tmp_path_factory.mktemp("site"), pages)
     with running_clinic_dev("--site", str(site)) as running:
         yield running
 
@@ -55,7 +57,20 @@ def test_the_csp_names_the_api_origin_and_config_json_the_api(stack: LocalStack)
     assert stack.api in csp["form-action"]
     assert csp["script-src"] == ["'self'"]
     assert home.headers["x-frame-options"] == "DENY"
-    assert call(f"{stack.site}/config.json").json() == {"apiBase": stack.api}
+    config = call(f"{stack.site}/config.json").json()
+    assert config["apiBase"] == stack.api
+    # The inbox page signs in at moto's staff pool, the one clinic dev made.
+    assert config["staff"]["cognitoEndpoint"] == f"{stack.aws}/"
+    assert "cognito" not in " ".join(csp["connect-src"])  # only /staff* may reach it
+
+
+def test_the_staff_page_may_reach_the_local_cognito_and_is_never_stored(
+    stack: LocalStack,
+) -> None:
+    inbox = call(f"{stack.site}/staff/")
+    assert (inbox.status, inbox.body.decode()) == (200, INBOX)
+    assert inbox.headers["cache-control"] == "no-store"
+    assert stack.aws in directives(inbox.headers["content-security-policy"])["connect-src"]
 
 
 def test_a_preflight_from_the_site_origin_is_allowed(stack: LocalStack) -> None:

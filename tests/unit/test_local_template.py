@@ -11,7 +11,6 @@ from clinic_tools.local.template import (
     SECRET,
     TABLES,
     TOPIC,
-    ErrorPage,
     LocalTemplate,
     Route,
     load_template,
@@ -139,17 +138,36 @@ def test_an_override_is_checked_as_cloudformation_checks_it() -> None:
 # --- the site's distribution, read from the real template ---------------------------
 
 
-def test_the_site_distribution_names_its_bucket_headers_and_error_page() -> None:
+def test_the_site_distribution_names_its_bucket_and_headers() -> None:
     site = load_template(TEMPLATE_PATH).site
     assert site is not None
     assert site.bucket == "clinic-site-local"
     assert site.root_object == "index.html"
-    assert site.error_pages == {403: ErrorPage("/404.html", 404)}
     assert "frame-ancestors 'none'" in site.headers["Content-Security-Policy"]
     assert site.headers["X-Content-Type-Options"] == "nosniff"
     assert site.headers["X-Frame-Options"] == "DENY"
     assert site.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert site.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("path", ["/staff", "/staff/", "/staff/index.html"])
+def test_the_staff_paths_take_the_staff_behaviors_headers(path: str) -> None:
+    site = load_template(TEMPLATE_PATH).site
+    assert site is not None
+    staff = site.headers_for(path)
+    assert staff["Cache-Control"] == "no-store"
+    assert "https://cognito-idp.us-east-1.amazonaws.com" in staff["Content-Security-Policy"]
+    own = {"Cache-Control", "Content-Security-Policy", "X-Robots-Tag"}
+    shared = {name: value for name, value in staff.items() if name not in own}
+    assert shared == {k: v for k, v in site.headers.items() if k != "Content-Security-Policy"}
+
+
+@pytest.mark.parametrize("path", ["/", "/articles/x", "/assets/js/staff.js", "/404.html"])
+def test_every_other_path_takes_the_default_behaviors_headers(path: str) -> None:
+    site = load_template(TEMPLATE_PATH).site
+    assert site is not None
+    assert site.headers_for(path) == site.headers
+    assert "cognito" not in site.headers["Content-Security-Policy"]
 
 
 def test_cloudfront_resources_are_read_not_created_and_the_site_bucket_is() -> None:

@@ -64,7 +64,7 @@ def _distribution(cloudfront: Any) -> dict[str, Any]:
     return cloudfront.create_distribution(DistributionConfig=config)["Distribution"]
 
 
-def _stack_template(distribution: dict[str, Any]) -> str:
+def _stack_template(distribution: dict[str, Any], **outputs: str) -> str:
     """A stack with the outputs the real template gives (moto creates no distribution)."""
     return json.dumps(
         {
@@ -75,6 +75,7 @@ def _stack_template(distribution: dict[str, Any]) -> str:
                 "SiteUrl": {"Value": f"https://{distribution['DomainName']}"},
                 "SiteBucketName": {"Value": {"Ref": "SiteBucket"}},
                 "SiteDistributionId": {"Value": distribution["Id"]},
+                **{name: {"Value": value} for name, value in outputs.items()},
             },
         }
     )
@@ -107,6 +108,27 @@ def test_the_first_deploy_uploads_the_site_with_the_api_under_api(aws: Aws) -> N
     )
     assert deployed.invalidated == []  # nothing was cached yet
     assert aws.invalidations() == []
+
+
+def test_the_staff_pool_outputs_tell_the_inbox_page_where_to_sign_in(aws: Aws) -> None:
+    (distribution,) = aws.cloudfront.list_distributions()["DistributionList"]["Items"]
+    outputs = {"StaffUserPoolId": "eu-west-1_Ab12Cd", "StaffUserPoolClientId": "client123"}
+    body = _stack_template(distribution, **outputs)
+    aws.cloudformation.update_stack(StackName=STACK, TemplateBody=body)
+    aws.deploy()
+    config = aws.s3.get_object(Bucket=SITE_BUCKET, Key="config.json")["Body"].read()
+    assert json.loads(config)["staff"] == {
+        "cognitoEndpoint": "https://cognito-idp.eu-west-1.amazonaws.com/",
+        "clientId": "client123",
+        "region": "eu-west-1",
+    }
+
+
+def test_the_404_page_is_stored_with_its_status(aws: Aws) -> None:
+    aws.deploy()
+    head = aws.s3.head_object(Bucket=SITE_BUCKET, Key="404.html")
+    assert head["Metadata"]["status"] == "404"
+    assert "status" not in aws.s3.head_object(Bucket=SITE_BUCKET, Key="index.html")["Metadata"]
 
 
 def test_a_changed_page_and_a_deleted_asset_are_invalidated(aws: Aws) -> None:

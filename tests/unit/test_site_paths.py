@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,7 +19,14 @@ from typing import Any
 import pytest
 from samtranslator.yaml_helper import yaml_parse
 
-from clinic_tools.site.paths import PathRules, RulesNotFound, resolve, rules_function_code
+from clinic_tools.site.paths import (
+    PathRules,
+    RulesNotFound,
+    not_found_key,
+    resolve,
+    rules_function_code,
+)
+from clinic_tools.site.upload import STATUS_METADATA
 from tests.unit.sam_template import TEMPLATE_PATH
 
 # The contract's table (CONTRACT.md, "Path rules").
@@ -40,6 +46,9 @@ CONTRACT = {
     "/feed.xml": "/feed.xml",
     "/robots.txt": "/robots.txt",
     "/404.html": "/404.html",
+    "/staff/": "/staff/index.html",
+    "/staff": "/staff/index.html",
+    "/staff/index.html": "/staff/index.html",
 }
 NOT_FOUND = [
     "/nope",
@@ -57,6 +66,8 @@ NOT_FOUND = [
     "/x//y.js",
     "/x.",
     "/api/health",
+    "/staff//",
+    "/staff/requests",
     "",
 ]
 # Where the two regular-expression dialects could part: line ends, Unicode, encodings.
@@ -96,6 +107,14 @@ def test_the_rules_are_read_from_the_template_function() -> None:
     assert PathRules.from_code(code) == PathRules.from_template(TEMPLATE_PATH)
 
 
+def test_a_path_no_rule_knows_is_served_the_404_page() -> None:
+    rules = PathRules.from_template(TEMPLATE_PATH)
+    assert rules.not_found == "/404.html" and not_found_key() == "404.html"
+    assert [rules.key(path) for path in ("/nope", "/articles", "/")] == [
+        "/404.html", "/404.html", "/index.html"
+    ]  # fmt: skip
+
+
 def test_a_template_without_the_marked_rules_is_refused(tmp_path: Path) -> None:
     template = tmp_path / "template.yaml"
     template.write_text("Resources: {}\n")
@@ -103,6 +122,9 @@ def test_a_template_without_the_marked_rules_is_refused(tmp_path: Path) -> None:
         PathRules.from_template(template)
     with pytest.raises(RulesNotFound):
         PathRules.from_code("var RULES = [];")
+    marked = "// RULES BEGIN\nvar RULES = [];\n// RULES END\n"
+    with pytest.raises(RulesNotFound, match="NOT_FOUND"):
+        PathRules.from_code(marked)
 
 
 # --- the real CloudFront Functions, run in node ------------------------------------
@@ -136,31 +158,27 @@ def node() -> str:
     return found
 
 
-def run_viewer_request(node: str, code: str, uris: list[str]) -> list[str]:
-    """The URI each request leaves the function with, as CloudFront would run it."""
+def run_in_node(node: str, harness: str, code: str, events: list[Any]) -> list[Any]:
+    """What the function's handler returns for each event, as CloudFront would run it."""
     done = subprocess.run(
-        [node, "-e", _HARNESS],
-        input=json.dumps([code, uris]),
+        [node, "-e", harness],
+        input=json.dumps([code, events]),
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return [request["uri"] for request in json.loads(done.stdout)]
+    return json.loads(done.stdout)
+
+
+def run_viewer_request(node: str, code: str, uris: list[str]) -> list[str]:
+    """The URI each request leaves the function with."""
+    return [request["uri"] for request in run_in_node(node, _HARNESS, code, uris)]
 
 
 def run_viewer_request_headers(node: str, code: str, uri: str) -> dict[str, Any]:
-    done = subprocess.run(
-        [node, "-e", _HARNESS],
-        input=json.dumps([code, [uri]]),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)[0]["headers"]
+    return run_in_node(node, _HARNESS, code, [uri])[0]["headers"]
 
 
 def _function_code(logical_id: str) -> str:
@@ -178,13 +196,11 @@ def _random_paths(count: int) -> list[str]:
 
 def test_node_and_python_serve_the_same_key_for_every_path(node: str) -> None:
     code = rules_function_code(TEMPLATE_PATH)
-    missing = re.search(r'var NOT_FOUND = "([^"]+)"', code)
-    assert missing is not None
-    not_found = missing.group(1)
-    assert resolve(not_found) is None  # no request can reach the 404 key by itself
+    rules = PathRules.from_code(code)
+    not_found = rules.not_found
     paths = [*CONTRACT, *NOT_FOUND, *TRICKY, *_random_paths(2000)]
     served = run_viewer_request(node, code, paths)
-    expected = [resolve(path) or not_found for path in paths]
+    expected = [rules.key(path) for path in paths]
     disagreements = [
         (p, js, py) for p, js, py in zip(paths, served, expected, strict=True) if js != py
     ]
@@ -203,3 +219,58 @@ def test_the_api_function_names_the_viewer_and_overwrites_a_clients_claim(node: 
         node, _function_code("SiteApiPrefixFunction"), "/api/appointments"
     )
     assert headers["x-viewer-address"] == {"value": "192.0.2.1"}
+
+
+# --- the 404 page's status (viewer response) -------------------------------------
+
+_RESPONSE_HARNESS = r"""
+const vm = require("vm");
+const [code, responses] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const context = vm.createContext({});
+vm.runInContext(code, context);
+const out = responses.map((response) => context.handler({
+  version: "1.0",
+  context: { eventType: "viewer-response" },
+  viewer: { ip: "192.0.2.1" },
+  request: { method: "GET", uri: "/anything", querystring: {}, cookies: {}, headers: {} },
+  response: response,
+}));
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def run_viewer_response(node: str, responses: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    code = _function_code("SiteStatusFunction")
+    return run_in_node(node, _RESPONSE_HARNESS, code, responses)
+
+
+def _response(status: int, **headers: str) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "statusDescription": "OK",
+        "headers": {name: {"value": value} for name, value in headers.items()},
+        "cookies": {},
+    }
+
+
+def test_the_status_function_gives_the_404_page_its_status(node: str) -> None:
+    page, other, revalidated = run_viewer_response(
+        node,
+        [
+            _response(200, **{"x-amz-meta-status": "404", "content-type": "text/html"}),
+            _response(200, **{"content-type": "text/html"}),
+            _response(304, **{"x-amz-meta-status": "404"}),
+        ],
+    )
+    assert (page["statusCode"], page["statusDescription"]) == (404, "Not Found")
+    assert page["headers"] == {"content-type": {"value": "text/html"}}
+    assert (other["statusCode"], other["headers"]) == (
+        200,
+        {"content-type": {"value": "text/html"}},
+    )
+    assert (revalidated["statusCode"], revalidated["headers"]) == (304, {})
+
+
+def test_the_upload_marks_the_404_page_as_the_status_function_reads_it() -> None:
+    code = _function_code("SiteStatusFunction")
+    assert f'response.headers["x-amz-meta-{STATUS_METADATA}"]' in code

@@ -21,6 +21,7 @@ from clinic_tools.site.render import (
     MARKERS,
     RenderedFile,
     SiteSettingsError,
+    StaffSignIn,
     content_type,
     render_site,
 )
@@ -37,6 +38,8 @@ PAGES = (
     "form-error.html",
     "404.html",
 )
+STAFF_PAGE = "staff/index.html"  # the inbox: its own header, no search box, no footer
+ALL_PAGES = (*PAGES, STAFF_PAGE)
 PAGE_BUDGET_BYTES = 60_000  # one page's HTML + the CSS and JS it loads, uncompressed
 HOSTILE = "<script>alert(\"x\")</script> & 'quotes'"
 
@@ -148,6 +151,19 @@ def test_every_page_and_asset_is_rendered_with_the_config(rendered):
     assert json.loads(rendered["config.json"].body) == {"apiBase": API_BASE}
 
 
+def test_config_json_tells_the_inbox_page_where_staff_sign_in():
+    staff = StaffSignIn.for_pool("eu-west-1_Ab12Cd", "client123")
+    config = json.loads(render_site(SITE_DIR, settings(), "/api", staff)["config.json"].body)
+    assert config == {
+        "apiBase": "/api",
+        "staff": {
+            "cognitoEndpoint": "https://cognito-idp.eu-west-1.amazonaws.com/",
+            "clientId": "client123",
+            "region": "eu-west-1",
+        },
+    }
+
+
 def test_a_sitemap_line_goes_into_robots_txt_from_the_base_url(rendered):
     robots = rendered["robots.txt"].body.decode()
     assert "Sitemap: https://www.bayside.example/sitemap.xml" in robots
@@ -178,13 +194,13 @@ def test_hidden_files_are_not_rendered(tmp_path):
 # Markers
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_no_marker_is_left_in_a_page(rendered, page):
     assert "{{" not in rendered[page].body.decode()
 
 
 def test_every_marker_the_renderer_knows_is_used_by_some_page():
-    sources = "".join(path.read_text(encoding="utf-8") for path in SITE_DIR.glob("*.html"))
+    sources = "".join(path.read_text(encoding="utf-8") for path in SITE_DIR.rglob("*.html"))
     assert {name for name in MARKERS if "{{" + name + "}}" not in sources} == set()
 
 
@@ -206,6 +222,55 @@ def test_the_search_prompt_defaults_when_the_settings_have_none():
     page = render_site(SITE_DIR, settings(searchPrompt=None), API_BASE)["index.html"]
     search = parse(page).find(by_id("site-search"))
     assert search.attrs["placeholder"] == "What would you like to find?"
+
+
+# One header and one footer, written once in site/partials/
+
+
+def _partial(rendered: dict[str, RenderedFile], page: str, tag: str) -> str:
+    body = rendered[page].body.decode()
+    start = body.index('<a class="skip-link"') if tag == "header" else body.index(f"<{tag}")
+    return body[start : body.index(f"</{tag}>") + len(tag) + 3]
+
+
+def test_the_partials_are_put_into_the_pages_and_not_uploaded_themselves(rendered):
+    assert not [key for key in rendered if key.startswith("partials/")]
+    for tag in ("header", "footer"):
+        copies = (_partial(rendered, page, tag) for page in PAGES)
+        shared = {copy.replace(' aria-current="page"', "") for copy in copies}
+        assert len(shared) == 1, tag
+    assert "data-nav" not in "".join(rendered[page].body.decode() for page in PAGES)
+
+
+@pytest.mark.parametrize(
+    ("page", "current"),
+    [("index.html", "/"), ("request-appointment.html", "/request-appointment"), ("404.html", None)],
+)
+def test_the_header_marks_the_link_to_the_page_it_is_on(rendered, page, current):
+    links = parse(rendered[page]).find_all(lambda n: n.attrs.get("aria-current") == "page")
+    assert [link.attrs["href"] for link in links] == ([current] if current else [])
+
+
+def test_a_change_to_a_partial_reaches_every_page(tmp_path):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "footer.html").write_text("<footer>{{name}} &copy;</footer>\n")
+    (tmp_path / "index.html").write_text("<main></main>\n{{> footer}}\n")
+    (tmp_path / "search.html").write_text("{{> footer}}")
+    files = render_site(tmp_path, settings(), API_BASE)
+    name = "Bayside &lt;Mind&gt; &amp; &quot;Mood&quot; Clinic"
+    assert files["index.html"].body.decode() == f"<main></main>\n<footer>{name} &copy;</footer>\n"
+    assert files["search.html"].body.decode() == files["index.html"].body.decode()[14:-1]
+
+
+@pytest.mark.parametrize(
+    ("page", "error"), [("{{> sidebar}}", "sidebar"), ("{{> header contact}}", "contact")]
+)
+def test_an_unknown_partial_or_link_is_refused(tmp_path, page, error):
+    (tmp_path / "partials").mkdir()
+    (tmp_path / "partials" / "header.html").write_text('<a href="/" data-nav="home">x</a>')
+    (tmp_path / "index.html").write_text(page)
+    with pytest.raises(SiteSettingsError, match=error):
+        render_site(tmp_path, settings(), API_BASE)
 
 
 # Values are text, escaped where they land
@@ -339,7 +404,7 @@ def test_the_honeypot_is_hidden_from_people_and_screen_readers(rendered):
 
 
 def test_every_label_names_a_field_and_ids_are_unique(rendered):
-    for page in PAGES:
+    for page in ALL_PAGES:
         doc = parse(rendered[page])
         ids = [node.attrs["id"] for node in doc.walk() if "id" in node.attrs]
         assert len(ids) == len(set(ids)), page
@@ -377,7 +442,7 @@ def test_every_page_links_the_theme_then_the_layout_css(rendered, page):
     assert set(sheets[2:]) <= {"/assets/css/content.css", "/assets/css/form.css"}
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_every_class_a_page_uses_is_styled_by_the_css_it_loads(rendered, page):
     """Moving rules between sheets cannot leave a page's skip link or layout unstyled."""
     doc = parse(rendered[page])
@@ -399,7 +464,7 @@ def test_only_the_theme_sets_colours():
     assert {path.name for path in sheets if colour.search(path.read_text())} == {"theme.css"}
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_no_page_has_inline_script_style_or_handlers(rendered, page):
     """The CSP allows scripts and styles from 'self' only."""
     doc = parse(rendered[page])
@@ -445,9 +510,46 @@ def page_weight(rendered: dict[str, RenderedFile], page: str) -> int:
     return len(rendered[page].body) + sum(len(rendered[key].body) for key in assets)
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", ALL_PAGES)
 def test_a_page_with_its_css_and_js_stays_under_the_budget(rendered, page):
     assert page_weight(rendered, page) < PAGE_BUDGET_BYTES
+
+
+def test_the_staff_page_is_kept_out_of_search_engines_and_loads_its_own_sheet(rendered):
+    doc = parse(rendered[STAFF_PAGE])
+    robots = doc.find(lambda n: n.tag == "meta" and n.attrs.get("name") == "robots")
+    assert robots.attrs["content"] == "noindex, nofollow"
+    sheets = [n.attrs["href"] for n in doc.walk() if n.attrs.get("rel") == "stylesheet"]
+    assert sheets == [
+        "/assets/css/theme.css",
+        "/assets/css/site.css",
+        "/assets/css/staff.css",
+    ]
+    assert doc.find(lambda n: n.tag == "main").attrs["id"] == "main"
+    assert doc.find(lambda n: n.tag == "a").attrs["href"] == "#main"
+    assert "staff" not in rendered["robots.txt"].body.decode()
+
+
+def test_the_staff_page_has_a_field_for_every_sign_in_step(rendered):
+    doc = parse(rendered[STAFF_PAGE])
+    inputs = {n.attrs["id"]: n.attrs for n in doc.walk() if n.tag == "input"}
+    assert inputs["email"]["autocomplete"] == "username"
+    assert inputs["password"]["autocomplete"] == "current-password"
+    assert inputs["new-password"]["autocomplete"] == "new-password"
+    for code in ("code", "setup-code"):
+        assert inputs[code]["autocomplete"] == "one-time-code"
+        assert inputs[code]["inputmode"] == "numeric"
+
+
+def test_the_staff_scripts_send_the_id_token_and_keep_tokens_in_memory():
+    scripts = _scripts()
+    assert "Authorization: `Bearer ${await this.session.idToken()}`" in scripts["staff-api.js"]
+    assert "'If-Match'" in scripts["staff-api.js"]
+    auth = scripts["staff-auth.js"]
+    for action in ("InitiateAuth", "RespondToAuthChallenge", "AssociateSoftwareToken",
+                   "VerifySoftwareToken", "RevokeToken", "REFRESH_TOKEN_AUTH"):  # fmt: skip
+        assert f"'{action}'" in auth, action
+    assert "'application/x-amz-json-1.1'" in auth and "IDLE_LIMIT_MS = 15 * 60 * 1000" in auth
 
 
 def test_the_module_graph_follows_imports(rendered):

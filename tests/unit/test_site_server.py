@@ -1,4 +1,5 @@
-"""The local site server behaves as the distribution: path rules, bucket, headers, 404 page, 304."""
+"""The local site server behaves as the distribution: path rules, bucket, headers per
+behavior, the 404 page's status, 304."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from tests.unit.sam_template import TEMPLATE_PATH
 from tests.unit.site_fixtures import PAGES, settings_only_content, write_site
 
 API = "http://127.0.0.1:3917"
+MOTO = "http://127.0.0.1:5917"
 SITE = load_template(TEMPLATE_PATH).site
+STAFF_PAGE = {"staff/index.html": "<!doctype html><title>Inbox</title><h1>Inbox</h1>"}
 
 
 @pytest.fixture(scope="module")
@@ -33,14 +36,14 @@ def client(tmp_path_factory: pytest.TempPathFactory, aws_world: AwsWorld) -> Ite
         aws_world.ready(published=False)
         s3 = boto3.client("s3")
         settings = site_settings(settings_only_content(tmp_path_factory.mktemp("content")))
-        files = render_site(write_site(tmp_path_factory.mktemp("site")), settings, API)
-        upload_site(files, SITE.bucket, s3, report=lambda _: None)
+        folder = write_site(tmp_path_factory.mktemp("site"), {**PAGES, **STAFF_PAGE})
+        upload_site(render_site(folder, settings, API), SITE.bucket, s3, report=lambda _: None)
+        distribution = SITE
         app = SiteServer(
             PathRules.from_template(TEMPLATE_PATH),
             s3,
             SITE.bucket,
-            local_headers(SITE.headers, API),
-            SITE.error_pages,
+            lambda path: local_headers(distribution.headers_for(path), API, MOTO),
         )
         yield Client(app)
 
@@ -81,14 +84,51 @@ def test_the_query_string_does_not_change_the_file(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/nope", "/articles/Not_A_Slug", "/missing.css", "/search", "/articles/caf%C3%A9"]
+    "path", ["/nope", "/articles/Not_A_Slug", "/articles/caf%C3%A9", "/404.html", "/staff/x"]
 )
-def test_anything_else_is_the_404_page_with_status_404(client: Client, path: str) -> None:
+def test_a_path_no_rule_knows_is_the_404_page_with_status_404(client: Client, path: str) -> None:
     answer = client.get(path)
     assert answer.status_code == 404
     assert answer.get_data(as_text=True) == PAGES["404.html"]
     assert answer.headers["Content-Type"].startswith("text/html")
     assert "Content-Security-Policy" in answer.headers
+    assert "x-amz-meta-status" not in {name.lower() for name, _ in answer.headers}
+
+
+@pytest.mark.parametrize("path", ["/missing.css", "/search"])
+def test_a_file_the_bucket_lacks_is_a_plain_404(client: Client, path: str) -> None:
+    """As S3 answers the distribution, which may list the bucket (no page of its own)."""
+    answer = client.get(path)
+    assert answer.status_code == 404
+    assert answer.headers["Content-Type"].startswith("text/plain")
+
+
+def test_the_404_page_revalidated_is_a_304_as_the_edge_answers(client: Client) -> None:
+    etag = client.get("/nope").headers["ETag"]
+    assert client.get("/nope", headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/staff/", "/staff"])
+def test_the_staff_page_may_reach_cognito_and_is_never_stored(client: Client, path: str) -> None:
+    answer = client.get(path)
+    assert answer.status_code == 200
+    assert answer.get_data(as_text=True) == STAFF_PAGE["staff/index.html"]
+    assert answer.headers.getlist("Cache-Control") == ["no-store"]
+    assert answer.headers["X-Robots-Tag"].startswith("noindex")
+    csp = directives(answer.headers["Content-Security-Policy"])
+    assert csp["connect-src"] == [
+        "'self'", "https://cognito-idp.us-east-1.amazonaws.com", API, MOTO
+    ]  # fmt: skip
+    assert csp["form-action"] == ["'self'", API]
+    assert csp["script-src"] == ["'self'"]
+
+
+def test_only_the_staff_page_may_reach_cognito(client: Client) -> None:
+    for path in ("/", "/nope", "/assets/js/app.js", "/config.json"):
+        answer = client.get(path)
+        assert "cognito" not in answer.headers["Content-Security-Policy"], path
+        assert MOTO not in answer.headers["Content-Security-Policy"], path
+        assert answer.headers.get("Cache-Control") != "no-store", path
 
 
 def test_assets_and_config_are_served_as_themselves(client: Client) -> None:
@@ -121,10 +161,18 @@ def test_only_get_and_head_are_allowed(client: Client) -> None:
 
 def test_the_api_origin_is_added_once_and_only_where_the_page_reaches_the_api() -> None:
     csp = "default-src 'self'; connect-src 'self'; form-action 'self' https://a.example"
-    once = with_api_origin(csp, API)
-    assert with_api_origin(once, API) == once
+    once = with_api_origin(csp, API, MOTO)
+    assert with_api_origin(once, API, MOTO) == once
     assert once == (
         f"default-src 'self'; connect-src 'self' {API}; form-action 'self' https://a.example {API}"
+    )
+
+
+def test_the_local_cognito_stands_in_where_the_policy_names_cognito() -> None:
+    csp = "connect-src 'self' https://cognito-idp.eu-west-1.amazonaws.com; form-action 'self'"
+    assert with_api_origin(csp, API, MOTO) == (
+        f"connect-src 'self' https://cognito-idp.eu-west-1.amazonaws.com {API} {MOTO}; "
+        f"form-action 'self' {API}"
     )
 
 

@@ -14,6 +14,17 @@ from tests.unit.sam_template import as_list
 
 MANAGED_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 MANAGED_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+MANAGED_CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+SITE_FUNCTIONS = [
+    {
+        "EventType": "viewer-request",
+        "FunctionARN": {"Fn::GetAtt": ["SitePathsFunction", "FunctionARN"]},
+    },
+    {
+        "EventType": "viewer-response",
+        "FunctionARN": {"Fn::GetAtt": ["SiteStatusFunction", "FunctionARN"]},
+    },
+]
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +67,12 @@ def test_only_this_distribution_may_read_the_site_bucket(cfn: dict[str, Any]) ->
     allows = [s for s in statements if s["Effect"] == "Allow"]
     (allow,) = allows
     assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
-    # GetObject only: without ListBucket a missing key is a 403, shown as the 404 page.
-    assert as_list(allow["Action"]) == ["s3:GetObject"]
-    assert allow["Resource"] == {"Fn::Sub": "${SiteBucket.Arn}/*"}
+    # Reading only; ListBucket so that a missing file is a 404, not a 403.
+    assert sorted(as_list(allow["Action"])) == ["s3:GetObject", "s3:ListBucket"]
+    assert allow["Resource"] == [
+        {"Fn::GetAtt": ["SiteBucket", "Arn"]},
+        {"Fn::Sub": "${SiteBucket.Arn}/*"},
+    ]
     source = allow["Condition"]["StringEquals"]["AWS:SourceArn"]
     assert source == {
         "Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/"
@@ -93,16 +107,15 @@ def test_the_site_is_https_http2_and_3_with_a_root_object(distribution: dict[str
     assert default["Compress"] is True
 
 
-def test_every_site_path_goes_through_the_path_rules(distribution: dict[str, Any]) -> None:
-    (association,) = distribution["DefaultCacheBehavior"]["FunctionAssociations"]
-    assert association == {
-        "EventType": "viewer-request",
-        "FunctionARN": {"Fn::GetAtt": ["SitePathsFunction", "FunctionARN"]},
-    }
+def test_every_site_path_goes_through_the_path_rules_and_status(
+    distribution: dict[str, Any],
+) -> None:
+    assert distribution["DefaultCacheBehavior"]["FunctionAssociations"] == SITE_FUNCTIONS
+    assert _behavior(distribution, "/staff*")["FunctionAssociations"] == SITE_FUNCTIONS
 
 
 def test_the_functions_are_published_cloudfront_js_2(cfn: dict[str, Any]) -> None:
-    for name in ("SitePathsFunction", "SiteApiPrefixFunction"):
+    for name in ("SitePathsFunction", "SiteStatusFunction", "SiteApiPrefixFunction"):
         resource = cfn["Resources"][name]
         assert resource["Type"] == "AWS::CloudFront::Function"
         props = resource["Properties"]
@@ -112,12 +125,11 @@ def test_the_functions_are_published_cloudfront_js_2(cfn: dict[str, Any]) -> Non
         assert len(props["FunctionCode"].encode()) < 10_240  # CloudFront's limit
 
 
-def test_a_missing_object_is_the_404_page_and_the_apis_404s_are_left_alone(
+def test_no_custom_error_page_replaces_the_apis_own_403_and_404(
     distribution: dict[str, Any],
 ) -> None:
-    (error,) = distribution["CustomErrorResponses"]
-    assert error["ErrorCode"] == 403
-    assert (error["ResponseCode"], error["ResponsePagePath"]) == (404, "/404.html")
+    """Error pages apply to every behavior; the site's 404 page comes from its functions."""
+    assert "CustomErrorResponses" not in distribution
 
 
 def test_the_api_is_under_api_on_its_own_origin(distribution: dict[str, Any]) -> None:
@@ -151,18 +163,27 @@ def test_the_api_cache_honours_the_apis_cache_control(
     assert key["CookiesConfig"] == {"CookieBehavior": "none"}
 
 
+def _csp(security: dict[str, Any]) -> dict[str, str]:
+    csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    text = csp["Fn::Sub"] if isinstance(csp, dict) else csp
+    assert "unsafe" not in text
+    return {
+        name: " ".join(values)
+        for name, *values in (part.split() for part in text.split(";") if part.strip())
+    }
+
+
+def _policy(cfn: dict[str, Any], name: str) -> dict[str, Any]:
+    return cfn["Resources"][name]["Properties"]["ResponseHeadersPolicyConfig"]
+
+
 def test_the_headers_policy_is_strict(cfn: dict[str, Any], distribution: dict[str, Any]) -> None:
     policy = {"Ref": "SiteHeadersPolicy"}
     assert distribution["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] == policy
     assert _behavior(distribution, "/api/*")["ResponseHeadersPolicyId"] == policy
-    config = cfn["Resources"]["SiteHeadersPolicy"]["Properties"]["ResponseHeadersPolicyConfig"]
-    security = config["SecurityHeadersConfig"]
+    security = _policy(cfn, "SiteHeadersPolicy")["SecurityHeadersConfig"]
     csp = security["ContentSecurityPolicy"]["ContentSecurityPolicy"]
-    directives = {
-        name: " ".join(values)
-        for name, *values in (part.split() for part in csp.split(";") if part.strip())
-    }
-    assert directives == {
+    assert _csp(security) == {
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
@@ -173,12 +194,37 @@ def test_the_headers_policy_is_strict(cfn: dict[str, Any], distribution: dict[st
         "base-uri": "'self'",
         "object-src": "'none'",
     }
-    assert "unsafe" not in csp
+    assert isinstance(csp, str)
     assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31_536_000
     assert security["ContentTypeOptions"]["Override"] is True
     assert security["FrameOptions"]["FrameOption"] == "DENY"
     assert security["ReferrerPolicy"]["ReferrerPolicy"] == "strict-origin-when-cross-origin"
     assert all(header["Override"] for header in security.values())
+
+
+def test_the_staff_page_is_never_cached_and_only_it_may_reach_cognito(
+    cfn: dict[str, Any], distribution: dict[str, Any]
+) -> None:
+    staff = _behavior(distribution, "/staff*")
+    assert distribution["CacheBehaviors"][0] is staff  # before any other pattern
+    assert staff["TargetOriginId"] == "site"
+    assert staff["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert staff["AllowedMethods"] == ["GET", "HEAD"]
+    assert staff["CachePolicyId"] == MANAGED_CACHING_DISABLED
+    assert staff["ResponseHeadersPolicyId"] == {"Ref": "SiteStaffHeadersPolicy"}
+    site, inbox = _policy(cfn, "SiteHeadersPolicy"), _policy(cfn, "SiteStaffHeadersPolicy")
+    site_csp, inbox_csp = _csp(site["SecurityHeadersConfig"]), _csp(inbox["SecurityHeadersConfig"])
+    cognito = "https://cognito-idp.${AWS::Region}.amazonaws.com"
+    assert inbox_csp == {**site_csp, "connect-src": f"'self' {cognito}"}
+    same = {k: v for k, v in inbox["SecurityHeadersConfig"].items() if k != "ContentSecurityPolicy"}
+    assert same == {
+        k: v for k, v in site["SecurityHeadersConfig"].items() if k != "ContentSecurityPolicy"
+    }
+    extra = inbox["CustomHeadersConfig"]["Items"][len(site["CustomHeadersConfig"]["Items"]) :]
+    assert {item["Header"]: (item["Value"], item["Override"]) for item in extra} == {
+        "Cache-Control": ("no-store", True),
+        "X-Robots-Tag": ("noindex, nofollow", True),
+    }
 
 
 def test_the_outputs_name_the_site(cfn: dict[str, Any]) -> None:

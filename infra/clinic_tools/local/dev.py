@@ -60,6 +60,7 @@ from clinic_tools.local.workers import Workers, load_env_vars
 from clinic_tools.publish.loader import ContentError
 from clinic_tools.publish.publisher import publish
 from clinic_tools.site.paths import PathRules
+from clinic_tools.site.render import StaffSignIn
 from clinic_tools.site.server import SiteServer, local_headers
 from clinic_tools.site.upload import sync_site
 
@@ -174,7 +175,7 @@ def _start(
         template = load_template(TEMPLATE, template.parameters, physical_ids=ids)
     bucket = content_bucket(template)
     s3 = boto3.client("s3")
-    site_sync = _site_sync(template, args, site, s3)
+    site_sync = _site_sync(template, args, site, s3, staff_sign_in(staff))
     if bucket is not None:
         site_bucket = site_sync.bucket if site_sync is not None else None
         publish(args.content, bucket, s3, report=_indent, site_bucket=site_bucket)
@@ -203,12 +204,12 @@ def _start(
     )
     servers = {"gateway": _server(args.host, args.port, gateway, started)}
     if site is not None and template.site is not None and site_sync is not None:
+        distribution, api_origin = template.site, site.api_origin
         app = SiteServer(
             PathRules.from_template(TEMPLATE),
             s3,
             site_sync.bucket,
-            local_headers(template.site.headers, site.api_origin),
-            template.site.error_pages,
+            lambda path: local_headers(distribution.headers_for(path), api_origin, endpoint),
             log=partial(_log, prefix="site "),
         )
         servers["site"] = _server(args.host, site.port, app, started)
@@ -217,16 +218,36 @@ def _start(
 
 
 def _site_sync(
-    template: LocalTemplate, args: argparse.Namespace, site: LocalSite | None, s3: Any
+    template: LocalTemplate,
+    args: argparse.Namespace,
+    site: LocalSite | None,
+    s3: Any,
+    staff: StaffSignIn | None,
 ) -> SiteSync | None:
-    """How site/ is rendered (its API the local one) into the distribution's bucket."""
+    """How site/ is rendered (its API the local one, its staff sign-in moto's pool) into
+    the distribution's bucket."""
     if site is None or template.site is None:
         return None
     bucket = template.site.bucket
     sync = partial(
-        sync_site, site.folder, args.content, site.api_origin, bucket, s3, report=_indent_site
+        sync_site,
+        site.folder,
+        args.content,
+        site.api_origin,
+        bucket,
+        s3,
+        report=_indent_site,
+        staff=staff,
     )
     return SiteSync(site.folder, bucket, sync)
+
+
+def staff_sign_in(staff: LocalStaffUser | None) -> StaffSignIn | None:
+    """The inbox page signs in at moto's Cognito, which answers at moto's root URL."""
+    endpoint = staff.pool.endpoint if staff is not None else None
+    if staff is None or endpoint is None:
+        return None
+    return StaffSignIn(endpoint.rstrip("/") + "/", staff.pool.client_id, staff.pool.region)
 
 
 def _server(host: str, port: int, app: Any, started: ExitStack) -> BaseWSGIServer:

@@ -14,6 +14,7 @@ the local stack passes it as `physical_ids`.
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from collections.abc import Mapping
@@ -124,11 +125,14 @@ class StreamMapping:
 
 
 @dataclass(frozen=True)
-class ErrorPage:
-    """A CustomErrorResponse: when the origin answers ErrorCode, serve `page` with `status`."""
+class Behavior:
+    """A cache behavior in front of the same bucket: the paths it takes, the headers it adds."""
 
-    page: str  # "/404.html"
-    status: int
+    path_pattern: str  # CloudFront's: "*" any characters, "?" one ("/staff*")
+    headers: dict[str, str]
+
+    def takes(self, path: str) -> bool:
+        return fnmatch.fnmatchcase(path, self.path_pattern.replace("[", "[[]"))
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,13 @@ class Distribution:
 
     bucket: str  # local name of the bucket behind the default behavior
     headers: dict[str, str]  # what the default behavior's response headers policy adds
-    error_pages: dict[int, ErrorPage]  # by the origin's status
     root_object: str | None
+    behaviors: tuple[Behavior, ...] = ()  # the others on that bucket, in the template's order
+
+    def headers_for(self, path: str) -> dict[str, str]:
+        """The response headers policy of the first behavior taking `path`, else the default's."""
+        chosen = next((b.headers for b in self.behaviors if b.takes(path)), self.headers)
+        return dict(chosen)
 
 
 @dataclass
@@ -480,22 +489,27 @@ def _distribution(config: dict[str, Any], resolver: Resolver) -> Distribution | 
     bucket = _logical_id(origin["DomainName"])
     if resolver.resources.get(bucket, {}).get("Type") != BUCKET:
         return None
-    headers: dict[str, str] = {}
-    policy = default.get("ResponseHeadersPolicyId")
-    if isinstance(policy, dict) and "Ref" in policy:
-        props = resolver.resources.get(policy["Ref"], {}).get("Properties") or {}
-        headers = policy_headers(resolver.resolve(props.get("ResponseHeadersPolicyConfig") or {}))
-    error_pages = {
-        int(item["ErrorCode"]): ErrorPage(
-            str(item["ResponsePagePath"]), int(item.get("ResponseCode", item["ErrorCode"]))
-        )
-        for item in resolver.resolve(config.get("CustomErrorResponses") or [])
-        if "ResponsePagePath" in item
-    }
+    behaviors = tuple(
+        Behavior(str(behavior["PathPattern"]), _behavior_headers(behavior, resolver))
+        for behavior in config.get("CacheBehaviors") or []
+        if behavior.get("TargetOriginId") == default.get("TargetOriginId")
+    )
     root = config.get("DefaultRootObject")
     return Distribution(
-        resolver.local_name(bucket), headers, error_pages, str(root) if root else None
+        resolver.local_name(bucket),
+        _behavior_headers(default, resolver),
+        str(root) if root else None,
+        behaviors,
     )
+
+
+def _behavior_headers(behavior: dict[str, Any], resolver: Resolver) -> dict[str, str]:
+    """What a behavior's response headers policy (a Ref to one of the template's) adds."""
+    policy = behavior.get("ResponseHeadersPolicyId")
+    if not (isinstance(policy, dict) and "Ref" in policy):
+        return {}
+    props = resolver.resources.get(policy["Ref"], {}).get("Properties") or {}
+    return policy_headers(resolver.resolve(props.get("ResponseHeadersPolicyConfig") or {}))
 
 
 def policy_headers(config: dict[str, Any]) -> dict[str, str]:

@@ -49,6 +49,7 @@ class Payload:
     sha256: str
     content_type: str = JSON_TYPE
     cache_control: str | None = None  # None: the bucket's readers decide
+    metadata: tuple[tuple[str, str], ...] = ()  # stored beside the hash (x-amz-meta-*)
 
     @classmethod
     def json(cls, document: Any) -> Payload:
@@ -140,7 +141,7 @@ def apply_plan(
             "Key": key,
             "Body": payload.body,
             "ContentType": payload.content_type,
-            "Metadata": {HASH_METADATA: payload.sha256},
+            "Metadata": {**dict(payload.metadata), HASH_METADATA: payload.sha256},
         }
         if payload.cache_control:  # else the bucket's readers decide
             request["CacheControl"] = payload.cache_control

@@ -1,8 +1,9 @@
 """`clinic site deploy`: render site/ for a deployed stack, upload it, invalidate what changed.
 
 Everything it needs comes from the stack's outputs (SiteBucketName,
-SiteDistributionId, SiteUrl). The API sits under /api/ on the same distribution,
-so the rendered config.json says `{"apiBase": "/api"}` whatever the site's name.
+SiteDistributionId, SiteUrl; StaffUserPoolId and StaffUserPoolClientId for the
+inbox page's sign-in). The API sits under /api/ on the same distribution, so the
+rendered config.json says `{"apiBase": "/api"}` whatever the site's name.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from clinic_tools.publish.upload import Plan
+from clinic_tools.site.render import StaffSignIn
 from clinic_tools.site.upload import stale_paths, sync_site
 
 if TYPE_CHECKING:
@@ -38,6 +40,7 @@ class SiteStack:
     url: str
     bucket: str
     distribution_id: str
+    staff: StaffSignIn | None = None  # None: a stack from before the staff inbox
 
     @classmethod
     def describe(cls, cloudformation: CloudFormationClient, stack_name: str) -> SiteStack:
@@ -52,7 +55,11 @@ class SiteStack:
                 f"stack {stack_name!r} has no output {', '.join(missing)}: "
                 "deploy the template with the site first (make deploy)"
             )
-        return cls(outputs["SiteUrl"], outputs["SiteBucketName"], outputs["SiteDistributionId"])
+        pool, client = outputs.get("StaffUserPoolId"), outputs.get("StaffUserPoolClientId")
+        staff = StaffSignIn.for_pool(pool, client) if pool and client else None
+        return cls(
+            outputs["SiteUrl"], outputs["SiteBucketName"], outputs["SiteDistributionId"], staff
+        )
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def deploy_site(
 ) -> Deployed:
     """Raises SiteStackError, or ContentError when content/site.yaml is invalid."""
     site = SiteStack.describe(cloudformation, stack_name)
-    plan = sync_site(site_dir, content_dir, API_BASE, site.bucket, s3, report)
+    plan = sync_site(site_dir, content_dir, API_BASE, site.bucket, s3, report, site.staff)
     paths = stale_paths(plan)
     if len(paths) > MAX_INVALIDATION_PATHS:
         paths = ["/*"]

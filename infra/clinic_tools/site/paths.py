@@ -4,7 +4,8 @@ There is one copy of the rules: the JSON literal between the `RULES BEGIN` and
 `RULES END` markers in the code of the template's AWS::CloudFront::Function.
 CloudFront runs that code on every viewer request; this module reads the same
 literal and applies it the same way, so `clinic dev` serves exactly the paths
-the deployed site serves. Patterns stay within the regular-expression syntax
+the deployed site serves. A path no rule knows is served the function's
+`NOT_FOUND` key (the 404 page). Patterns stay within the regular-expression syntax
 JavaScript and Python share; a test runs the real function in node against this.
 """
 
@@ -26,6 +27,7 @@ ITSELF = "$uri"
 _LITERAL = re.compile(
     r"//\s*RULES BEGIN[^\n]*\n\s*var RULES = (\[.*?\]);\s*\n\s*//\s*RULES END", re.S
 )
+_NOT_FOUND = re.compile(r'^\s*var NOT_FOUND = "(/[^"]*)";', re.M)
 
 
 class RulesNotFound(ValueError):
@@ -41,6 +43,7 @@ class Rule:
 @dataclass(frozen=True)
 class PathRules:
     rules: tuple[Rule, ...]
+    not_found: str  # the key a path no rule knows is served: "/404.html"
 
     @classmethod
     def from_code(cls, code: str) -> PathRules:
@@ -48,9 +51,11 @@ class PathRules:
         literal = rules_literal(code)
         if literal is None:
             raise RulesNotFound("no `var RULES = [...]` between RULES BEGIN and RULES END")
-        return cls(
-            tuple(Rule(re.compile(item["uri"]), item["key"]) for item in json.loads(literal))
-        )
+        not_found = _NOT_FOUND.search(code)
+        if not_found is None:
+            raise RulesNotFound('no `var NOT_FOUND = "/key";` beside the rules')
+        rules = tuple(Rule(re.compile(item["uri"]), item["key"]) for item in json.loads(literal))
+        return cls(rules, not_found.group(1))
 
     @classmethod
     def from_template(cls, template: Path = TEMPLATE) -> PathRules:
@@ -67,6 +72,10 @@ class PathRules:
             if rule.uri.fullmatch(uri):
                 return uri if rule.key == ITSELF else rule.key
         return None
+
+    def key(self, uri: str) -> str:
+        """The object key the function sends a URI to: its rule's, else the 404 page."""
+        return self.resolve(uri) or self.not_found
 
 
 def rules_literal(code: str) -> str | None:
@@ -99,3 +108,8 @@ def _rules(template: Path) -> PathRules:
 def resolve(path: str, template: Path = TEMPLATE) -> str | None:
     """The object key a site path serves under the template's rules, or None (404)."""
     return _rules(template.resolve()).resolve(path)
+
+
+def not_found_key(template: Path = TEMPLATE) -> str:
+    """The 404 page's object key ("404.html"), as the bucket names it."""
+    return _rules(template.resolve()).not_found.removeprefix("/")

@@ -1,11 +1,13 @@
 """`site/` as the site bucket holds it: the pages with the clinic's settings written in.
 
-The site has no build step. Rendering only fills the markers in its HTML pages
-(``{{name}}``, ``{{serviceOptions}}``, ... see `MARKERS`) with HTML-escaped values
-from the clinic's settings (site.yaml, as ``GET /site`` serves it), so that the
-request form is complete and posts to the API without JavaScript, and adds
-``config.json`` with the API's base URL for the scripts. Deploy and ``clinic dev``
-upload and serve exactly what `render_site` returns.
+The site has no build step. Rendering only puts the shared partials into its HTML
+pages (``{{> header}}`` is site/partials/header.html, written once for every page)
+and fills the markers (``{{name}}``, ``{{serviceOptions}}``, ... see `MARKERS`) with
+HTML-escaped values from the clinic's settings (site.yaml, as ``GET /site`` serves
+it), so that the request form is complete and posts to the API without JavaScript,
+and adds ``config.json`` with the API's base URL for the scripts (and where the
+staff inbox signs in, when the stack has a staff user pool). Deploy and
+``clinic dev`` upload and serve exactly what `render_site` returns.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ MARKERS = (
     "formAction",  # {apiBase}/appointments
 )
 _MARKER = re.compile(r"\{\{([A-Za-z][A-Za-z0-9]*)\}\}")
+# Shared pieces of the pages; put in by `{{> header}}`, never uploaded themselves.
+PARTIALS_DIR = "partials"
+# `{{> header articles}}`: the partial, and which of its `data-nav` links is this page.
+_PARTIAL = re.compile(r"\{\{>\s*([a-z][a-z0-9-]*)(?:\s+([a-z][a-z0-9-]*))?\s*\}\}")
+_NAV = re.compile(r' data-nav="([a-z][a-z0-9-]*)"')
 
 _TYPES = {
     ".html": "text/html",
@@ -69,26 +76,58 @@ class RenderedFile:
     content_type: str
 
 
+@dataclass(frozen=True)
+class StaffSignIn:
+    """Where the inbox page signs staff in: Cognito's JSON API and the pool's public client."""
+
+    cognito_endpoint: str  # https://cognito-idp.{region}.amazonaws.com/ (locally: moto's)
+    client_id: str
+    region: str
+
+    @classmethod
+    def for_pool(cls, pool_id: str, client_id: str) -> StaffSignIn:
+        """Deployed: the region is the pool id's prefix ("us-east-1_AbC")."""
+        region = pool_id.split("_", 1)[0]
+        return cls(f"https://cognito-idp.{region}.amazonaws.com/", client_id, region)
+
+    def config(self) -> dict[str, str]:
+        return {
+            "cognitoEndpoint": self.cognito_endpoint,
+            "clientId": self.client_id,
+            "region": self.region,
+        }
+
+
 class SiteSettingsError(ValueError):
     """The settings lack what a page needs, or a page names a marker nobody fills."""
 
 
 def render_site(
-    site_dir: Path, settings: Mapping[str, Any], api_base: str
+    site_dir: Path,
+    settings: Mapping[str, Any],
+    api_base: str,
+    staff: StaffSignIn | None = None,
 ) -> dict[str, RenderedFile]:
     """Every file under `site_dir` by bucket key ("index.html", "assets/js/app.js", ...),
-    the pages' markers filled, plus config.json (and robots.txt when the site has none)."""
+    the pages' markers filled, plus config.json (and robots.txt when the site has none).
+    Without `staff` the inbox page says that sign-in is not set up."""
     values = marker_values(settings, api_base)
+    partials = read_partials(site_dir / PARTIALS_DIR)
     files: dict[str, RenderedFile] = {}
     for path in sorted(site_dir.rglob("*")):
         key = path.relative_to(site_dir).as_posix()
-        if not path.is_file() or any(part.startswith(".") for part in PurePosixPath(key).parts):
+        parts = PurePosixPath(key).parts
+        if not path.is_file() or parts[0] == PARTIALS_DIR or any(p.startswith(".") for p in parts):
             continue
         body = path.read_bytes()
         if path.suffix == ".html":
-            body = fill_markers(body.decode("utf-8"), values, key).encode("utf-8")
+            page = put_partials(body.decode("utf-8"), partials, key)
+            body = fill_markers(page, values, key).encode("utf-8")
         files[key] = RenderedFile(body, content_type(key))
-    config = json.dumps({"apiBase": api_base}, indent=2) + "\n"
+    document: dict[str, Any] = {"apiBase": api_base}
+    if staff is not None:
+        document["staff"] = staff.config()
+    config = json.dumps(document, indent=2) + "\n"
     files[CONFIG_KEY] = RenderedFile(config.encode("utf-8"), content_type(CONFIG_KEY))
     base_url = str(settings.get("baseUrl") or "").rstrip("/")
     if ROBOTS_KEY not in files and base_url:
@@ -103,6 +142,32 @@ def content_type(key: str) -> str:
     if kind.startswith("text/") or kind in _TEXT_TYPES:
         return f"{kind}; charset=utf-8"
     return kind
+
+
+def read_partials(folder: Path) -> dict[str, str]:
+    """site/partials/*.html by name ("header"); none when the folder is missing."""
+    if not folder.is_dir():
+        return {}
+    return {
+        path.stem: path.read_text(encoding="utf-8").rstrip("\n")
+        for path in sorted(folder.glob("*.html"))
+    }
+
+
+def put_partials(page: str, partials: Mapping[str, str], key: str = "page") -> str:
+    """Each `{{> name}}` replaced by its partial; `{{> name current}}` also marks the
+    partial's link with `data-nav="current"` as this page (aria-current="page")."""
+
+    def replace(match: re.Match[str]) -> str:
+        name, current = match.group(1), match.group(2)
+        if name not in partials:
+            raise SiteSettingsError(f"{key}: no partial {name!r} in {PARTIALS_DIR}/")
+        text = partials[name]
+        if current is not None and f' data-nav="{current}"' not in text:
+            raise SiteSettingsError(f"{key}: the partial {name!r} has no link {current!r}")
+        return _NAV.sub(lambda nav: ' aria-current="page"' if nav.group(1) == current else "", text)
+
+    return _PARTIAL.sub(replace, page)
 
 
 def fill_markers(page: str, values: Mapping[str, str], key: str = "page") -> str:

@@ -1,11 +1,14 @@
 """The site on this machine, served as its CloudFront distribution serves it.
 
 Per request: the template's path rules (clinic_tools.site.paths) pick the object
-key, the object comes from the local site bucket, the distribution's response
-headers policy is added, and a path no rule or no object answers gets the
-distribution's error page (/404.html, status 404). One difference, on purpose:
-the API is another origin locally (its own port), so the Content-Security-Policy
-names it in connect-src and form-action, where deployed 'self' covers /api/.
+key (a path no rule knows: the 404 page), the object comes from the local site
+bucket, its `status` metadata gives the 404 page its status (as SiteStatusFunction
+does), and the response headers policy of the behavior taking the path is added
+(/staff* has its own). A missing object is a plain 404, as S3's. One difference,
+on purpose: the API is another origin locally (its own port), so the
+Content-Security-Policy names it in connect-src and form-action, where deployed
+'self' covers /api/; and the staff page reaches the local Cognito (moto) where
+deployed it reaches cognito-idp.{region}.amazonaws.com.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
-from clinic_tools.local.template import ErrorPage
 from clinic_tools.site.paths import PathRules
+from clinic_tools.site.upload import STATUS_METADATA
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -27,33 +30,43 @@ if TYPE_CHECKING:
 
 # The directives through which the page reaches the API: fetch() and the form's action.
 API_DIRECTIVES = ("connect-src", "form-action")
-# S3 answers 403 for a missing key when the reader may not list the bucket, as the
-# distribution's may not; the error pages are keyed by that status.
-MISSING_STATUS = 403
+# A deployed CSP source that stands for Cognito's API, which moto serves locally.
+COGNITO_SOURCE = "https://cognito-idp."
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Log = Callable[[str, str, int, float], None]
+# The response headers policy's headers for a path (each behavior has its own).
+Policies = Callable[[str], Mapping[str, str]]
 
 _REASONS = {200: "OK", 304: "Not Modified", 404: "Not Found", 405: "Method Not Allowed"}
 
 
-def with_api_origin(csp: str, api_origin: str) -> str:
-    """The policy with `api_origin` added to connect-src and form-action."""
+def with_api_origin(csp: str, api_origin: str, aws_origin: str | None = None) -> str:
+    """The policy with `api_origin` added to connect-src and form-action, and
+    `aws_origin` (the local moto) to a connect-src that names Cognito."""
     directives = []
     for directive in (part.strip() for part in csp.split(";")):
         name, *sources = directive.split()
-        if name in API_DIRECTIVES and api_origin not in sources:
-            sources.append(api_origin)
+        added = [api_origin] if name in API_DIRECTIVES else []
+        if aws_origin and name == "connect-src" and _names_cognito(sources):
+            added.append(aws_origin)
+        sources += [source for source in dict.fromkeys(added) if source not in sources]
         directives.append(" ".join([name, *sources]))
     return "; ".join(directives)
 
 
-def local_headers(policy: Mapping[str, str], api_origin: str) -> dict[str, str]:
-    """The response headers policy's headers, with the local API origin in the CSP."""
+def _names_cognito(sources: list[str]) -> bool:
+    return any(source.startswith(COGNITO_SOURCE) for source in sources)
+
+
+def local_headers(
+    policy: Mapping[str, str], api_origin: str, aws_origin: str | None = None
+) -> dict[str, str]:
+    """The response headers policy's headers, with the local origins in the CSP."""
     headers = dict(policy)
     if "Content-Security-Policy" in headers:
         headers["Content-Security-Policy"] = with_api_origin(
-            headers["Content-Security-Policy"], api_origin
+            headers["Content-Security-Policy"], api_origin, aws_origin
         )
     return headers
 
@@ -63,6 +76,7 @@ class _Object:
     body: bytes
     headers: list[tuple[str, str]]
     etag: str | None
+    status: int = 200
 
 
 class SiteServer:
@@ -73,13 +87,11 @@ class SiteServer:
         rules: PathRules,
         s3: S3Client,
         bucket: str,
-        headers: Mapping[str, str],
-        error_pages: Mapping[int, ErrorPage],
+        policies: Policies,
         log: Log | None = None,
     ) -> None:
         self.rules, self.s3, self.bucket = rules, s3, bucket
-        self.headers = dict(headers)
-        self.error_pages = dict(error_pages)
+        self.policies = policies
         self.log = log
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -94,26 +106,18 @@ class SiteServer:
     def _answer(
         self, method: str, uri: str, if_none_match: str | None
     ) -> tuple[int, list[tuple[str, str]], bytes]:
-        if method not in {"GET", "HEAD"}:  # the site's behavior allows GET and HEAD only
-            return 405, [("Allow", "GET, HEAD"), *self._policy()], b""
-        key = self.rules.resolve(uri)
-        found = self._get(key) if key is not None else None
-        if found is None:
-            return self._error(MISSING_STATUS)
-        if _matches(found.etag, if_none_match):
-            headers = [(name, value) for name, value in found.headers if name != "Content-Length"]
-            return 304, [*headers, *self._policy()], b""
-        return 200, [*found.headers, *self._policy()], found.body
-
-    def _error(self, origin_status: int) -> tuple[int, list[tuple[str, str]], bytes]:
-        """The distribution's custom error response for what the origin answered."""
-        page = self.error_pages.get(origin_status)
-        found = self._get(page.page) if page is not None else None
-        if page is None or found is None:
+        policy = self.policies(uri)
+        if method not in {"GET", "HEAD"}:  # the site's behaviors allow GET and HEAD only
+            return 405, with_policy([("Allow", "GET, HEAD")], policy), b""
+        found = self._get(self.rules.key(uri))
+        if found is None:  # S3's 404 (the distribution may list the bucket)
             body = b"Not Found\n"
             plain = [("Content-Type", "text/plain; charset=utf-8")]
-            return 404, [*plain, ("Content-Length", str(len(body))), *self._policy()], body
-        return page.status, [*found.headers, *self._policy()], found.body
+            return 404, with_policy([*plain, ("Content-Length", str(len(body)))], policy), body
+        if _matches(found.etag, if_none_match):
+            headers = [(name, value) for name, value in found.headers if name != "Content-Length"]
+            return 304, with_policy(headers, policy), b""
+        return found.status, with_policy(found.headers, policy), found.body
 
     def _get(self, key: str) -> _Object | None:
         try:
@@ -135,10 +139,15 @@ class SiteServer:
         if answer.get("LastModified"):
             stamp = answer["LastModified"].strftime("%a, %d %b %Y %H:%M:%S GMT")
             headers.append(("Last-Modified", stamp))
-        return _Object(body, headers, etag)
+        status = 404 if answer.get("Metadata", {}).get(STATUS_METADATA) == "404" else 200
+        return _Object(body, headers, etag, status)
 
-    def _policy(self) -> list[tuple[str, str]]:
-        return list(self.headers.items())
+
+def with_policy(headers: list[tuple[str, str]], policy: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The object's headers and the policy's, the policy's winning (its headers all Override)."""
+    overridden = {name.lower() for name in policy}
+    kept = [(name, value) for name, value in headers if name.lower() not in overridden]
+    return [*kept, *policy.items()]
 
 
 def _matches(etag: str | None, if_none_match: str | None) -> bool:

@@ -4,6 +4,8 @@ Whether a file changed is judged as `clinic publish` judges it (a SHA-256 in the
 object's metadata, publish/upload.py), here of the body and of the headers it is
 served with, so a new caching rule re-uploads too. Files gone from site/ are
 deleted, except what `clinic publish --site-bucket` writes into the same bucket.
+The 404 page carries its status in its metadata (`x-amz-meta-status: 404`): the
+distribution's viewer-response function, and the local site server, answer it so.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from clinic_tools.publish.compile import site_document
 from clinic_tools.publish.loader import load_content
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, plan_upload
-from clinic_tools.site.render import RenderedFile, render_site
+from clinic_tools.site.paths import not_found_key
+from clinic_tools.site.render import RenderedFile, StaffSignIn, render_site
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -30,6 +33,11 @@ PAGE_CACHE = "public, max-age=0, s-maxage=300, must-revalidate"
 ASSET_CACHE = "public, max-age=3600, s-maxage=86400"
 # Written by `clinic publish --site-bucket`, not rendered from site/: never deleted here.
 PUBLISHED_ELSEWHERE = frozenset({"sitemap.xml", "feed.xml"})
+# The object metadata naming the status an object is answered with (SiteStatusFunction).
+STATUS_METADATA = "status"
+# The staff inbox: never kept by a browser (the distribution's /staff* behavior says so too).
+NO_STORE = "no-store"
+STAFF_PREFIX = "staff/"
 
 
 def site_settings(content_dir: Path) -> dict[str, Any]:
@@ -38,6 +46,8 @@ def site_settings(content_dir: Path) -> dict[str, Any]:
 
 
 def cache_control(key: str, content_type: str) -> str:
+    if key.startswith(STAFF_PREFIX):
+        return NO_STORE
     if key == "config.json" or content_type.startswith("text/html"):
         return PAGE_CACHE
     return ASSET_CACHE
@@ -46,10 +56,13 @@ def cache_control(key: str, content_type: str) -> str:
 def site_payloads(files: Mapping[str, RenderedFile]) -> dict[str, Payload]:
     """Each rendered file as an object to upload, hashed with the headers it carries."""
     payloads = {}
+    not_found = not_found_key()
     for key, file in files.items():
         control = cache_control(key, file.content_type)
-        digest = hashlib.sha256(f"{control}\n{file.content_type}\n".encode() + file.body)
-        payloads[key] = Payload(file.body, digest.hexdigest(), file.content_type, control)
+        metadata = ((STATUS_METADATA, "404"),) if key == not_found else ()
+        headers = f"{control}\n{file.content_type}\n" + (f"{metadata}\n" if metadata else "")
+        digest = hashlib.sha256(headers.encode() + file.body).hexdigest()
+        payloads[key] = Payload(file.body, digest, file.content_type, control, metadata)
     return payloads
 
 
@@ -78,12 +91,13 @@ def sync_site(
     bucket: str,
     client: S3Client,
     report: Callable[[str], None] = print,
+    staff: StaffSignIn | None = None,
 ) -> Plan:
-    """Render site/ with content/site.yaml and the API's base, and upload it.
+    """Render site/ with content/site.yaml, the API's base and the staff sign-in, and upload it.
 
     Raises ContentError (nothing uploaded) when site.yaml is invalid.
     """
-    files = render_site(site_dir, site_settings(content_dir), api_base)
+    files = render_site(site_dir, site_settings(content_dir), api_base, staff)
     return upload_site(files, bucket, client, report)
 
 

@@ -1,7 +1,8 @@
 // One article: /articles/{slug} → GET /articles/{slug}. The article's `html` is the one
 // string inserted as HTML (the API sanitised it); everything else goes in as text.
 
-import { ApiError, getJson, topicLabels } from './api.js';
+import { getJson, topicLabels } from './api.js';
+import { ApiError } from './config.js';
 import { el, isSlug, safeHref, tagLabel, timeElement } from './dom.js';
 import { startPage } from './layout.js';
 

@@ -3,7 +3,7 @@
 // network errors, field errors shown at their fields, the reference shown on success.
 // What the person types goes only into the POST body: never a URL, storage, log or analytics.
 
-import { apiUrl, drain } from './api.js';
+import { apiUrl, drain } from './config.js';
 import { el, isSlug, telHref } from './dom.js';
 import { describe } from './form-errors.js';
 import { startPage } from './layout.js';

@@ -1,0 +1,60 @@
+// The inbox API (GET/PATCH /staff/requests...), called with the signed-in staff member's
+// ID token. Answers are JSON; errors are problem+json, told apart by status only.
+
+import { ApiError, apiUrl, drain } from './config.js';
+
+export const STATUSES = ['new', 'contacted', 'scheduled', 'closed', 'spam'];
+export const PAGE_SIZE = 25;
+
+export class InboxApi {
+  constructor(session) {
+    this.session = session;
+  }
+
+  async call(path, { params, method = 'GET', body, etag } = {}) {
+    const headers = {
+      Accept: 'application/json',
+      Authorization: `Bearer ${await this.session.idToken()}`,
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (etag) headers['If-Match'] = etag;
+    const response = await fetch(await apiUrl(path, params), {
+      method,
+      headers,
+      credentials: 'omit',
+      cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) {
+      await drain(response);
+      throw new ApiError(response.status, path);
+    }
+    return { document: await response.json(), etag: response.headers.get('ETag') };
+  }
+
+  /** {items, nextCursor, timeZone}: newest first. */
+  async list({ status = 'new', q = '', cursor = '' } = {}) {
+    const params = { status, q: q.trim(), cursor, limit: PAGE_SIZE };
+    return (await this.call('/staff/requests', { params })).document;
+  }
+
+  /** {request, etag}: one request in full, with its history. */
+  async get(reference) {
+    const { document, etag } = await this.call(requestPath(reference));
+    return { request: document, etag };
+  }
+
+  /** Changes any of {status, note, assignee} if nobody changed the request since `etag`. */
+  async change(reference, etag, changes) {
+    const { document, etag: next } = await this.call(requestPath(reference), {
+      method: 'PATCH',
+      body: changes,
+      etag,
+    });
+    return { request: document, etag: next };
+  }
+}
+
+function requestPath(reference) {
+  return `/staff/requests/${encodeURIComponent(reference)}`;
+}

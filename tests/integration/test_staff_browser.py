@@ -1,0 +1,429 @@
+"""The staff inbox page as a receptionist uses it, in Chromium, at desktop and tablet sizes.
+
+The page is served by the local stack's site server (its real CSP for /staff*);
+Cognito and the inbox API are answered in the browser by the fakes in
+staff_fakes.py, with the contract's shapes, so these tests are about the page:
+sign-in steps, the list, one request, the changes, the errors, sign-out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from clinic_tools.local.cognito import LOCAL_STAFF_EMAIL
+from tests.integration import staff_fakes
+from tests.integration.browser import (
+    DESKTOP,
+    TABLET_LANDSCAPE,
+    TABLET_PORTRAIT,
+    Watched,
+    keep_screenshots,
+    serious_accessibility_findings,
+)
+from tests.integration.conftest import LocalStack
+from tests.integration.staff_fakes import CODE, EMAIL, PASSWORD, FakeCognito, FakeInbox
+from tests.integration.test_site_browser import fill_request
+from tests.integration.test_staff_sign_in import printed_password
+from tests.integration.test_staff_workflow import clinic
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+NEWEST, OLDER, CONTACTED = "ABCD2345", "EFGH6789", "JKMN2345"
+
+
+@dataclass
+class Inbox:
+    page: Any
+    watched: Watched
+    cognito: FakeCognito
+    api: FakeInbox
+    site: str
+
+    def open(self) -> None:
+        self.page.goto(f"{self.site}/staff/")
+        self.page.wait_for_selector("#password-form:not([hidden])")
+
+    def sign_in(self) -> None:
+        self.open()
+        self.page.fill("#email", EMAIL)
+        self.page.fill("#password", PASSWORD)
+        self.page.click("#password-form button[type=submit]")
+        self.page.wait_for_selector("#code-form:not([hidden])")
+        self.page.fill("#code", CODE)
+        self.page.click("#code-form button[type=submit]")
+        self.page.wait_for_selector("#requests li")
+
+    def open_request(self, reference: str) -> None:
+        self.page.click(f"button[data-reference='{reference}']")
+        self.page.wait_for_selector(f"#detail-fields dd:has-text('{reference}')")
+
+    def patches(self) -> list[dict[str, Any]]:
+        return [call for call in self.api.seen if call["method"] == "PATCH"]
+
+
+def _items() -> dict[str, dict[str, Any]]:
+    return {
+        NEWEST: staff_fakes.request_item(NEWEST, "2026-11-29T17:05:00Z"),
+        OLDER: staff_fakes.request_item(
+            OLDER,
+            "2026-11-28T22:30:00Z",
+            firstName="Sam",
+            lastName="<b>Lee</b>",  # markup from the API stays text
+            preferredContact="text",
+            sourceArticle=None,
+            assignee="Jo",
+        ),
+        CONTACTED: staff_fakes.request_item(
+            CONTACTED, "2026-11-27T16:00:00Z", firstName="Ari", status="contacted"
+        ),
+    }
+
+
+@pytest.fixture
+def inbox(local_stack: LocalStack, watched: Watched) -> Iterator[Inbox]:
+    page = watched.page
+    cognito = FakeCognito(local_stack.site)
+    api = FakeInbox(_items())
+    page.route(
+        f"{local_stack.site}/config.json",
+        lambda route: route.fulfill(json=staff_fakes.config(local_stack.site)),
+    )
+    page.route(staff_fakes.COGNITO, cognito.handle)
+    page.route(re.compile(r".*/api/staff/requests.*"), api.handle)
+    yield Inbox(page, watched, cognito, api, local_stack.site)
+
+
+def _check(inbox: Inbox, name: str, *sizes: dict[str, int]) -> None:
+    assert serious_accessibility_findings(inbox.page) == []
+    keep_screenshots(inbox.page, name, sizes or (DESKTOP,))
+
+
+def _storage(page: Any) -> dict[str, Any]:
+    return page.evaluate(
+        "({local: {...localStorage}, session: {...sessionStorage}, cookies: document.cookie})"
+    )
+
+
+def test_signing_in_with_password_and_code_lists_the_new_requests(inbox: Inbox) -> None:
+    page = inbox.page
+    watched = inbox.watched
+    watched.allow_status(400)  # the wrong code first
+    inbox.open()
+    assert page.get_attribute("meta[name=robots]", "content") == "noindex, nofollow"
+    _check(inbox, "staff-sign-in")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#code-form:not([hidden])")
+    assert page.evaluate("document.activeElement.id") == "code"
+    assert page.input_value("#password") == ""
+    page.fill("#code", "000000")
+    page.click("#code-form button[type=submit]")
+    page.wait_for_selector("#signin-problem:has-text('code is not right')")
+    page.fill("#code", CODE)
+    page.click("#code-form button[type=submit]")
+    page.wait_for_selector("#requests li")
+    assert page.evaluate("document.activeElement.id") == "inbox-title"
+    assert page.text_content("#account-email") == EMAIL
+    # New requests only, newest first, each with what the front desk calls back with.
+    rows = page.locator("#requests li")
+    assert rows.count() == 2
+    first = rows.nth(0).inner_text()
+    for shown in ("Robin Hale", "(503) 555-0199", "Prefers phone call", "Mon, Wed · mornings",
+                  "Psychiatric evaluation", "ketamine-for-anxiety-how-soon-it-helps",
+                  "Nov 29, 9:05 AM", "New"):  # fmt: skip
+        assert shown in first, shown
+    assert "Nov 28, 2:30 PM" in rows.nth(1).inner_text()  # 22:30 UTC in Los Angeles
+    assert "Sam <b>Lee</b>" in rows.nth(1).inner_text()  # as text, not markup
+    assert page.locator("#requests b").count() == 0
+    assert "2 new requests" in (page.text_content("#list-status") or "")
+    # The API got the ID token; nothing was stored in the browser.
+    (listing,) = [call for call in inbox.api.seen if call["path"] == "/staff/requests"]
+    assert listing["headers"]["authorization"] == f"Bearer {staff_fakes.id_token(EMAIL, 1)}"
+    assert listing["query"]["status"] == ["new"]
+    assert _storage(page) == {"local": {}, "session": {}, "cookies": ""}
+    targets = inbox.cognito.targets()
+    assert targets == ["InitiateAuth", "RespondToAuthChallenge", "RespondToAuthChallenge"]
+    _check(inbox, "staff-inbox", DESKTOP, TABLET_LANDSCAPE, TABLET_PORTRAIT)
+
+
+def test_a_request_opens_in_full_and_is_marked_contacted_with_a_note_and_assigned(
+    inbox: Inbox,
+) -> None:
+    page = inbox.page
+    inbox.sign_in()
+    inbox.open_request(NEWEST)
+    assert page.evaluate("document.activeElement.id") == "detail-title"
+    assert page.text_content("#detail-title") == "Robin Hale"
+    fields = page.inner_text("#detail-fields")
+    for shown in ("robin@example.org", "Phone call", "Telehealth", "Insurance", "Acme Health",
+                  "Mornings are best.", "New patient", "Yes", "No"):  # fmt: skip
+        assert shown in fields, shown
+    assert page.locator("#history li").count() == 1
+    _check(inbox, "staff-request", DESKTOP, TABLET_LANDSCAPE)
+    page.select_option("#status-select", "contacted")
+    page.fill("#change-note", "Left a voicemail; will try again Monday.")
+    page.click("#change-save")
+    page.wait_for_selector("#history li:nth-child(2)")
+    (patch,) = inbox.patches()
+    assert patch["body"] == {
+        "status": "contacted",
+        "note": "Left a voicemail; will try again Monday.",
+    }
+    assert patch["headers"]["if-match"] == '"v1"'
+    assert patch["headers"]["authorization"].startswith("Bearer ")
+    history = page.inner_text("#history li:nth-child(2)")
+    assert "Status New → Contacted" in history and "Left a voicemail" in history
+    page.wait_for_selector("#announce:has-text('Marked contacted, note added.')")
+    assert page.input_value("#change-note") == ""
+    assert "Contacted" in page.inner_text(f"#requests li:has([data-reference='{NEWEST}'])")
+    # A note alone, then assigned and unassigned: each one change, on the newest ETag.
+    page.fill("#change-note", "Prefers a call after 10.")
+    page.click("#change-save")
+    page.wait_for_selector("#history li:nth-child(3)")
+    page.fill("#assignee", "Dana")
+    page.click("#assign-save")
+    page.wait_for_selector("#history li:nth-child(4):has-text('Assigned to Dana')")
+    page.click("#unassign")
+    page.wait_for_selector("#history li:nth-child(5):has-text('Unassigned')")
+    bodies = [call["body"] for call in inbox.patches()]
+    assert bodies[1:] == [
+        {"note": "Prefers a call after 10."},
+        {"assignee": "Dana"},
+        {"assignee": None},
+    ]
+    assert [call["headers"]["if-match"] for call in inbox.patches()] == [
+        '"v1"',
+        '"v2"',
+        '"v3"',
+        '"v4"',
+    ]
+
+
+def test_someone_elses_change_is_loaded_and_explained(inbox: Inbox) -> None:
+    page = inbox.page
+    inbox.watched.allow_status(412)
+    inbox.sign_in()
+    inbox.open_request(NEWEST)
+    inbox.api.changed_elsewhere(NEWEST, status="scheduled", assignee="Jo")
+    page.select_option("#status-select", "contacted")
+    page.fill("#change-note", "Called back.")
+    page.click("#change-save")
+    page.wait_for_selector("#inbox-problem:has-text('Someone else changed this request')")
+    assert "Scheduled" in page.inner_text("#detail-fields")
+    assert page.input_value("#status-select") == "scheduled"
+    assert page.input_value("#change-note") == "Called back."  # nothing typed is lost
+    page.click("#change-save")
+    page.wait_for_selector("#history li:nth-child(2):has-text('Called back.')")
+    assert inbox.patches()[-1]["headers"]["if-match"] == '"v2"'
+
+
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [(401, "Your session has ended"), (403, "is not on the clinic")],
+)
+def test_an_ended_session_or_an_account_not_on_the_staff_returns_to_sign_in(
+    inbox: Inbox, status: int, message: str
+) -> None:
+    page = inbox.page
+    inbox.watched.allow_status(status)
+    inbox.sign_in()
+    inbox.api.answer_with = status
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_selector(f"#signin-problem:has-text('{message}')")
+    assert page.is_hidden("#inbox")
+    assert page.locator("#requests li").count() == 0
+    assert "RevokeToken" in inbox.cognito.targets()
+
+
+def test_search_filter_and_more(inbox: Inbox) -> None:
+    page = inbox.page
+    inbox.sign_in()
+    page.select_option("#status-filter", "all")
+    page.wait_for_selector(f"button[data-reference='{CONTACTED}']")
+    assert page.locator("#requests li").count() == 3
+    page.fill("#search-q", "robin")
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_selector("#list-status:has-text('1 request matching “robin”')")
+    query = inbox.api.seen[-1]["query"]
+    assert (query["q"], query["status"]) == (["robin"], ["all"])
+    assert "robin" not in page.url  # what staff type stays out of the page's address
+    # Paging: 30 more requests come 25 at a time.
+    for number in range(30):
+        reference = f"P{number:07d}"
+        inbox.api.items[reference] = staff_fakes.request_item(reference, "2026-11-01T10:00:00Z")
+    page.fill("#search-q", "")
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_selector("#more:not([hidden])")
+    assert page.locator("#requests li").count() == 25
+    page.click("#more")
+    page.wait_for_selector("#requests li:nth-child(33)")
+    assert page.is_hidden("#more")
+    assert inbox.api.seen[-1]["query"]["cursor"] == ["25"]
+    assert page.evaluate("document.activeElement.dataset.reference") is not None
+
+
+def test_on_a_portrait_tablet_a_request_replaces_the_list_and_back_returns_to_it(
+    inbox: Inbox,
+) -> None:
+    page = inbox.page
+    page.set_viewport_size(TABLET_PORTRAIT)
+    inbox.sign_in()
+    inbox.open_request(OLDER)
+    assert page.is_hidden("#requests")
+    assert serious_accessibility_findings(page) == []
+    keep_screenshots(page, "staff-request", (TABLET_PORTRAIT,))
+    page.set_viewport_size(TABLET_PORTRAIT)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= TABLET_PORTRAIT["width"]
+    page.click("#back")
+    assert page.is_visible("#requests")
+    assert page.evaluate("document.activeElement.dataset.reference") == OLDER
+
+
+def test_a_first_sign_in_sets_a_password_and_an_authenticator(inbox: Inbox) -> None:
+    page = inbox.page
+    inbox.cognito.new_user = True
+    inbox.open()
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#new-password-form:not([hidden])")
+    page.fill("#new-password", "A-new-Passw0rd-2026!")
+    page.fill("#new-password-again", "A-new-Passw0rd-2026!")
+    page.click("#new-password-form button[type=submit]")
+    page.wait_for_selector("#setup-secret:has-text('JBSW')")
+    assert page.text_content("#setup-secret") == "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP"
+    uri = page.text_content("#setup-uri") or ""
+    assert uri.startswith("otpauth://totp/") and "secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" in uri
+    assert EMAIL.replace("@", "%40") in uri
+    assert page.get_attribute("#setup-link", "href") == uri
+    assert serious_accessibility_findings(page) == []
+    keep_screenshots(page, "staff-mfa-setup", (DESKTOP, TABLET_PORTRAIT))
+    page.fill("#setup-code", CODE)
+    page.click("#setup-form button[type=submit]")
+    page.wait_for_selector("#requests li")
+    calls = inbox.cognito.calls
+    assert [target for target, _ in calls] == [
+        "InitiateAuth",
+        "RespondToAuthChallenge",
+        "AssociateSoftwareToken",
+        "VerifySoftwareToken",
+        "RespondToAuthChallenge",
+    ]
+    assert calls[1][1]["ChallengeResponses"] == {
+        "USERNAME": "user-sub-1",
+        "NEW_PASSWORD": "A-new-Passw0rd-2026!",
+    }
+    assert calls[4][1]["ChallengeName"] == "MFA_SETUP"
+
+
+def test_sign_out_revokes_the_token_and_leaves_nothing_on_the_page(inbox: Inbox) -> None:
+    page = inbox.page
+    inbox.sign_in()
+    inbox.open_request(NEWEST)
+    page.click("#sign-out")
+    page.wait_for_selector("#password-form:not([hidden])")
+    page.wait_for_selector("#announce:has-text('You are signed out')", state="attached")
+    assert page.locator("#requests li").count() == 0
+    assert page.inner_text("#detail-fields") == ""
+    assert "Robin" not in page.inner_text("body")
+    target, body = inbox.cognito.calls[-1]
+    assert (target, body) == ("RevokeToken", {"Token": "refresh-1", "ClientId": "inbox-client"})
+
+
+def test_tokens_are_refreshed_before_they_expire_and_15_idle_minutes_sign_out(
+    inbox: Inbox,
+) -> None:
+    page = inbox.page
+    inbox.cognito.expires_in = 600  # ten minutes: refreshed after five
+    page.clock.install()
+    inbox.sign_in()
+    page.mouse.click(5, 5)
+    page.clock.run_for("05:30")
+    _until(page, lambda: inbox.cognito.calls[-1][0] == "InitiateAuth")
+    assert inbox.cognito.calls[-1][1]["AuthFlow"] == "REFRESH_TOKEN_AUTH"
+    assert inbox.cognito.calls[-1][1]["AuthParameters"] == {"REFRESH_TOKEN": "refresh-1"}
+    listed = len(inbox.api.seen)
+    page.click("#filter-form button[type=submit]")
+    _until(page, lambda: len(inbox.api.seen) > listed)
+    latest = [call for call in inbox.api.seen if call["path"] == "/staff/requests"][-1]
+    assert latest["headers"]["authorization"] == f"Bearer {staff_fakes.id_token(EMAIL, 2)}"
+    # Then nobody touches the tablet for a quarter of an hour.
+    page.clock.run_for("15:30")
+    page.wait_for_selector("#signin-problem:has-text('15 minutes without activity')")
+    assert page.is_hidden("#inbox")
+    assert inbox.cognito.targets()[-1] == "RevokeToken"
+
+
+def _until(page: Any, condition: Callable[[], bool], timeout_s: float = 5) -> None:
+    """Waits for what the fakes recorded (the page's clock is Playwright's to move)."""
+    for _ in range(int(timeout_s * 20)):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the page did not get there")
+
+
+def test_the_fakes_answer_with_the_contracts_shapes() -> None:
+    """The fake list and detail carry exactly the contract's Summary and Detail fields."""
+    api = FakeInbox(_items())
+    listing = api.listing({"status": ["all"]})
+    assert set(listing) == {"items", "nextCursor", "timeZone"}
+    assert set(listing["items"][0]) == set(staff_fakes.SUMMARY_FIELDS)
+    detail = json.loads(json.dumps(api.items[NEWEST]))
+    extra = set(detail) - set(staff_fakes.SUMMARY_FIELDS)
+    assert extra == {
+        "email", "okToText", "okToLeaveVoicemail", "visitFormat", "payment", "insuranceCarrier",
+        "message", "patientStatus", "consentVersion", "consentAt", "duplicateOf", "history",
+    }  # fmt: skip
+
+
+# --- end to end: the real local stack (moto's Cognito, the gateway's JWT authorizer,
+# the staff function), as the issue's done-when says --------------------------------
+
+
+def test_the_front_desk_signs_in_and_marks_a_request_just_sent_contacted_with_a_note(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(f"{local_stack.site}/request-appointment")
+    page.wait_for_selector("#request-form")
+    fill_request(page)
+    page.click("#submit")
+    page.wait_for_selector("#confirmation:not([hidden])")
+    reference = page.text_content("#confirmation-reference") or ""
+
+    page.goto(f"{local_stack.site}/staff/")
+    page.fill("#email", LOCAL_STAFF_EMAIL)
+    page.fill("#password", printed_password(local_stack))
+    page.click("#password-form button[type=submit]")
+    page.wait_for_selector("#code-form:not([hidden])")
+    page.fill("#code", "123456")  # moto checks no TOTP codes (docs/local-development.md)
+    page.click("#code-form button[type=submit]")
+    row = page.locator(f"#requests li:has([data-reference='{reference}'])")
+    row.wait_for()
+    assert "Robin Hale" in row.inner_text() and "(503) 555-0199" in row.inner_text()
+    assert re.search(r"Received .*\(\w{3} \d{1,2}, \d{1,2}:\d{2} [AP]M\)", row.inner_text())
+
+    row.locator("button.request-open").click()
+    page.wait_for_selector(f"#detail-fields dd:has-text('{reference}')")
+    page.select_option("#status-select", "contacted")
+    page.fill("#change-note", "Called back; booked an evaluation.")
+    page.click("#change-save")
+    page.wait_for_selector("#history li:has-text('Called back; booked an evaluation.')")
+    assert "Status New → Contacted" in page.inner_text("#history")
+    assert LOCAL_STAFF_EMAIL in page.inner_text("#history")
+    assert serious_accessibility_findings(page) == []
+    keep_screenshots(page, "staff-end-to-end", (DESKTOP, TABLET_PORTRAIT))
+
+    audit = clinic(local_stack, "audit", reference)
+    assert audit.returncode == 0, audit.stderr
+    assert {"read", "update"} <= set(audit.stdout.split())
+    assert LOCAL_STAFF_EMAIL in audit.stdout
