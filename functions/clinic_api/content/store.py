@@ -36,7 +36,7 @@ from clinic_api.core.keys import (
 from clinic_api.core.s3_cache import S3ObjectCache
 
 if TYPE_CHECKING:
-    from clinic_api.content.search import Found
+    from clinic_api.search.index import Found
 
 RELATED_SHOWN = 3
 # Search pages reach this many hits deep, as Algolia's do by default: a cursor never
@@ -181,7 +181,7 @@ class ArticleStore:
         """Section hits visible now, best first (with distinct="article", each article's best);
         raises InvalidCursor for a cursor this question did not make."""
         # Imported here: the engine stays off the cold start of every other route.
-        from clinic_api.content.search import SearchIndex
+        from clinic_api.search.index import SearchIndex
 
         question = (text, tag, distinct)
         offset = decode_search_cursor(cursor, question, SEARCH_DEPTH) if cursor else 0
