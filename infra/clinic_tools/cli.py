@@ -22,6 +22,7 @@ EXIT_AWS_ERROR = 3
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from clinic_api.core.aws_errors import error_code
     from clinic_tools.publish.loader import ContentError
     from clinic_tools.publish.publisher import MissingSiteBucket, publish
 
@@ -44,7 +45,7 @@ def _publish(args: argparse.Namespace) -> int:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
         return EXIT_AWS_ERROR
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchBucket", "NotFound"}:
+        if error_code(error) in {"404", "NoSuchBucket", "NotFound"}:
             print(f"No bucket {args.bucket!r}: use the stack's ContentBucketName.", file=sys.stderr)
         else:
             print(f"S3 refused the publish to {args.bucket!r}: {error}", file=sys.stderr)

@@ -9,29 +9,37 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import uuid
 from functools import cache
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from clinic_api.appointments.settings import appointments_settings
+from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import secrets_client
 
 VIEWER_ADDRESS_HEADER = "x-viewer-address"  # set by the site distribution's /api function
 ORIGIN_VERIFY_HEADER = "x-origin-verify"  # the distribution's secret origin header
 
 
-def _secret(variable: str) -> str:
-    return secrets_client().get_secret_value(SecretId=os.environ[variable])["SecretString"]
+def _secret(secret_id: str) -> str:
+    try:
+        answer = secrets_client().get_secret_value(SecretId=secret_id)
+    except (ClientError, BotoCoreError) as error:
+        raise DependencyUnavailable("secretsmanager") from error
+    return answer["SecretString"]
 
 
 @cache
 def _hash_key() -> bytes:
-    return _secret("CLIENT_HASH_SECRET").encode()
+    return _secret(appointments_settings().client_hash_secret).encode()
 
 
 @cache
 def _edge_secret() -> str:
-    return _secret("EDGE_ORIGIN_SECRET") if os.environ.get("EDGE_ORIGIN_SECRET") else ""
+    secret_id = appointments_settings().edge_origin_secret
+    return _secret(secret_id) if secret_id else ""
 
 
 def client_address(headers: dict[str, str], source_ip: str) -> str:

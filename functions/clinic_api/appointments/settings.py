@@ -7,15 +7,14 @@ cache the ContentFunction uses.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from clinic_api.core.clients import s3_client
 from clinic_api.core.keys import SITE_KEY
 from clinic_api.core.s3_cache import S3ObjectCache
+from clinic_api.core.settings import Environment, PublishedContent, SettingsError
 
 # An http(s) URL, or a path on the origin the form was posted from (the site's own
 # distribution serves the API under /api/). "//host" and "/\host" are refused: a
@@ -26,12 +25,14 @@ _REDIRECT_TARGET = re.compile(r"(https?://[^\s?#]+|/[^\s?#/\\][^\s?#]*)(\?[^\s#]
 def redirect_target(name: str, value: str) -> str:
     """A configured redirect target, checked as the template's AllowedPattern checks it."""
     if not _REDIRECT_TARGET.fullmatch(value):
-        raise ValueError(f"{name} must be an http(s) URL or a path such as /thank-you")
+        raise SettingsError(f"{name} must be an http(s) URL or a path such as /thank-you")
     return value
 
 
 @dataclass(frozen=True)
-class IntakeSettings:
+class AppointmentsSettings:
+    """The AppointmentsFunction's environment, read once per container (the template sets it)."""
+
     requests_table: str
     guard_table: str
     thank_you_url: str
@@ -39,18 +40,23 @@ class IntakeSettings:
     rate_limit: int
     rate_window_seconds: int
     retention_days: int
+    client_hash_secret: str  # Secrets Manager ids, read when first needed
+    edge_origin_secret: str | None  # None: no distribution in front, never trust a viewer header
+    content: PublishedContent  # site.json: services, consent version, phone region
 
     @classmethod
-    def from_environment(cls) -> IntakeSettings:
-        env = os.environ
+    def read(cls, env: Environment) -> AppointmentsSettings:
         return cls(
-            requests_table=env["REQUESTS_TABLE"],
-            guard_table=env["GUARD_TABLE"],
-            thank_you_url=redirect_target("THANK_YOU_URL", env["THANK_YOU_URL"]),
-            error_url=redirect_target("FORM_ERROR_URL", env["FORM_ERROR_URL"]),
-            rate_limit=int(env.get("RATE_LIMIT_MAX", "5")),
-            rate_window_seconds=int(env.get("RATE_LIMIT_WINDOW_SECONDS", "600")),
-            retention_days=int(env.get("REQUEST_RETENTION_DAYS", "365")),
+            requests_table=env.text("REQUESTS_TABLE"),
+            guard_table=env.text("GUARD_TABLE"),
+            thank_you_url=redirect_target("THANK_YOU_URL", env.text("THANK_YOU_URL")),
+            error_url=redirect_target("FORM_ERROR_URL", env.text("FORM_ERROR_URL")),
+            rate_limit=env.whole_number("RATE_LIMIT_MAX", 5),
+            rate_window_seconds=env.whole_number("RATE_LIMIT_WINDOW_SECONDS", 600),
+            retention_days=env.whole_number("REQUEST_RETENTION_DAYS", 365),
+            client_hash_secret=env.text("CLIENT_HASH_SECRET"),
+            edge_origin_secret=env.optional("EDGE_ORIGIN_SECRET"),
+            content=PublishedContent.read(env),
         )
 
 
@@ -72,14 +78,13 @@ class ClinicSettings:
 
 
 @cache
-def intake_settings() -> IntakeSettings:
-    return IntakeSettings.from_environment()
+def appointments_settings() -> AppointmentsSettings:
+    return AppointmentsSettings.read(Environment())
 
 
 @cache
 def _site_cache() -> S3ObjectCache:
-    ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
-    return S3ObjectCache(s3_client, os.environ["CONTENT_BUCKET"], ttl)
+    return appointments_settings().content.cache()
 
 
 def clinic_settings() -> ClinicSettings:

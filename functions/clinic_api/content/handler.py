@@ -12,7 +12,7 @@ Every route gzips its JSON for a client that accepts it (`compress=True`; see
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -23,9 +23,11 @@ from clinic_api.content import routes
 from clinic_api.content.cursor import InvalidCursor
 from clinic_api.content.responses import accepts_gzip, cacheable_json, uncached_json
 from clinic_api.content.store import article_store
+from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.problems import (
     FieldError,
     Problem,
+    dependency_unavailable,
     internal_error,
     invalid_input,
     no_route,
@@ -35,10 +37,7 @@ from clinic_api.core.problems import (
 )
 from clinic_api.core.query import parse_query
 from clinic_api.core.routes import handles
-from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
-
-if TYPE_CHECKING:
-    pass
+from clinic_api.core.s3_cache import ObjectMissing
 
 # debug=False: POWERTOOLS_DEV would otherwise print whole events (form bodies) to the logs.
 app = APIGatewayHttpResolver(debug=False)
@@ -132,10 +131,10 @@ def _problem(problem: Problem) -> Response[Any]:
     return problem.to_response()
 
 
-@app.exception_handler(StoreUnavailable)
-def _store_unavailable(_: StoreUnavailable) -> Response[Any]:
-    metrics.add_metric(name="StoreUnavailable", unit=MetricUnit.Count, value=1)
-    return unavailable("Content storage is unavailable.", retry_after=5).to_response()
+@app.exception_handler(DependencyUnavailable)
+def _dependency_unavailable(_: DependencyUnavailable) -> Response[Any]:
+    metrics.add_metric(name="DependencyUnavailable", unit=MetricUnit.Count, value=1)
+    return dependency_unavailable("Content storage is unavailable.").to_response()
 
 
 @app.exception_handler(ObjectMissing)

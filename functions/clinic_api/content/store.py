@@ -8,7 +8,6 @@ no republish.
 from __future__ import annotations
 
 import bisect
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,8 +22,8 @@ from clinic_api.content.cursor import (
     encode_cursor,
     encode_search_cursor,
 )
+from clinic_api.content.settings import content_settings
 from clinic_api.content.tags import tag_label
-from clinic_api.core.clients import s3_client
 from clinic_api.core.keys import (
     INDEX_KEY,
     OPENAPI_KEY,
@@ -212,6 +211,5 @@ class ArticleStore:
 
 @cache
 def article_store() -> ArticleStore:
-    """One store per container, configured from the function's environment."""
-    ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
-    return ArticleStore(S3ObjectCache(s3_client, os.environ["CONTENT_BUCKET"], ttl))
+    """One store per container, configured from the function's settings."""
+    return ArticleStore(content_settings().content.cache())

@@ -122,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _explain(error: Any, args: argparse.Namespace) -> str:
-    code = error.response.get("Error", {}).get("Code", "")
+    from clinic_api.core.aws_errors import error_code
+
+    code = error_code(error)
     if code == "ResourceNotFoundException":
         return f"No table {args.table!r} in this account and region (check --table and AWS_REGION)."
     if code in {"AccessDeniedException", "AccessDenied", "UnrecognizedClientException"}:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from clinic_api.core.aws_errors import error_code
 from clinic_api.core.reference import id_prefix, is_reference
 from clinic_tools.staff import STATUSES
 
@@ -112,7 +113,7 @@ class RequestTable:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 raise
             old = error.response.get("Item")
             if old is None:
@@ -128,6 +129,6 @@ class RequestTable:
                 ConditionExpression="attribute_exists(id)",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise RequestNotFound(request_id) from None
             raise
