@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.publish.loader import ContentError
 from tests.conftest import BUCKET, CONTENT, ROOT
 from tests.fixture_content import DRAFT, INFUSION_VISIT, PUBLISH_AT, SCHEDULED, SIDE_EFFECTS, TMS
@@ -333,7 +334,7 @@ def test_the_cli_names_the_file_and_field_of_bad_content(
     code = clinic("publish", "--content", str(content), "--bucket", BUCKET)
 
     err = capsys.readouterr().err
-    assert code == 2
+    assert code == ExitCode.INVALID_CONTENT
     assert f"{bad}: date" in err
     assert stored_keys(s3) == set()
 

@@ -28,6 +28,7 @@ from typing import Any
 import boto3
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.local.gateway import Gateway, RouteTable
 from clinic_tools.local.inbox import TopicInbox
 from clinic_tools.local.stack import (
@@ -57,7 +58,6 @@ from clinic_tools.site.paths import PathRules
 from clinic_tools.site.server import SiteServer, local_headers
 from clinic_tools.site.upload import sync_site
 
-EXIT_FAILED = 1
 TEMPLATE = Path("template.yaml")
 
 
@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             check_port_free(args.host, site.port, "--site-port")
     except (OSError, ValueError, PortTaken) as error:
         print(f"clinic dev: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     stop = _stop_on_signals()
     # moto's server logs every S3 call through werkzeug; the gateway's own line is enough.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -126,14 +126,15 @@ def run(args: argparse.Namespace) -> int:
             servers = _start(template, overrides, args, site, started)
         except (ContentError, PortTaken, RuntimeError, OSError) as error:
             print(f"clinic dev: {error}", file=sys.stderr)
-            return EXIT_FAILED
+            invalid = isinstance(error, ContentError)
+            return ExitCode.INVALID_CONTENT if invalid else ExitCode.FAILED
         for name, server in servers.items():
             threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
             started.callback(server.shutdown)
         stop.wait()
         print("\nclinic dev: stopping", flush=True)
     print("clinic dev: stopped", flush=True)
-    return 0
+    return ExitCode.OK
 
 
 def _local_site(template: LocalTemplate, args: argparse.Namespace) -> LocalSite | None:

@@ -2,8 +2,6 @@
 
 Runs with the staff member's own AWS credentials (the stack's StaffPolicy);
 the table comes from --table, or from the stack's outputs with --stack.
-Exit codes: 0 done, 1 no such request, 2 usage, 3 AWS refused or unreachable,
-4 changed meanwhile (stale), 5 cancelled.
 """
 
 from __future__ import annotations
@@ -19,9 +17,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.staff import STATUSES
 
-EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS, EXIT_STALE, EXIT_CANCELLED = 1, 2, 3, 4, 5
+# This module's names for the shared table's codes (clinic_tools.exit_codes).
+EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS = ExitCode.NOT_FOUND, ExitCode.USAGE, ExitCode.AWS
+EXIT_STALE, EXIT_CANCELLED = ExitCode.STALE, ExitCode.CANCELLED
 _DURATION = re.compile(r"(\d+)([hdw])")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
