@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
 
 from clinic_tools.exit_codes import ExitCode
@@ -92,6 +93,7 @@ def test_a_first_publish_uploads_articles_site_openapi_and_index_last(
     s3: Any, content: Path
 ) -> None:
     put_keys: list[str] = []
+    s3 = boto3.client("s3")  # its own: the hook must not outlive the test on the shared one
     s3.meta.events.register(
         "before-call.s3.PutObject", lambda params, **_: put_keys.append(params["url_path"])
     )
