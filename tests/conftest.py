@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -96,7 +96,7 @@ def fresh_world(world: AwsWorld, *, published: bool) -> Iterator[None]:
 
 
 @functools.cache
-def shared_client(service: str) -> Any:
+def shared_client(service: Literal["s3", "dynamodb"]) -> Any:
     """One boto3 client per service for the tests' own calls, made once per process: a
     client costs 5-20 ms to make. The functions' own clients are still new in every
     test (`forget_containers`), and tests hook events on those, never on these."""

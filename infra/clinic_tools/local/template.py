@@ -17,10 +17,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from samtranslator.yaml_helper import intrinsics_multi_constructor
+
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's, unless PyYAML was built without it
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -39,9 +44,10 @@ HTTP_API = "AWS::Serverless::HttpApi"
 DISTRIBUTION = "AWS::CloudFront::Distribution"
 
 _NAME_PROPERTY = {BUCKET: "BucketName", TOPIC: "TopicName", SECRET: "Name", QUEUE: "QueueName"}
+_NAME_PROPERTY.update(dict.fromkeys(TABLES, "TableName"))
 
 
-class _TemplateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _TemplateLoader(_SafeLoader):
     """YAML's safe loader with CloudFormation's short tags (`!Ref`, `!Sub`, ...) read as
     aws-sam-translator reads them; on libyaml where PyYAML has it (ten times faster)."""
 
@@ -54,7 +60,6 @@ def parse_template(text: str) -> dict[str, Any]:
     return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 (a safe loader)
 
 
-_NAME_PROPERTY.update(dict.fromkeys(TABLES, "TableName"))
 _TYPE_SUFFIX = {BUCKET: "Bucket", TOPIC: "Topic", SECRET: "Secret", QUEUE: "Queue"}
 _TYPE_SUFFIX.update(dict.fromkeys(TABLES, "Table"))
 
