@@ -39,9 +39,9 @@ from typing import Any, Protocol
 
 import sqlean
 
-from clinic_api.content.search import SearchIndex
-from clinic_api.content.search_query import Slot, Synonyms, plan_query
-from clinic_api.content.search_schema import (
+from clinic_api.search.index import SearchIndex
+from clinic_api.search.query import Slot, Synonyms, plan_query
+from clinic_api.search.schema import (
     ARTICLE_TITLE,
     BODY,
     FIELD_WEIGHTS,

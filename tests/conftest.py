@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import pytest
@@ -96,18 +96,26 @@ def fresh_world(world: AwsWorld, *, published: bool) -> Iterator[None]:
     forget_containers()
 
 
+@functools.cache
+def shared_client(service: Literal["s3", "dynamodb"]) -> Any:
+    """One boto3 client per service for the tests' own calls, made once per process: a
+    client costs 5-20 ms to make. The functions' own clients are still new in every
+    test (`forget_containers`), and tests hook events on those, never on these."""
+    return boto3.client(service)
+
+
 @pytest.fixture
 def s3(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
     """The content bucket, empty (the template's other resources exist too)."""
     with fresh_world(aws_world, published=False):
-        yield boto3.client("s3")
+        yield shared_client("s3")
 
 
 @pytest.fixture
 def published(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
     """The content bucket holding the fixture content, published with the real publisher."""
     with fresh_world(aws_world, published=True):
-        yield boto3.client("s3")
+        yield shared_client("s3")
 
 
 @pytest.fixture

@@ -11,18 +11,16 @@ from pathlib import Path
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+from clinic_tools.exit_codes import HELP, ExitCode
 from clinic_tools.staff.commands import register as register_requests
 from clinic_tools.staff.pool import register as register_staff
-
-EXIT_INVALID_CONTENT = 2
-EXIT_AWS_ERROR = 3
-
 
 # Subcommands import their modules when run: `clinic dev` spawns worker processes
 # that re-import this module, and must not load the handlers before their environment.
 
 
 def _publish(args: argparse.Namespace) -> int:
+    from clinic_api.core.aws_errors import error_code
     from clinic_tools.publish.loader import ContentError
     from clinic_tools.publish.publisher import MissingSiteBucket, publish
 
@@ -37,23 +35,23 @@ def _publish(args: argparse.Namespace) -> int:
         )
     except ContentError as error:
         print(f"Nothing was published; fix these first:\n{error}", file=sys.stderr)
-        return EXIT_INVALID_CONTENT
+        return ExitCode.INVALID_CONTENT
     except MissingSiteBucket as missing:
         print(f"No site bucket {missing.bucket!r}; nothing was published.", file=sys.stderr)
-        return EXIT_AWS_ERROR
+        return ExitCode.AWS
     except NoCredentialsError:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
-        return EXIT_AWS_ERROR
+        return ExitCode.AWS
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchBucket", "NotFound"}:
+        if error_code(error) in {"404", "NoSuchBucket", "NotFound"}:
             print(f"No bucket {args.bucket!r}: use the stack's ContentBucketName.", file=sys.stderr)
         else:
             print(f"S3 refused the publish to {args.bucket!r}: {error}", file=sys.stderr)
-        return EXIT_AWS_ERROR
+        return ExitCode.AWS
     except BotoCoreError as error:
         print(f"Could not reach S3: {error}", file=sys.stderr)
-        return EXIT_AWS_ERROR
-    return 0
+        return ExitCode.AWS
+    return ExitCode.OK
 
 
 def _openapi(args: argparse.Namespace) -> int:
@@ -65,14 +63,14 @@ def _openapi(args: argparse.Namespace) -> int:
         site = site_document(load_content(args.content).site)
     except ContentError as error:
         print(f"No document written; fix these first:\n{error}", file=sys.stderr)
-        return EXIT_INVALID_CONTENT
+        return ExitCode.INVALID_CONTENT
     text = json.dumps(build_openapi(site), indent=2) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")
-    return 0
+    return ExitCode.OK
 
 
 def _site_deploy(args: argparse.Namespace) -> int:
@@ -90,17 +88,17 @@ def _site_deploy(args: argparse.Namespace) -> int:
         )
     except ContentError as error:
         print(f"The site was not deployed; fix these first:\n{error}", file=sys.stderr)
-        return EXIT_INVALID_CONTENT
+        return ExitCode.INVALID_CONTENT
     except SiteStackError as error:
         print(f"clinic site deploy: {error}", file=sys.stderr)
-        return EXIT_AWS_ERROR
+        return ExitCode.AWS
     except NoCredentialsError:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
-        return EXIT_AWS_ERROR
+        return ExitCode.AWS
     except (ClientError, BotoCoreError) as error:
         print(f"clinic site deploy: AWS refused: {error}", file=sys.stderr)
-        return EXIT_AWS_ERROR
-    return 0
+        return ExitCode.AWS
+    return ExitCode.OK
 
 
 def parser() -> argparse.ArgumentParser:
@@ -185,7 +183,17 @@ def parser() -> argparse.ArgumentParser:
 
     register_requests(commands)
     register_staff(commands)
+    _end_with_exit_codes(root)
     return root
+
+
+def _end_with_exit_codes(command: argparse.ArgumentParser) -> None:
+    """Every command's --help ends with the one exit-code table, its subcommands' too."""
+    command.epilog = HELP
+    for action in command._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subcommand in action.choices.values():
+                _end_with_exit_codes(subcommand)
 
 
 def _dev(args: argparse.Namespace) -> int:

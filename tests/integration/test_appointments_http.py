@@ -77,6 +77,7 @@ def test_a_plain_form_post_is_redirected_to_the_thank_you_page(local_stack: Loca
     )
     assert status == 303
     assert_site_page(local_stack, headers["location"], APPOINTMENTS["THANK_YOU_URL"], "reference")
+    assert "content-type" not in headers  # no body, so no type: as API Gateway passes it on
 
 
 def test_a_json_body_in_latin_1_reaches_the_function_as_its_bytes(local_stack: LocalStack) -> None:

@@ -7,10 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from samtranslator.translator.arn_generator import ArnGenerator
-from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
-from samtranslator.translator.transform import transform
-from samtranslator.yaml_helper import yaml_parse
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 
@@ -18,16 +14,6 @@ TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 # origins appear nowhere in the template, so finding them in the translated CORS
 # configuration proves the origins come from the AllowedOrigins parameter.
 TEST_ORIGINS = ["https://clinic.example", "https://www.clinic.example"]
-
-
-class _NoManagedPolicies(ManagedPolicyLoader):
-    """Managed-policy loader for the translator: the template names no managed policies."""
-
-    def __init__(self) -> None:
-        """No IAM client: `load` never asks IAM."""
-
-    def load(self) -> dict[str, str]:
-        return {}
 
 
 def as_list(value: Any) -> list[Any]:
@@ -44,6 +30,22 @@ def resources_of_type(cfn: dict[str, Any], resource_type: str) -> dict[str, dict
 
 @pytest.fixture(scope="session")
 def cfn() -> dict[str, Any]:
+    # Imported here: the translator takes most of a second to import, and this conftest
+    # fixture module is imported by every test process, most of which never use it.
+    from samtranslator.translator.arn_generator import ArnGenerator
+    from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
+    from samtranslator.translator.transform import transform
+    from samtranslator.yaml_helper import yaml_parse
+
+    class NoManagedPolicies(ManagedPolicyLoader):
+        """The template names no managed policies: no IAM client, `load` never asks IAM."""
+
+        def __init__(self) -> None:
+            pass
+
+        def load(self) -> dict[str, str]:
+            return {}
+
     sam_template = yaml_parse(TEMPLATE_PATH.read_text(encoding="utf-8"))
     template = copy.deepcopy(sam_template)
     # `sam build`/`sam package` replace the local CodeUri with the uploaded artifact;
@@ -57,7 +59,7 @@ def cfn() -> dict[str, Any]:
         mp.setenv("AWS_DEFAULT_REGION", "us-east-1")
         mp.delenv("AWS_PROFILE", raising=False)
         mp.setattr(ArnGenerator, "BOTO_SESSION_REGION_NAME", "us-east-1")
-        return transform(template, {"AllowedOrigins": TEST_ORIGINS}, _NoManagedPolicies())
+        return transform(template, {"AllowedOrigins": TEST_ORIGINS}, NoManagedPolicies())
 
 
 def role_statements(cfn: dict[str, Any], function: str) -> list[dict[str, Any]]:

@@ -7,12 +7,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from tests.conftest import BUCKET
+
+if TYPE_CHECKING:
+    from clinic_tools.publish.upload import Payload
 
 BASE_URL = "https://clinic.example"
 SITE: dict[str, Any] = {
@@ -61,9 +66,44 @@ def write_clinic(root: Path, articles: dict[str, str], site: dict[str, Any] | No
 
 
 def publish_clinic(content: Path, s3: Any, **options: Any) -> list[str]:
-    """Publish `content` to the test bucket; the lines the publisher reported."""
-    from clinic_tools.publish.publisher import publish
+    """Publish `content` to the test bucket; the lines the publisher reported.
+
+    Without a site bucket this is the publisher's own `build_objects` then `upload`,
+    which is all `publish` does then; the build is kept per content, so the tests of
+    a module that each publish the same small clinic compile it (Markdown, the
+    OpenAPI document, the tantivy index) once, and upload it each time. Into an empty
+    bucket the publisher's plan is "upload everything", so it is applied without
+    asking S3 about each object first.
+    """
+    from clinic_tools.publish.publisher import publish, upload
+    from clinic_tools.publish.upload import Plan, apply_plan
 
     lines: list[str] = []
-    publish(content, BUCKET, s3, report=lines.append, **options)
+    if "site_bucket" in options:
+        publish(content, BUCKET, s3, report=lines.append, **options)
+        return lines
+    objects = _built(_fingerprint(content))
+    if options or s3.list_objects_v2(Bucket=BUCKET, MaxKeys=1).get("KeyCount"):
+        upload(objects, BUCKET, s3, report=lines.append, **options)
+    else:
+        everything = Plan(uploads=[(key, "new") for key in objects])
+        apply_plan(s3, BUCKET, objects, everything, report=lines.append)
     return lines
+
+
+def _fingerprint(content: Path) -> tuple[tuple[str, bytes], ...]:
+    """Every file of the content folder, by its path inside the folder: what a build reads."""
+    files = sorted(path for path in content.rglob("*") if path.is_file())
+    return tuple((path.relative_to(content).as_posix(), path.read_bytes()) for path in files)
+
+
+@cache
+def _built(files: tuple[tuple[str, bytes], ...]) -> dict[str, Payload]:
+    """What the publisher builds from these files (building is pure: same files, same objects)."""
+    from clinic_tools.publish.publisher import build_objects
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files:
+            (Path(folder) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / name).write_bytes(data)
+        return build_objects(Path(folder))

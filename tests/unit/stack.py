@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3
 import pytest
 from boto3.dynamodb.types import TypeDeserializer
 
 from clinic_tools.local.lambda_context import LambdaContext
 from tests.aws_world import AwsWorld
-from tests.conftest import TEMPLATE, Answer, fresh_world, http_event
+from tests.conftest import TEMPLATE, Answer, fresh_world, http_event, shared_client
 from tests.fixture_content import ANXIETY
 
 # Every function's environment as the template sets it (the local stack's names).
@@ -77,7 +76,7 @@ def stack(aws_world: AwsWorld, monkeypatch: pytest.MonkeyPatch, fake_aws: None) 
     with fresh_world(aws_world, published=True):
         for name, value in ENVIRONMENT.items():
             monkeypatch.setenv(name, value)
-        yield Stack(ENVIRONMENT, boto3.client("dynamodb"))
+        yield Stack(ENVIRONMENT, shared_client("dynamodb"))
 
 
 def invoke_function(function: str, event: dict[str, Any]) -> Any:

@@ -98,10 +98,10 @@ def test_a_plain_html_form_is_redirected_to_the_thank_you_page(stack: Stack) -> 
 def test_the_thank_you_page_may_be_a_site_path_or_a_url(
     stack: Stack, monkeypatch: pytest.MonkeyPatch, configured: str, location: str
 ) -> None:
-    from clinic_api.appointments.settings import intake_settings
+    from clinic_api.appointments.settings import appointments_settings
 
     monkeypatch.setenv("THANK_YOU_URL", configured)
-    intake_settings.cache_clear()
+    appointments_settings.cache_clear()
     form = {name: value for name, value in VALID.items() if isinstance(value, str)}
     answer = post_form({**form, "consent": "on"}, headers=FORM_CLIENT)
     assert answer.status == 303

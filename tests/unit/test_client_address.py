@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import boto3
 import pytest
 
-from clinic_api.core import identity
 from clinic_api.core.identity import client_address
-from tests.aws_world import AwsWorld
-from tests.conftest import fresh_world
+from tests.conftest import forget_containers
+from tests.unit.stack import Stack
 
 EDGE = "198.51.100.7"  # a CloudFront edge server
 VIEWER = "203.0.113.20"  # the patient's browser
@@ -18,14 +17,12 @@ SECRET = "edge-secret-for-tests"
 
 
 @pytest.fixture
-def edge_secret(
-    aws_world: AwsWorld, fake_aws: None, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
+def edge_secret(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A secret like the template's, in a world whose function containers are new."""
-    with fresh_world(aws_world, published=False):
-        arn = boto3.client("secretsmanager").create_secret(Name="edge", SecretString=SECRET)
-        monkeypatch.setenv("EDGE_ORIGIN_SECRET", arn["ARN"])
-        yield
+    arn = boto3.client("secretsmanager").create_secret(Name="edge", SecretString=SECRET)
+    monkeypatch.setenv("EDGE_ORIGIN_SECRET", arn["ARN"])
+    forget_containers()  # the settings were read before the variable changed
+    yield
 
 
 def test_a_request_through_the_distribution_counts_against_its_viewer(edge_secret: None) -> None:
@@ -44,12 +41,10 @@ def test_a_direct_request_counts_against_its_connection(edge_secret: None) -> No
 
 
 def test_without_a_configured_secret_no_header_is_trusted(
-    fake_aws: None, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("EDGE_ORIGIN_SECRET", raising=False)
-    identity._edge_secret.cache_clear()
     headers = {"x-viewer-address": VIEWER, "x-origin-verify": ""}
     assert client_address(headers, EDGE) == EDGE
     headers["x-origin-verify"] = "anything"
     assert client_address(headers, EDGE) == EDGE
-    identity._edge_secret.cache_clear()

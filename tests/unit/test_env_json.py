@@ -15,13 +15,12 @@ from typing import Any
 
 import boto3
 import pytest
-from samtranslator.yaml_helper import yaml_parse
 
-from clinic_tools.local.template import FUNCTION, load_template
+from clinic_tools.local.template import FUNCTION, load_template, parse_template
 from tests.conftest import ROOT
 
 ENV = json.loads((ROOT / "env.json").read_text())
-TEMPLATE = yaml_parse((ROOT / "template.yaml").read_text())
+TEMPLATE = parse_template((ROOT / "template.yaml").read_text())
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 FUNCTIONS = [name for name, resource in RESOURCES.items() if resource["Type"] == FUNCTION]
 

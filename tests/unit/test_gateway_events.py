@@ -207,6 +207,25 @@ def test_a_function_response_goes_back_with_cookies_and_decoded_body() -> None:
     assert response.headers["Location"] == "/x"
 
 
+def test_a_redirect_without_a_body_carries_no_content_type() -> None:
+    response = build_response(
+        {"statusCode": 303, "headers": {"Location": "/thank-you", "Cache-Control": "no-store"}}
+    )
+    assert response.status_code == 303
+    assert "Content-Type" not in response.headers
+    assert response.headers["Location"] == "/thank-you"
+    assert response.get_data() == b""
+
+
+def test_a_body_without_a_content_type_is_sent_as_json_and_a_set_type_is_kept() -> None:
+    untyped = build_response({"statusCode": 200, "body": '{"a":1}'})
+    assert untyped.headers.getlist("Content-Type") == ["application/json"]
+    typed = build_response(
+        {"statusCode": 200, "headers": {"content-type": "text/csv"}, "body": "a,b"}
+    )
+    assert typed.headers.getlist("Content-Type") == ["text/csv"]
+
+
 def test_a_result_without_status_code_is_returned_as_json() -> None:
     response = build_response({"hello": "world"})
     assert response.status_code == 200

@@ -14,8 +14,10 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import boto3
 import pytest
 
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.publish.loader import ContentError
 from tests.conftest import BUCKET, CONTENT, ROOT
 from tests.fixture_content import DRAFT, INFUSION_VISIT, PUBLISH_AT, SCHEDULED, SIDE_EFFECTS, TMS
@@ -91,6 +93,7 @@ def test_a_first_publish_uploads_articles_site_openapi_and_index_last(
     s3: Any, content: Path
 ) -> None:
     put_keys: list[str] = []
+    s3 = boto3.client("s3")  # its own: the hook must not outlive the test on the shared one
     s3.meta.events.register(
         "before-call.s3.PutObject", lambda params, **_: put_keys.append(params["url_path"])
     )
@@ -333,7 +336,7 @@ def test_the_cli_names_the_file_and_field_of_bad_content(
     code = clinic("publish", "--content", str(content), "--bucket", BUCKET)
 
     err = capsys.readouterr().err
-    assert code == 2
+    assert code == ExitCode.INVALID_CONTENT
     assert f"{bad}: date" in err
     assert stored_keys(s3) == set()
 

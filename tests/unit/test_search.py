@@ -421,8 +421,8 @@ def test_a_republished_edit_changes_the_results(s3: Any, content: Path, revalida
 def test_the_index_is_downloaded_once_and_again_only_when_it_changes(
     s3: Any, content: Path, revalidating, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from clinic_api.content.search import SearchIndex
     from clinic_api.core.clients import s3_client
+    from clinic_api.search.index import SearchIndex
 
     publish(content, s3)
     opened: list[int] = []

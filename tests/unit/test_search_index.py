@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from clinic_api.content.search import SearchIndex
-from clinic_api.content.search_query import edit_distance, query_words, typo_budget
-from clinic_api.content.search_schema import MANIFEST, SCHEMA_VERSION, SECTION_ID, SLUG
+from clinic_api.search.index import SearchIndex
+from clinic_api.search.query import edit_distance, query_words, typo_budget
+from clinic_api.search.schema import MANIFEST, SCHEMA_VERSION, SECTION_ID, SLUG
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import ContentError, load_content
 from clinic_tools.publish.search_index import build_search_index, search_units

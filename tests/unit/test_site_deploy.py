@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from clinic_tools.cli import main
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.site.deploy import SiteStackError, deploy_site
 from tests.aws_world import AwsWorld
 from tests.conftest import fresh_world
@@ -172,6 +173,12 @@ def test_the_command_deploys_and_reports_failures(
     site, content = str(aws.site), str(aws.content)
     assert main(["site", "deploy", "--stack", STACK, "--site", site, "--content", content]) == 0
     assert "site: https://" in capsys.readouterr().out
-    assert main(["site", "deploy", "--stack", "missing", "--site", site, "--content", content]) == 3
+    assert (
+        main(["site", "deploy", "--stack", "missing", "--site", site, "--content", content])
+        == ExitCode.AWS
+    )
     (aws.content / "site.yaml").write_text("name: [unclosed\n")
-    assert main(["site", "deploy", "--stack", STACK, "--site", site, "--content", content]) == 2
+    assert (
+        main(["site", "deploy", "--stack", STACK, "--site", site, "--content", content])
+        == ExitCode.INVALID_CONTENT
+    )

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from clinic_tools.exit_codes import ExitCode
 from tests.conftest import BUCKET
 from tests.unit.small_clinic import BASE_URL, article, publish_clinic, write_clinic
 
@@ -268,6 +269,6 @@ def test_the_cli_names_a_missing_site_bucket(
 
     code = main(["publish", "--content", str(content), "--bucket", BUCKET, "--site-bucket", "nope"])
 
-    assert code == 3
+    assert code == ExitCode.AWS
     assert "No site bucket 'nope'" in capsys.readouterr().err
     assert s3.list_objects_v2(Bucket=BUCKET).get("Contents") is None

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from samtranslator.yaml_helper import yaml_parse
 
+from clinic_tools.local.template import parse_template
 from clinic_tools.site.paths import (
     PathRules,
     RulesNotFound,
@@ -182,7 +182,7 @@ def run_viewer_request_headers(node: str, code: str, uri: str) -> dict[str, Any]
 
 
 def _function_code(logical_id: str) -> str:
-    document: dict[str, Any] = yaml_parse(TEMPLATE_PATH.read_text(encoding="utf-8"))
+    document: dict[str, Any] = parse_template(TEMPLATE_PATH.read_text(encoding="utf-8"))
     return document["Resources"][logical_id]["Properties"]["FunctionCode"]
 
 

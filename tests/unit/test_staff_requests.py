@@ -16,6 +16,7 @@ import pytest
 from botocore.exceptions import NoCredentialsError
 
 from clinic_tools.cli import main
+from clinic_tools.exit_codes import ExitCode
 from tests.conftest import CONTENT
 from tests.unit.stack import VALID, Stack, post_json
 
@@ -141,7 +142,7 @@ def test_set_status_refuses_an_unknown_status(clinic: Clinic, capsys: Any) -> No
     (receipt,) = submit(1)
     with pytest.raises(SystemExit) as exit_:
         clinic("set-status", receipt["reference"], "done")
-    assert exit_.value.code == 2
+    assert exit_.value.code == ExitCode.USAGE
     assert "invalid choice: 'done'" in capsys.readouterr().err
 
 
@@ -166,14 +167,14 @@ def test_set_status_refuses_a_stale_update(
 
     monkeypatch.setattr(RequestStore, "find", find_then_someone_else_changes_it)
     run = clinic("set-status", receipt["id"], "closed")
-    assert run.code == 4
+    assert run.code == ExitCode.STALE
     assert "now 'scheduled'" in run.err
     assert stack.requests()[0]["status"] == "scheduled"
 
 
-def test_an_unknown_reference_exits_1(clinic: Clinic) -> None:
+def test_an_unknown_reference_exits_not_found(clinic: Clinic) -> None:
     run = clinic("show", "ZZZZZZZZ")
-    assert run.code == 1
+    assert run.code == ExitCode.NOT_FOUND
     assert "No request ZZZZZZZZ" in run.err
 
 
@@ -208,7 +209,7 @@ def test_delete_asks_first_and_forgets(
 ) -> None:
     (receipt,) = submit(1)
     monkeypatch.setattr("builtins.input", lambda _: "no")
-    assert clinic("delete", receipt["reference"]).code == 5
+    assert clinic("delete", receipt["reference"]).code == ExitCode.CANCELLED
     assert len(stack.requests()) == 1
     monkeypatch.setattr("builtins.input", lambda _: receipt["reference"].lower())
     run = clinic("delete", receipt["reference"])
@@ -221,12 +222,12 @@ def test_delete_yes_is_for_scripts(stack: Stack, clinic: Clinic) -> None:
     (receipt,) = submit(1)
     assert clinic("delete", receipt["id"], "--yes").code == 0
     assert stack.requests() == []
-    assert clinic("delete", receipt["id"], "--yes").code == 1
+    assert clinic("delete", receipt["id"], "--yes").code == ExitCode.NOT_FOUND
 
 
 def test_a_missing_table_is_a_readable_error(clinic: Clinic) -> None:
     run = clinic("list", "--table", "no-such-table", table=False)
-    assert run.code == 3
+    assert run.code == ExitCode.AWS
     assert "No table 'no-such-table'" in run.err
 
 
@@ -238,7 +239,7 @@ def test_no_credentials_is_a_readable_error(
 
     monkeypatch.setattr(boto3, "client", no_credentials)
     run = clinic("list")
-    assert run.code == 3
+    assert run.code == ExitCode.AWS
     assert "No AWS credentials" in run.err
 
 
@@ -269,7 +270,7 @@ def test_phones_use_the_clinics_region_from_site_yaml(clinic: Clinic, tmp_path: 
 def test_without_site_yaml_or_a_region_it_says_what_to_do(clinic: Clinic, tmp_path: Path) -> None:
     submit(1)
     run = clinic("export", "--content", str(tmp_path))
-    assert run.code == 2
+    assert run.code == ExitCode.USAGE
     assert "--phone-region" in run.err
 
 
@@ -279,7 +280,7 @@ def test_a_stack_without_the_tables_output_is_a_readable_error(clinic: Clinic) -
         TemplateBody=json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}),
     )
     run = clinic("list", "--stack", "other-stack", table=False)
-    assert run.code == 3
+    assert run.code == ExitCode.AWS
     assert "no RequestsTableName output" in run.err
 
 
@@ -293,7 +294,7 @@ def test_set_status_without_by_records_the_user_name(stack: Stack, clinic: Clini
 def test_a_limit_must_be_a_positive_number(clinic: Clinic, limit: str) -> None:
     with pytest.raises(SystemExit) as exit_:
         clinic("list", "--limit", limit)
-    assert exit_.value.code == 2
+    assert exit_.value.code == ExitCode.USAGE
 
 
 def test_the_cli_offers_the_statuses_of_the_shared_model() -> None:
@@ -390,7 +391,7 @@ def test_without_any_table_it_says_where_one_comes_from(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     run = clinic("list", "--phone-region", "US", table=False)
-    assert run.code == 2
+    assert run.code == ExitCode.USAGE
     assert "CLINIC_REQUESTS_TABLE" in run.err and "samconfig.toml" in run.err
 
 

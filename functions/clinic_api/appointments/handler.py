@@ -30,33 +30,28 @@ from clinic_api.appointments import answers, intake, routes
 from clinic_api.appointments.form import read_submission, validate_request
 from clinic_api.appointments.identity import request_id
 from clinic_api.appointments.schemas import AppointmentRequest
-from clinic_api.appointments.settings import clinic_settings, intake_settings
-from clinic_api.appointments.store import (
-    AlreadyStored,
-    IntakeStore,
-    RateLimited,
-    StorageUnavailable,
-)
+from clinic_api.appointments.settings import appointments_settings, clinic_settings
+from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited
+from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.identity import client_address, keyed_hash
 from clinic_api.core.problems import (
     FieldError,
     Problem,
+    dependency_unavailable,
     invalid_input,
     no_route,
-    unavailable,
     where_raised,
 )
 from clinic_api.core.resolver import http_function
 from clinic_api.core.routes import handles
-from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
+from clinic_api.core.s3_cache import ObjectMissing
 
 app, logger, metrics = http_function()
 
 # Nothing was stored; the sender may retry (with the same Idempotency-Key).
 _UNAVAILABLE = (
-    StorageUnavailable,
-    StoreUnavailable,
+    DependencyUnavailable,
     ObjectMissing,
     IdempotencyPersistenceLayerError,
     BotoCoreError,
@@ -75,13 +70,12 @@ IDEMPOTENCY = IdempotencyConfig(
 @handles(app, routes.REQUEST_APPOINTMENT)
 def request_appointment() -> Response[Any]:
     json_client = _json_client()
-    settings = intake_settings()
+    settings = appointments_settings()
     try:
         receipt = _take(app.current_event.headers.get("content-type"), json_client)
     except _UNAVAILABLE as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
-        problem = unavailable("The request could not be stored; please try again.", 5)
-        return answers.failed(problem, json_client, settings.error_url)
+        return answers.failed(_not_stored(), json_client, settings.error_url)
     except Problem as problem:
         _count(f"Refused{problem.status}")
         return answers.failed(problem, json_client, settings.error_url)
@@ -143,7 +137,7 @@ def _idempotency_key(value: str | None) -> str | None:
 
 
 def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash: str) -> dict:
-    settings = intake_settings()
+    settings = appointments_settings()
     store = IntakeStore(dynamodb_client(), settings.requests_table, settings.guard_table)
     new_id = request_id(submission["key"], submission["request"])
     try:
@@ -171,7 +165,7 @@ def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash
 def _accept_once() -> Any:
     """`_accept` behind Powertools idempotency (built on first use: it creates a client)."""
     persistence = DynamoDBPersistenceLayer(
-        table_name=intake_settings().guard_table, boto3_client=dynamodb_client()
+        table_name=appointments_settings().guard_table, boto3_client=dynamodb_client()
     )
     return idempotent_function(
         data_keyword_argument="submission", persistence_store=persistence, config=IDEMPOTENCY
@@ -187,8 +181,12 @@ def _unexpected(error: Exception) -> Response:
     logger.error(
         "Unhandled error", extra={"error": type(error).__name__, "at": where_raised(error)}
     )
-    problem = unavailable("The request could not be stored; please try again.", retry_after=5)
-    return answers.failed(problem, _json_client(), intake_settings().error_url)
+    return answers.failed(_not_stored(), _json_client(), appointments_settings().error_url)
+
+
+def _not_stored() -> Problem:
+    """Nothing was stored: the sender may retry (with the same Idempotency-Key)."""
+    return dependency_unavailable("The request could not be stored; please try again.")
 
 
 def _json_client() -> bool:

@@ -11,13 +11,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from clinic_api.appointments.schemas import AppointmentRequest
-from clinic_api.appointments.settings import ClinicSettings, IntakeSettings
-from clinic_api.appointments.store import (
-    DuplicateMarker,
-    DuplicateRace,
-    IntakeStore,
-    StorageUnavailable,
-)
+from clinic_api.appointments.settings import AppointmentsSettings, ClinicSettings
+from clinic_api.appointments.store import DuplicateMarker, DuplicateRace, IntakeStore
+from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.identity import keyed_hash
 from clinic_api.core.reference import reference_of
 
@@ -45,7 +41,7 @@ def build_item(
     request_id: str,
     client_hash: str,
     clinic: ClinicSettings,
-    settings: IntakeSettings,
+    settings: AppointmentsSettings,
     now: datetime,
     duplicate_of: str | None,
 ) -> dict[str, Any]:
@@ -74,13 +70,13 @@ def accept(
     request_id: str,
     client_hash: str,
     clinic: ClinicSettings,
-    settings: IntakeSettings,
+    settings: AppointmentsSettings,
     store: IntakeStore,
     now: datetime,
 ) -> dict[str, str]:
     """Store the request and return its receipt.
 
-    Raises RateLimited, AlreadyStored or StorageUnavailable.
+    Raises RateLimited, AlreadyStored or DependencyUnavailable.
     """
     epoch = int(now.timestamp())
     store.take_rate_slot(client_hash, epoch, settings.rate_limit, settings.rate_window_seconds)
@@ -95,7 +91,7 @@ def accept(
         except DuplicateRace:
             continue
     else:
-        raise StorageUnavailable
+        raise DependencyUnavailable("dynamodb")
     return receipt(request_id, item["createdAt"])
 
 

@@ -6,12 +6,12 @@ consent version and phone region (see clinic_api.core.site).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from clinic_api.core.settings import Environment, SettingsError
 from clinic_api.core.site import site_settings
 
 # An http(s) URL, or a path on the origin the form was posted from (the site's own
@@ -23,12 +23,18 @@ _REDIRECT_TARGET = re.compile(r"(https?://[^\s?#]+|/[^\s?#/\\][^\s?#]*)(\?[^\s#]
 def redirect_target(name: str, value: str) -> str:
     """A configured redirect target, checked as the template's AllowedPattern checks it."""
     if not _REDIRECT_TARGET.fullmatch(value):
-        raise ValueError(f"{name} must be an http(s) URL or a path such as /thank-you")
+        raise SettingsError(f"{name} must be an http(s) URL or a path such as /thank-you")
     return value
 
 
 @dataclass(frozen=True)
-class IntakeSettings:
+class AppointmentsSettings:
+    """The AppointmentsFunction's environment, read once per container (the template sets it).
+
+    What the staff function shares is read in core the same way: site.json's bucket
+    (`core.site`) and the hashing secrets' ids (`core.identity`).
+    """
+
     requests_table: str
     guard_table: str
     thank_you_url: str
@@ -38,16 +44,15 @@ class IntakeSettings:
     retention_days: int
 
     @classmethod
-    def from_environment(cls) -> IntakeSettings:
-        env = os.environ
+    def read(cls, env: Environment) -> AppointmentsSettings:
         return cls(
-            requests_table=env["REQUESTS_TABLE"],
-            guard_table=env["GUARD_TABLE"],
-            thank_you_url=redirect_target("THANK_YOU_URL", env["THANK_YOU_URL"]),
-            error_url=redirect_target("FORM_ERROR_URL", env["FORM_ERROR_URL"]),
-            rate_limit=int(env.get("RATE_LIMIT_MAX", "5")),
-            rate_window_seconds=int(env.get("RATE_LIMIT_WINDOW_SECONDS", "600")),
-            retention_days=int(env.get("REQUEST_RETENTION_DAYS", "365")),
+            requests_table=env.text("REQUESTS_TABLE"),
+            guard_table=env.text("GUARD_TABLE"),
+            thank_you_url=redirect_target("THANK_YOU_URL", env.text("THANK_YOU_URL")),
+            error_url=redirect_target("FORM_ERROR_URL", env.text("FORM_ERROR_URL")),
+            rate_limit=env.whole_number("RATE_LIMIT_MAX", 5),
+            rate_window_seconds=env.whole_number("RATE_LIMIT_WINDOW_SECONDS", 600),
+            retention_days=env.whole_number("REQUEST_RETENTION_DAYS", 365),
         )
 
 
@@ -69,8 +74,8 @@ class ClinicSettings:
 
 
 @cache
-def intake_settings() -> IntakeSettings:
-    return IntakeSettings.from_environment()
+def appointments_settings() -> AppointmentsSettings:
+    return AppointmentsSettings.read(Environment())
 
 
 def clinic_settings() -> ClinicSettings:

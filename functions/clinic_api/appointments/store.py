@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from clinic_api.core.aws_errors import DependencyUnavailable, error_code
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
@@ -35,10 +37,6 @@ class AlreadyStored(Exception):
 
 class DuplicateRace(Exception):
     """An identical submission claimed the duplicate marker meanwhile, or wrote it at once."""
-
-
-class StorageUnavailable(Exception):
-    """DynamoDB failed after the SDK's retries."""
 
 
 def to_item(document: dict[str, Any]) -> dict[str, Any]:
@@ -77,11 +75,11 @@ class IntakeStore:
                 },
             )
         except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise RateLimited(max(1, window_start + window - now)) from None
-            raise StorageUnavailable from error
+            raise DependencyUnavailable("dynamodb") from error
         except BotoCoreError as error:
-            raise StorageUnavailable from error
+            raise DependencyUnavailable("dynamodb") from error
 
     def duplicate_of(self, fingerprint: str, now: int) -> str | None:
         """The id of an identical request stored within the window, if any."""
@@ -90,7 +88,7 @@ class IntakeStore:
                 TableName=self._guard, Key={"id": {"S": f"dup#{fingerprint}"}}, ConsistentRead=True
             ).get("Item")
         except (ClientError, BotoCoreError) as error:
-            raise StorageUnavailable from error
+            raise DependencyUnavailable("dynamodb") from error
         if not found or int(found[EXPIRY_ATTRIBUTE].get("N", 0)) <= now:
             return None  # TTL deletes lazily: an expired marker may still be there
         return found["firstId"].get("S")
@@ -114,7 +112,7 @@ class IntakeStore:
         except ClientError as error:
             _raise_cancelled(error)
         except BotoCoreError as error:
-            raise StorageUnavailable from error
+            raise DependencyUnavailable("dynamodb") from error
 
 
 def _marker_put(table: str, marker: DuplicateMarker, now: int) -> PutTypeDef:
@@ -132,16 +130,12 @@ def _marker_put(table: str, marker: DuplicateMarker, now: int) -> PutTypeDef:
 
 
 def _raise_cancelled(error: ClientError) -> None:
-    if _code(error) != "TransactionCanceledException":
-        raise StorageUnavailable from error
+    if error_code(error) != "TransactionCanceledException":
+        raise DependencyUnavailable("dynamodb") from error
     codes = [reason.get("Code") for reason in error.response.get("CancellationReasons", [])]
     if codes[:1] == ["ConditionalCheckFailed"]:
         raise AlreadyStored from None
     # Two identical submissions at once: one claimed the marker, or both wrote it together.
     if "ConditionalCheckFailed" in codes[1:] or "TransactionConflict" in codes:
         raise DuplicateRace from None
-    raise StorageUnavailable from error
-
-
-def _code(error: ClientError) -> str:
-    return error.response.get("Error", {}).get("Code", "")
+    raise DependencyUnavailable("dynamodb") from error

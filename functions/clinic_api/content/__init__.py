@@ -1,1 +1,4 @@
-"""ContentFunction: the clinic's settings, articles and (later) search, read from S3."""
+"""ContentFunction: the clinic's settings, articles and search, read from S3.
+
+The search engine itself is the `clinic_api.search` package, loaded on the first search.
+"""

@@ -12,7 +12,7 @@ Every route gzips its JSON for a client that accepts it (`compress=True`; see
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
@@ -21,7 +21,9 @@ from clinic_api.content import routes
 from clinic_api.content.cursor import InvalidCursor
 from clinic_api.content.responses import accepts_gzip, cacheable_json, uncached_json
 from clinic_api.content.store import article_store
+from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.problems import (
+    dependency_unavailable,
     foreign_cursor,
     not_found,
     unavailable,
@@ -29,10 +31,7 @@ from clinic_api.core.problems import (
 from clinic_api.core.query import parse_query
 from clinic_api.core.resolver import answer_errors, entry_point, http_function
 from clinic_api.core.routes import handles
-from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
-
-if TYPE_CHECKING:
-    pass
+from clinic_api.core.s3_cache import ObjectMissing
 
 app, logger, metrics = http_function()
 
@@ -116,10 +115,10 @@ def _cached(document: Any, cache_control: str) -> Response[Any]:
     )
 
 
-@app.exception_handler(StoreUnavailable)
-def _store_unavailable(_: StoreUnavailable) -> Response[Any]:
-    metrics.add_metric(name="StoreUnavailable", unit=MetricUnit.Count, value=1)
-    return unavailable("Content storage is unavailable.", retry_after=5).to_response()
+@app.exception_handler(DependencyUnavailable)
+def _dependency_unavailable(_: DependencyUnavailable) -> Response[Any]:
+    metrics.add_metric(name="DependencyUnavailable", unit=MetricUnit.Count, value=1)
+    return dependency_unavailable("Content storage is unavailable.").to_response()
 
 
 @app.exception_handler(ObjectMissing)

@@ -8,7 +8,6 @@ no republish.
 from __future__ import annotations
 
 import bisect
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,8 +22,8 @@ from clinic_api.content.cursor import (
     encode_cursor,
     encode_search_cursor,
 )
+from clinic_api.content.settings import content_settings
 from clinic_api.content.tags import tag_label
-from clinic_api.core.clients import s3_client
 from clinic_api.core.keys import (
     INDEX_KEY,
     OPENAPI_KEY,
@@ -36,7 +35,7 @@ from clinic_api.core.keys import (
 from clinic_api.core.s3_cache import S3ObjectCache
 
 if TYPE_CHECKING:
-    from clinic_api.content.search import Found
+    from clinic_api.search.index import Found
 
 RELATED_SHOWN = 3
 # Search pages reach this many hits deep, as Algolia's do by default: a cursor never
@@ -181,7 +180,7 @@ class ArticleStore:
         """Section hits visible now, best first (with distinct="article", each article's best);
         raises InvalidCursor for a cursor this question did not make."""
         # Imported here: the engine stays off the cold start of every other route.
-        from clinic_api.content.search import SearchIndex
+        from clinic_api.search.index import SearchIndex
 
         question = (text, tag, distinct)
         offset = decode_search_cursor(cursor, question, SEARCH_DEPTH) if cursor else 0
@@ -212,6 +211,5 @@ class ArticleStore:
 
 @cache
 def article_store() -> ArticleStore:
-    """One store per container, configured from the function's environment."""
-    ttl = float(os.environ.get("CACHE_TTL_SECONDS", "60"))
-    return ArticleStore(S3ObjectCache(s3_client, os.environ["CONTENT_BUCKET"], ttl))
+    """One store per container, configured from the function's settings."""
+    return ArticleStore(content_settings().content.cache())

@@ -10,27 +10,36 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 from functools import cache
 
+from botocore.exceptions import BotoCoreError, ClientError
+
+from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import secrets_client
+from clinic_api.core.settings import Environment
 
 VIEWER_ADDRESS_HEADER = "x-viewer-address"  # set by the site distribution's /api function
 ORIGIN_VERIFY_HEADER = "x-origin-verify"  # the distribution's secret origin header
 
 
-def _secret(variable: str) -> str:
-    return secrets_client().get_secret_value(SecretId=os.environ[variable])["SecretString"]
+def _secret(secret_id: str) -> str:
+    try:
+        answer = secrets_client().get_secret_value(SecretId=secret_id)
+    except (ClientError, BotoCoreError) as error:
+        raise DependencyUnavailable("secretsmanager") from error
+    return answer["SecretString"]
 
 
 @cache
 def _hash_key() -> bytes:
-    return _secret("CLIENT_HASH_SECRET").encode()
+    return _secret(Environment().text("CLIENT_HASH_SECRET")).encode()
 
 
 @cache
 def _edge_secret() -> str:
-    return _secret("EDGE_ORIGIN_SECRET") if os.environ.get("EDGE_ORIGIN_SECRET") else ""
+    """Empty when no distribution is in front: then a viewer header is never trusted."""
+    secret_id = Environment().optional("EDGE_ORIGIN_SECRET")
+    return _secret(secret_id) if secret_id else ""
 
 
 def client_address(headers: dict[str, str], source_ip: str) -> str:

@@ -10,7 +10,7 @@ import re
 INDEX_KEY = "index.json"
 SITE_KEY = "site.json"
 OPENAPI_KEY = "openapi.json"
-SEARCH_INDEX_KEY = "search/index.tar"  # see clinic_api.content.search_schema
+SEARCH_INDEX_KEY = "search/index.tar"  # see clinic_api.search.schema
 ARTICLE_PREFIX = "articles/"
 
 # Lowercase words joined by single hyphens: nothing that could name another key.

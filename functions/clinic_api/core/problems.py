@@ -72,6 +72,15 @@ def unavailable(detail: str, retry_after: int) -> Problem:
     return Problem(503, "Service Unavailable", detail, headers={"Retry-After": str(retry_after)})
 
 
+# Seconds a client waits before retrying after a dependency failed: the SDK has retried already.
+DEPENDENCY_RETRY_AFTER = 5
+
+
+def dependency_unavailable(detail: str) -> Problem:
+    """The answer to `aws_errors.DependencyUnavailable` in every function: 503, retry soon."""
+    return unavailable(detail, retry_after=DEPENDENCY_RETRY_AFTER)
+
+
 def internal_error() -> Problem:
     return Problem(500, "Internal Server Error", "Something went wrong on our side.")
 

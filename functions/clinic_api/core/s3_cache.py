@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aws_lambda_powertools import Logger
 from botocore.exceptions import BotoCoreError, ClientError
 
+from clinic_api.core.aws_errors import DependencyUnavailable, error_code, http_status
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.type_defs import GetObjectRequestTypeDef
@@ -33,10 +35,6 @@ Parsed = TypeVar("Parsed")
 
 class ObjectMissing(Exception):
     """The key does not exist in the bucket."""
-
-
-class StoreUnavailable(Exception):
-    """S3 failed and there is no cached copy to fall back on."""
 
 
 @dataclass
@@ -84,19 +82,17 @@ class S3ObjectCache:
 
     def _after_error(self, key: str, entry: _Entry | None, now: float, error: Exception) -> Any:
         if isinstance(error, ClientError):
-            status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            code = error.response.get("Error", {}).get("Code", "")
-            if status == 304 and entry is not None:
+            if http_status(error) == 304 and entry is not None:
                 entry.checked_at = now
                 return entry.value
-            if code in _MISSING_CODES:
+            if error_code(error) in _MISSING_CODES:
                 self._entries.pop(key, None)
                 raise ObjectMissing(key) from error
         if entry is None:
             logger.error(
                 "S3 read failed, no cached copy", extra={"key": key, "error": type(error).__name__}
             )
-            raise StoreUnavailable(key) from error
+            raise DependencyUnavailable("s3") from error
         # Serve the copy and wait a full TTL before asking a struggling S3 again.
         logger.warning(
             "S3 read failed, serving cached copy", extra={"key": key, "error": type(error).__name__}

@@ -7,14 +7,14 @@ dynamodb:Attributes): never a patient field.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger
 
 from clinic_api.core.clients import dynamodb_client, sns_client
-from clinic_api.notify.messages import WhereToLook, digest
+from clinic_api.notify.messages import digest
+from clinic_api.notify.settings import notify_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import QueryOutputTypeDef
@@ -26,7 +26,7 @@ _NEW = {":status": {"S": "new"}}
 
 def _query(**request: Any) -> QueryOutputTypeDef:
     return dynamodb_client().query(
-        TableName=os.environ["REQUESTS_TABLE"],
+        TableName=notify_settings().requests_table,
         IndexName=STATUS_INDEX,
         KeyConditionExpression="#status = :status",
         ExpressionAttributeNames={"#status": "status", **request.pop("names", {})},
@@ -61,10 +61,8 @@ def oldest_new() -> datetime | None:
 @logger.inject_lambda_context
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
     waiting, oldest = count_new(), oldest_new()
-    where = WhereToLook(os.environ["REQUESTS_TABLE"], os.environ["AWS_REGION"])
-    notice = digest(waiting, oldest, datetime.now(UTC), where)
-    sns_client().publish(
-        TopicArn=os.environ["TOPIC_ARN"], Subject=notice.subject, Message=notice.body
-    )
+    settings = notify_settings()
+    notice = digest(waiting, oldest, datetime.now(UTC), settings.where_to_look())
+    sns_client().publish(TopicArn=settings.topic_arn, Subject=notice.subject, Message=notice.body)
     logger.info("Digest sent", extra={"waiting": waiting})
     return {"waiting": waiting}

@@ -7,7 +7,6 @@ mapping) and then sends it to the dead-letter queue.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 
 from clinic_api.core.clients import sns_client
 from clinic_api.core.reference import reference_of
-from clinic_api.notify.messages import WhereToLook, new_request
+from clinic_api.notify.messages import new_request
+from clinic_api.notify.settings import notify_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
@@ -33,10 +33,6 @@ if TYPE_CHECKING:
 logger = Logger()
 metrics = Metrics()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-
-
-def where_to_look() -> WhereToLook:
-    return WhereToLook(os.environ["REQUESTS_TABLE"], os.environ["AWS_REGION"])
 
 
 def notify(record: DynamoDBRecord) -> None:
@@ -48,10 +44,9 @@ def notify(record: DynamoDBRecord) -> None:
     created = stream.approximate_creation_date_time
     received = datetime.fromtimestamp(created, UTC) if created else datetime.now(UTC)
     reference = reference_of(request_id)
-    notice = new_request(reference, received, where_to_look())
-    sns_client().publish(
-        TopicArn=os.environ["TOPIC_ARN"], Subject=notice.subject, Message=notice.body
-    )
+    settings = notify_settings()
+    notice = new_request(reference, received, settings.where_to_look())
+    sns_client().publish(TopicArn=settings.topic_arn, Subject=notice.subject, Message=notice.body)
     logger.info("Staff notified", extra={"reference": reference})
     metrics.add_metric(name="StaffNotified", unit=MetricUnit.Count, value=1)
 

@@ -17,18 +17,19 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
+from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.identity import client_address, keyed_hash
 from clinic_api.core.problems import (
     Problem,
+    dependency_unavailable,
     foreign_cursor,
     not_found,
-    unavailable,
 )
 from clinic_api.core.query import parse_query
 from clinic_api.core.resolver import answer_errors, entry_point, http_function
 from clinic_api.core.routes import handles
-from clinic_api.core.s3_cache import ObjectMissing, StoreUnavailable
+from clinic_api.core.s3_cache import ObjectMissing
 from clinic_api.staff import inbox, routes, view
 from clinic_api.staff.audit import Actor, AuditLog
 from clinic_api.staff.changes import read_change
@@ -163,10 +164,10 @@ def _count(name: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
-@app.exception_handler([StoreUnavailable, ObjectMissing, BotoCoreError, ClientError])
+@app.exception_handler([DependencyUnavailable, ObjectMissing, BotoCoreError, ClientError])
 def _unavailable(error: Exception) -> Response[Any]:
     logger.warning("Storage unavailable", extra={"error": type(error).__name__})
-    return unavailable("The inbox is unavailable; please try again.", retry_after=5).to_response()
+    return dependency_unavailable("The inbox is unavailable; please try again.").to_response()
 
 
 answer_errors(app, logger)

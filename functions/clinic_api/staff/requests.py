@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from clinic_api.core.aws_errors import error_code
 from clinic_api.core.reference import id_prefix, is_reference
 from clinic_api.staff import STATUSES
 
@@ -184,7 +185,7 @@ class RequestStore:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 raise
             old = error.response.get("Item")
             if old is None:
@@ -200,7 +201,7 @@ class RequestStore:
                 ConditionExpression="attribute_exists(id)",
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise RequestNotFound(request_id) from None
             raise
 

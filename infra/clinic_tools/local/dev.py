@@ -32,6 +32,7 @@ from typing import Any
 import boto3
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.local.authorizer import JwksCache, verifiers
 from clinic_tools.local.cognito import LocalStaffUser, create_local_staff, pool_ids
 from clinic_tools.local.gateway import Gateway, RouteTable
@@ -64,7 +65,6 @@ from clinic_tools.site.render import StaffSignIn
 from clinic_tools.site.server import SiteServer, local_headers
 from clinic_tools.site.upload import sync_site
 
-EXIT_FAILED = 1
 TEMPLATE = Path("template.yaml")
 
 
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
             check_port_free(args.host, site.port, "--site-port")
     except (OSError, ValueError, PortTaken) as error:
         print(f"clinic dev: {error}", file=sys.stderr)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     stop = _stop_on_signals()
     # moto's server logs every S3 call through werkzeug; the gateway's own line is enough.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -133,14 +133,15 @@ def run(args: argparse.Namespace) -> int:
             servers = _start(template, overrides, args, site, started)
         except (ContentError, PortTaken, RuntimeError, OSError) as error:
             print(f"clinic dev: {error}", file=sys.stderr)
-            return EXIT_FAILED
+            invalid = isinstance(error, ContentError)
+            return ExitCode.INVALID_CONTENT if invalid else ExitCode.FAILED
         for name, server in servers.items():
             threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
             started.callback(server.shutdown)
         stop.wait()
         print("\nclinic dev: stopping", flush=True)
     print("clinic dev: stopped", flush=True)
-    return 0
+    return ExitCode.OK
 
 
 def _local_site(template: LocalTemplate, args: argparse.Namespace) -> LocalSite | None:

@@ -220,9 +220,14 @@ def build_response(result: Any) -> Response:
         headers.remove(name)  # case-insensitive
     body = result.get("body") or ""
     data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode("utf-8")
+    typed = "content-type" in headers  # case-insensitive
+    if data and not typed:
+        headers.add("Content-Type", "application/json")
     response = Response(data, int(result["statusCode"]), headers=headers)
-    if "content-type" not in headers:  # case-insensitive
-        response.headers["Content-Type"] = "application/json"
+    if not data and not typed:
+        # A 303 or 304 the function sent without a type: the gateway adds none, but
+        # werkzeug gives every Response one (text/plain).
+        del response.headers["Content-Type"]
     return response
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from clinic_api.core.aws_errors import error_code
 from clinic_tools.openapi import build_openapi
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import Content, load_content
@@ -92,7 +93,7 @@ def _require_site_bucket(client: S3Client, bucket: str) -> None:
     try:
         client.head_bucket(Bucket=bucket)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in _MISSING_BUCKET:
+        if error_code(error) in _MISSING_BUCKET:
             raise MissingSiteBucket(bucket) from error
         raise
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import tantivy
 
-from clinic_api.content.search_schema import (
+from clinic_api.search.schema import (
     ARTICLE,
     ARTICLE_TITLE,
     BODY,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from clinic_api.core.aws_errors import http_status
 from clinic_api.core.keys import (
     ARTICLE_PREFIX,
     INDEX_KEY,
@@ -88,7 +89,7 @@ def _stored_hash(client: S3Client, bucket: str, key: str) -> str | None:
     try:
         head = client.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+        if http_status(error) == 404:
             return None
         raise
     return head.get("Metadata", {}).get(HASH_METADATA, "")

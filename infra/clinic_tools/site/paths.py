@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from samtranslator.yaml_helper import yaml_parse
+from clinic_tools.local.template import parse_template
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
 FUNCTION_TYPE = "AWS::CloudFront::Function"
@@ -86,7 +85,7 @@ def rules_literal(code: str) -> str | None:
 
 def rules_function_code(template: Path = TEMPLATE) -> str:
     """The code of the template's one CloudFront Function that holds the rules."""
-    document: dict[str, Any] = yaml_parse(template.read_text(encoding="utf-8"))
+    document = parse_template(template.read_text(encoding="utf-8"))
     codes = [
         str(resource.get("Properties", {}).get("FunctionCode", ""))
         for resource in (document.get("Resources") or {}).values()

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
+from clinic_api.core.aws_errors import error_code
 from clinic_tools.site.paths import PathRules
 from clinic_tools.site.upload import STATUS_METADATA
 
@@ -123,7 +124,7 @@ class SiteServer:
         try:
             answer = self.s3.get_object(Bucket=self.bucket, Key=key.removeprefix("/"))
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "403"}:
+            if error_code(error) in {"NoSuchKey", "404", "403"}:
                 return None
             raise
         body = answer["Body"].read()

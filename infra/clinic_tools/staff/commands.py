@@ -4,8 +4,6 @@ Runs with the staff member's own AWS credentials (the stack's StaffPolicy). The
 tables come from --table/--stack, else CLINIC_REQUESTS_TABLE and
 CLINIC_AUDIT_TABLE, else (with AWS_ENDPOINT_URL) the local stack's, else the
 stack in samconfig.toml. show, export, delete and every change are audited.
-Exit codes: 0 done, 1 no such request, 2 usage, 3 AWS refused or unreachable,
-4 changed meanwhile (stale), 5 cancelled.
 """
 
 from __future__ import annotations
@@ -21,14 +19,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.staff import STATUSES
 
 if TYPE_CHECKING:
     from clinic_api.staff.audit import Actor, AuditLog
     from clinic_api.staff.requests import Change, RequestStore
     from clinic_api.staff.view import ClinicView
-
-EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS, EXIT_STALE, EXIT_CANCELLED = 1, 2, 3, 4, 5
 _DURATION = re.compile(r"(\d+)([hdw])")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -117,37 +114,39 @@ def run(args: argparse.Namespace) -> int:
         return _ACTIONS[args.action](Session(args))
     except RequestNotFound:
         _say(f"No request {args.reference} in {args.table or args.stack}.")
-        return EXIT_NOT_FOUND
+        return ExitCode.NOT_FOUND
     except StaleRequest as stale:
         now = stale.current["status"]
         _say(f"Someone changed it meanwhile: it is now {now!r}. Run show, then retry.")
-        return EXIT_STALE
+        return ExitCode.STALE
     except StackWithoutTable as missing:
         _say(f"Stack {missing.stack!r} has no {missing.output} output: is it this project's?")
-        return EXIT_AWS
+        return ExitCode.AWS
     except NoTable as missing:
         _say(f"Which table? Pass --table or --stack, set {missing.kind}, or run from the")
         _say("project folder (samconfig.toml names the stack).")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except MissingPhoneRegion:
         _say(f"No {args.content / 'site.yaml'} for the clinic's phone region: run from the project")
         _say("folder, or pass --content DIR or --phone-region (e.g. US).")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except BrokenPipeError:  # `| head` closed the pipe: what was wanted was written
         return 0
     except NoCredentialsError:
         _say("No AWS credentials: set AWS_PROFILE (or run `aws configure`) and retry.")
-        return EXIT_AWS
+        return ExitCode.AWS
     except ClientError as error:
         _say(_explain(error, args))
-        return EXIT_AWS
+        return ExitCode.AWS
     except BotoCoreError as error:
         _say(f"Could not reach AWS: {error}")
-        return EXIT_AWS
+        return ExitCode.AWS
 
 
 def _explain(error: Any, args: argparse.Namespace) -> str:
-    code = error.response.get("Error", {}).get("Code", "")
+    from clinic_api.core.aws_errors import error_code
+
+    code = error_code(error)
     if code == "ResourceNotFoundException":
         return f"No table {args.table!r} in this account and region (check --table and AWS_REGION)."
     if code in {"AccessDeniedException", "AccessDenied", "UnrecognizedClientException"}:
@@ -329,7 +328,7 @@ def _delete(session: Session) -> int:
     reference = request["reference"]
     if not session.args.yes and not _confirmed(request):
         _say("Cancelled; nothing was deleted.")
-        return EXIT_CANCELLED
+        return ExitCode.CANCELLED
     session.audit().record(reference, "delete", session.actor())  # first: never unrecorded
     store.delete(request["id"])
     print(f"deleted {reference}")

@@ -19,7 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-EXIT_NOT_FOUND, EXIT_USAGE, EXIT_AWS, EXIT_CANCELLED = 1, 2, 3, 5
+from clinic_tools.exit_codes import ExitCode
+
 POOL_VARIABLE = "CLINIC_STAFF_POOL"
 STAFF_GROUP, ADMIN_GROUP = "staff", "admin"
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -74,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+    from clinic_api.core.aws_errors import error_code
+
     try:
         idp = boto3.client("cognito-idp")
         pool_id = _pool_id(args)
@@ -82,20 +85,20 @@ def run(args: argparse.Namespace) -> int:
         )
     except NoPool as error:
         _say(str(error))
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except NoCredentialsError:
         _say("No AWS credentials: set AWS_PROFILE or run `aws configure`.")
-        return EXIT_AWS
+        return ExitCode.AWS
     except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
+        code = error_code(error)
         if code == "UserNotFoundException":
             _say(f"No staff account {args.email} in the pool.")
-            return EXIT_NOT_FOUND
+            return ExitCode.NOT_FOUND
         _say(_explain(code, error, args))
-        return EXIT_AWS
+        return ExitCode.AWS
     except BotoCoreError as error:
         _say(f"Could not reach Cognito: {error}")
-        return EXIT_AWS
+        return ExitCode.AWS
 
 
 def _explain(code: str, error: Exception, args: argparse.Namespace) -> str:
@@ -162,7 +165,7 @@ def _invite(idp: Any, pool_id: str, args: argparse.Namespace) -> int:
         idp.admin_create_user(**request)
     except idp.exceptions.UsernameExistsException:
         _say(f"{args.email} already has an account (--resend sends the invitation again).")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     groups = [STAFF_GROUP, ADMIN_GROUP] if args.admin else [STAFF_GROUP]
     for group in groups:
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=args.email, GroupName=group)
@@ -178,7 +181,7 @@ def _remove(idp: Any, pool_id: str, args: argparse.Namespace) -> int:
         answer = input(f"Type {args.email} to remove this staff account: ")
         if answer.strip().lower() != args.email:
             _say("Nothing removed.")
-            return EXIT_CANCELLED
+            return ExitCode.CANCELLED
     idp.admin_user_global_sign_out(UserPoolId=pool_id, Username=args.email)
     idp.admin_delete_user(UserPoolId=pool_id, Username=args.email)
     print(f"Removed {args.email}; a token already issued works until it expires (≤ 60 min).")

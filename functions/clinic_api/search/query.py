@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from clinic_api.content.search_schema import stemmed_analyzer, words_analyzer
+from clinic_api.search.schema import stemmed_analyzer, words_analyzer
 
 MAX_QUERY_WORDS = 10  # words past this are ignored: each one costs index lookups
 MAX_FUZZY_LENGTH = 40  # longer runs of letters are not words: no completions or corrections

@@ -26,8 +26,9 @@ from typing import Any
 import tantivy
 from tantivy import DocAddress, Occur, Query
 
-from clinic_api.content.search_query import Slot, Synonyms, Term, plan_query
-from clinic_api.content.search_schema import (
+from clinic_api.core.keys import article_url
+from clinic_api.search.query import Slot, Synonyms, Term, plan_query
+from clinic_api.search.schema import (
     ARTICLE,
     ARTICLE_TITLE,
     FIELD_WEIGHTS,
@@ -43,13 +44,12 @@ from clinic_api.content.search_schema import (
     UNITS_WITH_TERM,
     register_analyzers,
 )
-from clinic_api.content.search_snippets import (
+from clinic_api.search.snippets import (
     Highlighter,
     fewest_typos,
     find_matches,
     terms_by_stem,
 )
-from clinic_api.core.keys import article_url
 
 TIER = 1000.0
 # A unit whose heading (an intro's is its article's title) holds every word of the
@@ -196,7 +196,7 @@ class SearchIndex:
 
 
 class _IndexVocabulary:
-    """The index's vocabulary documents, most frequent first (see search_schema)."""
+    """The index's vocabulary documents, most frequent first (see schema)."""
 
     def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema) -> None:
         self._searcher = searcher

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import tantivy
 from tantivy import Occur, Query
 
-from clinic_api.content.search_query import Slot, Term, stem
-from clinic_api.content.search_schema import BODY, stemmed_analyzer
+from clinic_api.search.query import Slot, Term, stem
+from clinic_api.search.schema import BODY, stemmed_analyzer
 
 SNIPPET_LENGTH = 160  # characters of passage, about two lines of a results page
 ELLIPSIS = "…"

@@ -1,0 +1,29 @@
+"""What the NotifyFunction and the DigestFunction are configured with: their environment
+(the template gives both the same variables), read once per container."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from clinic_api.core.settings import Environment
+from clinic_api.notify.messages import WhereToLook
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    requests_table: str
+    topic_arn: str
+    region: str  # Lambda sets AWS_REGION: the console links in a message name it
+
+    @classmethod
+    def read(cls, env: Environment) -> NotifySettings:
+        return cls(env.text("REQUESTS_TABLE"), env.text("TOPIC_ARN"), env.text("AWS_REGION"))
+
+    def where_to_look(self) -> WhereToLook:
+        return WhereToLook(self.requests_table, self.region)
+
+
+@cache
+def notify_settings() -> NotifySettings:
+    return NotifySettings.read(Environment())
