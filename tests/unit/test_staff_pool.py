@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from clinic_tools.cli import main
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.local.cognito import LocalStaffPool, create_staff_user, local_password
 
 
@@ -24,7 +25,7 @@ def groups_of(pool: LocalStaffPool, email: str) -> list[str]:
 
 def listed(pool: LocalStaffPool, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     capsys.readouterr()
-    assert staff(pool, "list", "--format", "json") == 0
+    assert staff(pool, "list", "--format", "json") == ExitCode.OK
     return json.loads(capsys.readouterr().out)
 
 
@@ -49,14 +50,14 @@ def test_inviting_someone_twice_says_so(
     staff_pool: LocalStaffPool, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert staff(staff_pool, "invite", "desk@clinic.example") == 0
-    assert staff(staff_pool, "invite", "desk@clinic.example") == 2
+    assert staff(staff_pool, "invite", "desk@clinic.example") == ExitCode.USAGE
     assert "--resend" in capsys.readouterr().err
 
 
 def test_an_address_that_is_not_an_email_is_a_usage_error(staff_pool: LocalStaffPool) -> None:
     with pytest.raises(SystemExit) as exited:
         staff(staff_pool, "invite", "front desk")
-    assert exited.value.code == 2
+    assert exited.value.code == ExitCode.USAGE
 
 
 def test_list_shows_groups_status_and_whether_mfa_is_set_up(
@@ -77,21 +78,21 @@ def test_remove_asks_first_and_a_wrong_answer_removes_nothing(
 ) -> None:
     create_staff_user(staff_pool, "locum@clinic.example", local_password(), ["staff"])
     monkeypatch.setattr("builtins.input", lambda prompt: "no")
-    assert staff(staff_pool, "remove", "locum@clinic.example") == 5
+    assert staff(staff_pool, "remove", "locum@clinic.example") == ExitCode.CANCELLED
     assert len(listed(staff_pool, capsys)) == 1
     monkeypatch.setattr("builtins.input", lambda prompt: "locum@clinic.example")
     assert staff(staff_pool, "remove", "locum@clinic.example") == 0
     assert listed(staff_pool, capsys) == []
 
 
-def test_removing_an_unknown_account_exits_1(staff_pool: LocalStaffPool) -> None:
-    assert staff(staff_pool, "remove", "nobody@clinic.example", "--yes") == 1
+def test_removing_an_unknown_account_says_not_found(staff_pool: LocalStaffPool) -> None:
+    assert staff(staff_pool, "remove", "nobody@clinic.example", "--yes") == ExitCode.NOT_FOUND
 
 
 def test_the_pool_comes_from_the_environment_or_a_usage_error(
     staff_pool: LocalStaffPool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["staff", "list"]) == 2
+    assert main(["staff", "list"]) == ExitCode.USAGE
     assert "--pool-id" in capsys.readouterr().err
     monkeypatch.setenv("CLINIC_STAFF_POOL", staff_pool.pool_id)
     assert main(["staff", "list"]) == 0
@@ -100,5 +101,5 @@ def test_the_pool_comes_from_the_environment_or_a_usage_error(
 def test_an_unknown_stack_is_named_in_the_error(
     staff_pool: LocalStaffPool, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["staff", "list", "--stack", "no-such-stack"]) == 3
+    assert main(["staff", "list", "--stack", "no-such-stack"]) == ExitCode.AWS
     assert "No stack 'no-such-stack'" in capsys.readouterr().err
