@@ -316,8 +316,8 @@ def _banner(
     fake = f"AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
     _say("clinic dev: AWS CLI / clinic tools against it:")
     _say(f"    {fake} AWS_REGION=us-east-1 aws s3 ls s3://{bucket or ''}")
-    for table in template.named(*TABLES)[:1]:
-        _say(f"    {fake} AWS_REGION=us-east-1 clinic requests list --table {table.name}")
+    if template.named(*TABLES):  # the local tables are found without --table
+        _say(f"    {fake} AWS_REGION=us-east-1 clinic requests list")
     if staff is not None:
         _staff_banner(staff, site)
     reload = "restarts the functions" if args.reload else "needs a restart (or --reload)"

@@ -74,7 +74,8 @@ def write_json(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicVi
 
 def write_table(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
     rows = [_list_row(summary(request, clinic), clinic.time_zone) for request in requests]
-    _columns(out, LIST_COLUMNS, rows)
+    if rows:  # none: the caller says so in words, with no header above nothing
+        _columns(out, LIST_COLUMNS, rows)
     return len(rows)
 
 
