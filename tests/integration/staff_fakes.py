@@ -183,6 +183,8 @@ class FakeInbox:
     items: dict[str, dict[str, Any]]
     versions: dict[str, int] = field(default_factory=dict)
     answer_with: int | None = None  # a status every call gets (401, 403), when set
+    hold_lists: int = 0  # list calls kept unanswered until this many have come (overlaps)
+    held: list[Any] = field(default_factory=list)
     seen: list[dict[str, Any]] = field(default_factory=list)
 
     def etag(self, reference: str) -> str:
@@ -209,13 +211,22 @@ class FakeInbox:
         if self.answer_with is not None:
             return self.problem(route, self.answer_with)
         if path == "/staff/requests":
-            return self.json(route, 200, self.listing(parse_qs(url.query)))
+            return self.list_calls(route, parse_qs(url.query))
         reference = unquote(path.rsplit("/", 1)[1])
         if reference not in self.items:
             return self.problem(route, 404)
         if request.method == "PATCH":
             return self.patch(route, reference, request)
         return self.json(route, 200, self.items[reference], self.etag(reference))
+
+    def list_calls(self, route: Any, query: dict[str, list[str]]) -> None:
+        """Answered at once, or, while holding, all together in the order they came."""
+        self.held.append((route, self.listing(query)))
+        if len(self.held) >= self.hold_lists:
+            for held, answer in self.held:
+                self.json(held, 200, answer)
+            self.held.clear()
+            self.hold_lists = 0
 
     def listing(self, query: dict[str, list[str]]) -> dict[str, Any]:
         status = query.get("status", ["new"])[0]

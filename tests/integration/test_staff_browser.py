@@ -269,6 +269,21 @@ def test_search_filter_and_more(inbox: Inbox) -> None:
     assert page.evaluate("document.activeElement.dataset.reference") is not None
 
 
+def test_overlapping_list_loads_show_each_request_once(inbox: Inbox) -> None:
+    """A filter change and Find at once: only the last load's answer is shown."""
+    page = inbox.page
+    inbox.sign_in()
+    inbox.api.hold_lists = 2  # both answers come after both loads began, the older first
+    page.select_option("#status-filter", "all")  # a load begins on the change...
+    page.click("#filter-form button[type=submit]")  # ...and another on Find
+    page.wait_for_selector("#list-status:has-text('3 requests')")
+    page.wait_for_timeout(300)  # both answers have been handled
+    shown = page.eval_on_selector_all(
+        "#requests li button", "all => all.map(b => b.dataset.reference)"
+    )
+    assert sorted(shown) == sorted(inbox.api.items)
+
+
 def test_on_a_portrait_tablet_a_request_replaces_the_list_and_back_returns_to_it(
     inbox: Inbox,
 ) -> None:

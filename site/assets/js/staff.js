@@ -21,7 +21,8 @@ const SIGNED_OUT = {
 
 const session = new StaffSession(signedOut);
 const api = new InboxApi(session);
-const list = { status: 'new', q: '', cursor: null, timeZone: 'UTC', rows: new Map() };
+// `loads` counts the list loads begun: an answer is shown only if no load began after it.
+const list = { status: 'new', q: '', cursor: null, timeZone: 'UTC', rows: new Map(), loads: 0 };
 const detail = new RequestDetail(api, {
   announce,
   problem,
@@ -186,6 +187,7 @@ function problem(error, context) {
 }
 
 async function loadList({ reset }) {
+  const load = ++list.loads;
   if (reset) {
     list.cursor = null;
     list.rows.clear();
@@ -195,6 +197,7 @@ async function loadList({ reset }) {
   $('requests').setAttribute('aria-busy', 'true');
   try {
     const answer = await api.list({ status: list.status, q: list.q, cursor: list.cursor ?? '' });
+    if (load !== list.loads) return; // a newer load (a filter change, Find) replaced this one
     list.timeZone = answer.timeZone || 'UTC';
     list.cursor = answer.nextCursor ?? null;
     const rows = (answer.items ?? []).map((request) => addRow(request));
@@ -202,10 +205,11 @@ async function loadList({ reset }) {
     $('list-status').textContent = listSummary();
     if (!reset) rows[0]?.querySelector('button')?.focus();
   } catch (error) {
+    if (load !== list.loads) return;
     $('list-status').textContent = '';
     problem(error, 'list');
   } finally {
-    $('requests').removeAttribute('aria-busy');
+    if (load === list.loads) $('requests').removeAttribute('aria-busy');
   }
 }
 
