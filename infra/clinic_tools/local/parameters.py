@@ -3,9 +3,10 @@
 A deploy must name its own origins, key admin and https URLs (the template has no
 localhost defaults); the local stack takes them from the `parameter_overrides` of
 samconfig.toml's `[local.global.parameters]`, beside the template, which
-`sam local ... --config-env local` reads too. Locally the browser talks plain
-http to loopback, so an `http://127.0.0.1` or `http://localhost` value is checked
-against a parameter's https-only pattern as the https URL a deploy would give.
+`sam local ... --config-env local` reads too. The local stack serves plain http
+(on loopback, or the address `clinic dev --host` names), so there an `http://`
+value is checked against a parameter's https-only pattern as the https URL a
+deploy would give; CloudFormation itself refuses it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 LOCAL_ENVIRONMENT = "local"
-_LOOPBACK_HTTP = re.compile(r"^http://(127\.0\.0\.1|localhost)(?=[:/]|$)")
+_PLAIN_HTTP = re.compile(r"^http://")
 
 
 def local_parameters(template_path: Path) -> dict[str, str]:
@@ -39,5 +40,5 @@ def local_parameters(template_path: Path) -> dict[str, str]:
 
 
 def as_deployed(text: str) -> str:
-    """A loopback http URL as the https one a deploy would give, for pattern checks."""
-    return _LOOPBACK_HTTP.sub(r"https://\1", text)
+    """A local http URL as the https one a deploy would give, for pattern checks."""
+    return _PLAIN_HTTP.sub("https://", text)

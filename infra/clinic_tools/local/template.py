@@ -199,7 +199,7 @@ def load_template(
     `parameters` override the defaults and samconfig.toml's local values
     (`local_parameters`), as `sam deploy --parameter-overrides` does (a
     CommaDelimitedList as a list or as text); an unknown name or a value the
-    parameter's AllowedPattern or AllowedValues refuses is a ValueError (a loopback
+    parameter's AllowedPattern or AllowedValues refuses is a ValueError (a local
     http URL is checked as its https twin: `as_deployed`).
     `physical_ids` are what a `Ref` to those logical ids means (ids moto chose).
     """
