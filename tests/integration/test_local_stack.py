@@ -12,7 +12,7 @@ from tests.integration.conftest import LocalStack, call, local_aws
 
 pytestmark = pytest.mark.integration
 
-ALLOWED_ORIGIN = "http://localhost:5173"  # in AllowedOrigins' default
+ALLOWED_ORIGIN = "http://localhost:5173"  # samconfig.toml's local AllowedOrigins
 REFUSED_ORIGIN = "https://evil.example"
 SAMPLE_FILES = {path.stem for path in (CONTENT / "articles").glob("*.md")}
 
@@ -113,3 +113,16 @@ def test_the_bucket_holds_the_published_objects(local_stack: LocalStack) -> None
     assert {"index.json", "site.json", "openapi.json"} <= keys
     assert {f"articles/{slug}.json" for slug in listed_slugs(local_stack)} <= keys
     assert f"articles/{DRAFT}.json" not in keys  # drafts are never uploaded
+
+
+def test_every_function_answer_says_nosniff(local_stack: LocalStack) -> None:
+    """Added by the functions themselves, so the local stack shows what AWS will send."""
+    json_body = {"Content-Type": "application/json"}
+    replies = [
+        call(f"{local_stack.api}/health"),
+        call(f"{local_stack.api}/articles/no-such-article"),
+        call(f"{local_stack.api}/appointments", "POST", json_body, b"{}"),
+    ]
+    assert [reply.status for reply in replies] == [200, 404, 422]
+    for reply in replies:
+        assert reply.headers["x-content-type-options"] == "nosniff", reply.status

@@ -53,17 +53,6 @@ def test_the_table_key_is_usable_only_through_dynamodb(statements: list[Any]) ->
     }
 
 
-def test_the_key_policy_delegates_to_iam_and_names_no_role(cfn: dict[str, Any]) -> None:
-    key = cfn["Resources"]["RequestsKey"]
-    assert key["DeletionPolicy"] == "Retain"
-    assert key["Properties"]["EnableKeyRotation"] is True
-    (statement,) = key["Properties"]["KeyPolicy"]["Statement"]
-    assert statement["Principal"] == {
-        "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}
-    }
-    assert "Role" not in str(key["Properties"]["KeyPolicy"])
-
-
 def test_the_requests_table_is_as_staff_and_privacy_need(cfn: dict[str, Any]) -> None:
     table = cfn["Resources"]["RequestsTable"]
     props = table["Properties"]

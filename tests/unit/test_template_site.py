@@ -246,7 +246,8 @@ def test_form_redirects_default_to_the_sites_own_pages(cfn: dict[str, Any]) -> N
         ("/request-appointment/thank-you", True),
         ("/thanks?from=form", True),
         ("https://www.clinic.example/thanks", True),
-        ("http://127.0.0.1:8000/request-appointment/thank-you", True),
+        ("http://127.0.0.1:8000/request-appointment/thank-you", False),  # https only
+        ("http://www.clinic.example/thanks", False),
         ("//evil.example/x", False),  # another host, to a browser
         ("/\\evil.example/x", False),  # the same, as browsers read a backslash
         ("/", False),

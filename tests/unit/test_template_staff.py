@@ -57,6 +57,8 @@ def test_the_digest_may_only_count_and_read_status_and_created_at(cfn: dict[str,
         "dynamodb:Query": [{"Fn::Sub": "${RequestsTable.Arn}/index/byStatus"}],
         "kms:Decrypt": [KEY],
         "sns:Publish": [TOPIC],
+        # SAM's grant for the failure destination (test_template_keys).
+        "sqs:SendMessage": [{"Fn::GetAtt": ["DigestFailureQueue", "Arn"]}],
     }
     (query,) = [s for s in found if s["Action"] == "dynamodb:Query"]
     assert query["Condition"] == {

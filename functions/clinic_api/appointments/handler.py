@@ -28,7 +28,7 @@ from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes
 from clinic_api.appointments.form import read_submission, validate_request
-from clinic_api.appointments.identity import request_id
+from clinic_api.appointments.identity import idempotency_hashes, request_id
 from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import appointments_settings, clinic_settings
 from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited
@@ -59,9 +59,10 @@ _UNAVAILABLE = (
 IDEMPOTENCY_HEADER = "idempotency-key"
 _KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII
 # Same key and same (normalised) request → the stored answer; another request → 422.
+# Both are keyed hashes (identity.idempotency_hashes), never the request itself.
 IDEMPOTENCY = IdempotencyConfig(
-    event_key_jmespath="key",
-    payload_validation_jmespath="request",
+    event_key_jmespath="keyHash",
+    payload_validation_jmespath="payloadHash",
     expires_after_seconds=24 * 3600,
     raise_on_no_idempotency_key=True,
 )
@@ -105,6 +106,7 @@ def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
     submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
     if key is None:
         return _accept(submission=submitted, request=request, client_hash=client_hash)
+    submitted.update(idempotency_hashes(key, submitted["request"]))
     try:
         return _accept_once()(submission=submitted, request=request, client_hash=client_hash)
     except IdempotencyAlreadyInProgressError:

@@ -6,8 +6,9 @@ queues, topics, secrets and Cognito user pools to create in moto, and what the s
 distribution does (its bucket, response headers and error pages) all come from
 it; a resource whose Condition is false under the parameters is left out, as
 CloudFormation would. Intrinsic functions are resolved to *local* values: a `Ref`
-to the content bucket becomes "clinic-content-local", a parameter its default or
-the value `clinic dev` passes (as `sam deploy --parameter-overrides` would); a
+to the content bucket becomes "clinic-content-local", a parameter its default,
+samconfig.toml's local value, or the value `clinic dev` passes (as `sam deploy
+--parameter-overrides` would); a
 resource whose id moto chooses (a user pool, its client) resolves to that id once
 the local stack passes it as `physical_ids`.
 """
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 from samtranslator.yaml_helper import intrinsics_multi_constructor
+
+from clinic_tools.local.parameters import as_deployed, local_parameters
 
 if TYPE_CHECKING:
     _SafeLoader = yaml.SafeLoader
@@ -193,13 +196,16 @@ def load_template(
 ) -> LocalTemplate:
     """Read template.yaml into what the local stack runs and creates.
 
-    `parameters` override the defaults, as `sam deploy --parameter-overrides` does
-    (a CommaDelimitedList as a list or as text); an unknown name or a value the
-    parameter's AllowedPattern or AllowedValues refuses is a ValueError.
+    `parameters` override the defaults and samconfig.toml's local values
+    (`local_parameters`), as `sam deploy --parameter-overrides` does (a
+    CommaDelimitedList as a list or as text); an unknown name or a value the
+    parameter's AllowedPattern or AllowedValues refuses is a ValueError (a local
+    http URL is checked as its https twin: `as_deployed`).
     `physical_ids` are what a `Ref` to those logical ids means (ids moto chose).
     """
     document = parse_template(path.read_text(encoding="utf-8"))
-    resolver = Resolver(document, parameters, physical_ids)
+    values = {**local_parameters(path), **(parameters or {})}
+    resolver = Resolver(document, values, physical_ids)
     default_authorizer: str | None = None
     base = path.resolve().parent
     local = LocalTemplate(parameters=dict(resolver.parameters))
@@ -373,7 +379,7 @@ def _parameter_value(name: str, spec: dict[str, Any], value: Any) -> Any:
     pattern = spec.get("AllowedPattern")
     allowed = spec.get("AllowedValues")
     for text in texts:
-        if pattern is not None and not re.fullmatch(str(pattern), text):
+        if pattern is not None and not re.fullmatch(str(pattern), as_deployed(text)):
             raise ValueError(f"parameter {name}: {text!r} does not match {pattern}")
         if allowed is not None and text not in [_as_text(item) for item in allowed]:
             raise ValueError(f"parameter {name}: {text!r} is not one of {allowed}")
