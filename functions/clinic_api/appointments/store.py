@@ -19,7 +19,11 @@ from clinic_api.core.aws_errors import DependencyUnavailable, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        PutTypeDef,
+        TransactWriteItemTypeDef,
+    )
 
 _SERIALIZER = TypeSerializer()
 # Shared with Powertools' idempotency records (its default expiry attribute).
@@ -70,17 +74,12 @@ class IntakeStore:
         slot = RateSlot(f"rate#{client_hash}#{now - now % window}")
         window_end = now - now % window + window
         try:
-            self._client.update_item(
-                TableName=self._guard,
-                Key={"id": {"S": slot.key}},
-                UpdateExpression="ADD hits :one SET #expiry = :expiry",
-                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                ExpressionAttributeNames={"#expiry": EXPIRY_ATTRIBUTE},
-                ExpressionAttributeValues={
-                    ":one": {"N": "1"},
-                    ":limit": {"N": str(limit)},
-                    ":expiry": {"N": str(window_end)},
-                },
+            self._add_hits(
+                slot,
+                1,
+                "attribute_not_exists(#hits) OR #hits < :limit",
+                {":limit": {"N": str(limit)}},
+                expires=window_end,
             )
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":
@@ -97,16 +96,34 @@ class IntakeStore:
         slot that could not be given back only expires with its window.
         """
         try:
-            self._client.update_item(
-                TableName=self._guard,
-                Key={"id": {"S": slot.key}},
-                UpdateExpression="ADD hits :minus_one",
-                ConditionExpression="hits > :zero",
-                ExpressionAttributeValues={":minus_one": {"N": "-1"}, ":zero": {"N": "0"}},
-            )
+            self._add_hits(slot, -1, "#hits > :zero", {":zero": {"N": "0"}})
         except (ClientError, BotoCoreError):
             return False
         return True
+
+    def _add_hits(
+        self,
+        slot: RateSlot,
+        hits: int,
+        condition: str,
+        values: dict[str, AttributeValueTypeDef],
+        expires: int | None = None,
+    ) -> None:
+        """Add to a window's count (under `condition`), and set when it expires if given."""
+        names = {"#hits": "hits"}
+        update = "ADD #hits :hits"
+        if expires is not None:
+            names["#expiry"] = EXPIRY_ATTRIBUTE
+            values = {**values, ":expiry": {"N": str(expires)}}
+            update += " SET #expiry = :expiry"
+        self._client.update_item(
+            TableName=self._guard,
+            Key={"id": {"S": slot.key}},
+            UpdateExpression=update,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={":hits": {"N": str(hits)}, **values},
+        )
 
     def duplicate_of(self, fingerprint: str, now: int) -> str | None:
         """The id of an identical request stored within the window, if any."""
