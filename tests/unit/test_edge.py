@@ -64,7 +64,8 @@ def test_a_refused_post_stores_nothing_and_takes_no_rate_slot(edge: Stack) -> No
     assert edge.dynamodb.scan(TableName=edge.guard_table)["Items"] == []
 
 
-def test_a_refusal_reads_no_secret(edge: Stack) -> None:
+@pytest.mark.parametrize("function", HTTP_FUNCTIONS)
+def test_a_refusal_reads_no_secret(edge: Stack, function: str) -> None:
     """A flood around the edge costs no Secrets Manager call (and works when it is down)."""
     from clinic_api.core.clients import secrets_client
 
@@ -72,9 +73,10 @@ def test_a_refusal_reads_no_secret(edge: Stack) -> None:
         raise EndpointConnectionError(endpoint_url="https://secretsmanager.example")
 
     secrets_client().meta.events.register("before-send.secretsmanager", fail)
-    assert invoke("ContentFunction", request_to(first_route("ContentFunction"), {})).status == 403
-    through = request_to(first_route("ContentFunction"), THROUGH_THE_EDGE)
-    assert invoke("ContentFunction", through).status == 503  # cannot check: retry, not 500
+    assert invoke(function, request_to(first_route(function), {})).status == 403
+    answer = invoke(function, request_to(first_route(function), THROUGH_THE_EDGE))
+    assert answer.status == 503  # the secret cannot be checked: retry later, not 500
+    assert int(answer.headers["retry-after"]) > 0
 
 
 def test_without_a_configured_secret_nothing_is_refused(stack: Stack) -> None:
