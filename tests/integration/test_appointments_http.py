@@ -69,6 +69,17 @@ def test_a_json_request_is_stored_in_the_table(local_stack: LocalStack) -> None:
     assert item["status"]["S"] == "new"
 
 
+def test_the_local_stack_has_no_edge_and_refuses_nothing(local_stack: LocalStack) -> None:
+    """Deployed, a request without the distribution's X-Origin-Verify is 403; locally
+    there is no distribution, so a request without it (or with a guess) is served."""
+    for headers in ({}, {"X-Origin-Verify": "guess", "X-Viewer-Address": "203.0.113.5"}):
+        status, _, body = send(
+            local_stack, json.dumps(REQUEST).encode(), "application/json", headers
+        )
+        assert status == 201, body
+        assert call(f"{local_stack.api}/health", headers=headers).status == 200
+
+
 def test_a_plain_form_post_is_redirected_to_the_thank_you_page(local_stack: LocalStack) -> None:
     form = {key: value for key, value in REQUEST.items() if isinstance(value, str)}
     form |= {"okToText": "on", "consent": "on", "lastName": "Nowak"}

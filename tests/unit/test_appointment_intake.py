@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from tests.unit.stack import VALID, Stack, post_form, post_json
+from tests.unit.stack import VALID, Stack, post, post_form, post_json
 
 KEY = {"idempotency-key": "7f1c0e2a-5b7d-4c39-9d51-0b7b1b3d9e11"}
 
@@ -177,10 +177,43 @@ def test_the_sixth_request_from_one_address_in_the_window_is_429(stack: Stack) -
     assert len(stack.requests()) == limit + 1
 
 
-def test_invalid_submissions_do_not_use_up_the_limit(stack: Stack) -> None:
-    for _ in range(10):
-        assert post_json({**VALID, "email": "nope"}).status == 422
-    assert post_json(VALID).status == 201
+def test_a_flood_of_invalid_posts_is_429_for_its_address_and_another_is_served(
+    stack: Stack,
+) -> None:
+    limit = int(stack.environment["RATE_LIMIT_MAX"])
+    flood = [
+        lambda: post_json({**VALID, "email": "nope"}),  # 422
+        lambda: post("{not json", "application/json"),  # 400
+        lambda: post(b"", None),  # 415
+    ]
+    answers = [flood[number % len(flood)]().status for number in range(limit)]
+    assert 429 not in answers  # each took a slot before it was read
+    assert post_json({**VALID, "email": "nope"}).status == 429  # checked before validation
+    assert post_json(VALID).status == 429
+    assert post_json(VALID, source_ip="203.0.113.99").status == 201
+    assert len(stack.requests()) == 1
+
+
+def test_a_submission_whose_storage_failed_gives_its_slot_back(stack: Stack) -> None:
+    from clinic_api.core.clients import dynamodb_client
+
+    limit = int(stack.environment["RATE_LIMIT_MAX"])
+    outage = [True]
+
+    def fail_during_outage(**_: Any) -> None:
+        if outage:
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.example")
+
+    post_json({**VALID, "message": "warm"}, source_ip="203.0.113.99")
+    dynamodb_client().meta.events.register(
+        "before-send.dynamodb.TransactWriteItems", fail_during_outage
+    )
+    for _ in range(limit + 2):
+        assert post_json(VALID).status == 503
+    outage.clear()
+    for number in range(limit):  # none of the failed attempts used the address's slots
+        assert post_json({**VALID, "message": f"after the outage {number}"}).status == 201
+    assert post_json(VALID).status == 429
 
 
 def fail_dynamodb(operation: str) -> None:

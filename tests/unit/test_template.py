@@ -125,10 +125,12 @@ def test_role_inline_policies_are_least_privilege(role: dict[str, Any]) -> None:
             actions.add(action)
             resources_by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
 
-    assert actions == {"s3:GetObject", "s3:ListBucket"}
+    assert actions == {"s3:GetObject", "s3:ListBucket", "secretsmanager:GetSecretValue"}
     assert resources_by_action == {
         "s3:GetObject": [OBJECTS_ARN],
         "s3:ListBucket": [BUCKET_ARN],
+        # The distribution's secret: requests sent around the edge are refused.
+        "secretsmanager:GetSecretValue": [{"Ref": "EdgeOriginSecret"}],
     }
 
 

@@ -31,7 +31,7 @@ from clinic_api.appointments.form import read_submission, validate_request
 from clinic_api.appointments.identity import idempotency_hashes, request_id
 from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import appointments_settings, clinic_settings
-from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited
+from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited, RateSlot
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.identity import client_address, keyed_hash
@@ -84,7 +84,43 @@ def request_appointment() -> Response[Any]:
 
 
 def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
-    """The receipt for a stored (or honeypot) request; raises Problem or storage errors."""
+    """The receipt for a stored (or honeypot) request; raises Problem or storage errors.
+
+    Every submission takes its sender's rate slot before its body is even read, so a
+    flood of invalid posts is refused (429) like valid ones, for that address only;
+    the slot is given back when the request could not be stored.
+    """
+    event = app.current_event
+    sender = client_address(event.headers, event.request_context.http.source_ip)
+    client_hash = keyed_hash("client", sender)
+    store = _store()
+    slot = _rate_slot(store, client_hash)
+    try:
+        return _take_counted(content_type, json_client, client_hash)
+    except _UNAVAILABLE:
+        if not store.give_back_rate_slot(slot):
+            logger.warning("Rate slot not given back")
+        raise
+
+
+def _rate_slot(store: IntakeStore, client_hash: str) -> RateSlot:
+    settings = appointments_settings()
+    now = int(datetime.now(UTC).timestamp())
+    try:
+        return store.take_rate_slot(
+            client_hash, now, settings.rate_limit, settings.rate_window_seconds
+        )
+    except RateLimited as limited:
+        logger.info("Appointment request rate-limited")
+        raise Problem(
+            429,
+            "Too Many Requests",
+            "Too many requests from this address; try again later.",
+            headers={"Retry-After": str(limited.retry_after)},
+        ) from None
+
+
+def _take_counted(content_type: str | None, json_client: bool, client_hash: str) -> dict[str, str]:
     event = app.current_event
     fields = read_submission(event.body, bool(event.is_base64_encoded), content_type)
     # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
@@ -101,8 +137,6 @@ def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
         raise
     if request.website:
         return _honeypot()
-    sender = client_address(event.headers, event.request_context.http.source_ip)
-    client_hash = keyed_hash("client", sender)
     submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
     if key is None:
         return _accept(submission=submitted, request=request, client_hash=client_hash)
@@ -140,20 +174,11 @@ def _idempotency_key(value: str | None) -> str | None:
 
 def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash: str) -> dict:
     settings = appointments_settings()
-    store = IntakeStore(dynamodb_client(), settings.requests_table, settings.guard_table)
     new_id = request_id(submission["key"], submission["request"])
     try:
         receipt = intake.accept(
-            request, new_id, client_hash, clinic_settings(), settings, store, datetime.now(UTC)
+            request, new_id, client_hash, clinic_settings(), settings, _store(), datetime.now(UTC)
         )
-    except RateLimited as limited:
-        logger.info("Appointment request rate-limited")
-        raise Problem(
-            429,
-            "Too Many Requests",
-            "Too many requests from this address; try again later.",
-            headers={"Retry-After": str(limited.retry_after)},
-        ) from None
     except AlreadyStored:
         # This very request got through before, but its idempotency record is gone
         # (expired, or lost): the same id and reference again; the time is now.
@@ -161,6 +186,11 @@ def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash
     logger.info("Appointment request stored", extra={"reference": receipt["reference"]})
     _count("RequestStored")
     return receipt
+
+
+def _store() -> IntakeStore:
+    settings = appointments_settings()
+    return IntakeStore(dynamodb_client(), settings.requests_table, settings.guard_table)
 
 
 @cache

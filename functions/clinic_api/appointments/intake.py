@@ -1,4 +1,4 @@
-"""Taking a request in: rate limit, duplicate check, the stored item, the receipt.
+"""Taking a request in: duplicate check, the stored item, the receipt.
 
 An identical submission (same normalised names, contact and service) within
 DUPLICATE_WINDOW is stored with `duplicateOf` rather than refused: a person who
@@ -74,12 +74,11 @@ def accept(
     store: IntakeStore,
     now: datetime,
 ) -> dict[str, str]:
-    """Store the request and return its receipt.
+    """Store the request and return its receipt (its rate slot was taken before validation).
 
-    Raises RateLimited, AlreadyStored or DependencyUnavailable.
+    Raises AlreadyStored or DependencyUnavailable.
     """
     epoch = int(now.timestamp())
-    store.take_rate_slot(client_hash, epoch, settings.rate_limit, settings.rate_window_seconds)
     mark = fingerprint(request)
     for _ in range(3):  # again if an identical request claimed the marker meanwhile
         first = store.duplicate_of(mark, epoch)

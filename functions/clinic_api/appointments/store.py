@@ -19,7 +19,11 @@ from clinic_api.core.aws_errors import DependencyUnavailable, error_code
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import PutTypeDef, TransactWriteItemTypeDef
+    from mypy_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        PutTypeDef,
+        TransactWriteItemTypeDef,
+    )
 
 _SERIALIZER = TypeSerializer()
 # Shared with Powertools' idempotency records (its default expiry attribute).
@@ -46,6 +50,13 @@ def to_item(document: dict[str, Any]) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class RateSlot:
+    """One counted submission: the guard item of its client's window."""
+
+    key: str
+
+
+@dataclass(frozen=True)
 class DuplicateMarker:
     fingerprint: str
     first_id: str
@@ -58,28 +69,61 @@ class IntakeStore:
         self._requests = requests_table
         self._guard = guard_table
 
-    def take_rate_slot(self, client_hash: str, now: int, limit: int, window: int) -> None:
+    def take_rate_slot(self, client_hash: str, now: int, limit: int, window: int) -> RateSlot:
         """Count one submission for this client in the current window; RateLimited past `limit`."""
-        window_start = now - now % window
+        slot = RateSlot(f"rate#{client_hash}#{now - now % window}")
+        window_end = now - now % window + window
         try:
-            self._client.update_item(
-                TableName=self._guard,
-                Key={"id": {"S": f"rate#{client_hash}#{window_start}"}},
-                UpdateExpression="ADD hits :one SET #expiry = :expiry",
-                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                ExpressionAttributeNames={"#expiry": EXPIRY_ATTRIBUTE},
-                ExpressionAttributeValues={
-                    ":one": {"N": "1"},
-                    ":limit": {"N": str(limit)},
-                    ":expiry": {"N": str(window_start + window)},
-                },
+            self._add_hits(
+                slot,
+                1,
+                "attribute_not_exists(#hits) OR #hits < :limit",
+                {":limit": {"N": str(limit)}},
+                expires=window_end,
             )
         except ClientError as error:
             if error_code(error) == "ConditionalCheckFailedException":
-                raise RateLimited(max(1, window_start + window - now)) from None
+                raise RateLimited(max(1, window_end - now)) from None
             raise DependencyUnavailable("dynamodb") from error
         except BotoCoreError as error:
             raise DependencyUnavailable("dynamodb") from error
+        return slot
+
+    def give_back_rate_slot(self, slot: RateSlot) -> bool:
+        """Uncount a submission that was not stored (storage failed); False if that failed too.
+
+        Never below zero, and never raising: the sender is told 503 either way, and a
+        slot that could not be given back only expires with its window.
+        """
+        try:
+            self._add_hits(slot, -1, "#hits > :zero", {":zero": {"N": "0"}})
+        except (ClientError, BotoCoreError):
+            return False
+        return True
+
+    def _add_hits(
+        self,
+        slot: RateSlot,
+        hits: int,
+        condition: str,
+        values: dict[str, AttributeValueTypeDef],
+        expires: int | None = None,
+    ) -> None:
+        """Add to a window's count (under `condition`), and set when it expires if given."""
+        names = {"#hits": "hits"}
+        update = "ADD #hits :hits"
+        if expires is not None:
+            names["#expiry"] = EXPIRY_ATTRIBUTE
+            values = {**values, ":expiry": {"N": str(expires)}}
+            update += " SET #expiry = :expiry"
+        self._client.update_item(
+            TableName=self._guard,
+            Key={"id": {"S": slot.key}},
+            UpdateExpression=update,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={":hits": {"N": str(hits)}, **values},
+        )
 
     def duplicate_of(self, fingerprint: str, now: int) -> str | None:
         """The id of an identical request stored within the window, if any."""

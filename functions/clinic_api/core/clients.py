@@ -12,6 +12,9 @@ from typing import TYPE_CHECKING
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from clinic_api.core.aws_errors import DependencyUnavailable
 
 if TYPE_CHECKING:  # boto3's stubs: for the type checker only, never in the Lambda bundle
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -51,3 +54,11 @@ def secrets_client() -> SecretsManagerClient:
 @cache
 def sns_client() -> SNSClient:
     return boto3.client("sns", config=_CONFIG)
+
+
+def secret_string(secret_id: str) -> str:
+    """A Secrets Manager secret's value; DependencyUnavailable when it cannot be read."""
+    try:
+        return secrets_client().get_secret_value(SecretId=secret_id)["SecretString"]
+    except (ClientError, BotoCoreError) as error:
+        raise DependencyUnavailable("secretsmanager") from error

@@ -12,34 +12,16 @@ import hashlib
 import hmac
 from functools import cache
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from clinic_api.core.aws_errors import DependencyUnavailable
-from clinic_api.core.clients import secrets_client
+from clinic_api.core.clients import secret_string
+from clinic_api.core.edge import came_through_edge
 from clinic_api.core.settings import Environment
 
 VIEWER_ADDRESS_HEADER = "x-viewer-address"  # set by the site distribution's /api function
-ORIGIN_VERIFY_HEADER = "x-origin-verify"  # the distribution's secret origin header
-
-
-def _secret(secret_id: str) -> str:
-    try:
-        answer = secrets_client().get_secret_value(SecretId=secret_id)
-    except (ClientError, BotoCoreError) as error:
-        raise DependencyUnavailable("secretsmanager") from error
-    return answer["SecretString"]
 
 
 @cache
 def _hash_key() -> bytes:
-    return _secret(Environment().text("CLIENT_HASH_SECRET")).encode()
-
-
-@cache
-def _edge_secret() -> str:
-    """Empty when no distribution is in front: then a viewer header is never trusted."""
-    secret_id = Environment().optional("EDGE_ORIGIN_SECRET")
-    return _secret(secret_id) if secret_id else ""
+    return secret_string(Environment().text("CLIENT_HASH_SECRET")).encode()
 
 
 def client_address(headers: dict[str, str], source_ip: str) -> str:
@@ -51,13 +33,7 @@ def client_address(headers: dict[str, str], source_ip: str) -> str:
     secret is read only for requests that carry that header.
     """
     viewer = headers.get(VIEWER_ADDRESS_HEADER)
-    claimed = headers.get(ORIGIN_VERIFY_HEADER)
-    if not viewer or not claimed:
-        return source_ip
-    secret = _edge_secret()
-    if secret and hmac.compare_digest(claimed.encode(), secret.encode()):
-        return viewer
-    return source_ip
+    return viewer if viewer and came_through_edge(headers) else source_ip
 
 
 def keyed_hash(purpose: str, value: str) -> str:

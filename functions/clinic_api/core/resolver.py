@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 
+from clinic_api.core.edge import refuse_around_the_edge
 from clinic_api.core.problems import Problem, internal_error, no_route, where_raised
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -37,7 +38,9 @@ class ClinicResolver(APIGatewayHttpResolver):
 def http_function() -> tuple[APIGatewayHttpResolver, Logger, Metrics]:
     """A function's resolver, logger and metrics, made once at import."""
     # debug=False: POWERTOOLS_DEV would otherwise print whole events (patient data) to the logs.
-    return ClinicResolver(debug=False), Logger(), Metrics()
+    app = ClinicResolver(debug=False)
+    app.use([refuse_around_the_edge])  # every route: 403 when sent around the distribution
+    return app, Logger(), Metrics()
 
 
 def answer_errors(app: APIGatewayHttpResolver, logger: Logger) -> None:

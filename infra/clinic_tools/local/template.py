@@ -53,6 +53,10 @@ USER_POOL_CLIENT = "AWS::Cognito::UserPoolClient"
 USER_POOL_GROUP = "AWS::Cognito::UserPoolGroup"
 # A route's `Auth: {Authorizer: NONE}` opts out of the API's DefaultAuthorizer.
 NO_AUTHORIZER = "NONE"
+# Locally no distribution stands in front of the API, so no function looks for its
+# secret header (functions/clinic_api/core/edge.py): nothing is refused, and the
+# connection's address is the sender's.
+NO_EDGE = {"EDGE_ORIGIN_SECRET": ""}
 
 _NAME_PROPERTY = {BUCKET: "BucketName", TOPIC: "TopicName", SECRET: "Name", QUEUE: "QueueName"}
 _NAME_PROPERTY.update(
@@ -410,6 +414,7 @@ def _function(
         **(props.get("Environment", {}).get("Variables") or {}),
     }
     environment = {key: _as_text(resolver.resolve(value)) for key, value in variables.items()}
+    environment.update({key: value for key, value in NO_EDGE.items() if key in environment})
     return Function(
         name=logical_id,
         handler=setting("Handler", ""),
