@@ -9,8 +9,11 @@ STAMP := $(VENV)/.installed
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
+# checkov too: it pins boto3 1.35 and packaging 23 (pyproject's `checkov` group).
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: install sam browser dev test unit integration fuzz lint format bench bench-search openapi build deploy deploy-site clean
+.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-search openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -27,6 +30,14 @@ $(SAM_STAMP): pyproject.toml
 	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
 	$(SAM_VENV)/bin/python -m pip install --quiet --group sam
 	touch $(SAM_STAMP)
+
+checkov: $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP): pyproject.toml
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_FOR_VENV) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --group checkov
+	touch $(CHECKOV_STAMP)
 
 # Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
 # Without root (or apt-get) this says what to install instead of failing.
@@ -48,7 +59,7 @@ JOBS ?= 2
 
 # The suite runs `sam build`, `sam validate` and `sam local generate-event`.
 # loadfile: a module's tests share one worker, so its module fixtures (sam build) run once.
-test: $(STAMP) $(SAM_STAMP) browser
+test: $(STAMP) $(SAM_STAMP) $(CHECKOV_STAMP) browser
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 unit: $(STAMP)
@@ -104,4 +115,4 @@ deploy-site: $(STAMP)
 	$(BIN)/clinic site deploy --stack $(STACK)
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .ruff_cache
