@@ -25,19 +25,21 @@ $(STAMP): pyproject.toml functions/requirements.txt
 
 sam: $(SAM_STAMP)
 
+# A tool's own venv from one pyproject group: $(call tool_venv,VENV,GROUP).
+define tool_venv
+	test -x $(1)/bin/python || $(PYTHON_FOR_VENV) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(1)/bin/python -m pip install --quiet --group $(2)
+	touch $(1)/.installed
+endef
+
 $(SAM_STAMP): pyproject.toml
-	test -x $(SAM_VENV)/bin/python || $(PYTHON_FOR_VENV) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(SAM_VENV)/bin/python -m pip install --quiet --group sam
-	touch $(SAM_STAMP)
+	$(call tool_venv,$(SAM_VENV),sam)
 
 checkov: $(CHECKOV_STAMP)
 
 $(CHECKOV_STAMP): pyproject.toml
-	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON_FOR_VENV) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet --group checkov
-	touch $(CHECKOV_STAMP)
+	$(call tool_venv,$(CHECKOV_VENV),checkov)
 
 # Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
 # Without root (or apt-get) this says what to install instead of failing.
