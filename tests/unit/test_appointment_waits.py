@@ -38,22 +38,23 @@ def test_a_409_lasts_as_long_as_its_retry_after_says(stack: Stack) -> None:
 
     events = dynamodb_client().meta.events
     events.register("before-call.dynamodb.TransactWriteItems", _die_after_marking_in_progress)
-    killed_at = time.monotonic()
     with pytest.raises(LambdaKilled):
         _post_with_timeout(SHORT_TIMEOUT_S)
     events.unregister("before-call.dynamodb.TransactWriteItems", _die_after_marking_in_progress)
 
     first = post_json(VALID, headers=KEY)
+    answered = time.monotonic()
     assert first.status == 409
     said = int(first.headers["retry-after"])
-    assert said == SHORT_TIMEOUT_S  # the dead invocation's deadline, not a fixed 2
+    # The dead invocation's deadline, seconds rounded up (not a fixed 2).
+    assert SHORT_TIMEOUT_S - 1 <= said <= SHORT_TIMEOUT_S
     answer: Answer = first
     while answer.status == 409:
         time.sleep(0.1)
         answer = post_json(VALID, headers=KEY)
-    waited = time.monotonic() - killed_at
+    waited = time.monotonic() - answered
     assert answer.status == 201
-    assert said - 1 <= waited <= said + 1
+    assert said - 1.5 <= waited <= said + 0.5  # it lasted as long as it said
     assert len(stack.requests()) == 1
 
 
