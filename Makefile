@@ -9,8 +9,11 @@ STAMP := $(VENV)/.installed
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed
+# checkov too: it pins boto3 1.35 and packaging 23 (pyproject's `checkov` group).
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: install sam browser dev test unit integration fuzz lint format bench bench-search openapi build deploy deploy-site clean
+.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-search openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -22,11 +25,21 @@ $(STAMP): pyproject.toml functions/requirements.txt
 
 sam: $(SAM_STAMP)
 
+# A tool's own venv from one pyproject group: $(call tool_venv,VENV,GROUP).
+define tool_venv
+	test -x $(1)/bin/python || $(PYTHON_FOR_VENV) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(1)/bin/python -m pip install --quiet --group $(2)
+	touch $(1)/.installed
+endef
+
 $(SAM_STAMP): pyproject.toml
-	test -x $(SAM_VENV)/bin/python || $(PYTHON_FOR_VENV) -m venv $(SAM_VENV)
-	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(SAM_VENV)/bin/python -m pip install --quiet --group sam
-	touch $(SAM_STAMP)
+	$(call tool_venv,$(SAM_VENV),sam)
+
+checkov: $(CHECKOV_STAMP)
+
+$(CHECKOV_STAMP): pyproject.toml
+	$(call tool_venv,$(CHECKOV_VENV),checkov)
 
 # Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
 # Without root (or apt-get) this says what to install instead of failing.
@@ -48,7 +61,7 @@ JOBS ?= 2
 
 # The suite runs `sam build`, `sam validate` and `sam local generate-event`.
 # loadfile: a module's tests share one worker, so its module fixtures (sam build) run once.
-test: $(STAMP) $(SAM_STAMP) browser
+test: $(STAMP) $(SAM_STAMP) $(CHECKOV_STAMP) browser
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 unit: $(STAMP)
@@ -104,4 +117,4 @@ deploy-site: $(STAMP)
 	$(BIN)/clinic site deploy --stack $(STACK)
 
 clean:
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(SAM_VENV) $(CHECKOV_VENV) .aws-sam .pytest_cache .ruff_cache

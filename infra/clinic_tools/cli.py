@@ -12,6 +12,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from clinic_tools.exit_codes import HELP, ExitCode
+from clinic_tools.notify.commands import register as register_notify
 from clinic_tools.staff.commands import register as register_requests
 from clinic_tools.staff.pool import register as register_staff
 
@@ -183,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
 
     register_requests(commands)
     register_staff(commands)
+    register_notify(commands)
     _end_with_exit_codes(root)
     return root
 

@@ -84,7 +84,6 @@ def test_the_email_subscription_exists_only_with_an_address(cfn: dict[str, Any])
     ("alarm", "metric"),
     [
         ("NotifyDeadLetterAlarm", "ApproximateNumberOfMessagesVisible"),
-        ("Api5xxAlarm", "5xx"),
         ("FunctionErrorsAlarm", "Errors"),
         ("FunctionThrottlesAlarm", "Throttles"),
     ],

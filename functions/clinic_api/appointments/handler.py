@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from botocore.exceptions import BotoCoreError
 
-from clinic_api.appointments import answers, intake, routes
+from clinic_api.appointments import answers, intake, routes, waits
 from clinic_api.appointments.form import read_submission, validate_request
 from clinic_api.appointments.identity import idempotency_hashes, request_id
 from clinic_api.appointments.schemas import AppointmentRequest
@@ -36,11 +36,12 @@ from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.identity import client_address, keyed_hash
 from clinic_api.core.problems import (
+    DEPENDENCY_RETRY_AFTER,
     FieldError,
     Problem,
-    dependency_unavailable,
     invalid_input,
     no_route,
+    unavailable,
     where_raised,
 )
 from clinic_api.core.resolver import http_function
@@ -76,7 +77,8 @@ def request_appointment() -> Response[Any]:
         receipt = _take(app.current_event.headers.get("content-type"), json_client)
     except _UNAVAILABLE as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
-        return answers.failed(_not_stored(), json_client, settings.error_url)
+        wait = waits.after_failure(error, _remaining_ms())
+        return answers.failed(_not_stored(wait), json_client, settings.error_url)
     except Problem as problem:
         _count(f"Refused{problem.status}")
         return answers.failed(problem, json_client, settings.error_url)
@@ -144,11 +146,12 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
     try:
         return _accept_once()(submission=submitted, request=request, client_hash=client_hash)
     except IdempotencyAlreadyInProgressError:
+        wait = waits.in_progress(_persistence(), submitted)
         raise Problem(
             409,
             "Conflict",
             "A request with this Idempotency-Key is in progress.",
-            headers={"Retry-After": "2"},
+            headers={"Retry-After": str(wait)},
         ) from None
     except IdempotencyValidationError:
         error = FieldError(
@@ -194,14 +197,25 @@ def _store() -> IntakeStore:
 
 
 @cache
-def _accept_once() -> Any:
-    """`_accept` behind Powertools idempotency (built on first use: it creates a client)."""
-    persistence = DynamoDBPersistenceLayer(
+def _persistence() -> DynamoDBPersistenceLayer:
+    """The idempotency records (built on first use: it creates a client)."""
+    return DynamoDBPersistenceLayer(
         table_name=appointments_settings().guard_table, boto3_client=dynamodb_client()
     )
+
+
+@cache
+def _accept_once() -> Any:
+    """`_accept` behind Powertools idempotency."""
     return idempotent_function(
-        data_keyword_argument="submission", persistence_store=persistence, config=IDEMPOTENCY
+        data_keyword_argument="submission", persistence_store=_persistence(), config=IDEMPOTENCY
     )(_accept)
+
+
+def _remaining_ms() -> int | None:
+    """This invocation's time left: our own in-progress mark expires when it runs out."""
+    context = IDEMPOTENCY.lambda_context
+    return context.get_remaining_time_in_millis() if context is not None else None
 
 
 def _count(name: str) -> None:
@@ -216,9 +230,9 @@ def _unexpected(error: Exception) -> Response:
     return answers.failed(_not_stored(), _json_client(), appointments_settings().error_url)
 
 
-def _not_stored() -> Problem:
+def _not_stored(retry_after: int = DEPENDENCY_RETRY_AFTER) -> Problem:
     """Nothing was stored: the sender may retry (with the same Idempotency-Key)."""
-    return dependency_unavailable("The request could not be stored; please try again.")
+    return unavailable("The request could not be stored; please try again.", retry_after)
 
 
 def _json_client() -> bool:

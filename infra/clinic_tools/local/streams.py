@@ -108,12 +108,12 @@ class StreamPoller:
             self._after[shard] = records[-1]["dynamodb"]["SequenceNumber"]
             wanted = [record for record in records if self._wanted(record)]
             for start in range(0, len(wanted), self.mapping.batch_size):
-                self.deliver(wanted[start : start + self.mapping.batch_size])
+                self.deliver(wanted[start : start + self.mapping.batch_size], shard)
 
     def _wanted(self, record: dict[str, Any]) -> bool:
         return not self.mapping.filters or any(matches(f, record) for f in self.mapping.filters)
 
-    def deliver(self, batch: list[dict[str, Any]]) -> None:
+    def deliver(self, batch: list[dict[str, Any]], shard: str = "") -> None:
         """Invoke; retry from the first failed record; dead-letter when retries run out."""
         failures = 0
         while batch:
@@ -129,10 +129,10 @@ class StreamPoller:
             batch = batch[min(numbers.index(number) for number in failed if number in numbers) :]
             failures += 1
             if 0 <= self.mapping.max_retries < failures:
-                self._dead_letter(batch)
+                self._dead_letter(batch, shard)
                 return
 
-    def _dead_letter(self, batch: list[dict[str, Any]]) -> None:
+    def _dead_letter(self, batch: list[dict[str, Any]], shard: str) -> None:
         numbers = [record["dynamodb"]["SequenceNumber"] for record in batch]
         gave_up = f"clinic dev: {self.mapping.function} gave up on {len(batch)} stream record(s)"
         if self.mapping.on_failure_queue is None:
@@ -142,6 +142,7 @@ class StreamPoller:
         queue = sqs.get_queue_url(QueueName=self.mapping.on_failure_queue)["QueueUrl"]
         info = {
             "streamArn": self._stream_arn,
+            "shardId": shard,  # as Lambda's record names it: `clinic notify redrive` reads it
             "startSequenceNumber": numbers[0],
             "endSequenceNumber": numbers[-1],
             "batchSize": len(batch),

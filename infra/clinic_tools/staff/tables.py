@@ -74,9 +74,13 @@ class TableFinder:
                 return str(name)
         return None
 
-    def _output(self, stack: str, output: str) -> str:
+    def outputs(self, stack: str) -> dict[str, str]:
+        """The stack's outputs by key."""
         (described,) = self.cloudformation().describe_stacks(StackName=stack)["Stacks"]
-        outputs = {item["OutputKey"]: item["OutputValue"] for item in described.get("Outputs", [])}
+        return {item["OutputKey"]: item["OutputValue"] for item in described.get("Outputs", [])}
+
+    def _output(self, stack: str, output: str) -> str:
+        outputs = self.outputs(stack)
         if output not in outputs:
             raise StackWithoutTable(stack, output)
         return outputs[output]

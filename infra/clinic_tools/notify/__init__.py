@@ -1,0 +1,1 @@
+"""`clinic notify`: the staff notifications' dead-letter queue."""
