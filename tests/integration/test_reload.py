@@ -33,6 +33,7 @@ CHANGE_TIMEOUT_S = 20  # a 1 s poll, a publish and the new workers' imports, wit
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copy = tmp_path_factory.mktemp("project")
     shutil.copy(ROOT / "template.yaml", copy)
+    shutil.copy(ROOT / "samconfig.toml", copy)  # the local parameter values
     shutil.copytree(CONTENT, copy / "content")
     shutil.copytree(
         ROOT / "functions", copy / "functions", ignore=shutil.ignore_patterns("__pycache__")
