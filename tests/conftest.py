@@ -69,7 +69,7 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # The functions' boto3 clients (clinic_api.core.clients), kept from test to test.
 CLIENTS = (s3_client, dynamodb_client, secrets_client, sns_client)
-kept_clients = KeptClients(CLIENTS, (*REAL_AWS, *FAKE_AWS))
+kept_clients = KeptClients(CLIENTS)
 
 
 @pytest.fixture(scope="session")
