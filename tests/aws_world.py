@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import boto3
 from botocore.handlers import BUILTIN_HANDLERS
+from joserfc import jwk
 from moto import mock_aws
 from moto.backends import get_backend
 from moto.cognitoidp import models as cognito_models
@@ -58,7 +59,7 @@ def _note_write(model: OperationModel, **_: Any) -> None:
 
 # moto reads and checks its one fixed RSA key anew for every user pool it makes (a fifth
 # of a second), and the world remakes the staff pool after each test that wrote to Cognito.
-_import_rsa_key = cognito_models.jwk.RSAKey.import_key
+_import_rsa_key = jwk.RSAKey.import_key
 
 
 @cache
@@ -66,9 +67,11 @@ def _fixed_rsa_key(document: str) -> Any:
     return _import_rsa_key(json.loads(document))
 
 
-cognito_models.jwk = SimpleNamespace(  # the only name moto's user pools take from joserfc.jwk
+# RSAKey.import_key is all moto's user pools take from joserfc.jwk.
+_cached_jwk = SimpleNamespace(
     RSAKey=SimpleNamespace(import_key=lambda value: _fixed_rsa_key(json.dumps(value)))
 )
+cognito_models.jwk = _cached_jwk  # pyright: ignore[reportPrivateImportUsage]
 
 # Every botocore session made from now on hands this to each of its clients.
 BUILTIN_HANDLERS.append(("before-call", _note_write))

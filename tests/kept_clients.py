@@ -12,13 +12,19 @@ elsewhere gets a new one afterwards, as it did before.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError
 
-ClientMaker = Callable[[], Any]  # a functools.cache'd function of clinic_api.core.clients
+
+class ClientMaker(Protocol):
+    """A functools.cache'd function of clinic_api.core.clients."""
+
+    def __call__(self) -> Any: ...
+    def cache_clear(self) -> None: ...
+    def cache_info(self) -> Any: ...
 
 
 def hook_count(client: Any) -> int:
@@ -63,19 +69,19 @@ class KeptClients:
             made = self._made.get(make)
             if made is not None and self._unchanged(make, made, environment):
                 continue
-            make.cache_clear()  # type: ignore[attr-defined]
+            make.cache_clear()
             self._made.pop(make, None)
             try:
                 client = make()
             except BotoCoreError:  # no region, say: the function will make its own, if it can
-                make.cache_clear()  # type: ignore[attr-defined]
+                make.cache_clear()
                 continue
             self._made[make] = _Made(client, hook_count(client), environment)
 
     @staticmethod
     def _unchanged(make: ClientMaker, made: _Made, environment: dict[str, str]) -> bool:
         return (
-            make.cache_info().currsize == 1  # type: ignore[attr-defined]
+            make.cache_info().currsize == 1
             and make() is made.client
             and hook_count(made.client) == made.hooks
             and made.environment == environment

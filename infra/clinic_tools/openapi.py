@@ -77,7 +77,7 @@ def build_openapi(site: Mapping[str, Any] | None = None) -> dict[str, Any]:
 @cache
 def _model_schemas(
     models: tuple[ModelKey, ...],
-) -> tuple[dict[ModelKey, Any], dict[str, Any]]:
+) -> tuple[dict[Any, Any], dict[str, Any]]:
     """Each model's reference and the schemas they name, made once: pydantic takes a
     third of a second, and every publish (each test's too) builds the document."""
     generated, definitions = models_json_schema(
