@@ -17,12 +17,14 @@ import boto3
 import pytest
 from hypothesis import settings
 
+from clinic_api.core.clients import dynamodb_client, s3_client, secrets_client, sns_client
 from clinic_tools.local.cognito import LocalStaffPool
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import load_template
 from tests.aws_world import AwsWorld
 from tests.fixture_content import CONTENT as CONTENT  # re-exported for the tests
 from tests.fixture_content import fixture_objects
+from tests.kept_clients import KeptClients
 
 ROOT = Path(__file__).resolve().parents[1]
 LIVE_CONTENT = ROOT / "content"
@@ -65,6 +67,11 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "clinic-test")
 
 
+# The functions' boto3 clients (clinic_api.core.clients), kept from test to test.
+CLIENTS = (s3_client, dynamodb_client, secrets_client, sns_client)
+kept_clients = KeptClients(CLIENTS)
+
+
 @pytest.fixture(scope="session")
 def aws_world() -> Iterator[AwsWorld]:
     """moto for the whole session (one per xdist worker), the template's resources in it."""
@@ -78,13 +85,15 @@ def aws_world() -> Iterator[AwsWorld]:
 
 def forget_containers() -> None:
     """Empty every per-container cache, as a new Lambda execution environment would be:
-    each functools cache of the functions' loaded modules (clients, settings, the article
-    store, the idempotency layer), so that a cache added tomorrow is emptied too."""
+    each functools cache of the functions' loaded modules (settings, the article store,
+    the idempotency layer), so that a cache added tomorrow is emptied too. The boto3
+    clients are the exception: `kept_clients` keeps each one that is as it was made."""
     for name, module in list(sys.modules.items()):
         if name == "clinic_api" or name.startswith("clinic_api."):
             for value in list(vars(module).values()):
-                if isinstance(value, functools._lru_cache_wrapper):
+                if isinstance(value, functools._lru_cache_wrapper) and value not in CLIENTS:
                     value.cache_clear()
+    kept_clients.check()
 
 
 @contextmanager
@@ -99,8 +108,8 @@ def fresh_world(world: AwsWorld, *, published: bool) -> Iterator[None]:
 @functools.cache
 def shared_client(service: Literal["s3", "dynamodb"]) -> Any:
     """One boto3 client per service for the tests' own calls, made once per process: a
-    client costs 5-20 ms to make. The functions' own clients are still new in every
-    test (`forget_containers`), and tests hook events on those, never on these."""
+    client costs 5-20 ms to make. Tests hook events on the functions' own clients (which
+    `forget_containers` then replaces), never on these."""
     return boto3.client(service)
 
 

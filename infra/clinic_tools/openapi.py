@@ -10,6 +10,8 @@ Built by `clinic publish`, never at cold start.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from copy import deepcopy
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -51,11 +53,8 @@ def build_openapi(site: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The document; with `site` (site.json), fields from the site list its choices."""
     routes = [route for _, route in all_routes()]
     models = _models(routes)
-    generated, definitions = models_json_schema(
-        list(models), ref_template="#/components/schemas/{model}"
-    )
+    generated, schemas = deepcopy(_model_schemas(tuple(models)))  # site choices edit them
     refs = {key: generated[key] for key in models}
-    schemas = definitions.get("$defs", {})
     if site is not None:
         for model, mode in models:
             if mode == "validation":
@@ -73,6 +72,18 @@ def build_openapi(site: Mapping[str, Any] | None = None) -> dict[str, Any]:
             "securitySchemes": SECURITY_SCHEMES,
         },
     }
+
+
+@cache
+def _model_schemas(
+    models: tuple[ModelKey, ...],
+) -> tuple[dict[Any, Any], dict[str, Any]]:
+    """Each model's reference and the schemas they name, made once: pydantic takes a
+    third of a second, and every publish (each test's too) builds the document."""
+    generated, definitions = models_json_schema(
+        list(models), ref_template="#/components/schemas/{model}"
+    )
+    return dict(generated), definitions.get("$defs", {})
 
 
 def _models(routes: Iterable[Route]) -> dict[ModelKey, None]:

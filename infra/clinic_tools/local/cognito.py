@@ -17,6 +17,7 @@ import string
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from clinic_tools.local.stack import moto_session
@@ -88,8 +89,10 @@ def issuer_of(pool_id: str, region: str = REGION) -> str:
     return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
 
 
+@cache
 def cognito_client(endpoint: str | None) -> CognitoIdentityProviderClient:
-    """A client for moto's Cognito only: fake keys, whatever the shell holds."""
+    """A client for moto's Cognito only: fake keys, whatever the shell holds. One per
+    endpoint: a new session reads Cognito's service model from disk anew (about 0.1 s)."""
     return moto_session().client("cognito-idp", endpoint_url=endpoint)
 
 
