@@ -185,6 +185,8 @@ class FakeInbox:
     answer_with: int | None = None  # a status every call gets (401, 403), when set
     hold_lists: int = 0  # list calls kept unanswered until this many have come (overlaps)
     held: list[Any] = field(default_factory=list)
+    reads_held: list[Any] = field(default_factory=list)
+    hold_reads: bool = False  # GETs of one request wait for `release_reads()`
     seen: list[dict[str, Any]] = field(default_factory=list)
 
     def etag(self, reference: str) -> str:
@@ -217,7 +219,18 @@ class FakeInbox:
             return self.problem(route, 404)
         if request.method == "PATCH":
             return self.patch(route, reference, request)
+        if self.hold_reads:
+            self.reads_held.append(route)
+            return None
         return self.json(route, 200, self.items[reference], self.etag(reference))
+
+    def release_reads(self) -> None:
+        """Answer the held GETs now, with what the requests hold now."""
+        self.hold_reads = False
+        for route in self.reads_held:
+            reference = unquote(urlsplit(route.request.url).path.rsplit("/", 1)[1])
+            self.json(route, 200, self.items[reference], self.etag(reference))
+        self.reads_held.clear()
 
     def list_calls(self, route: Any, query: dict[str, list[str]]) -> None:
         """Answered at once, or, while holding, all together in the order they came."""

@@ -269,6 +269,22 @@ def test_search_filter_and_more(inbox: Inbox) -> None:
     assert page.evaluate("document.activeElement.dataset.reference") is not None
 
 
+def test_nothing_can_be_changed_until_the_opened_request_has_loaded(inbox: Inbox) -> None:
+    """A save made while the request was still on its way would be lost: no forms until then."""
+    page = inbox.page
+    inbox.sign_in()
+    inbox.api.hold_reads = True
+    page.click(f"button[data-reference='{OLDER}']")
+    page.wait_for_selector("#detail-title:has-text('Opening the request')")
+    assert page.is_hidden("#change-form") and page.is_hidden("#assign-form")
+    page.click(f"button[data-reference='{NEWEST}']")  # another, before the first has come
+    inbox.api.release_reads()  # both answers arrive, the first-opened first
+    page.wait_for_selector("#change-form:not([hidden])")
+    page.wait_for_timeout(300)
+    assert page.text_content("#detail-title") == "Robin Hale"  # the one opened last
+    assert page.is_visible("#assign-form")
+
+
 def test_overlapping_list_loads_show_each_request_once(inbox: Inbox) -> None:
     """A filter change and Find at once: only the last load's answer is shown."""
     page = inbox.page

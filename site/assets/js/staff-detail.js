@@ -61,6 +61,7 @@ export class RequestDetail {
     this.etag = null;
     this.timeZone = 'UTC';
     this.busy = false;
+    this.loads = 0; // requests opened: an answer is shown only if no other was opened after it
     $('status-select').replaceChildren(...STATUSES.map((status) => el('option', { value: status }, label('status', status))));
     $('change-form').addEventListener('submit', (event) => { event.preventDefault(); this.saveChange(); });
     $('assign-form').addEventListener('submit', (event) => { event.preventDefault(); this.assign($('assignee').value.trim()); });
@@ -74,21 +75,35 @@ export class RequestDetail {
   }
 
   async open(reference, timeZone) {
+    const load = ++this.loads;
     this.timeZone = timeZone || this.timeZone;
+    this.request = null; // nothing is changed until the request is here: a save would be lost
+    this.etag = null;
+    this.editable(false);
+    $('detail-fields').replaceChildren();
+    $('history').replaceChildren();
     $('detail').hidden = false;
     $('detail').setAttribute('aria-busy', 'true');
     $('detail-title').textContent = 'Opening the request…';
     $('detail-title').focus();
     try {
       const { request, etag } = await this.api.get(reference);
+      if (load !== this.loads) return; // another request was opened (or the panel closed) since
       this.show(request, etag);
       $('change-note').value = '';
+      this.editable(true);
       $('detail-title').focus();
     } catch (error) {
-      this.events.problem(error, 'open');
+      if (load === this.loads) this.events.problem(error, 'open');
     } finally {
-      $('detail').removeAttribute('aria-busy');
+      if (load === this.loads) $('detail').removeAttribute('aria-busy');
     }
+  }
+
+  /** The update and assign forms are shown only beside a request that has loaded. */
+  editable(on) {
+    $('change-form').hidden = !on;
+    $('assign-form').hidden = !on;
   }
 
   show(request, etag) {
@@ -114,6 +129,7 @@ export class RequestDetail {
 
   /** Drops what was shown (sign-out keeps nothing on the page). */
   clear() {
+    this.loads += 1; // an answer still on its way is not shown
     this.request = null;
     this.etag = null;
     $('detail').hidden = true;
@@ -125,6 +141,7 @@ export class RequestDetail {
   }
 
   async saveChange() {
+    if (!this.request) return;
     const changes = {};
     const status = $('status-select').value;
     const note = $('change-note').value.trim();
