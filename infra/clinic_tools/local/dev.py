@@ -315,7 +315,8 @@ def _banner(
         _say(f"clinic dev: stream   {mapping.table:<28} -> {mapping.function}")
     fake = f"AWS_ENDPOINT_URL={endpoint} AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
     _say("clinic dev: AWS CLI / clinic tools against it:")
-    _say(f"    {fake} AWS_REGION=us-east-1 aws s3 ls s3://{bucket or ''}")
+    region = "AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1"  # the CLI v1 reads the second
+    _say(f"    {fake} {region} aws s3 ls s3://{bucket or ''}")
     if template.named(*TABLES):  # the local tables are found without --table
         _say(f"    {fake} AWS_REGION=us-east-1 clinic requests list")
     if staff is not None:
