@@ -61,7 +61,7 @@ export class RequestDetail {
     this.etag = null;
     this.timeZone = 'UTC';
     this.busy = false;
-    this.loads = 0; // requests opened: an answer is shown only if no other was opened after it
+    this.loads = 0; // opens begun: only the latest answer is shown
     $('status-select').replaceChildren(...STATUSES.map((status) => el('option', { value: status }, label('status', status))));
     $('change-form').addEventListener('submit', (event) => { event.preventDefault(); this.saveChange(); });
     $('assign-form').addEventListener('submit', (event) => { event.preventDefault(); this.assign($('assignee').value.trim()); });
@@ -77,7 +77,7 @@ export class RequestDetail {
   async open(reference, timeZone) {
     const load = ++this.loads;
     this.timeZone = timeZone || this.timeZone;
-    this.request = null; // nothing is changed until the request is here: a save would be lost
+    this.request = null; // no saves until it has loaded
     this.etag = null;
     this.editable(false);
     $('detail-fields').replaceChildren();
@@ -88,7 +88,7 @@ export class RequestDetail {
     $('detail-title').focus();
     try {
       const { request, etag } = await this.api.get(reference);
-      if (load !== this.loads) return; // another request was opened (or the panel closed) since
+      if (load !== this.loads) return; // superseded
       this.show(request, etag);
       $('change-note').value = '';
       this.editable(true);
@@ -100,7 +100,6 @@ export class RequestDetail {
     }
   }
 
-  /** The update and assign forms are shown only beside a request that has loaded. */
   editable(on) {
     $('change-form').hidden = !on;
     $('assign-form').hidden = !on;
@@ -129,7 +128,7 @@ export class RequestDetail {
 
   /** Drops what was shown (sign-out keeps nothing on the page). */
   clear() {
-    this.loads += 1; // an answer still on its way is not shown
+    this.loads += 1;
     this.request = null;
     this.etag = null;
     $('detail').hidden = true;

@@ -21,7 +21,6 @@ const SIGNED_OUT = {
 
 const session = new StaffSession(signedOut);
 const api = new InboxApi(session);
-// `loads` counts the list loads begun: an answer is shown only if no load began after it.
 const list = { status: 'new', q: '', cursor: null, timeZone: 'UTC', rows: new Map(), loads: 0 };
 const detail = new RequestDetail(api, {
   announce,
@@ -197,7 +196,7 @@ async function loadList({ reset }) {
   $('requests').setAttribute('aria-busy', 'true');
   try {
     const answer = await api.list({ status: list.status, q: list.q, cursor: list.cursor ?? '' });
-    if (load !== list.loads) return; // a newer load (a filter change, Find) replaced this one
+    if (load !== list.loads) return; // superseded: only the latest load's answer is shown
     list.timeZone = answer.timeZone || 'UTC';
     list.cursor = answer.nextCursor ?? null;
     const rows = (answer.items ?? []).map((request) => addRow(request));
