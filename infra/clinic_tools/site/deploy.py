@@ -18,6 +18,7 @@ from urllib.parse import quote
 from clinic_tools.publish.upload import Plan
 from clinic_tools.site.render import StaffSignIn
 from clinic_tools.site.upload import stale_paths, sync_site
+from clinic_tools.stack_outputs import stack_outputs
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -44,11 +45,7 @@ class SiteStack:
 
     @classmethod
     def describe(cls, cloudformation: CloudFormationClient, stack_name: str) -> SiteStack:
-        (stack,) = cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
-        outputs = {
-            item.get("OutputKey", ""): item.get("OutputValue", "")
-            for item in stack.get("Outputs", ())
-        }
+        outputs = stack_outputs(cloudformation, stack_name)
         missing = [name for name in _OUTPUTS if name not in outputs]
         if missing:
             raise SiteStackError(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_tools.exit_codes import ExitCode
+from clinic_tools.stack_outputs import stack_outputs
 
 POOL_VARIABLE = "CLINIC_STAFF_POOL"
 STAFF_GROUP, ADMIN_GROUP = "staff", "admin"
@@ -129,8 +130,7 @@ def _pool_id(args: argparse.Namespace) -> str:
 
 
 def _stack_pool(cloudformation: Any, stack: str) -> str:
-    (described,) = cloudformation.describe_stacks(StackName=stack)["Stacks"]
-    outputs = {item["OutputKey"]: item["OutputValue"] for item in described.get("Outputs", [])}
+    outputs = stack_outputs(cloudformation, stack)
     if "StaffUserPoolId" not in outputs:
         raise NoPool(f"Stack {stack!r} has no StaffUserPoolId output: is it this project's?")
     return str(outputs["StaffUserPoolId"])

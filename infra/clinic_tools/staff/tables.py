@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clinic_tools.stack_outputs import stack_outputs
+
 REQUESTS = ("RequestsTable", "RequestsTableName", "CLINIC_REQUESTS_TABLE")
 AUDIT = ("AuditTable", "AuditTableName", "CLINIC_AUDIT_TABLE")
 
@@ -76,8 +78,7 @@ class TableFinder:
 
     def outputs(self, stack: str) -> dict[str, str]:
         """The stack's outputs by key."""
-        (described,) = self.cloudformation().describe_stacks(StackName=stack)["Stacks"]
-        return {item["OutputKey"]: item["OutputValue"] for item in described.get("Outputs", [])}
+        return stack_outputs(self.cloudformation(), stack)
 
     def _output(self, stack: str, output: str) -> str:
         outputs = self.outputs(stack)
