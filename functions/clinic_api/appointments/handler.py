@@ -47,6 +47,7 @@ from clinic_api.core.problems import (
 from clinic_api.core.resolver import http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing
+from clinic_api.core.timestamps import now_iso
 
 app, logger, metrics = http_function()
 
@@ -163,7 +164,7 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
 def _honeypot() -> dict[str, str]:
     logger.info("Honeypot filled: answered as success, stored nothing")
     _count("HoneypotHit")
-    return intake.receipt(request_id(None, {}), intake.iso(datetime.now(UTC)))
+    return intake.receipt(request_id(None, {}), now_iso())
 
 
 def _idempotency_key(value: str | None) -> str | None:
@@ -185,7 +186,7 @@ def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash
     except AlreadyStored:
         # This very request got through before, but its idempotency record is gone
         # (expired, or lost): the same id and reference again; the time is now.
-        receipt = intake.receipt(new_id, intake.iso(datetime.now(UTC)))
+        receipt = intake.receipt(new_id, now_iso())
     logger.info("Appointment request stored", extra={"reference": receipt["reference"]})
     _count("RequestStored")
     return receipt

@@ -7,7 +7,7 @@ pressed twice is not an error, and staff see the pair.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from clinic_api.appointments.schemas import AppointmentRequest
@@ -16,6 +16,7 @@ from clinic_api.appointments.store import DuplicateMarker, DuplicateRace, Intake
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.identity import keyed_hash
 from clinic_api.core.reference import reference_of
+from clinic_api.core.timestamps import iso
 
 DUPLICATE_WINDOW = 600
 SUBMITTED_BY = "web-form"
@@ -30,10 +31,6 @@ def fingerprint(request: AppointmentRequest) -> str:
         request.service,
     )
     return keyed_hash("duplicate", "\x1f".join(parts))
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def build_item(

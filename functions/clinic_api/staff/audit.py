@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from boto3.dynamodb.types import TypeSerializer
 
-from clinic_api.staff.requests import from_item, now_iso
+from clinic_api.core.timestamps import iso
+from clinic_api.staff.requests import from_item
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -54,7 +55,7 @@ class AuditLog:
         moment = now or datetime.now(UTC)
         record: dict[str, Any] = {
             "reference": reference,
-            "at": now_iso(moment),
+            "at": iso(moment),
             "id": str(uuid.uuid4()),
             "action": action,
             "actorId": actor.id,

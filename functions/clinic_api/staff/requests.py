@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from clinic_api.core.aws_errors import error_code
 from clinic_api.core.reference import id_prefix, is_reference
+from clinic_api.core.timestamps import now_iso
 from clinic_api.staff import STATUSES
 
 if TYPE_CHECKING:
@@ -69,11 +70,6 @@ class Change:
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
     return {key: _READ(value) for key, value in item.items()}
-
-
-def now_iso(moment: datetime | None = None) -> str:
-    moment = moment or datetime.now(UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def version_of(request: dict[str, Any]) -> int:

@@ -41,7 +41,9 @@ def since(text: str) -> str:
         )
     except ValueError:
         raise argparse.ArgumentTypeError("use 7d, 12h, 2w or a date like 2026-11-01") from None
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    from clinic_api.core.timestamps import iso
+
+    return iso(moment)
 
 
 def positive(text: str) -> int:
