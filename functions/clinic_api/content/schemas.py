@@ -138,6 +138,25 @@ class Site(Contract):
         return self
 
 
+class ImageSource(Contract):
+    """One format's resized copies, for a `<source>` or the `<img>` itself."""
+
+    type: str = Field(description="Media type of these copies", examples=["image/webp"])
+    srcset: str = Field(
+        description="Each copy's URL and width", examples=["/media/3f9c0a1b-480.webp 480w"]
+    )
+
+
+class Image(Contract):
+    """A published picture: resized copies under /media/, named by their content's hash."""
+
+    url: str = Field(description="The largest copy in the original format, cached for a year")
+    width: int = Field(ge=1, description="Of `url`; every copy has this aspect ratio")
+    height: int = Field(ge=1)
+    alt: str = Field(description='Empty ("") only when the author marked it decorative')
+    sources: list[ImageSource] = Field(description="WebP first, then the original format")
+
+
 class Health(Contract):
     model_config = ConfigDict(json_schema_extra={"examples": [examples.HEALTH]})
 

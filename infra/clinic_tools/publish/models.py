@@ -14,7 +14,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from clinic_api.content.schemas import Contract, Link, Site, Slug, Tag, Text
 
-__all__ = ["Author", "FrontMatter", "SiteSettings", "Synonyms"]
+__all__ = ["Author", "FrontMatter", "ImageSpec", "SiteSettings", "Synonyms"]
 
 
 def _aware(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
@@ -34,6 +34,22 @@ class SiteSettings(Site):
     tag_labels: dict[Tag, Annotated[Text, Field(max_length=60)]] = Field(
         default_factory=dict, alias="tagLabels"
     )
+
+
+class ImageSpec(Contract):
+    """A picture in content/images/, as front matter names it (`image:`, a provider's `photo:`)."""
+
+    src: Annotated[Text, Field(max_length=200, description="Path under content/images/")]
+    alt: Annotated[Text, Field(max_length=250)] | None = None
+    decorative: bool = False
+
+    @model_validator(mode="after")
+    def _alt_unless_decorative(self) -> ImageSpec:
+        if self.decorative and self.alt:
+            raise ValueError("a decorative image has no alt text: remove alt or decorative")
+        if not self.decorative and not self.alt:
+            raise ValueError("alt: describe the picture, or mark it `decorative: true`")
+        return self
 
 
 class Author(Contract):
