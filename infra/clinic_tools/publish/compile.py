@@ -8,21 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from clinic_api.content.tags import tag_label
 from clinic_api.core.keys import article_url
+from clinic_tools.publish.images import Picture, markdown_src, picture_html
 from clinic_tools.publish.loader import Content, Source
 from clinic_tools.publish.markdown import (
     count_words,
     first_paragraph,
+    images,
     parse_markdown,
     plain_paragraphs,
     render_html,
     table_of_contents,
 )
-from clinic_tools.publish.models import Author, Site
+from clinic_tools.publish.models import Author, ImageSpec, Site
 
 WORDS_PER_MINUTE = 200
 EXCERPT_LENGTH = 200
@@ -34,6 +36,8 @@ class CompiledSite:
     site: dict[str, Any]
     articles: dict[str, dict[str, Any]]  # slug → article, published and scheduled (no drafts)
     index: dict[str, Any]  # summaries (newest first) and every tag's label
+    # src → picture, for those the compiled documents show: what goes to /media/.
+    pictures: dict[str, Picture] = field(default_factory=dict)
 
 
 def iso_moment(moment: dt.date | dt.datetime) -> str:
@@ -86,7 +90,31 @@ def compile_site(content: Content) -> CompiledSite:
         articles[source.slug]["jsonLd"] = _json_ld(articles[source.slug], content)
     summaries = [_summary(articles[source.slug]) for source in sources]
     index = {"articles": summaries, "tagLabels": tag_labels(content, articles)}
-    return CompiledSite(site_document(content.site), articles, index)
+    pictures = {src: content.pictures[src] for source in sources for src in _picture_srcs(source)}
+    return CompiledSite(site_document(content.site), articles, index, pictures)
+
+
+def _picture_srcs(source: Source) -> list[str]:
+    """The pictures an article shows: its feature picture and those in its body."""
+    inline = [markdown_src(str(token.attrGet("src"))) for _, token in images(source.tokens)]
+    feature = [source.front.image.src] if source.front.image else []
+    return [src for src in [*feature, *inline] if src is not None]
+
+
+def image_document(spec: ImageSpec | None, content: Content) -> dict[str, Any] | None:
+    """A front matter picture as the API serves it (the `Image` schema), or None."""
+    if spec is None:
+        return None
+    return content.pictures[spec.src].image("" if spec.decorative else spec.alt or "")
+
+
+def _inline_picture(content: Content) -> Any:
+    """render_html's `pictures`: a Markdown image's `<picture>` by its src and alt."""
+
+    def render(url: str, alt: str) -> str:
+        return picture_html(content.pictures[str(markdown_src(url))], alt)
+
+    return render
 
 
 def _sort_time(source: Source) -> float:
@@ -126,12 +154,13 @@ def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
         "tags": list(front.tags),
         "readingTimeMinutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
         "wordCount": words,
-        "html": render_html(md, source.tokens),
+        "html": render_html(md, source.tokens, _inline_picture(content)),
         "toc": table_of_contents(source.tokens),
         "cta": {"label": cta.label, "href": cta.href},
         "related": [],
         "reviewedBy": person(reviewer, content.authors[reviewer]) if reviewer else None,
         "lastReviewed": front.last_reviewed.isoformat() if front.last_reviewed else None,
+        "image": image_document(front.image, content),
     }
 
 
@@ -180,6 +209,14 @@ def _json_ld(article: dict[str, Any], content: Content) -> dict[str, Any]:
         | ({"url": str(site.base_url)} if site.base_url else {}),
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
     }
+    if article["image"]:
+        image = article["image"]
+        document["image"] = {
+            "@type": "ImageObject",
+            "url": absolute_url(site, image["url"]),
+            "width": image["width"],
+            "height": image["height"],
+        }
     if article["reviewedBy"]:
         document["reviewedBy"] = schema_person(article["reviewedBy"])
         document["lastReviewed"] = article["lastReviewed"]

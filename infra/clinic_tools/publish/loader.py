@@ -17,8 +17,9 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
 from clinic_api.core.keys import is_slug
-from clinic_tools.publish.markdown import parse_markdown, raw_html
-from clinic_tools.publish.models import Author, FrontMatter, SiteSettings, Synonyms
+from clinic_tools.publish.images import Picture, PictureError, Pictures, markdown_src
+from clinic_tools.publish.markdown import DECORATIVE, image_alt, images, parse_markdown, raw_html
+from clinic_tools.publish.models import Author, FrontMatter, ImageSpec, SiteSettings, Synonyms
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -69,6 +70,7 @@ class Content:
     authors: dict[str, Author]
     sources: list[Source]
     synonyms: list[list[str]]  # groups of words and phrases, from synonyms.yaml
+    pictures: dict[str, Picture]  # by src: every picture referenced, read and measured
 
 
 def _validate(
@@ -132,7 +134,11 @@ def _read_synonyms(path: Path, problems: list[Problem]) -> list[list[str]]:
 
 
 def _read_article(
-    path: Path, md: MarkdownIt, authors: dict[str, Author], problems: list[Problem]
+    path: Path,
+    md: MarkdownIt,
+    authors: dict[str, Author],
+    pictures: Pictures,
+    problems: list[Problem],
 ) -> Source | None:
     text = _read_text(path, problems)
     if text is None:
@@ -152,9 +158,13 @@ def _read_article(
     except yaml.YAMLError as error:
         problems.append(Problem(path, "", f"front matter is not valid YAML: {error}"))
         return None
+    _check_images(path, tokens, pictures, problems)
     front = _validate(FrontMatter, data if isinstance(data, dict) else {}, path, problems)
     if front is None:
         return None
+    if front.image is not None:
+        line = _front_matter_line(tokens[0].content, "image")
+        check_image_spec(path, front.image, pictures, problems, "image", line)
     for field, key in (("author", front.author), ("reviewedBy", front.reviewed_by)):
         if key is not None and key not in authors:
             known = ", ".join(sorted(authors)) or "none"
@@ -169,6 +179,61 @@ def _read_article(
             Problem(path, "slug", f"{slug!r} is not a slug: name the file like how-tms-works.md")
         )
     return Source(path, slug, front, tokens[1:])
+
+
+def check_image_spec(
+    path: Path,
+    spec: ImageSpec,
+    pictures: Pictures,
+    problems: list[Problem],
+    field: str,
+    line: int | None = None,
+) -> None:
+    """A front matter picture (`image:`, `photo:`): its file must be a usable picture."""
+    try:
+        pictures.get(spec.src)
+    except PictureError as error:
+        problems.append(Problem(path, f"{field}.src", str(error), line))
+
+
+def _check_images(
+    path: Path, tokens: list[Token], pictures: Pictures, problems: list[Problem]
+) -> None:
+    """Each `![alt](images/x.jpg)`: a picture in content/images/, with alt text unless
+    its title marks it decorative (`![](images/x.jpg "decorative")`)."""
+    for line, token in images(tokens):
+        url, title, alt = str(token.attrGet("src")), token.attrGet("title"), image_alt(token)
+        src = markdown_src(url)
+        if src is None:
+            message = f"{url}: pictures come from content/images/: write ![alt](images/NAME.jpg)"
+            problems.append(Problem(path, "image", message, line))
+            continue
+        try:
+            pictures.get(src)
+        except PictureError as error:
+            problems.append(Problem(path, "image", str(error), line))
+        if title == DECORATIVE and alt:
+            message = f'{url}: a decorative picture has no alt text: remove it or "{DECORATIVE}"'
+            problems.append(Problem(path, "image", message, line))
+        elif title is not None and title != DECORATIVE:
+            message = (
+                f'{url}: a picture\'s title is not shown: put it in the alt text, or "{DECORATIVE}"'
+            )
+            problems.append(Problem(path, "image", message, line))
+        elif not alt and title != DECORATIVE:
+            message = (
+                f"{url}: alt text: describe the picture, ![what it shows]({url}), "
+                f'or mark it ![]({url} "{DECORATIVE}")'
+            )
+            problems.append(Problem(path, "image", message, line))
+
+
+def _front_matter_line(front_matter: str, key: str) -> int | None:
+    """The file line of a top-level key (the front matter starts on line 2)."""
+    for number, text in enumerate(front_matter.splitlines(), start=2):
+        if text.startswith(f"{key}:"):
+            return number
+    return None
 
 
 def _raw_html_message(html: str) -> str:
@@ -192,15 +257,16 @@ def load_content(content_dir: Path) -> Content:
     authors = _read_authors(content_dir / "authors.yaml", problems)
     synonyms = _read_synonyms(content_dir / "synonyms.yaml", problems)
     md = parse_markdown()
+    pictures = Pictures(content_dir / "images")
     sources = []
     for path in sorted((content_dir / "articles").glob("[!.]*.md")):  # not editors' .#locks
-        source = _read_article(path, md, authors, problems)
+        source = _read_article(path, md, authors, pictures, problems)
         if source is not None:
             sources.append(source)
     _check_slugs(sources, problems)
     if problems or site is None:
         raise ContentError(problems)
-    return Content(site, authors, sources, synonyms)
+    return Content(site, authors, sources, synonyms, pictures.read)
 
 
 def _check_slugs(sources: list[Source], problems: list[Problem]) -> None:

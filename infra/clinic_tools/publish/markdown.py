@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 _ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote",
     "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "s",
+    "picture", "source", "img",
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
     **{tag: {"id"} for tag in ("h2", "h3", "h4", "h5", "h6")},
@@ -30,7 +33,14 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "th": {"style"},
     "td": {"style"},
+    # What images.picture_html writes, and nothing else (no title, class or style).
+    "source": {"type", "srcset", "sizes"},
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
 }
+# `![](images/x.jpg "decorative")`: the title that marks a picture as decoration (alt="").
+DECORATIVE = "decorative"
+# The environment key under which the image rule finds render_html's `pictures`.
+PICTURES_ENV = "pictures"
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
 _COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
 
@@ -91,20 +101,52 @@ def _drop_comments(state: StateCore) -> None:
             ]
 
 
+def _children(token: Token) -> Iterator[tuple[int, Token]]:
+    """(line, child) for an inline token's children, lines counted from 1."""
+    line = token.map[0] + 1 if token.map else 0
+    for child in token.children or ():
+        yield line, child
+        if child.type in {"softbreak", "hardbreak"}:
+            line += 1
+        else:
+            line += child.content.count("\n")
+
+
 def raw_html(tokens: list[Token]) -> Iterator[tuple[int, str]]:
     """(line, HTML) for each piece of raw HTML in parsed Markdown, lines counted from 1."""
     for token in tokens:
         if token.type == "html_block" and token.map:
             yield token.map[0] + 1, token.content
         elif token.type == "inline" and token.map:
-            line = token.map[0] + 1
-            for child in token.children or ():
+            for line, child in _children(token):
                 if child.type == "html_inline":
                     yield line, child.content
-                if child.type in {"softbreak", "hardbreak"}:
-                    line += 1
-                else:
-                    line += child.content.count("\n")
+
+
+def images(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
+    """(line, token) for each `![alt](src "title")`, lines counted from 1."""
+    for token in tokens:
+        if token.type == "inline" and token.map:
+            for line, child in _children(token):
+                if child.type == "image":
+                    yield line, child
+
+
+def image_alt(token: Token) -> str:
+    """The alt text as plain text (`![a *calm* room](...)` → "a calm room")."""
+    return "".join(
+        child.content for child in token.children or () if child.type in {"text", "code_inline"}
+    ).strip()
+
+
+def _render_image(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """The picture's `<picture>`, made by the publisher's PICTURES_ENV function from
+    the src and alt; the loader has refused every reference it cannot make one for."""
+    token = tokens[idx]
+    alt = "" if token.attrGet("title") == DECORATIVE else image_alt(token)
+    return str(env[PICTURES_ENV](str(token.attrGet("src")), alt))
 
 
 def parse_markdown() -> MarkdownIt:
@@ -113,11 +155,15 @@ def parse_markdown() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.core.ruler.push("drop_comments", _drop_comments)
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.add_render_rule("image", _render_image)
     return md
 
 
-def render_html(md: MarkdownIt, tokens: list[Token]) -> str:
-    html = md.renderer.render(tokens, md.options, {})
+def render_html(
+    md: MarkdownIt, tokens: list[Token], pictures: Callable[[str, str], str] | None = None
+) -> str:
+    """Sanitised HTML; `pictures(src, alt)` is an image's `<picture>` HTML."""
+    html = md.renderer.render(tokens, md.options, {PICTURES_ENV: pictures})
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
