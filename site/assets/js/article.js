@@ -58,6 +58,9 @@ function show(article, site, labels) {
   const toc = tocList(article.toc ?? []);
   $('toc-list').replaceChildren(...toc);
   $('toc').hidden = !toc.length;
+  const image = featureImage(article.image);
+  $('article-image').replaceChildren(...(image ? [image] : []));
+  $('article-image').hidden = !image;
   $('article-body').innerHTML = article.html; // sanitised by the API (nh3 allow-list)
   $('people').replaceChildren(...people(article));
   const cta = $('article-cta');
@@ -71,6 +74,34 @@ function show(article, site, labels) {
   $('article-status').replaceChildren();
   $('article-status').hidden = true;
   $('article').hidden = false;
+}
+
+// As the API's inline pictures: the column is at most 70ch (about 44rem) wide.
+const SIZES = '(min-width: 48rem) 44rem, 100vw';
+
+/** The feature picture: WebP or the original, its width and height set so nothing moves. */
+function featureImage(image) {
+  if (!image || !Number.isInteger(image.width) || !Number.isInteger(image.height)) return null;
+  const src = safeHref(image.url, '');
+  if (!src) return null;
+  const sources = (image.sources ?? []).filter((item) => item?.type && item?.srcset);
+  const webp = sources.filter((item) => item.type === 'image/webp');
+  const original = sources.find((item) => item.type !== 'image/webp');
+  return el(
+    'picture',
+    {},
+    ...webp.map((item) => el('source', { type: item.type, srcset: item.srcset, sizes: SIZES })),
+    el('img', {
+      src,
+      srcset: original?.srcset,
+      sizes: original ? SIZES : null,
+      width: image.width,
+      height: image.height,
+      alt: String(image.alt ?? ''),
+      decoding: 'async',
+      fetchpriority: 'high', // above the fold: the largest thing the page paints
+    }),
+  );
 }
 
 function byline(role, person) {
@@ -144,6 +175,13 @@ function describe(article, site) {
   meta('property', 'og:description', article.description);
   meta('property', 'og:url', canonical);
   meta('property', 'og:site_name', site.name);
+  const image = article.image && safeHref(article.image.url, '');
+  if (image) {
+    meta('property', 'og:image', image.startsWith('/') ? base + image : image); // absolute, as og: wants
+    meta('property', 'og:image:width', article.image.width);
+    meta('property', 'og:image:height', article.image.height);
+    meta('property', 'og:image:alt', article.image.alt);
+  }
   meta('property', 'article:published_time', article.publishedAt);
   meta('property', 'article:modified_time', article.updatedAt);
   for (const tag of article.tags ?? []) {
