@@ -28,6 +28,7 @@ _ALLOWED_TAGS = {
     "picture", "source", "img",
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
+    "*": set(),  # not nh3's default, lang and title on every tag
     **{tag: {"id"} for tag in ("h2", "h3", "h4", "h5", "h6")},
     "a": {"href", "title"},
     "ol": {"start"},
