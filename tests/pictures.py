@@ -63,3 +63,12 @@ def opened(body: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(body))
     image.load()
     return image
+
+
+def flat_drawing(path: Path, width: int = 1200, height: int = 400) -> Path:
+    """A PNG of a few flat colours in a palette, as a diagram tool saves one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image = Image.new("RGB", (width, height), (255, 255, 255))
+    ImageDraw.Draw(image).rounded_rectangle([20, 20, width - 20, height - 20], 40, fill=BLUE)
+    image.quantize(colors=8).save(path, "PNG")
+    return path

@@ -15,7 +15,7 @@ from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.images import MEDIA_PREFIX, Picture, read_picture, render_copies
 from clinic_tools.publish.loader import ContentError, load_content
 from clinic_tools.publish.markdown import parse_markdown, render_html
-from tests.pictures import BLUE, RED, drawing, gif, opened, photo
+from tests.pictures import BLUE, RED, drawing, flat_drawing, gif, opened, photo
 from tests.unit.small_clinic import BASE_URL, article, write_clinic
 
 NAME = re.compile(r"^media/[0-9a-f]{16}-(\d+)\.(webp|jpg|png)$")
@@ -66,6 +66,14 @@ def test_a_small_picture_is_never_made_larger(tmp_path: Path) -> None:
     assert {opened(body).size for body in copies.values()} == {(480, 240), (700, 350)}
     png = [body for key, body in copies.items() if key.endswith(".png")]
     assert all(opened(body).mode == "RGBA" for body in png)  # the transparency stays
+
+
+def test_a_flat_drawing_keeps_a_palette_so_its_copies_stay_small(tmp_path: Path) -> None:
+    source = flat_drawing(tmp_path / "steps.png")
+    copies = render_copies(read_picture(tmp_path, "steps.png"))
+    png = {key: body for key, body in copies.items() if key.endswith(".png")}
+    assert all(opened(body).mode == "P" for body in png.values())
+    assert max(len(body) for body in png.values()) < 2 * len(source.read_bytes()) + 2_000
 
 
 def test_names_follow_the_bytes_not_the_file_name(tmp_path: Path) -> None:
