@@ -134,7 +134,7 @@ def test_pictures_keep_their_space_while_loading_and_pick_a_fitting_copy(
         assert width and height and int(width) > 0 and int(height) > 0, selector
     assert page.get_attribute("#article-body picture img", "loading") == "lazy"
     assert page.get_attribute("#article-body picture img", "decoding") == "async"
-    # 44rem (704 px) at 1x: the 960-wide WebP of each, from the srcset.
+    # 48rem (768 px) at 1x: the 960-wide WebP of each, from the srcset.
     sources = page.eval_on_selector_all("#article img", "imgs => imgs.map(i => i.currentSrc)")
     assert [source.rsplit("-", 1)[1] for source in sources] == ["960.webp", "960.webp"]
     og_image = page.get_attribute("head meta[property='og:image']", "content") or ""

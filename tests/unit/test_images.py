@@ -194,7 +194,7 @@ def test_an_inline_picture_is_a_picture_element_with_its_sizes_set(tmp_path: Pat
     d = picture.digest
     webp = f"/media/{d}-480.webp 480w, /media/{d}-960.webp 960w, /media/{d}-1600.webp 1600w"
     jpeg = webp.replace(".webp", ".jpg")
-    sizes = "(min-width: 48rem) 44rem, 100vw"
+    sizes = "(min-width: 52rem) 48rem, 100vw"
     assert (
         f'<p><picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
         f'<img src="/media/{d}-1600.jpg" srcset="{jpeg}" sizes="{sizes}" width="1600"'
