@@ -76,7 +76,7 @@ function show(article, site, labels) {
   $('article').hidden = false;
 }
 
-// As the API's inline pictures: the column is at most 70ch (about 48rem: 757 px measured at 1280) wide.
+// As the API's inline pictures: the column is at most 70ch, about 48rem (757 px at 1280).
 const SIZES = '(min-width: 52rem) 48rem, 100vw';
 
 /** The feature picture: WebP or the original, its width and height set so nothing moves. */
