@@ -274,3 +274,17 @@ def test_the_openapi_document_describes_the_articles_image() -> None:
     image = schemas["Article"]["properties"]["image"]
     assert {"$ref": "#/components/schemas/Image"} in image["anyOf"]
     assert set(schemas["Image"]["required"]) == {"url", "width", "height", "alt", "sources"}
+
+
+def test_clinic_publish_stops_on_a_missing_picture_before_uploading_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clinic_tools.cli import main
+    from clinic_tools.exit_codes import ExitCode
+
+    content = clinic(tmp_path, "![A room](images/room.jpg)")
+    code = main(["publish", "--content", str(content), "--bucket", "no-such-bucket"])
+    assert code == ExitCode.INVALID_CONTENT
+    # Front matter: lines 1-6 with its --- lines, a blank line, then the body.
+    where = f"{content}/articles/the-article.md:8"
+    assert f"{where}: image: content/images/room.jpg does not exist" in capsys.readouterr().err
