@@ -203,8 +203,6 @@ def test_an_inline_picture_is_a_picture_element_with_its_sizes_set(tmp_path: Pat
 
 
 def test_the_sanitiser_lets_through_a_pictures_attributes_and_nothing_more() -> None:
-    md = parse_markdown()
-
     def hostile(src: str, alt: str) -> str:
         return (
             '<picture class="x" onclick="x()"><source type="image/webp" srcset="/a.webp 1w"'
@@ -213,7 +211,8 @@ def test_the_sanitiser_lets_through_a_pictures_attributes_and_nothing_more() -> 
             ' title="t" style="x" onerror="x()" usemap="#m"></picture><script>x()</script>'
         )
 
-    html = render_html(md, md.parse("![a](images/a.jpg)"), hostile)
+    md = parse_markdown(hostile)
+    html = render_html(md, md.parse("![a](images/a.jpg)"))
     assert html == (
         '<p><picture><source type="image/webp" srcset="/a.webp 1w" sizes="1px">'
         '<img src="/a.jpg" srcset="/a.jpg 1w" sizes="1px" width="1" height="1" alt="a"'

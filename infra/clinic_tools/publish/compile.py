@@ -13,18 +13,17 @@ from typing import Any
 
 from clinic_api.content.tags import tag_label
 from clinic_api.core.keys import article_url
-from clinic_tools.publish.images import Picture, markdown_src, picture_html
+from clinic_tools.publish.images import Picture, ShownPictures
 from clinic_tools.publish.loader import Content, Source
 from clinic_tools.publish.markdown import (
     count_words,
     first_paragraph,
-    images,
     parse_markdown,
     plain_paragraphs,
     render_html,
     table_of_contents,
 )
-from clinic_tools.publish.models import Author, ImageSpec, Site
+from clinic_tools.publish.models import Author, Site
 
 WORDS_PER_MINUTE = 200
 EXCERPT_LENGTH = 200
@@ -79,42 +78,19 @@ def tag_labels(content: Content, articles: dict[str, dict[str, Any]]) -> dict[st
 
 
 def compile_site(content: Content) -> CompiledSite:
-    md = parse_markdown()
+    shown = ShownPictures(content.pictures)
+    md = parse_markdown(shown.html)
     sources = sorted(
         (source for source in content.sources if not source.front.draft),
         key=lambda source: (-_sort_time(source), source.slug),
     )
-    articles = {source.slug: _article(source, content, md) for source in sources}
+    articles = {source.slug: _article(source, content, md, shown) for source in sources}
     for source in sources:
         articles[source.slug]["related"] = _related(source, sources)
         articles[source.slug]["jsonLd"] = _json_ld(articles[source.slug], content)
     summaries = [_summary(articles[source.slug]) for source in sources]
     index = {"articles": summaries, "tagLabels": tag_labels(content, articles)}
-    pictures = {src: content.pictures[src] for source in sources for src in _picture_srcs(source)}
-    return CompiledSite(site_document(content.site), articles, index, pictures)
-
-
-def _picture_srcs(source: Source) -> list[str]:
-    """The pictures an article shows: its feature picture and those in its body."""
-    inline = [markdown_src(str(token.attrGet("src"))) for _, token in images(source.tokens)]
-    feature = [source.front.image.src] if source.front.image else []
-    return [src for src in [*feature, *inline] if src is not None]
-
-
-def image_document(spec: ImageSpec | None, content: Content) -> dict[str, Any] | None:
-    """A front matter picture as the API serves it (the `Image` schema), or None."""
-    if spec is None:
-        return None
-    return content.pictures[spec.src].image("" if spec.decorative else spec.alt or "")
-
-
-def _inline_picture(content: Content) -> Any:
-    """render_html's `pictures`: a Markdown image's `<picture>` by its src and alt."""
-
-    def render(url: str, alt: str) -> str:
-        return picture_html(content.pictures[str(markdown_src(url))], alt)
-
-    return render
+    return CompiledSite(site_document(content.site), articles, index, shown.shown)
 
 
 def _sort_time(source: Source) -> float:
@@ -137,7 +113,7 @@ def _summary(article: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
+def _article(source: Source, content: Content, md: Any, shown: ShownPictures) -> dict[str, Any]:
     front = source.front
     words = count_words(plain_paragraphs(source.tokens))
     cta = front.cta or content.site.cta
@@ -154,13 +130,13 @@ def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
         "tags": list(front.tags),
         "readingTimeMinutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
         "wordCount": words,
-        "html": render_html(md, source.tokens, _inline_picture(content)),
+        "html": render_html(md, source.tokens),
         "toc": table_of_contents(source.tokens),
         "cta": {"label": cta.label, "href": cta.href},
         "related": [],
         "reviewedBy": person(reviewer, content.authors[reviewer]) if reviewer else None,
         "lastReviewed": front.last_reviewed.isoformat() if front.last_reviewed else None,
-        "image": image_document(front.image, content),
+        "image": shown.image(front.image) if front.image else None,
     }
 
 

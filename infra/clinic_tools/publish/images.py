@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import html
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from clinic_tools.publish.models import ImageSpec
 
 MEDIA_PREFIX = "media/"
 WIDTHS = (480, 960, 1600)  # phone, tablet or a wide column, a wide screen at 2x
@@ -129,6 +131,29 @@ def markdown_src(url: str) -> str | None:
         if path.startswith(prefix):
             return path.removeprefix(prefix)
     return None
+
+
+class ShownPictures:
+    """The pictures a compile shows, kept as it shows them: what goes to media/.
+
+    `image` gives a front matter picture (`image:`, `photo:`) as the API serves it;
+    `html` a Markdown image as its `<picture>`. Only what the published documents
+    show is kept (a draft's pictures are checked, never uploaded).
+    """
+
+    def __init__(self, pictures: Mapping[str, Picture]) -> None:
+        self.pictures = pictures  # every picture the loader read, by src
+        self.shown: dict[str, Picture] = {}
+
+    def image(self, spec: ImageSpec) -> dict[str, object]:
+        return self._show(spec.src).image("" if spec.decorative else spec.alt or "")
+
+    def html(self, url: str, alt: str) -> str:
+        return picture_html(self._show(str(markdown_src(url))), alt)
+
+    def _show(self, src: str) -> Picture:
+        self.shown[src] = self.pictures[src]
+        return self.shown[src]
 
 
 class Pictures:

@@ -40,8 +40,8 @@ _ALLOWED_ATTRIBUTES = {
 }
 # `![](images/x.jpg "decorative")`: the title that marks a picture as decoration (alt="").
 DECORATIVE = "decorative"
-# The environment key under which the image rule finds render_html's `pictures`.
-PICTURES_ENV = "pictures"
+# A Markdown image as HTML: `(src as written, alt)` → a `<picture>` (images.ShownPictures.html).
+PictureHtml = Callable[[str, str], str]
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
 _COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
 
@@ -140,31 +140,36 @@ def image_alt(token: Token) -> str:
     ).strip()
 
 
-def _render_image(
-    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    """The picture's `<picture>`, made by the publisher's PICTURES_ENV function from
-    the src and alt; the loader has refused every reference it cannot make one for."""
-    token = tokens[idx]
-    alt = "" if token.attrGet("title") == DECORATIVE else image_alt(token)
-    return str(env[PICTURES_ENV](str(token.attrGet("src")), alt))
+def _image_rule(pictures: PictureHtml | None) -> Any:
+    """The renderer's rule for `![alt](src "title")`: the publisher's `<picture>`. The loader
+    has refused every reference it cannot make one for; a parser made without `pictures`
+    (the loader's: it only parses) has nothing to render one with."""
+
+    def render(
+        self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        if pictures is None:
+            raise ValueError("this Markdown parser renders no pictures: parse_markdown(pictures)")
+        token = tokens[idx]
+        alt = "" if token.attrGet("title") == DECORATIVE else image_alt(token)
+        return pictures(str(token.attrGet("src")), alt)
+
+    return render
 
 
-def parse_markdown() -> MarkdownIt:
+def parse_markdown(pictures: PictureHtml | None = None) -> MarkdownIt:
+    """The one Markdown parser; `pictures` renders each image (compiling needs it)."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(front_matter_plugin)
     md.core.ruler.push("drop_comments", _drop_comments)
     md.core.ruler.push("heading_ids", _heading_ids)
-    md.add_render_rule("image", _render_image)
+    md.add_render_rule("image", _image_rule(pictures))
     return md
 
 
-def render_html(
-    md: MarkdownIt, tokens: list[Token], pictures: Callable[[str, str], str] | None = None
-) -> str:
-    """Sanitised HTML; `pictures(src, alt)` is an image's `<picture>` HTML."""
-    html = md.renderer.render(tokens, md.options, {PICTURES_ENV: pictures})
+def render_html(md: MarkdownIt, tokens: list[Token]) -> str:
+    html = md.renderer.render(tokens, md.options, {})
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
