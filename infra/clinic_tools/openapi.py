@@ -31,6 +31,8 @@ DESCRIPTION = (
 )
 TAGS = [
     {"name": "Articles", "description": "Published patient-education articles and search."},
+    {"name": "Pages", "description": "The clinic's pages: About, Services, Contact..."},
+    {"name": "Providers", "description": "The clinic's people: the team page, each profile."},
     {"name": "Site", "description": "The clinic's settings, for rendering the site and form."},
     {"name": "Appointments", "description": "Requests for a call back from the clinic."},
     {"name": "Operations", "description": "Liveness and this document."},
