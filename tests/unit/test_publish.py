@@ -166,7 +166,8 @@ def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_t
     listing = {  # the provider pages list their articles by title
         f"providers/{slug}.json"
         for slug in SAMPLE_PROVIDERS
-        if RENAMED in [link["slug"] for link in stored_json(s3, f"providers/{slug}.json")["articles"]]
+        if RENAMED
+        in [link["slug"] for link in stored_json(s3, f"providers/{slug}.json")["articles"]]
     }
     assert listing
     edit_front_matter(article_file(content, RENAMED), 'title: "Your ketamine', 'title: "A ketamine')
@@ -243,9 +244,7 @@ def test_prune_deletes_an_article_removed_from_content(s3: Any, content: Path) -
     assert lines[-1].endswith("deleted 1")
 
 
-def test_prune_deletes_a_page_and_a_provider_removed_from_content(
-    s3: Any, content: Path
-) -> None:
+def test_prune_deletes_a_page_and_a_provider_removed_from_content(s3: Any, content: Path) -> None:
     run_publish(content, s3)
     (content / "pages" / f"{ABOUT}.md").unlink()
     authors = yaml.safe_load((content / "authors.yaml").read_text(encoding="utf-8"))
