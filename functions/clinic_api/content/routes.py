@@ -117,6 +117,7 @@ def _revalidate(operation: str) -> Link:
         "The same document again with its ETag: 304 while it is unchanged.",
     )
 
+
 HEALTH = Route(
     "GET",
     "/health",
