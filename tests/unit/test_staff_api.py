@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request
 from tests.fixture_content import PHYSICIAN
+from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request
 from tests.unit.stack import VALID, Stack, post_json
 
 

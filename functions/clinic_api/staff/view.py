@@ -1,8 +1,8 @@
 """A stored request as people see it: the inbox API's Summary and Detail, and the CLI's.
 
 Phones in the clinic's national format beside E.164, the service's label beside
-its id, the provider's name beside theirs, times convertible to the clinic's time zone; the internals (TTL, client
-hash, version, id, idempotency) never leave the store.
+its id, the provider's name beside theirs, times convertible to the clinic's time
+zone; the internals (TTL, client hash, version, id, idempotency) never leave the store.
 """
 
 from __future__ import annotations

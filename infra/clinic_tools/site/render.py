@@ -257,7 +257,7 @@ def service_options(services: list[Mapping[str, Any]]) -> str:
 
 
 def provider_options(providers: list[Mapping[str, Any]]) -> str:
-    """"Nadia Brandt, MD, psychiatrist" per provider (layout.js writes the same)."""
+    """ "Nadia Brandt, MD, psychiatrist" per provider (layout.js writes the same)."""
     lines = []
     for provider in providers:
         label = ", ".join(
