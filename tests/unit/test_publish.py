@@ -413,7 +413,8 @@ def test_the_published_openapi_document_is_the_one_the_cli_writes(
 ) -> None:
     run_publish(content, s3)
     output = tmp_path / "openapi.json"
-    clinic("openapi", "--output", str(output))
+    # The same content: the document lists its services and providers (never content/'s).
+    clinic("openapi", "--content", str(content), "--output", str(output))
 
     assert stored_json(s3, "openapi.json") == json.loads(output.read_text(encoding="utf-8"))
 
