@@ -317,6 +317,7 @@ def test_a_photo_is_published_by_the_pictures_function_it_is_given(tmp_path: Pat
     assert sorted(spec.src for spec in asked) == ["door.png", "sam.jpg"]
     assert compiled.providers["sam-reed-np"]["photo"]["url"] == "/media/sam.jpg"
     assert compiled.pages["about"]["image"]["alt"] == ""
+    assert compiled.pages["about"]["jsonLd"]["image"] == "https://clinic.example/media/door.png"
     assert (
         compiled.providers["sam-reed-np"]["jsonLd"]["image"]
         == "https://clinic.example/media/sam.jpg"

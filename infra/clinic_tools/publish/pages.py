@@ -92,4 +92,6 @@ def _page(
         "publisher": {"@type": "MedicalClinic", "name": site.name}
         | ({"url": str(site.base_url)} if site.base_url else {}),
     }
+    if page["image"]:
+        page["jsonLd"]["image"] = absolute_url(site, page["image"]["url"])
     return page

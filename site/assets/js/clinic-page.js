@@ -31,6 +31,7 @@ async function load(slug) {
     description: page.description,
     path: page.url || `/pages/${page.slug}`,
     jsonLd: page.jsonLd,
+    image: page.image,
   });
 }
 

@@ -10,7 +10,7 @@ export function canonicalUrl(site, path) {
 }
 
 /** Title ("About us: Clinic"), description, canonical link, og:*, and the JSON-LD. */
-export function describePage(site, { title, description, path, type = 'website', jsonLd }) {
+export function describePage(site, { title, description, path, type = 'website', jsonLd, image }) {
   document.title = site.name ? `${title}: ${site.name}` : title;
   const canonical = canonicalUrl(site, path);
   meta('name', 'description', description);
@@ -20,6 +20,7 @@ export function describePage(site, { title, description, path, type = 'website',
   meta('property', 'og:description', description);
   meta('property', 'og:url', canonical);
   meta('property', 'og:site_name', site.name);
+  if (image?.url) meta('property', 'og:image', canonicalUrl(site, image.url));
   if (jsonLd) {
     const script = el('script', { type: 'application/ld+json' });
     script.textContent = JSON.stringify(jsonLd);

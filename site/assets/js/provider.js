@@ -32,6 +32,7 @@ async function load(slug) {
     path: provider.url || `/providers/${provider.slug}`,
     type: 'profile',
     jsonLd: provider.jsonLd,
+    image: provider.photo,
   });
 }
 
