@@ -76,7 +76,12 @@ function show(article, site, labels) {
 function byline(role, person) {
   if (!person?.name) return null;
   const credentials = person.credentials ? `, ${person.credentials}` : '';
-  return el('li', {}, el('span', { class: 'role' }, `${role} `), el('strong', {}, person.name), credentials);
+  return el('li', {}, el('span', { class: 'role' }, `${role} `), el('strong', {}, personName(person)), credentials);
+}
+
+/** Their name, linked to their provider page (/providers/{slug}). */
+function personName(person) {
+  return isSlug(person.slug) ? el('a', { href: `/providers/${person.slug}` }, person.name) : person.name;
 }
 
 function dates(article) {
@@ -116,7 +121,7 @@ function people(article) {
       el(
         'div',
         { class: 'card' },
-        el('h3', {}, person.name),
+        el('h3', {}, personName(person)),
         el('p', { class: 'credentials' }, [role, person.credentials].filter(Boolean).join(' · ')),
         person.bio ? el('p', {}, String(person.bio)) : null,
       ),
