@@ -29,6 +29,14 @@ DRAFT = "medication-follow-up-visits"  # `draft: true`
 SCHEDULED = "ketamine-esketamine-or-tms-choosing"  # publishAt below: after every other
 PUBLISH_AT = "2027-03-01T09:00:00Z"
 
+# pages/about.md: in the navigation (nav: 1, navTitle: About); "Getting here" has an H3.
+ABOUT = "about"
+# authors.yaml: two full provider profiles who see patients, and one with the first three keys.
+PHYSICIAN = "dr-nadia-brandt"  # MD, medicalSpecialty Psychiatric: JSON-LD Physician
+NURSE_PRACTITIONER = "jonah-reyes-pmhnp"  # sees patients, not a physician: Person
+REVIEWER = "dr-tomas-iver"  # name, credentials and bio only; sees no patients
+SEEING_PATIENTS = (PHYSICIAN, NURSE_PRACTITIONER)
+
 # What GET /articles lists before PUBLISH_AT: published and due, newest first.
 LISTED = (TMS, SIDE_EFFECTS, ESKETAMINE, INFUSION_VISIT, ANXIETY, DEPRESSION)
 

@@ -61,7 +61,7 @@ def _openapi(args: argparse.Namespace) -> int:
     from clinic_tools.publish.loader import ContentError, load_content
 
     try:
-        site = site_document(load_content(args.content).site)
+        site = site_document(load_content(args.content))
     except ContentError as error:
         print(f"No document written; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from functools import cache
-from typing import Any
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
@@ -31,6 +32,8 @@ DESCRIPTION = (
 )
 TAGS = [
     {"name": "Articles", "description": "Published patient-education articles and search."},
+    {"name": "Pages", "description": "The clinic's pages: About, Services, Contact..."},
+    {"name": "Providers", "description": "The clinic's people: the team page, each profile."},
     {"name": "Site", "description": "The clinic's settings, for rendering the site and form."},
     {"name": "Appointments", "description": "Requests for a call back from the clinic."},
     {"name": "Operations", "description": "Liveness and this document."},
@@ -103,19 +106,40 @@ def _component(schemas: dict[str, Any], ref: Mapping[str, Any]) -> dict[str, Any
 
 
 def _fill_site_choices(model: type[BaseModel], schema: dict[str, Any], site: Mapping) -> None:
-    """A `SiteChoices` field's enum, and the model's examples kept within it."""
+    """A `SiteChoices` field's enum, and the model's examples kept within it.
+
+    The marker sits on the field (`service`) or on one member of its union (`provider:
+    ProviderSlug | None`, whose schema is an `anyOf` in the union's order)."""
     for name, field in model.model_fields.items():
-        for marker in field.metadata:
-            if not isinstance(marker, SiteChoices):
-                continue
+        for marker, member in _site_choice_markers(field.metadata, field.annotation):
             key = field.alias or name
             choices = marker.of(site)
             prop = schema["properties"][key]
-            prop["enum"] = choices
+            target = prop if member is None else prop["anyOf"][member]
+            # An empty enum is no schema at all: `not: {}` says that no value is allowed.
+            target.update({"enum": choices} if choices else {"not": {}})
             prop["description"] = f"{marker.description}: in this site, one of these."
             for example in schema.get("examples", []):
-                if example.get(key) not in choices:
-                    example[key] = choices[0]
+                if (key in example or field.is_required()) and example.get(key) not in choices:
+                    if choices:
+                        example[key] = choices[0]
+                    else:
+                        example.pop(key, None)
+
+
+def _site_choice_markers(
+    metadata: Iterable[Any], annotation: Any
+) -> Iterable[tuple[SiteChoices, int | None]]:
+    """Each SiteChoices marker with the index of the union member it marks (None: the field)."""
+    for marker in metadata:
+        if isinstance(marker, SiteChoices):
+            yield marker, None
+    if get_origin(annotation) in (Union, UnionType):
+        # Members the schema skips (SkipJsonSchema[None]) come last, after the ones it shows.
+        for member, arg in enumerate(get_args(annotation)):
+            for marker in getattr(arg, "__metadata__", ()):
+                if isinstance(marker, SiteChoices):
+                    yield marker, member
 
 
 def _operation(route: Route, refs: Mapping[ModelKey, Any]) -> dict[str, Any]:

@@ -95,6 +95,9 @@ def test_an_article_page_has_its_headings_toc_json_ld_and_a_cta_with_its_slug(
     assert page.get_attribute("head link[rel=canonical]", "href").endswith(f"/articles/{ARTICLE}")
     assert page.get_attribute("head meta[property='og:title']", "content")
     assert page.get_attribute("head meta[name=description]", "content")
+    # Its author and reviewer link to their provider pages.
+    people = page.eval_on_selector_all("#byline a", "as => as.map(a => a.getAttribute('href'))")
+    assert people == ["/providers/dr-nadia-brandt", "/providers/dr-tomas-iver"]
     cta = page.get_attribute("#article-cta", "href")
     assert cta == f"/request-appointment?article={ARTICLE}"
     _check_page(watched, "article")

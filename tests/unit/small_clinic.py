@@ -54,6 +54,18 @@ def article(body: str = "A short paragraph of plain words.", **front: Any) -> st
     return f"---\n{yaml.safe_dump(fields, sort_keys=False)}---\n\n{body}\n"
 
 
+def page(body: str = "A page of plain words.\n\n## A section\n\nMore words.", **front: Any) -> str:
+    """A page file (content/pages/) with valid front matter (None leaves a key out)."""
+    fields = {
+        "title": "A page",
+        "description": "What the page is about.",
+        "date": dt.date(2026, 1, 5),
+        **front,
+    }
+    fields = {key: value for key, value in fields.items() if value is not None}
+    return f"---\n{yaml.safe_dump(fields, sort_keys=False)}---\n\n{body}\n"
+
+
 def write_clinic(root: Path, articles: dict[str, str], site: dict[str, Any] | None = None) -> Path:
     """The content folder: SITE with `site`'s changes (None drops a key), AUTHORS, articles."""
     settings = {key: value for key, value in (SITE | (site or {})).items() if value is not None}

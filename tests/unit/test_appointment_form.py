@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import pytest
 
+from tests.fixture_content import NURSE_PRACTITIONER, PHYSICIAN, REVIEWER
 from tests.unit.stack import VALID, Stack, post, post_form, post_json
 
 CROCKFORD_REFERENCE = re.compile(r"[0-9A-HJKMNP-TV-Z]{8}")
@@ -318,6 +319,48 @@ def test_services_consent_version_and_region_come_from_site_json(stack: Stack) -
     (item,) = stack.requests()
     assert item["consentVersion"] == "2027-01-15"
     assert item["phone"] == "+442079460958"
+
+
+# Naming a provider (optional): one of site.json's providers, those who see patients
+
+
+def test_a_request_may_name_a_provider_who_sees_patients(stack: Stack) -> None:
+    answer = post_json({**VALID, "provider": PHYSICIAN})
+    assert answer.status == 201, answer.body
+    (item,) = stack.requests()
+    assert item["provider"] == PHYSICIAN
+
+
+def test_a_request_without_a_provider_stores_none(stack: Stack) -> None:
+    assert post_json(VALID).status == 201
+    (item,) = stack.requests()
+    assert "provider" not in item
+
+
+@pytest.mark.parametrize(
+    "provider",
+    [
+        pytest.param(REVIEWER, id="in authors.yaml, sees no patients"),
+        pytest.param("dr-nobody", id="unknown"),
+        pytest.param("Dr Brandt", id="not a slug"),
+    ],
+)
+def test_a_provider_not_on_the_list_is_a_422_field_error(stack: Stack, provider: str) -> None:
+    answer = post_json({**VALID, "provider": provider})
+    body = problem(answer, 422)
+    assert [(error["field"], error["code"]) for error in body["errors"]] == [
+        ("provider", "invalid_choice")
+    ]
+    assert provider not in answer.body  # never echoed
+    assert stack.requests() == []
+
+
+def test_a_form_post_names_a_provider_or_leaves_it_blank(stack: Stack) -> None:
+    form = {**{k: v for k, v in VALID.items() if not isinstance(v, (bool, list))}, "consent": "on"}
+    assert post_form({**form, "provider": ""}).status == 303
+    assert post_form({**form, "provider": NURSE_PRACTITIONER, "firstName": "Ines"}).status == 303
+    providers = sorted(str(item.get("provider")) for item in stack.requests())
+    assert providers == sorted(["None", NURSE_PRACTITIONER])
 
 
 def test_created_at_is_utc_with_milliseconds(stack: Stack) -> None:

@@ -438,6 +438,7 @@ def test_the_article_shows_its_author_and_reviewer_with_their_bios(tmp_path: Pat
         "slug": "dr-ada-stone",
         "name": "Ada Stone",
         "credentials": "MD",
+        "url": "/providers/dr-ada-stone",
         "bio": "Psychiatrist.",
     }
     assert served.reviewed_by is not None
@@ -459,7 +460,12 @@ def test_list_summaries_name_the_author_without_the_bio(tmp_path: Path) -> None:
     compiled = compile_folder(tmp_path, {"plain": article()})
 
     (summary,) = compiled.index["articles"]
-    assert summary["author"] == {"slug": "dr-ada-stone", "name": "Ada Stone", "credentials": "MD"}
+    assert summary["author"] == {
+        "slug": "dr-ada-stone",
+        "name": "Ada Stone",
+        "credentials": "MD",
+        "url": "/providers/dr-ada-stone",
+    }
     ArticleSummary.model_validate(summary)
 
 
@@ -549,6 +555,7 @@ def test_json_ld_is_a_medical_web_page_with_an_absolute_url(sample: CompiledSite
         "@type": "Person",
         "name": "Tomas Iver",
         "honorificSuffix": "MD, psychiatrist",
+        "url": f"{BASE_URL}/providers/dr-tomas-iver",  # their provider page
     }
     assert json_ld["lastReviewed"] == "2026-06-02"
 
@@ -567,6 +574,7 @@ def test_json_ld_names_a_review_only_when_given(tmp_path: Path) -> None:
         "slug": "sam-reed-np",
         "name": "Sam Reed",
         "credentials": "PMHNP-BC",
+        "url": "/providers/sam-reed-np",
         "bio": "Nurse practitioner.",
     }
     assert reviewed["lastReviewed"] == "2026-01-09"

@@ -12,7 +12,7 @@ import pytest
 
 from clinic_api.routes import all_routes
 from tests.conftest import ROOT
-from tests.fixture_content import ANXIETY
+from tests.fixture_content import ABOUT, ANXIETY, PHYSICIAN
 from tests.unit.stack import VALID, Stack, invoke, post_json
 
 EVENTS = sorted((ROOT / "events").glob("*.json"))
@@ -22,8 +22,11 @@ FUNCTION_OF_ROUTE = {route.key: function.function for function, route in all_rou
 @pytest.mark.parametrize("path", EVENTS, ids=lambda path: path.stem)
 def test_each_sample_event_gets_its_success_answer(stack: Stack, path: Path) -> None:
     event = json.loads(path.read_text())
-    if "slug" in event.get("pathParameters", {}):  # it names an article of content/: ask for ours
-        event = json.loads(path.read_text().replace(event["pathParameters"]["slug"], ANXIETY))
+    if "slug" in event.get("pathParameters", {}):  # it names content/'s: ask for ours
+        ours = {"/pages/": ABOUT, "/providers/": PHYSICIAN}.get(
+            event["rawPath"][: event["rawPath"].rfind("/") + 1], ANXIETY
+        )
+        event = json.loads(path.read_text().replace(event["pathParameters"]["slug"], ours))
     if "reference" in event.get("pathParameters", {}):  # a request of the local stack: send one
         event = _for_a_new_request(path.read_text(), event)
     answer = invoke(FUNCTION_OF_ROUTE[event["routeKey"]], event)

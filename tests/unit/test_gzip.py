@@ -18,7 +18,7 @@ from clinic_tools.local.gateway import Gateway, RouteTable
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import Route
 from tests.conftest import http_event
-from tests.unit.small_clinic import article, publish_clinic, write_clinic
+from tests.unit.small_clinic import article, page, publish_clinic, write_clinic
 
 SLUG = "first-visit"
 ROUTES = {
@@ -29,6 +29,9 @@ ROUTES = {
     "tags": ("/tags", None, {}),
     "article": (f"/articles/{SLUG}", "/articles/{slug}", {}),
     "search": ("/search", None, {"q": "infusion"}),
+    "page": ("/pages/about", "/pages/{slug}", {}),
+    "providers": ("/providers", None, {}),
+    "provider": ("/providers/dr-ada-stone", "/providers/{slug}", {}),
 }
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
@@ -37,7 +40,10 @@ GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 def clinic(s3: Any, tmp_path: Path) -> Any:
     body = "What an infusion is like.\n\n## The room\n\nA chair and a blanket.\n"
     articles = {SLUG: article(body, tags=["ketamine"]), "aftercare": article(tags=["ketamine"])}
-    publish_clinic(write_clinic(tmp_path / "content", articles), s3)
+    content = write_clinic(tmp_path / "content", articles)
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text(page(), encoding="utf-8")
+    publish_clinic(content, s3)
     return s3
 
 
@@ -52,7 +58,7 @@ def call(name: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
         route=route,
         query=query or None,
         headers=headers,
-        path_parameters={"slug": SLUG} if route else None,
+        path_parameters={"slug": path.rsplit("/", 1)[-1]} if route else None,
     )
     response = lambda_handler(event, LambdaContext("ContentFunction"))
     response["headers"] = {key.lower(): value for key, value in response["headers"].items()}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_api.content.schemas import Article, ArticleSummary, Site
+from clinic_api.content.schemas import Article, ArticleSummary, Page, Provider, Site
 from clinic_api.core.keys import article_url
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import load_content
@@ -23,6 +23,7 @@ from tests.fixture_content import ANXIETY, DEPRESSION, DRAFT, INFUSION_VISIT, SC
 
 # An href to an article page, relative or absolute: its slug.
 ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/articles/([^"/?#]+)/?(?:[?#][^"]*)?"')
+PAGE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/pages/([^"/?#]+)/?(?:[?#][^"]*)?"')
 BEFORE_SCHEDULED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)  # for the fixture content
 
 
@@ -32,19 +33,24 @@ def moment(published_at: str) -> dt.datetime:
 
 
 def broken_links(compiled: CompiledSite, now: dt.datetime) -> list[str]:
-    """Each related article or /articles/ link that leads a reader to a 404, now or later,
-    as `source -> target (why)`. The function hides a related article until it is due;
-    a link in the text it cannot hide, so that one must be due with its source."""
+    """Each related article, /articles/ or /pages/ link (in an article or a page) that leads
+    a reader to a 404, now or later, as `source -> target (why)`. The function hides a
+    related article until it is due; a link in the text it cannot hide, so that one must
+    be due with its source."""
     articles = compiled.articles
+    documents = {**articles, **compiled.pages}
     problems = []
-    for slug, article in articles.items():
-        linked = ARTICLE_LINK.findall(article["html"])
-        for target in [link["slug"] for link in article["related"]] + linked:
+    for slug, document in documents.items():
+        linked = ARTICLE_LINK.findall(document["html"])
+        for target in [link["slug"] for link in document.get("related", [])] + linked:
             if target not in articles:
                 problems.append(f"{slug} -> {target} (no such published article)")
         for target in sorted(set(linked) & set(articles)):
-            if moment(articles[target]["publishedAt"]) > max(now, moment(article["publishedAt"])):
+            if moment(articles[target]["publishedAt"]) > max(now, moment(document["publishedAt"])):
                 problems.append(f"{slug} -> {target} (due after it)")
+        for target in PAGE_LINK.findall(document["html"]):
+            if target not in compiled.pages:
+                problems.append(f"{slug} -> {target} (no such published page)")
     return problems
 
 
@@ -61,6 +67,10 @@ def problems(content: Path, now: dt.datetime) -> list[str]:
         assert article["url"] == article_url(slug)
     for summary in compiled.index["articles"]:
         ArticleSummary.model_validate(summary)
+    for slug, page in compiled.pages.items():
+        assert Page.model_validate(page).slug == slug
+    for slug, provider in compiled.providers.items():
+        assert Provider.model_validate(provider).slug == slug
     return broken_links(compiled, now)
 
 
@@ -107,6 +117,7 @@ def test_the_fixture_content_passes_and_has_a_link_to_check(content: Path) -> No
         ),
         pytest.param(f"/articles/{DRAFT}", "no such published article", id="a draft"),
         pytest.param(f"/articles/{SCHEDULED}#cost", "due after it", id="not yet due"),
+        pytest.param("/pages/no-such-page", "no such published page", id="a missing page"),
     ],
 )
 def test_a_link_a_reader_cannot_follow_is_reported(content: Path, href: str, why: str) -> None:

@@ -76,6 +76,32 @@ def test_the_services_are_the_published_sites_own() -> None:
         assert all(example["service"] == "intake-call" for example in SCHEMAS[name]["examples"])
 
 
+def test_the_providers_a_request_may_name_are_the_published_sites_own() -> None:
+    site = {**SITE, "providers": [{"slug": "dr-ann-lee", "name": "Ann Lee", "credentials": "MD"}]}
+    schemas = build_openapi(site)["components"]["schemas"]
+    request, form = schemas["AppointmentRequest"], schemas["AppointmentForm"]
+    assert request["properties"]["provider"]["anyOf"] == [
+        {"maxLength": 120, "type": "string", "enum": ["dr-ann-lee"]},
+        {"type": "null"},
+    ]
+    named, blank = form["properties"]["provider"]["anyOf"]
+    assert named["enum"] == ["dr-ann-lee"]
+    assert blank["title"] == "Blank: left out"  # a form's empty field stays allowed
+    assert all("provider" not in example for example in request["examples"])  # optional
+    jsonschema_rs.validator_for(
+        {
+            **request["properties"]["provider"],
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+        }
+    ).validate("dr-ann-lee")
+
+
+def test_a_clinic_whose_providers_see_no_patients_lets_a_request_name_none() -> None:
+    provider = SCHEMAS["AppointmentRequest"]["properties"]["provider"]  # SITE has no providers
+    assert provider["anyOf"][0]["not"] == {}
+    validate(DOCUMENT)
+
+
 def test_consent_must_be_given() -> None:
     request = SCHEMAS["AppointmentRequest"]
     assert request["properties"]["consent"]["const"] is True

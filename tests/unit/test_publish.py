@@ -16,11 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+import yaml
 
 from clinic_tools.exit_codes import ExitCode
 from clinic_tools.publish.loader import ContentError
 from tests.conftest import BUCKET, CONTENT, ROOT
-from tests.fixture_content import DRAFT, INFUSION_VISIT, PUBLISH_AT, SCHEDULED, SIDE_EFFECTS, TMS
+from tests.fixture_content import (
+    ABOUT,
+    DRAFT,
+    INFUSION_VISIT,
+    PUBLISH_AT,
+    REVIEWER,
+    SCHEDULED,
+    SIDE_EFFECTS,
+    TMS,
+)
 
 if TYPE_CHECKING:
     from clinic_tools.publish.upload import Plan
@@ -33,7 +43,14 @@ SAMPLE_SLUGS = sorted(
     for path in (CONTENT / "articles").glob("*.md")
     if "\ndraft: true\n" not in path.read_text(encoding="utf-8")
 )
-SAMPLE_KEYS = {f"articles/{slug}.json" for slug in SAMPLE_SLUGS} | OTHER_FILES
+SAMPLE_PAGES = sorted(path.stem for path in (CONTENT / "pages").glob("*.md"))
+SAMPLE_PROVIDERS = sorted(yaml.safe_load((CONTENT / "authors.yaml").read_text(encoding="utf-8")))
+SAMPLE_KEYS = (
+    {f"articles/{slug}.json" for slug in SAMPLE_SLUGS}
+    | {f"pages/{slug}.json" for slug in SAMPLE_PAGES}
+    | {f"providers/{slug}.json" for slug in SAMPLE_PROVIDERS}
+    | OTHER_FILES
+)
 UPLOADED = re.compile(r"^uploaded (\S+)$")
 
 
@@ -146,12 +163,20 @@ def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_t
         if RENAMED in [link["slug"] for link in stored_json(s3, f"articles/{slug}.json")["related"]]
     }
     assert linking  # several fixture articles share its tags
+    listing = {  # the provider pages list their articles by title
+        f"providers/{slug}.json"
+        for slug in SAMPLE_PROVIDERS
+        if RENAMED
+        in [link["slug"] for link in stored_json(s3, f"providers/{slug}.json")["articles"]]
+    }
+    assert listing
     edit_front_matter(article_file(content, RENAMED), 'title: "Your ketamine', 'title: "A ketamine')
 
     _, lines = run_publish(content, s3)
 
     assert (
-        set(uploaded(lines)) == {f"articles/{RENAMED}.json", SEARCH_INDEX, "index.json"} | linking
+        set(uploaded(lines))
+        == {f"articles/{RENAMED}.json", SEARCH_INDEX, "index.json"} | linking | listing
     )
     assert uploaded(lines)[-1] == "index.json"
     assert stored_json(s3, f"articles/{RENAMED}.json")["title"].startswith("A ketamine")
@@ -217,6 +242,21 @@ def test_prune_deletes_an_article_removed_from_content(s3: Any, content: Path) -
     listed = [summary["slug"] for summary in stored_json(s3, "index.json")["articles"]]
     assert TMS not in listed
     assert lines[-1].endswith("deleted 1")
+
+
+def test_prune_deletes_a_page_and_a_provider_removed_from_content(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+    (content / "pages" / f"{ABOUT}.md").unlink()
+    authors = yaml.safe_load((content / "authors.yaml").read_text(encoding="utf-8"))
+    authors["dr-new-provider"] = authors.pop(REVIEWER)  # who reviewed its articles now
+    (content / "authors.yaml").write_text(yaml.safe_dump(authors), encoding="utf-8")
+    for path in (content / "articles").glob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace(REVIEWER, "dr-new-provider"))
+
+    plan, _ = run_publish(content, s3, prune=True)
+
+    assert plan.deletes == [f"pages/{ABOUT}.json", f"providers/{REVIEWER}.json"]
+    assert stored_json(s3, "site.json")["pages"] == []
 
 
 def test_without_prune_a_removed_article_stays(s3: Any, content: Path) -> None:
@@ -373,7 +413,8 @@ def test_the_published_openapi_document_is_the_one_the_cli_writes(
 ) -> None:
     run_publish(content, s3)
     output = tmp_path / "openapi.json"
-    clinic("openapi", "--output", str(output))
+    # The same content: the document lists its services and providers (never content/'s).
+    clinic("openapi", "--content", str(content), "--output", str(output))
 
     assert stored_json(s3, "openapi.json") == json.loads(output.read_text(encoding="utf-8"))
 

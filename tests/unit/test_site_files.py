@@ -12,7 +12,7 @@ import pytest
 
 from clinic_tools.exit_codes import ExitCode
 from tests.conftest import BUCKET
-from tests.unit.small_clinic import BASE_URL, article, publish_clinic, write_clinic
+from tests.unit.small_clinic import BASE_URL, article, page, publish_clinic, write_clinic
 
 SITE_BUCKET = "clinic-site-test"
 NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
@@ -86,8 +86,28 @@ def test_the_sitemap_lists_home_and_the_due_articles_with_absolute_urls(
         f"{BASE_URL}/",
         f"{BASE_URL}/articles/newest",
         f"{BASE_URL}/articles/older",
+        f"{BASE_URL}/providers",  # the team page, then each provider (authors.yaml's order)
+        f"{BASE_URL}/providers/dr-ada-stone",
+        f"{BASE_URL}/providers/sam-reed-np",
     ]
     assert texts(urlset, f"{SITEMAP}url/{SITEMAP}lastmod") == ["2026-04-01", "2026-01-06T09:30:00Z"]
+
+
+def test_the_sitemap_lists_the_due_pages_after_the_articles(
+    site_bucket: Any, content: Path
+) -> None:
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text(page(updated=dt.date(2026, 5, 2)))
+    (content / "pages" / "later.md").write_text(page(publishAt="2026-07-01T09:00:00Z"))
+    (content / "pages" / "unwritten.md").write_text(page(draft=True))
+
+    publish(content, site_bucket)
+
+    urls = parsed(site_bucket, "sitemap.xml").findall(f"{SITEMAP}url")
+    about = [url for url in urls if url.findtext(f"{SITEMAP}loc") == f"{BASE_URL}/pages/about"]
+    assert [url.findtext(f"{SITEMAP}lastmod") for url in about] == ["2026-05-02"]
+    assert "later" not in site_object(site_bucket, "sitemap.xml")["Body"].read().decode()
+    assert "unwritten" not in site_object(site_bucket, "sitemap.xml")["Body"].read().decode()
 
 
 def test_a_scheduled_article_joins_the_sitemap_and_feed_at_the_first_publish_when_due(
@@ -113,7 +133,11 @@ def test_a_base_url_with_a_path_keeps_it(site_bucket: Any, tmp_path: Path) -> No
     publish(content, site_bucket)
 
     locs = texts(parsed(site_bucket, "sitemap.xml"), f"{SITEMAP}url/{SITEMAP}loc")
-    assert locs == ["https://clinic.example/care/", "https://clinic.example/care/articles/one"]
+    assert locs[:3] == [
+        "https://clinic.example/care/",
+        "https://clinic.example/care/articles/one",
+        "https://clinic.example/care/providers",
+    ]
 
 
 # The Atom feed
@@ -180,9 +204,9 @@ def test_a_clinic_without_due_articles_has_an_empty_but_valid_feed(
     feed = parsed(site_bucket, "feed.xml")
     assert feed.findall(f"{ATOM}entry") == []
     assert texts(feed, f"{ATOM}updated") == ["1970-01-01T00:00:00Z"]
-    assert texts(parsed(site_bucket, "sitemap.xml"), f"{SITEMAP}url/{SITEMAP}loc") == [
-        f"{BASE_URL}/"
-    ]
+    locs = texts(parsed(site_bucket, "sitemap.xml"), f"{SITEMAP}url/{SITEMAP}loc")
+    assert [loc for loc in locs if "/articles/" in loc] == []
+    assert locs[0] == f"{BASE_URL}/"
 
 
 # Uploads

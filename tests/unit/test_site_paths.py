@@ -49,9 +49,22 @@ CONTRACT = {
     "/staff/": "/staff/index.html",
     "/staff": "/staff/index.html",
     "/staff/index.html": "/staff/index.html",
+    "/pages/about": "/page.html",  # the clinic's pages (website.md, "Pages and providers")
+    "/pages/our-services/": "/page.html",
+    "/providers": "/team.html",
+    "/providers/": "/team.html",
+    "/providers/dr-elena-marsh": "/provider.html",
+    "/providers/priya-nair-pmhnp/": "/provider.html",
 }
 NOT_FOUND = [
     "/nope",
+    "/pages",
+    "/pages/",
+    "/pages/About",
+    "/pages/a/b",
+    "/providers/Dr-X",
+    "/providers/a/b",
+    "/about",
     "/articles",
     "/articles/",
     "/articles/Not-A-Slug",

@@ -37,6 +37,9 @@ PAGES = (
     "thank-you.html",
     "form-error.html",
     "404.html",
+    "page.html",  # /pages/{slug}
+    "team.html",  # /providers
+    "provider.html",  # /providers/{slug}
 )
 STAFF_PAGE = "staff/index.html"  # the inbox: its own header, no search box, no footer
 ALL_PAGES = (*PAGES, STAFF_PAGE)
@@ -64,6 +67,14 @@ def settings(**changes: Any) -> dict[str, Any]:
         "consentText": f"You may contact me. {HOSTILE}",
         "emergencyNotice": "Not for emergencies: call 988 & 911.",
         "searchPrompt": "Search <our> articles",
+        "pages": [
+            {"slug": "about", "title": "About <us>", "url": "/pages/about"},
+            {"slug": "Bad Slug", "title": "Never linked", "url": "/pages/x"},
+            {"slug": "services", "title": "Services & fees", "url": "/pages/services"},
+        ],
+        "providers": [
+            {"slug": "dr-ann-lee", "name": "Ann <Lee>", "credentials": "MD & PhD"},
+        ],
     }
     return {**base, **changes}
 
@@ -564,15 +575,58 @@ def _scripts() -> dict[str, str]:
     return {path.name: path.read_text(encoding="utf-8") for path in SITE_DIR.rglob("*.js")}
 
 
-def test_only_the_articles_sanitised_html_is_inserted_as_html():
+def test_only_the_apis_sanitised_html_is_inserted_as_html():
     uses = {
         name: re.findall(r"\.(innerHTML|outerHTML|insertAdjacentHTML)\b|document\.write", source)
         for name, source in _scripts().items()
     }
-    assert {name: found for name, found in uses.items() if found} == {"article.js": ["innerHTML"]}
-    assert "innerHTML = article.html;" in _scripts()["article.js"]
+    sanitised = {  # the script, and the one field of the API's answer it inserts
+        "article.js": "innerHTML = article.html;",  # an article's Markdown, through nh3
+        "clinic-page.js": "innerHTML = page.html;",  # a page's
+        "provider.js": "innerHTML = provider.bioHtml ?? '';",  # a provider's bio
+    }
+    assert {name: found for name, found in uses.items() if found} == {
+        name: ["innerHTML"] for name in sanitised
+    }
+    for name, line in sanitised.items():
+        assert line in _scripts()[name], name
 
 
 def test_no_script_logs_stores_or_reports_anything():
     forbidden = re.compile(r"\bconsole\.|localStorage|sessionStorage|sendBeacon|document\.cookie")
     assert {name for name, source in _scripts().items() if forbidden.search(source)} == set()
+
+
+# Navigation and the form's providers, from site.json's pages and providers
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_the_navigation_pages_in_order_and_the_team(rendered, page):
+    html = rendered[page].body.decode()
+    about = '<li data-page="about"><a href="/pages/about">About &lt;us&gt;</a></li>'
+    services = '<li data-page="services"><a href="/pages/services">Services &amp; fees</a></li>'
+    assert about in html and services in html
+    assert html.index(about) < html.index(services) < html.index('href="/providers"')
+    assert "Never linked" not in html  # not a slug: no link to make
+
+
+def test_the_team_link_is_current_on_the_team_and_provider_pages(rendered):
+    for page in ("team.html", "provider.html"):
+        assert (
+            '<a href="/providers" aria-current="page">Our team</a>' in rendered[page].body.decode()
+        )
+    assert 'aria-current="page">Our team' not in rendered["index.html"].body.decode()
+
+
+def test_the_form_offers_the_providers_who_see_patients_as_an_optional_choice(rendered):
+    html = rendered["request-appointment.html"].body.decode()
+    assert '<select id="provider" name="provider" data-site="providers">' in html
+    assert '<option value="">No preference</option>' in html
+    assert '<option value="dr-ann-lee">Ann &lt;Lee&gt;, MD &amp; PhD</option>' in html
+
+
+def test_a_site_without_pages_or_providers_renders_without_them():
+    files = render_site(SITE_DIR, settings(pages=[], providers=[]), API_BASE)
+    html = files["request-appointment.html"].body.decode()
+    assert "data-page=" not in html
+    assert '<option value="">No preference</option>\n\n' in html  # only the empty choice

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.fixture_content import PHYSICIAN
 from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request
 from tests.unit.stack import VALID, Stack, post_json
 
@@ -90,6 +91,13 @@ def test_opening_a_request_shows_everything_but_internals_and_is_audited(stack: 
     assert record["fields"] == []
     assert re.fullmatch("[0-9a-f]{32}", record["addressHash"])
     assert CALLER_ADDRESS not in str(record)
+
+
+def test_opening_a_request_shows_the_provider_asked_for_by_name(stack: Stack) -> None:
+    asked = open_request(submit(provider=PHYSICIAN)["reference"]).json()
+    assert (asked["provider"], asked["providerName"]) == (PHYSICIAN, "Nadia Brandt")
+    anyone = open_request(submit(firstName="Ines")["reference"]).json()
+    assert (anyone["provider"], anyone["providerName"]) == (None, None)
 
 
 def test_an_unknown_reference_is_404_and_not_audited(stack: Stack) -> None:

@@ -18,6 +18,7 @@ from botocore.exceptions import NoCredentialsError
 from clinic_tools.cli import main
 from clinic_tools.exit_codes import ExitCode
 from tests.conftest import CONTENT
+from tests.fixture_content import PHYSICIAN
 from tests.unit.stack import VALID, Stack, post_json
 
 
@@ -114,6 +115,13 @@ def test_show_by_reference_any_case_prints_every_field_and_history(clinic: Clini
     assert "history:" in run.out and "-> new  by web-form" in run.out
     for internal in (receipt["id"], "expiresAt", "clientHash"):
         assert internal not in run.out
+
+
+def test_show_names_the_provider_asked_for(clinic: Clinic) -> None:
+    (asked,) = submit(1, provider=PHYSICIAN)
+    assert re.search(r"provider\s+Nadia Brandt", clinic("show", asked["reference"]).out)
+    (anyone,) = submit(1, firstName="Ines")
+    assert "provider" not in clinic("show", anyone["reference"]).out
 
 
 def test_show_raw_prints_the_internals_too(clinic: Clinic) -> None:

@@ -149,14 +149,19 @@ def _checkbox(value: str) -> bool | str:
 
 
 def validate_request(
-    fields: Mapping[str, Any], services: list[str], region: str
+    fields: Mapping[str, Any],
+    services: list[str],
+    region: str,
+    providers: list[str] | None = None,
 ) -> AppointmentRequest:
-    """The validated request, or a 422 listing every failing field once."""
+    """The validated request, or a 422 listing every failing field once. `providers`: the
+    slugs a request may name (None: any, as before site.json listed them)."""
     fields, errors = _readable(fields)
     errors += _channel_errors(fields)
     try:
         request = AppointmentRequest.model_validate(
-            fields, context={"services": services, "phone_region": region}
+            fields,
+            context={"services": services, "phone_region": region, "providers": providers},
         )
     except ValidationError as failure:
         errors += [_field_error(detail) for detail in failure.errors(include_input=False)]

@@ -133,7 +133,7 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
     key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
     try:
-        request = validate_request(fields, clinic.services, clinic.phone_region)
+        request = validate_request(fields, clinic.services, clinic.phone_region, clinic.providers)
     except Problem as problem:
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})

@@ -154,6 +154,18 @@ ServiceId = Annotated[
         "An `id` of `GET /site`'s `services`",
     ),
 ]
+ProviderSlug = Annotated[
+    str,
+    Field(max_length=120),
+    SiteChoices(
+        lambda site: [provider["slug"] for provider in site.get("providers", [])],
+        "A `slug` of `GET /site`'s `providers` (those who see patients)",
+    ),
+]
+PROVIDER_DESCRIPTION = (
+    "Optional: the provider the visitor would like to see, a `slug` of `GET /site`'s "
+    "`providers`; anyone else is `invalid_choice`."
+)
 
 PHONE_DESCRIPTION = (
     "A number we can call: in the clinic's region (`phoneRegion` of `GET /site`) as people "
@@ -237,6 +249,7 @@ class AppointmentRequest(BaseModel):
         default_factory=list, max_length=3, description="Repeated times count once."
     )
     service: ServiceId
+    provider: ProviderSlug | None = Field(None, description=PROVIDER_DESCRIPTION)
     visit_format: Literal["in-person", "telehealth", "no-preference"] | None = None
     payment: Literal["self-pay", "insurance", "unsure"] | None = None
     insurance_carrier: Carrier | None = None
@@ -278,6 +291,16 @@ class AppointmentRequest(BaseModel):
         services = (info.context or {}).get("services")
         if services is not None and value not in services:
             raise PydanticCustomError("invalid_choice", "is not one of the clinic's services")
+        return value
+
+    @field_validator("provider")
+    @classmethod
+    def _known_provider(cls, value: str | None, info: ValidationInfo) -> str | None:
+        providers = (info.context or {}).get("providers")
+        if value is not None and providers is not None and value not in providers:
+            raise PydanticCustomError(
+                "invalid_choice", "is not one of the clinic's providers who see patients"
+            )
         return value
 
     @field_validator("preferred_days", "preferred_times")
@@ -361,6 +384,9 @@ class AppointmentForm(BaseModel):
         default_factory=list, max_length=3, description="One key per time."
     )
     service: ServiceId
+    provider: ProviderSlug | Blank | SkipJsonSchema[None] = Field(
+        None, description=PROVIDER_DESCRIPTION
+    )
     visit_format: (
         Literal["in-person", "telehealth", "no-preference"] | Blank | SkipJsonSchema[None]
     ) = None

@@ -1,13 +1,14 @@
 """What the AppointmentsFunction is configured with: its environment, and the clinic's site.json.
 
-site.json (published from content/site.yaml) is the one source of the services,
-consent version and phone region (see clinic_api.core.site).
+site.json (published from content/site.yaml and authors.yaml) is the one source of the
+services, the providers a request may name, consent version and phone region (see
+clinic_api.core.site).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -63,10 +64,12 @@ class ClinicSettings:
     services: list[str]
     consent_version: str
     phone_region: str
+    providers: list[str] = field(default_factory=list)  # slugs of those who see patients
 
     @classmethod
     def parse(cls, site: dict[str, Any]) -> ClinicSettings:
         return cls(
+            providers=[provider["slug"] for provider in site.get("providers", [])],
             services=[service["id"] for service in site["services"]],
             consent_version=site["consentVersion"],
             phone_region=site["phoneRegion"],

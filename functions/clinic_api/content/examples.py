@@ -12,6 +12,7 @@ _AUTHOR: dict[str, JsonValue] = {
     "slug": "dr-maya-chen",
     "name": "Maya Chen",
     "credentials": "MD, psychiatrist",
+    "url": "/providers/dr-maya-chen",
 }
 _SUMMARY: dict[str, JsonValue] = {
     "slug": "how-fast-does-ketamine-work-for-anxiety",
@@ -47,6 +48,8 @@ SITE: dict[str, JsonValue] = {
     "consentText": "I agree that the clinic may contact me about this request.",
     "emergencyNotice": "This form is not for emergencies: call or text 988, or call 911.",
     "searchPrompt": "What would you like to find?",
+    "pages": [{"slug": "about", "title": "About us", "url": "/pages/about"}],
+    "providers": [{"slug": "dr-maya-chen", "name": "Maya Chen", "credentials": "MD, psychiatrist"}],
 }
 
 ARTICLE_PAGE: dict[str, JsonValue] = {"items": [_SUMMARY], "nextCursor": None, "total": 1}
@@ -104,6 +107,7 @@ SEARCH_RESULTS: dict[str, JsonValue] = {
     "query": "ketamine anxiety",
     "items": [
         {
+            "kind": "article",
             "slug": "how-fast-does-ketamine-work-for-anxiety",
             "title": "How fast does ketamine work for anxiety?",
             "url": "/articles/how-fast-does-ketamine-work-for-anxiety",
@@ -117,4 +121,47 @@ SEARCH_RESULTS: dict[str, JsonValue] = {
     "total": 1,
     "didYouMean": None,
     "nextCursor": None,
+}
+
+PAGE: dict[str, JsonValue] = {
+    "slug": "about",
+    "url": "/pages/about",
+    "title": "About us",
+    "description": "Who we are and how we care for people with hard-to-treat depression.",
+    "publishedAt": "2026-11-01",
+    "updatedAt": "2026-11-01",
+    "html": '<p>We are a psychiatric practice.</p><h2 id="our-approach">Our approach</h2>',
+    "toc": [{"id": "our-approach", "title": "Our approach", "level": 2, "children": []}],
+    "image": None,
+    "jsonLd": {"@context": "https://schema.org", "@type": "AboutPage", "name": "About us"},
+}
+
+_PROVIDER_SUMMARY: dict[str, JsonValue] = {
+    **_AUTHOR,
+    "role": "Medical director",
+    "specialties": ["Treatment-resistant depression", "Ketamine therapy"],
+    "photo": None,
+    "seesPatients": True,
+}
+
+PROVIDER_LIST: dict[str, JsonValue] = {"items": [_PROVIDER_SUMMARY]}
+
+PROVIDER: dict[str, JsonValue] = {
+    **_PROVIDER_SUMMARY,
+    "bio": "Dr. Chen leads the clinic's ketamine program.",
+    "bioHtml": "<p>Dr. Chen leads the clinic's ketamine program.</p>",
+    "services": [{"id": "ketamine-consultation", "label": "Ketamine treatment consultation"}],
+    "articles": [
+        {
+            "slug": "how-fast-does-ketamine-work-for-anxiety",
+            "title": "How fast does ketamine work for anxiety?",
+            "url": "/articles/how-fast-does-ketamine-work-for-anxiety",
+        }
+    ],
+    "jsonLd": {
+        "@context": "https://schema.org",
+        "@type": "Physician",
+        "name": "Maya Chen",
+        "medicalSpecialty": "Psychiatric",
+    },
 }

@@ -77,6 +77,27 @@ def get_article(slug: str) -> Response[Any]:
     return _cached(article, routes.ARTICLE_CACHE)
 
 
+@handles(app, routes.GET_PAGE)
+def get_page(slug: str) -> Response[Any]:
+    page = article_store().page(slug)
+    if page is None:
+        raise not_found("No published page has this slug.")
+    return _cached(page, routes.ARTICLE_CACHE)
+
+
+@handles(app, routes.LIST_PROVIDERS)
+def list_providers() -> Response[Any]:
+    return _cached({"items": article_store().providers()}, routes.SITE_CACHE)
+
+
+@handles(app, routes.GET_PROVIDER)
+def get_provider(slug: str) -> Response[Any]:
+    provider = article_store().provider(slug)
+    if provider is None:
+        raise not_found("No provider has this slug.")
+    return _cached(provider, routes.SITE_CACHE)
+
+
 @handles(app, routes.SEARCH)
 def search() -> Response[Any]:
     event = app.current_event

@@ -93,6 +93,30 @@ SLUG = PathParam(
     SLUG_MAX_LENGTH,
     "how-fast-does-ketamine-work-for-anxiety",
 )
+PAGE_SLUG = PathParam(
+    "slug",
+    "The page's slug: lowercase words joined by hyphens.",
+    f"^{SLUG_PATTERN.pattern}$",
+    SLUG_MAX_LENGTH,
+    "about",
+)
+PROVIDER_SLUG = PathParam(
+    "slug",
+    "The provider's key in authors.yaml: lowercase words joined by hyphens.",
+    f"^{SLUG_PATTERN.pattern}$",
+    SLUG_MAX_LENGTH,
+    "dr-elena-marsh",
+)
+
+
+def _revalidate(operation: str) -> Link:
+    return Link(
+        "Revalidate",
+        operation,
+        {"slug": "$request.path.slug", "header.If-None-Match": "$response.header.ETag"},
+        "The same document again with its ETag: 304 while it is unchanged.",
+    )
+
 
 HEALTH = Route(
     "GET",
@@ -202,9 +226,9 @@ SEARCH = Route(
     "GET",
     "/search",
     "searchArticles",
-    "Search the articles",
-    "Sections (or article intros) matching every word, best first; the last word may be "
-    "half-typed; typos are corrected.",
+    "Search the articles and pages",
+    "Sections (or intros) of articles and pages matching every word, best first; the last "
+    "word may be half-typed; typos are corrected. Each hit's `kind` says which it is.",
     "Articles",
     _cached(
         lambda: schemas().SearchResults,
@@ -222,6 +246,73 @@ SEARCH = Route(
     compress=True,
 )
 
-CONTENT = FunctionRoutes(
-    "ContentFunction", (HEALTH, SITE, OPENAPI, LIST_ARTICLES, LIST_TAGS, GET_ARTICLE, SEARCH)
+GET_PAGE = Route(
+    "GET",
+    "/pages/{slug}",
+    "getPage",
+    "One of the clinic's pages",
+    "About, Services, Contact...: sanitised HTML with heading ids and a table of contents. "
+    "`GET /site` lists the pages of the navigation.",
+    "Pages",
+    _cached(
+        lambda: schemas().Page,
+        "The page.",
+        ARTICLE_CACHE,
+        problem(404, "No published page has this slug (or it is a draft, or not yet due)."),
+        links=(_revalidate("getPage"),),
+    ),
+    path_params=(PAGE_SLUG,),
+    headers=(IF_NONE_MATCH,),
+    compress=True,
 )
+LIST_PROVIDERS = Route(
+    "GET",
+    "/providers",
+    "listProviders",
+    "The clinic's people",
+    "Everyone in authors.yaml, for the team page: credentials, role, specialties, photo, and "
+    "whether they see patients.",
+    "Providers",
+    _cached(
+        lambda: schemas().ProviderList,
+        "Every provider, in the clinic's order.",
+        SITE_CACHE,
+        links=(
+            Link(
+                "GetProvider",
+                "getProvider",
+                {"slug": "$response.body#/items/0/slug"},
+                "The first provider's page.",
+            ),
+        ),
+    ),
+    headers=(IF_NONE_MATCH,),
+    compress=True,
+)
+GET_PROVIDER = Route(
+    "GET",
+    "/providers/{slug}",
+    "getProvider",
+    "One provider",
+    "Bio (text and HTML), services, the published articles they wrote or reviewed, JSON-LD "
+    "(Physician or Person).",
+    "Providers",
+    _cached(
+        lambda: schemas().Provider,
+        "The provider.",
+        SITE_CACHE,
+        problem(404, "No provider has this slug."),
+        links=(_revalidate("getProvider"),),
+    ),
+    path_params=(PROVIDER_SLUG,),
+    headers=(IF_NONE_MATCH,),
+    compress=True,
+)
+
+CONTENT = FunctionRoutes(
+    "ContentFunction",
+    (
+        HEALTH, SITE, OPENAPI, LIST_ARTICLES, LIST_TAGS, GET_ARTICLE, SEARCH, GET_PAGE,
+        LIST_PROVIDERS, GET_PROVIDER,
+    ),
+)  # fmt: skip

@@ -101,12 +101,8 @@ class Service(Contract):
     label: Annotated[Text, Field(max_length=80)]
 
 
-class Site(Contract):
-    """site.json as served: content/site.yaml without what only the publisher reads."""
-
-    model_config = ConfigDict(
-        title="Site settings", json_schema_extra={"examples": [examples.SITE]}
-    )
+class SiteBase(Contract):
+    """What content/site.yaml and site.json share: the clinic's own settings."""
 
     name: Text
     base_url: HttpUrl | None = Field(None, alias="baseUrl")
@@ -131,11 +127,48 @@ class Site(Contract):
     )
 
     @model_validator(mode="after")
-    def _unique_services(self) -> Site:
+    def _unique_services(self) -> SiteBase:
         ids = [service.id for service in self.services]
         if len(ids) != len(set(ids)):
             raise ValueError("two services share an id")
         return self
+
+
+class PageLink(Contract):
+    """A page in the site's navigation."""
+
+    model_config = ConfigDict(title="Page link")
+
+    slug: Slug
+    title: str
+    url: str = Field(description="`/pages/{slug}`")
+
+
+class ProviderChoice(Contract):
+    """A provider a visitor may ask for by name on the request form."""
+
+    slug: Slug
+    name: str
+    credentials: str
+
+
+class Site(SiteBase):
+    """site.json as served: content/site.yaml without what only the publisher reads, plus
+    what `clinic publish` derives from pages/ and authors.yaml."""
+
+    model_config = ConfigDict(
+        title="Site settings", json_schema_extra={"examples": [examples.SITE]}
+    )
+
+    # Defaults: a site.json published before pages and providers existed still reads.
+    pages: list[PageLink] = Field(
+        default_factory=list,
+        description="The navigation: published pages that are due, in the authors' `nav` order",
+    )
+    providers: list[ProviderChoice] = Field(
+        default_factory=list,
+        description="Providers who see patients: the request form's `provider` choices",
+    )
 
 
 class ImageSource(Contract):
@@ -169,6 +202,7 @@ class Person(Contract):
     slug: Slug
     name: str
     credentials: str
+    url: str = Field(description="Their provider page: `/providers/{slug}`")
 
 
 class PersonWithBio(Person):
@@ -259,9 +293,10 @@ class SearchSection(Contract):
 
 
 class SearchHit(Contract):
+    kind: Literal["article", "page"] = Field(description="What `slug` and `url` name")
     slug: Slug
-    title: str = Field(description="The article's title")
-    url: str
+    title: str = Field(description="The article's or page's title")
+    url: str = Field(description="`/articles/{slug}` or `/pages/{slug}`")
     section: SearchSection | None = Field(description="null when the hit is the article's intro")
     snippet: str = Field(description="A passage around the match, HTML-escaped, matches in <mark>")
     text: str = Field(description="The same passage as plain text")
@@ -288,6 +323,64 @@ class SearchResults(Contract):
         alias="nextCursor",
         description="Pass as `cursor` (same `q`, `tag`, `distinct`) for the next hits; null "
         "at the end (pages reach 1,000 hits deep)",
+    )
+
+
+class Page(Contract):
+    """One of the clinic's pages (About, Services, Contact): content/pages/{slug}.md."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [examples.PAGE]})
+
+    slug: Slug
+    url: str = Field(description="`/pages/{slug}`")
+    title: str
+    description: str
+    published_at: str = Field(alias="publishedAt", description="ISO 8601 date or date-time")
+    updated_at: str = Field(alias="updatedAt")
+    html: str = Field(description="Sanitised HTML; h2..h6 carry ids")
+    toc: list[TocNode]
+    image: Image | None = Field(None, description="The feature image, when the page has one")
+    json_ld: dict[str, object] = Field(alias="jsonLd", description="schema.org WebPage")
+
+
+class ProviderSummary(Contract):
+    """A member of the clinic's team as the team page lists them."""
+
+    model_config = ConfigDict(title="Provider summary")
+
+    slug: Slug
+    url: str = Field(description="`/providers/{slug}`")
+    name: str
+    credentials: str
+    role: str | None = Field(description='What they do here: "Medical director"')
+    specialties: list[str]
+    photo: Image | None = None
+    sees_patients: bool = Field(
+        alias="seesPatients", description="`true`: the request form may name them"
+    )
+
+
+class ProviderList(Contract):
+    model_config = ConfigDict(
+        title="Providers", json_schema_extra={"examples": [examples.PROVIDER_LIST]}
+    )
+
+    items: list[ProviderSummary] = Field(description="In authors.yaml's order")
+
+
+class Provider(ProviderSummary):
+    """A provider's page: bio, the services they offer, the articles they wrote or reviewed."""
+
+    model_config = ConfigDict(title="Provider", json_schema_extra={"examples": [examples.PROVIDER]})
+
+    bio: str = Field(description="Plain text, one paragraph")
+    bio_html: str = Field(alias="bioHtml", description="The bio's Markdown as sanitised HTML")
+    services: list[Service] = Field(description="Of `GET /site`'s `services`")
+    articles: list[RelatedLink] = Field(
+        description="Published articles they wrote or reviewed, newest first"
+    )
+    json_ld: dict[str, object] = Field(
+        alias="jsonLd", description="schema.org Physician, or Person with medicalSpecialty"
     )
 
 

@@ -1,8 +1,9 @@
-"""ArticleStore: the published index and articles, as visitors may see them now.
+"""ArticleStore: the published index, articles, pages and providers, as visitors may see
+them now.
 
-Scheduled articles are in the bucket (and the search index) but stay invisible
-(list, by slug, related, search) until their `publishedAt`, then appear with
-no republish.
+Scheduled articles and pages are in the bucket (and the search index) but stay
+invisible (list, by slug, related, a provider's articles, the navigation,
+search) until their `publishedAt`, then appear with no republish.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,8 @@ from clinic_api.core.keys import (
     SITE_KEY,
     article_key,
     is_slug,
+    page_key,
+    provider_key,
 )
 from clinic_api.core.s3_cache import S3ObjectCache
 
@@ -63,6 +66,8 @@ class PublishedIndex:
     summaries: list[dict[str, Any]]
     by_slug: dict[str, float]
     tag_labels: dict[str, str]
+    pages: dict[str, float] = field(default_factory=dict)  # slug → when it is due
+    providers: list[dict[str, Any]] = field(default_factory=list)  # summaries, in order
 
     @classmethod
     def parse(cls, document: dict[str, Any]) -> PublishedIndex:
@@ -70,20 +75,32 @@ class PublishedIndex:
             ((-visible_from(item["publishedAt"]), item["slug"]), item)
             for item in document["articles"]
         )
+        # tagLabels, pages and providers are absent from an index published before them.
         return cls(
             keys=[key for key, _ in rows],
             summaries=[item for _, item in rows],
             by_slug={item["slug"]: -key[0] for key, item in rows},
-            tag_labels=document.get("tagLabels", {}),  # absent from an index published before
+            tag_labels=document.get("tagLabels", {}),
+            pages={
+                item["slug"]: visible_from(item["publishedAt"])
+                for item in document.get("pages", ())
+            },
+            providers=document.get("providers", []),
         )
 
     def is_visible(self, slug: str, now: float) -> bool:
         moment = self.by_slug.get(slug)
         return moment is not None and moment <= now
 
+    def is_page_visible(self, slug: str, now: float) -> bool:
+        moment = self.pages.get(slug)
+        return moment is not None and moment <= now
+
     def scheduled(self, now: float) -> list[str]:
-        """Slugs not due yet: they sort first (newest first), before the key `(-now,)`."""
-        return [slug for _, slug in self.keys[: bisect.bisect_left(self.keys, (-now,))]]
+        """Slugs of articles and pages not due yet (articles sort first, newest first,
+        before the key `(-now,)`)."""
+        articles = [slug for _, slug in self.keys[: bisect.bisect_left(self.keys, (-now,))]]
+        return articles + [slug for slug, moment in self.pages.items() if moment > now]
 
 
 @dataclass(frozen=True)
@@ -114,7 +131,14 @@ class ArticleStore:
         return self._cache.get(INDEX_KEY, parse=PublishedIndex.parse)
 
     def site(self) -> dict[str, Any]:
-        return self._cache.get(SITE_KEY)
+        """site.json, its navigation without the pages not due yet."""
+        site = self._cache.get(SITE_KEY)
+        if not site.get("pages"):
+            return site
+        index = self._index()
+        now = self._now()
+        pages = [page for page in site["pages"] if index.is_page_visible(page["slug"], now)]
+        return site if len(pages) == len(site["pages"]) else {**site, "pages": pages}
 
     def openapi(self) -> dict[str, Any]:
         return self._cache.get(OPENAPI_KEY)
@@ -168,6 +192,30 @@ class ArticleStore:
         ][:RELATED_SHOWN]
         return article
 
+    def page(self, slug: str) -> dict[str, Any] | None:
+        """The page as served now, or None when unknown, a draft, not yet due or malformed."""
+        if not is_slug(slug) or not self._index().is_page_visible(slug, self._now()):
+            return None
+        return self._cache.get(page_key(slug))
+
+    def providers(self) -> list[dict[str, Any]]:
+        """Every provider's summary, in authors.yaml's order."""
+        return self._index().providers
+
+    def provider(self, slug: str) -> dict[str, Any] | None:
+        """The provider with the articles they wrote or reviewed that are due, or None."""
+        if not is_slug(slug):
+            return None
+        index = self._index()
+        if not any(summary["slug"] == slug for summary in index.providers):
+            return None
+        now = self._now()
+        provider = dict(self._cache.get(provider_key(slug)))
+        provider["articles"] = [
+            link for link in provider.get("articles", []) if index.is_visible(link["slug"], now)
+        ]
+        return provider
+
     def search(
         self,
         text: str,
@@ -198,7 +246,13 @@ class ArticleStore:
         )
         # A publish writes the search index before index.json: for those seconds the
         # search may name an article that index.json does not list yet.
-        items = [item for item in found.items if index.is_visible(item["slug"], now)]
+        items = [
+            item
+            for item in found.items
+            if (index.is_page_visible if item["kind"] == "page" else index.is_visible)(
+                item["slug"], now
+            )
+        ]
         following = offset + limit
         more = following < min(found.total, SEARCH_DEPTH)
         return SearchPage(

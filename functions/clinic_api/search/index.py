@@ -26,7 +26,7 @@ from typing import Any
 import tantivy
 from tantivy import DocAddress, Occur, Query
 
-from clinic_api.core.keys import article_url
+from clinic_api.core.keys import article_url, page_url
 from clinic_api.search.query import Slot, Synonyms, Term, plan_query
 from clinic_api.search.schema import (
     ARTICLE,
@@ -34,7 +34,9 @@ from clinic_api.search.schema import (
     FIELD_WEIGHTS,
     HEADING,
     INDEX_DIR,
+    KIND,
     MANIFEST,
+    PAGE_KIND,
     SCHEMA_VERSION,
     SECTION_ID,
     SECTION_TITLE,
@@ -231,10 +233,12 @@ def _hit(
 ) -> dict[str, Any]:
     snippet = highlighter.snippet(document, corrected=_needed_typos(score, slots))
     slug, section_id = _text(document, SLUG), _text(document, SECTION_ID)
+    kind = "page" if _text(document, KIND) == PAGE_KIND else "article"
     return {
+        "kind": kind,
         "slug": slug,
         "title": _text(document, ARTICLE_TITLE),
-        "url": article_url(slug),
+        "url": page_url(slug) if kind == "page" else article_url(slug),
         "section": {"id": section_id, "title": _text(document, SECTION_TITLE)}
         if section_id
         else None,

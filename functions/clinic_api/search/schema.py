@@ -4,8 +4,8 @@ the function's search both read, so they cannot disagree on fields or analysis.
 The index is a tantivy index packed as one tar object, with a manifest beside
 it. It holds two kinds of documents:
 
-- units: an article's intro (title, tags, description and the text before the
-  first heading) or one H2/H3 section of it (heading, body, and the article's
+- units: an article's or page's intro (title, tags, description and the text
+  before the first heading) or one H2/H3 section of it (heading, body, and the
   title as context); these are what a search returns;
 - vocabulary terms: one document per distinct word of the units, with the
   number of units that hold it. A fuzzy or prefix query on them lists the
@@ -19,7 +19,7 @@ from functools import cache
 
 import tantivy
 
-SCHEMA_VERSION = 2  # 2: units carry ARTICLE (distinct=article)
+SCHEMA_VERSION = 3  # 2: units carry ARTICLE (distinct=article); 3: KIND (pages)
 INDEX_DIR = "index"  # the tantivy files, inside the archive
 MANIFEST = "search.json"  # schema version and synonym groups, beside them
 
@@ -35,6 +35,10 @@ BODY = "body"  # intro: description and intro text; section: its text
 FIELD_WEIGHTS = {HEADING: 3.0, TAGS: 2.0, BODY: 1.0, CONTEXT: 0.5}
 
 SLUG = "slug"  # stored and indexed as one token: scheduled articles are excluded by it
+# Stored: "article" or "page" (a page's slug is no article's: the loader checks it).
+KIND = "kind"
+ARTICLE_KIND = "article"
+PAGE_KIND = "page"
 ARTICLE = "article"  # the article's number in the index, a fast field: one hit per article
 TAG = "tag"  # every unit's article tags, one token each, for the `tag` filter
 ARTICLE_TITLE = "article_title"
@@ -81,7 +85,7 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field(SLUG, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TAG, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field(ARTICLE, fast=True)
-    for field in (ARTICLE_TITLE, SECTION_ID, SECTION_TITLE):  # read back, never searched
+    for field in (KIND, ARTICLE_TITLE, SECTION_ID, SECTION_TITLE):  # read back, never searched
         builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TERM, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field(UNITS_WITH_TERM, fast=True)

@@ -103,6 +103,8 @@ class RequestDetail(RequestSummary):
             "consentVersion": "2026-11-01",
             "consentAt": "2026-11-27T18:04:05.120Z",
             "duplicateOf": None,
+            "provider": "dr-elena-marsh",
+            "providerName": "Elena Marsh",
             "history": [
                 {
                     "at": "2026-11-27T18:04:05.120Z",
@@ -125,6 +127,8 @@ class RequestDetail(RequestSummary):
     consent_version: str | None
     consent_at: str | None
     duplicate_of: str | None = Field(description="The id of the identical request sent first")
+    provider: str | None = Field(description="The slug of the provider the visitor asked for")
+    provider_name: str | None = Field(description="Their name in site.json")
     history: list[HistoryEntry]
 
 

@@ -1,13 +1,13 @@
 """A stored request as people see it: the inbox API's Summary and Detail, and the CLI's.
 
 Phones in the clinic's national format beside E.164, the service's label beside
-its id, times convertible to the clinic's time zone; the internals (TTL, client
-hash, version, id, idempotency) never leave the store.
+its id, the provider's name beside theirs, times convertible to the clinic's time
+zone; the internals (TTL, client hash, version, id, idempotency) never leave the store.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,10 +34,12 @@ class ClinicView:
     labels: dict[str, str]
     phone_region: str
     time_zone: str = "UTC"
+    providers: dict[str, str] = field(default_factory=dict)  # slug → name
 
     @classmethod
     def parse(cls, site: dict[str, Any]) -> ClinicView:
         return cls(
+            providers={item["slug"]: item["name"] for item in site.get("providers", [])},
             labels={service["id"]: service["label"] for service in site["services"]},
             phone_region=site["phoneRegion"],
             time_zone=site.get("timeZone") or "UTC",
@@ -73,9 +75,13 @@ def summary(request: dict[str, Any], clinic: ClinicView) -> dict[str, Any]:
 
 def detail(request: dict[str, Any], clinic: ClinicView) -> dict[str, Any]:
     """One request in full, with its history in order: every patient field, no internals."""
+    provider = request.get("provider")
     return {
         **summary(request, clinic),
         **{name: request.get(name) for name in PATIENT_FIELDS},
+        "provider": provider,
+        # Their name as site.json has it; the slug of one who no longer sees patients.
+        "providerName": clinic.providers.get(provider, provider) if provider else None,
         "history": [history_entry(entry) for entry in request.get("history", [])],
     }
 

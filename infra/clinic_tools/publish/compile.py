@@ -1,4 +1,4 @@
-"""Content → the documents the ContentFunction serves: articles, index, site.
+"""Content → the documents the ContentFunction serves: articles, pages, providers, index, site.
 
 Pure: no AWS here. The output is deterministic, so an unchanged article
 compiles to the same bytes and the upload can skip it.
@@ -23,26 +23,33 @@ from clinic_tools.publish.markdown import (
     render_html,
     table_of_contents,
 )
-from clinic_tools.publish.models import Author, Site
+from clinic_tools.publish.pages import compile_pages, navigation, page_summaries
+from clinic_tools.publish.people import (
+    compile_providers,
+    person,
+    provider_choices,
+    provider_summary,
+)
+from clinic_tools.publish.published import absolute_url, iso_moment
 
 WORDS_PER_MINUTE = 200
 EXCERPT_LENGTH = 200
 RELATED_CANDIDATES = 12  # the function shows the first 3 that are due
 
 
+__all__ = ["CompiledSite", "absolute_url", "compile_site", "iso_moment"]
+
+
 @dataclass(frozen=True)
 class CompiledSite:
     site: dict[str, Any]
     articles: dict[str, dict[str, Any]]  # slug → article, published and scheduled (no drafts)
-    index: dict[str, Any]  # summaries (newest first) and every tag's label
+    # Summaries (newest first), every tag's label, pages (when due), providers (in order).
+    index: dict[str, Any]
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # as articles
+    providers: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug → provider
     # src → picture, for those the compiled documents show: what goes to /media/.
     pictures: dict[str, Picture] = field(default_factory=dict)
-
-
-def iso_moment(moment: dt.date | dt.datetime) -> str:
-    if isinstance(moment, dt.datetime):
-        return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return moment.isoformat()
 
 
 def published_at(source: Source) -> str:
@@ -56,19 +63,13 @@ def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
     return text[: cut if cut > 0 else limit].rstrip(" ,;:.") + "…"
 
 
-def person(key: str, author: Author) -> dict[str, str]:
-    """An author or reviewer as the article shows them: with the bio as one plain paragraph."""
-    return {
-        "slug": key,
-        "name": author.name,
-        "credentials": author.credentials,
-        "bio": " ".join(author.bio.split()),
-    }
-
-
-def site_document(site: Site) -> dict[str, Any]:
-    """site.json: the settings as served (tag labels are served by GET /tags instead)."""
-    return site.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"tag_labels"})
+def site_document(content: Content) -> dict[str, Any]:
+    """site.json: the settings as served (tag labels are served by GET /tags instead), the
+    navigation's pages and the providers a request may name."""
+    settings = content.site.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude={"tag_labels"}
+    )
+    return settings | {"pages": navigation(content), "providers": provider_choices(content)}
 
 
 def tag_labels(content: Content, articles: dict[str, dict[str, Any]]) -> dict[str, str]:
@@ -78,6 +79,8 @@ def tag_labels(content: Content, articles: dict[str, dict[str, Any]]) -> dict[st
 
 
 def compile_site(content: Content) -> CompiledSite:
+    """Every document, and the pictures they show (articles' and pages' feature pictures and
+    Markdown images, providers' photos: clinic_tools.publish.images.ShownPictures)."""
     shown = ShownPictures(content.pictures)
     md = parse_markdown(shown.html)
     sources = sorted(
@@ -89,8 +92,15 @@ def compile_site(content: Content) -> CompiledSite:
         articles[source.slug]["related"] = _related(source, sources)
         articles[source.slug]["jsonLd"] = _json_ld(articles[source.slug], content)
     summaries = [_summary(articles[source.slug]) for source in sources]
-    index = {"articles": summaries, "tagLabels": tag_labels(content, articles)}
-    return CompiledSite(site_document(content.site), articles, index, shown.shown)
+    providers = compile_providers(content, sources, md, shown.image)
+    index = {
+        "articles": summaries,
+        "tagLabels": tag_labels(content, articles),
+        "pages": page_summaries(content),
+        "providers": [provider_summary(provider) for provider in providers.values()],
+    }
+    pages = compile_pages(content, md, shown.image)
+    return CompiledSite(site_document(content), articles, index, pages, providers, shown.shown)
 
 
 def _sort_time(source: Source) -> float:
@@ -124,7 +134,7 @@ def _article(source: Source, content: Content, md: Any, shown: ShownPictures) ->
         "title": front.title,
         "description": front.description,
         "excerpt": excerpt(first_paragraph(source.tokens)),
-        "author": person(front.author, content.authors[front.author]),
+        "author": person(front.author, content.authors[front.author], md),
         "publishedAt": published_at(source),
         "updatedAt": front.updated.isoformat() if front.updated else published_at(source),
         "tags": list(front.tags),
@@ -134,7 +144,7 @@ def _article(source: Source, content: Content, md: Any, shown: ShownPictures) ->
         "toc": table_of_contents(source.tokens),
         "cta": {"label": cta.label, "href": cta.href},
         "related": [],
-        "reviewedBy": person(reviewer, content.authors[reviewer]) if reviewer else None,
+        "reviewedBy": person(reviewer, content.authors[reviewer], md) if reviewer else None,
         "lastReviewed": front.last_reviewed.isoformat() if front.last_reviewed else None,
         "image": shown.image(front.image) if front.image else None,
     }
@@ -156,17 +166,17 @@ def _related(source: Source, sources: list[Source]) -> list[dict[str, str]]:
     ]
 
 
-def absolute_url(site: Site, path: str) -> str:
-    """The URL of a site path: absolute when site.yaml has a baseUrl, else the path itself."""
-    return f"{str(site.base_url).rstrip('/')}{path}" if site.base_url else path
-
-
 def _json_ld(article: dict[str, Any], content: Content) -> dict[str, Any]:
     """schema.org MedicalWebPage, with the medical review where the author gave one."""
     site = content.site
 
     def schema_person(who: dict[str, str]) -> dict[str, str]:
-        return {"@type": "Person", "name": who["name"], "honorificSuffix": who["credentials"]}
+        return {
+            "@type": "Person",
+            "name": who["name"],
+            "honorificSuffix": who["credentials"],
+            "url": absolute_url(site, who["url"]),
+        }
 
     document: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -186,13 +196,7 @@ def _json_ld(article: dict[str, Any], content: Content) -> dict[str, Any]:
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
     }
     if article["image"]:
-        image = article["image"]
-        document["image"] = {
-            "@type": "ImageObject",
-            "url": absolute_url(site, image["url"]),
-            "width": image["width"],
-            "height": image["height"],
-        }
+        document["image"] = absolute_url(site, article["image"]["url"])
     if article["reviewedBy"]:
         document["reviewedBy"] = schema_person(article["reviewedBy"])
         document["lastReviewed"] = article["lastReviewed"]

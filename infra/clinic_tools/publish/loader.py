@@ -1,4 +1,4 @@
-"""Read `content/`: site settings, authors and article sources, every error at once.
+"""Read `content/`: site settings, people, article and page sources, every error at once.
 
 A ContentError names the file and the field, so an author can fix it without
 reading code; the publish stops before it uploads anything.
@@ -7,7 +7,7 @@ reading code; the publish stops before it uploads anything.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,9 +19,17 @@ from pydantic import BaseModel, ValidationError
 from clinic_api.core.keys import is_slug
 from clinic_tools.publish.images import Picture, PictureError, Pictures, markdown_src
 from clinic_tools.publish.markdown import DECORATIVE, image_alt, images, parse_markdown, raw_html
-from clinic_tools.publish.models import Author, FrontMatter, ImageSpec, SiteSettings, Synonyms
+from clinic_tools.publish.models import (
+    Author,
+    FrontMatter,
+    ImageSpec,
+    PageFrontMatter,
+    SiteSettings,
+    Synonyms,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
+Front = TypeVar("Front", FrontMatter, PageFrontMatter)
 
 
 class ContentYamlLoader(yaml.SafeLoader):
@@ -65,12 +73,24 @@ class Source:
 
 
 @dataclass(frozen=True)
+class PageSource:
+    """One page file (content/pages/*.md), parsed but not yet rendered."""
+
+    path: Path
+    slug: str
+    front: PageFrontMatter
+    tokens: list[Token]
+
+
+@dataclass(frozen=True)
 class Content:
     site: SiteSettings
-    authors: dict[str, Author]
+    authors: dict[str, Author]  # in authors.yaml's order
     sources: list[Source]
     synonyms: list[list[str]]  # groups of words and phrases, from synonyms.yaml
-    pictures: dict[str, Picture]  # by src: every picture referenced, read and measured
+    pages: list[PageSource] = field(default_factory=list)
+    # By src: every picture referenced (drafts' too), read and measured.
+    pictures: dict[str, Picture] = field(default_factory=dict)
 
 
 def _validate(
@@ -133,13 +153,10 @@ def _read_synonyms(path: Path, problems: list[Problem]) -> list[list[str]]:
     return [list(group) for group in synonyms.groups] if synonyms else []
 
 
-def _read_article(
-    path: Path,
-    md: MarkdownIt,
-    authors: dict[str, Author],
-    pictures: Pictures,
-    problems: list[Problem],
-) -> Source | None:
+def _read_markdown(
+    path: Path, md: MarkdownIt, model: type[Front], pictures: Pictures, problems: list[Problem]
+) -> tuple[Front, list[Token], str] | None:
+    """A Markdown file's front matter, body tokens and slug; None when it cannot be used."""
     text = _read_text(path, problems)
     if text is None:
         return None
@@ -159,16 +176,12 @@ def _read_article(
         problems.append(Problem(path, "", f"front matter is not valid YAML: {error}"))
         return None
     _check_images(path, tokens, pictures, problems)
-    front = _validate(FrontMatter, data if isinstance(data, dict) else {}, path, problems)
+    front = _validate(model, data if isinstance(data, dict) else {}, path, problems)
     if front is None:
         return None
     if front.image is not None:
         line = _front_matter_line(tokens[0].content, "image")
         check_image_spec(path, front.image, pictures, problems, "image", line)
-    for field, key in (("author", front.author), ("reviewedBy", front.reviewed_by)):
-        if key is not None and key not in authors:
-            known = ", ".join(sorted(authors)) or "none"
-            problems.append(Problem(path, field, f"unknown author {key!r} (known: {known})"))
     if any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
         problems.append(
             Problem(path, "body", "use ## for sections: the title comes from front matter")
@@ -178,7 +191,57 @@ def _read_article(
         problems.append(
             Problem(path, "slug", f"{slug!r} is not a slug: name the file like how-tms-works.md")
         )
-    return Source(path, slug, front, tokens[1:])
+    return front, tokens[1:], slug
+
+
+def _read_article(
+    path: Path,
+    md: MarkdownIt,
+    authors: dict[str, Author],
+    pictures: Pictures,
+    problems: list[Problem],
+) -> Source | None:
+    read = _read_markdown(path, md, FrontMatter, pictures, problems)
+    if read is None:
+        return None
+    front, tokens, slug = read
+    for field_name, key in (("author", front.author), ("reviewedBy", front.reviewed_by)):
+        if key is not None and key not in authors:
+            known = ", ".join(sorted(authors)) or "none"
+            problems.append(Problem(path, field_name, f"unknown author {key!r} (known: {known})"))
+    return Source(path, slug, front, tokens)
+
+
+def _read_pages(
+    folder: Path, md: MarkdownIt, pictures: Pictures, problems: list[Problem]
+) -> list[PageSource]:
+    """Optional: a site without content/pages/ has no pages."""
+    pages = []
+    for path in sorted(folder.glob("[!.]*.md")):  # not editors' .#locks
+        read = _read_markdown(path, md, PageFrontMatter, pictures, problems)
+        if read is not None:
+            pages.append(PageSource(path, read[2], read[0], read[1]))
+    return pages
+
+
+def _check_people(
+    path: Path, authors: dict[str, Author], site: SiteSettings | None, problems: list[Problem]
+) -> None:
+    """Each person's services are site.yaml's: a provider offers what the clinic offers."""
+    if site is None:
+        return
+    known = {service.id for service in site.services}
+    for key, author in authors.items():
+        for position, service in enumerate(author.services):
+            if service not in known:
+                problems.append(
+                    Problem(
+                        path,
+                        f"{key}.services.{position}",
+                        f"{service!r} is not a service in site.yaml "
+                        f"(known: {', '.join(sorted(known))})",
+                    )
+                )
 
 
 def check_image_spec(
@@ -196,36 +259,57 @@ def check_image_spec(
         problems.append(Problem(path, f"{field}.src", str(error), line))
 
 
+def _check_photos(
+    path: Path,
+    authors: dict[str, Author],
+    md: MarkdownIt,
+    pictures: Pictures,
+    problems: list[Problem],
+) -> None:
+    """Each person's `photo:`, and any picture in a bio, checked as an article's are."""
+    for key, author in authors.items():
+        if author.photo is not None:
+            check_image_spec(path, author.photo, pictures, problems, f"{key}.photo")
+        _check_images(path, md.parse(author.bio), pictures, problems, f"{key}.bio", lines=False)
+
+
 def _check_images(
-    path: Path, tokens: list[Token], pictures: Pictures, problems: list[Problem]
+    path: Path,
+    tokens: list[Token],
+    pictures: Pictures,
+    problems: list[Problem],
+    field: str = "image",
+    lines: bool = True,
 ) -> None:
     """Each `![alt](images/x.jpg)`: a picture in content/images/, with alt text unless
-    its title marks it decorative (`![](images/x.jpg "decorative")`)."""
-    for line, token in images(tokens):
+    its title marks it decorative (`![](images/x.jpg "decorative")`). `lines`: whether
+    the tokens' lines are the file's (a bio's are not)."""
+    for line_in_tokens, token in images(tokens):
+        line = line_in_tokens if lines else None
         url, title, alt = str(token.attrGet("src")), token.attrGet("title"), image_alt(token)
         src = markdown_src(url)
         if src is None:
             message = f"{url}: pictures come from content/images/: write ![alt](images/NAME.jpg)"
-            problems.append(Problem(path, "image", message, line))
+            problems.append(Problem(path, field, message, line))
             continue
         try:
             pictures.get(src)
         except PictureError as error:
-            problems.append(Problem(path, "image", str(error), line))
+            problems.append(Problem(path, field, str(error), line))
         if title == DECORATIVE and alt:
             message = f'{url}: a decorative picture has no alt text: remove it or "{DECORATIVE}"'
-            problems.append(Problem(path, "image", message, line))
+            problems.append(Problem(path, field, message, line))
         elif title is not None and title != DECORATIVE:
             message = (
                 f'{url}: a picture\'s title is not shown: put it in the alt text, or "{DECORATIVE}"'
             )
-            problems.append(Problem(path, "image", message, line))
+            problems.append(Problem(path, field, message, line))
         elif not alt and title != DECORATIVE:
             message = (
                 f"{url}: alt text: describe the picture, ![what it shows]({url}), "
                 f'or mark it ![]({url} "{DECORATIVE}")'
             )
-            problems.append(Problem(path, "image", message, line))
+            problems.append(Problem(path, field, message, line))
 
 
 def _front_matter_line(front_matter: str, key: str) -> int | None:
@@ -264,9 +348,26 @@ def load_content(content_dir: Path) -> Content:
         if source is not None:
             sources.append(source)
     _check_slugs(sources, problems)
+    _check_people(content_dir / "authors.yaml", authors, site, problems)
+    _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
+    pages = _read_pages(content_dir / "pages", md, pictures, problems)
+    _check_page_slugs(pages, {source.slug for source in sources}, problems)
     if problems or site is None:
         raise ContentError(problems)
-    return Content(site, authors, sources, synonyms, pictures.read)
+    return Content(site, authors, sources, synonyms, pages, pictures.read)
+
+
+def _check_page_slugs(pages: list[PageSource], articles: set[str], problems: list[Problem]) -> None:
+    """Unique, and none an article's: a search hit's slug then names one thing."""
+    seen: dict[str, Path] = {}
+    for page in pages:
+        if page.slug in seen:
+            problems.append(
+                Problem(page.path, "slug", f"{page.slug!r} is also the slug of {seen[page.slug]}")
+            )
+        elif page.slug in articles:
+            problems.append(Problem(page.path, "slug", f"{page.slug!r} is also an article's slug"))
+        seen.setdefault(page.slug, page.path)
 
 
 def _check_slugs(sources: list[Source], problems: list[Problem]) -> None:

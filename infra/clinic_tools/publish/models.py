@@ -1,4 +1,4 @@
-"""What authors may write: site settings, authors, article front matter, synonyms.
+"""What authors may write: site settings, people, article and page front matter, synonyms.
 
 Validated with pydantic so that a typo names its file and field and stops the
 publish before anything is uploaded.
@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from clinic_api.content.schemas import Contract, Link, Site, Slug, Tag, Text
+from clinic_api.content.schemas import Contract, Link, SiteBase, Slug, Tag, Text
 
-__all__ = ["Author", "FrontMatter", "ImageSpec", "SiteSettings", "Synonyms"]
+__all__ = [
+    "Author", "FrontMatter", "ImageSpec", "PageFrontMatter", "SiteSettings", "Synonyms",
+]  # fmt: skip
 
 
 def _aware(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
@@ -26,7 +28,7 @@ def _aware(moment: dt.datetime | dt.date) -> dt.datetime | dt.date:
 Moment = Annotated[dt.datetime | dt.date, AfterValidator(_aware)]
 
 
-class SiteSettings(Site):
+class SiteSettings(SiteBase):
     """content/site.yaml: what site.json serves, plus settings only the publisher reads."""
 
     # Shown by GET /tags, not GET /site; a tag without one is humanised ("side-effects" →
@@ -52,10 +54,58 @@ class ImageSpec(Contract):
         return self
 
 
+# schema.org's MedicalSpecialty enumeration (https://schema.org/MedicalSpecialty).
+MedicalSpecialty = Literal[
+    "Anesthesia", "Cardiovascular", "CommunityHealth", "Dentistry", "Dermatology",
+    "DietNutrition", "Emergency", "Endocrine", "Gastroenterologic", "Genetic", "Geriatric",
+    "Gynecologic", "Hematologic", "Infectious", "LaboratoryScience", "Midwifery",
+    "Musculoskeletal", "Neurologic", "Nursing", "Obstetric", "Oncologic", "Optometric",
+    "Otolaryngologic", "Pathology", "Pediatric", "PharmacySpecialty", "Physiotherapy",
+    "PlasticSurgery", "Podiatric", "PrimaryCare", "Psychiatric", "PublicHealth", "Pulmonary",
+    "Radiography", "Renal", "RespiratoryTherapy", "Rheumatologic", "SpeechPathology",
+    "Surgical", "Toxicologic", "Urologic",
+]  # fmt: skip
+
+
 class Author(Contract):
+    """One of the clinic's people in authors.yaml: an article's author or reviewer, and a
+    provider on the team page. Only name, credentials and bio are required (the first
+    authors.yaml had nothing else)."""
+
     name: Text
-    credentials: Text
-    bio: Text
+    credentials: Annotated[Text, Field(max_length=120)]
+    bio: Annotated[Text, Field(description="Markdown: paragraphs, emphasis, links")]
+    role: Annotated[Text, Field(max_length=80)] | None = None
+    specialties: tuple[Annotated[Text, Field(max_length=80)], ...] = Field((), max_length=12)
+    photo: ImageSpec | None = None
+    sees_patients: bool = Field(False, alias="seesPatients")
+    # Ids of site.yaml's services; the loader checks them against it, naming the file.
+    services: tuple[Slug, ...] = Field((), max_length=20)
+    # schema.org's MedicalSpecialty of a physician, for their page's JSON-LD.
+    medical_specialty: MedicalSpecialty | None = Field(None, alias="medicalSpecialty")
+
+
+class PageFrontMatter(Contract):
+    """The YAML block at the top of a page (content/pages/*.md): an article's rules, less
+    what only an article has (author, tags, related), plus its place in the navigation."""
+
+    title: Annotated[Text, Field(max_length=150)]
+    slug: Slug | None = None
+    description: Annotated[Text, Field(max_length=300)]
+    date: dt.date
+    updated: dt.date | None = None
+    publish_at: Moment | None = Field(None, alias="publishAt")
+    draft: bool = False
+    # The navigation's order, lower first; a page without `nav` is published but not in it.
+    nav: Annotated[int, Field(ge=0, le=1000)] | None = None
+    nav_title: Annotated[Text, Field(max_length=40)] | None = Field(None, alias="navTitle")
+    image: ImageSpec | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> PageFrontMatter:
+        if self.updated and self.updated < self.date:
+            raise ValueError("updated is before date")
+        return self
 
 
 class FrontMatter(Contract):

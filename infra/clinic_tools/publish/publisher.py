@@ -46,13 +46,15 @@ def build_objects(content_dir: Path) -> dict[str, Payload]:
 
 
 def _content_objects(content: Content, compiled: CompiledSite) -> dict[str, Payload]:
-    search = build_search_index(compiled.articles, content.synonyms)
+    search = build_search_index(compiled.articles, content.synonyms, pages=compiled.pages)
     return documents_in_order(
         compiled.articles,
         compiled.site,
         build_openapi(compiled.site),
         Payload(search.archive, search.input_sha256, ARCHIVE_TYPE),
         compiled.index,
+        pages=compiled.pages,
+        providers=compiled.providers,
     )
 
 

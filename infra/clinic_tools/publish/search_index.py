@@ -1,5 +1,5 @@
-"""The search index `clinic publish` uploads: every compiled article's intro and
-H2/H3 sections in a tantivy index, packed with its manifest as one tar object.
+"""The search index `clinic publish` uploads: every compiled article's and page's intro
+and H2/H3 sections in a tantivy index, packed with its manifest as one tar object.
 
 tantivy names its files at random, so two builds of the same content differ in
 bytes. Whether the index changed is therefore judged by a SHA-256 of what it is
@@ -25,13 +25,16 @@ import tantivy
 
 from clinic_api.search.schema import (
     ARTICLE,
+    ARTICLE_KIND,
     ARTICLE_TITLE,
     BODY,
     CONTEXT,
     FIELD_WEIGHTS,
     HEADING,
     INDEX_DIR,
+    KIND,
     MANIFEST,
+    PAGE_KIND,
     SCHEMA_VERSION,
     SECTION_ID,
     SECTION_TITLE,
@@ -59,41 +62,54 @@ class BuiltSearchIndex:
     input_sha256: str  # stands for the archive's bytes when judging "changed"
 
 
-def search_units(articles: dict[str, dict[str, Any]]) -> list[Unit]:
-    """Per article (published or scheduled: the function hides what is not due), its
-    intro, then each H2/H3 section that has an id."""
+def search_units(
+    articles: dict[str, dict[str, Any]], pages: dict[str, dict[str, Any]] | None = None
+) -> list[Unit]:
+    """Per article, then per page (published or scheduled: the function hides what is not
+    due), its intro, then each H2/H3 section that has an id."""
+    documents = [(ARTICLE_KIND, articles[slug]) for slug in sorted(articles)]
+    documents += [(PAGE_KIND, page) for _, page in sorted((pages or {}).items())]
     units: list[Unit] = []
-    for number, slug in enumerate(sorted(articles)):
-        article = articles[slug]
-        sections = split_sections(article["html"])
-        intro = " ".join(part for part in (article["description"], sections[0].text) if part)
-        common = {
-            SLUG: slug,
-            ARTICLE: number,
-            TAG: list(article["tags"]),
-            ARTICLE_TITLE: article["title"],
-        }
-        units.append(
-            common
-            | {SECTION_ID: "", SECTION_TITLE: "", HEADING: article["title"]}
-            | {TAGS: " ".join(article["tags"]), CONTEXT: "", BODY: intro}
-        )
-        parents = parent_titles(sections)
-        units += [
-            common
-            | {SECTION_ID: section.id, SECTION_TITLE: section.title, HEADING: section.title}
-            | {TAGS: "", CONTEXT: f"{article['title']} {parents.get(position, '')}".strip()}
-            | {BODY: section.text}
-            for position, section in enumerate(sections)
-            if section.id
-        ]
+    for number, (kind, document) in enumerate(documents):
+        units += _document_units(number, kind, document)
+    return units
+
+
+def _document_units(number: int, kind: str, document: dict[str, Any]) -> list[Unit]:
+    tags = list(document.get("tags", ()))  # a page has none
+    sections = split_sections(document["html"])
+    intro = " ".join(part for part in (document["description"], sections[0].text) if part)
+    common = {
+        SLUG: document["slug"],
+        KIND: kind,
+        ARTICLE: number,
+        TAG: tags,
+        ARTICLE_TITLE: document["title"],
+    }
+    units = [
+        common
+        | {SECTION_ID: "", SECTION_TITLE: "", HEADING: document["title"]}
+        | {TAGS: " ".join(tags), CONTEXT: "", BODY: intro}
+    ]
+    parents = parent_titles(sections)
+    units += [
+        common
+        | {SECTION_ID: section.id, SECTION_TITLE: section.title, HEADING: section.title}
+        | {TAGS: "", CONTEXT: f"{document['title']} {parents.get(position, '')}".strip()}
+        | {BODY: section.text}
+        for position, section in enumerate(sections)
+        if section.id
+    ]
     return units
 
 
 def build_search_index(
-    articles: dict[str, dict[str, Any]], synonyms: Sequence[Sequence[str]]
+    articles: dict[str, dict[str, Any]],
+    synonyms: Sequence[Sequence[str]],
+    *,
+    pages: dict[str, dict[str, Any]] | None = None,
 ) -> BuiltSearchIndex:
-    units = search_units(articles)
+    units = search_units(articles, pages)
     groups = [list(group) for group in synonyms]
     manifest = {"schemaVersion": SCHEMA_VERSION, "synonyms": groups}
     canonical = {**manifest, "tantivy": version("tantivy"), "units": units}

@@ -2,8 +2,8 @@
 
 Whether an object changed is judged by a SHA-256 kept in the object's
 metadata, not by its ETag (with KMS encryption, S3 ETags are not MD5s): of its
-bytes, or for the search index of what it was built from. Articles go first,
-then site.json, openapi.json and the search index, and index.json last, so the
+bytes, or for the search index of what it was built from. Articles, pages and
+providers go first, then site.json, openapi.json and the search index, and index.json last, so the
 index never names a missing article; pruning happens after the new index.
 """
 
@@ -20,12 +20,14 @@ from botocore.exceptions import ClientError
 
 from clinic_api.core.aws_errors import http_status
 from clinic_api.core.keys import (
-    ARTICLE_PREFIX,
+    DOCUMENT_PREFIXES,
     INDEX_KEY,
     OPENAPI_KEY,
     SEARCH_INDEX_KEY,
     SITE_KEY,
     article_key,
+    page_key,
+    provider_key,
 )
 
 if TYPE_CHECKING:
@@ -70,10 +72,21 @@ class Plan:
 
 
 def documents_in_order(
-    articles: dict[str, Any], site: Any, openapi: Any, search_index: Payload, index: Any
+    articles: dict[str, Any],
+    site: Any,
+    openapi: Any,
+    search_index: Payload,
+    index: Any,
+    *,
+    pages: dict[str, Any] | None = None,
+    providers: dict[str, Any] | None = None,
 ) -> dict[str, Payload]:
     """Every object to publish, keyed by S3 key, in upload order (index last)."""
     objects = {article_key(slug): Payload.json(article) for slug, article in articles.items()}
+    objects |= {page_key(slug): Payload.json(page) for slug, page in (pages or {}).items()}
+    objects |= {
+        provider_key(slug): Payload.json(provider) for slug, provider in (providers or {}).items()
+    }
     objects[SITE_KEY] = Payload.json(site)
     objects[OPENAPI_KEY] = Payload.json(openapi)
     objects[SEARCH_INDEX_KEY] = search_index
@@ -95,12 +108,12 @@ def _stored_hash(client: S3Client, bucket: str, key: str) -> str | None:
     return head.get("Metadata", {}).get(HASH_METADATA, "")
 
 
-def _article_keys(client: S3Client, bucket: str) -> set[str]:
+def _document_keys(client: S3Client, bucket: str) -> set[str]:
+    """The stored articles, pages and providers: what --prune may delete."""
     keys: set[str] = set()
-    for page in client.get_paginator("list_objects_v2").paginate(
-        Bucket=bucket, Prefix=ARTICLE_PREFIX
-    ):
-        keys.update(item["Key"] for item in page.get("Contents", ()) if "Key" in item)
+    for prefix in DOCUMENT_PREFIXES:
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            keys.update(item["Key"] for item in page.get("Contents", ()) if "Key" in item)
     return keys
 
 
@@ -124,7 +137,7 @@ def plan_upload(client: S3Client, bucket: str, objects: dict[str, Payload], prun
         else:
             plan.skipped.append(key)
     if prune:
-        plan.deletes = sorted(_article_keys(client, bucket) - set(objects))
+        plan.deletes = sorted(_document_keys(client, bucket) - set(objects))
     return plan
 
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from clinic_api.core.keys import is_slug, page_url
+
 DEFAULT_SEARCH_PROMPT = "What would you like to find?"
 DEFAULT_CTA = {"label": "Request an appointment", "href": "/request-appointment"}
 CONFIG_KEY = "config.json"
@@ -36,6 +38,8 @@ MARKERS = (
     "emergencyNotice",
     "consentText",
     "serviceOptions",  # the services as <option>s
+    "providerOptions",  # the providers who see patients as <option>s
+    "navPages",  # the navigation's pages as <li>s (site.json's `pages`)
     "formAction",  # {apiBase}/appointments
 )
 _MARKER = re.compile(r"\{\{([A-Za-z][A-Za-z0-9]*)\}\}")
@@ -195,6 +199,8 @@ def marker_values(settings: Mapping[str, Any], api_base: str) -> dict[str, str]:
         "emergencyNotice": escape(str(settings["emergencyNotice"])),
         "consentText": escape(str(settings["consentText"])),
         "serviceOptions": service_options(settings["services"]),
+        "providerOptions": provider_options(settings.get("providers") or []),
+        "navPages": nav_pages(settings.get("pages") or []),
         "formAction": escape(form_action(api_base)),
     }
 
@@ -248,3 +254,26 @@ def service_options(services: list[Mapping[str, Any]]) -> str:
         f"{html.escape(str(service['label']))}</option>"
         for service in services
     )
+
+
+def provider_options(providers: list[Mapping[str, Any]]) -> str:
+    """ "Nadia Brandt, MD, psychiatrist" per provider (layout.js writes the same)."""
+    lines = []
+    for provider in providers:
+        label = ", ".join(
+            str(part) for part in (provider["name"], provider.get("credentials")) if part
+        )
+        slug = html.escape(str(provider["slug"]))
+        lines.append(f'          <option value="{slug}">{html.escape(label)}</option>')
+    return "\n".join(lines)
+
+
+def nav_pages(pages: list[Mapping[str, Any]]) -> str:
+    """The header's page links, in site.json's order; layout.js marks the one shown."""
+    lines = []
+    for page in pages:
+        slug = str(page.get("slug", ""))
+        if is_slug(slug):
+            link = f'<a href="{page_url(slug)}">{html.escape(str(page["title"]))}</a>'
+            lines.append(f'        <li data-page="{slug}">{link}</li>')
+    return "\n".join(lines)

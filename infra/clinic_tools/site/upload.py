@@ -45,7 +45,7 @@ STAFF_PREFIX = "staff/"
 
 def site_settings(content_dir: Path) -> dict[str, Any]:
     """content/site.yaml as the publisher validates it and GET /site serves it."""
-    return site_document(load_content(content_dir).site)
+    return site_document(load_content(content_dir))
 
 
 def cache_control(key: str, content_type: str) -> str:

@@ -207,7 +207,8 @@ class Session:
         return self.args.by or _user()
 
     def clinic(self) -> ClinicView:
-        """Service labels, phone region and time zone: content/site.yaml, their one source."""
+        """Service labels, phone region and time zone: content/site.yaml, their one source;
+        providers' names: content/authors.yaml."""
         import yaml
 
         from clinic_api.staff.view import ClinicView
@@ -217,7 +218,18 @@ class Session:
         region = self.args.phone_region or site.get("phoneRegion")
         if not region:
             raise MissingPhoneRegion
-        site = {"services": [], **site, "phoneRegion": str(region).upper()}
+        authors_yaml = self.args.content / "authors.yaml"
+        authors = (
+            yaml.safe_load(authors_yaml.read_text(encoding="utf-8"))
+            if authors_yaml.is_file()
+            else {}
+        )
+        providers = [
+            {"slug": str(key), "name": str(person["name"])}
+            for key, person in (authors or {}).items()
+            if isinstance(person, dict) and person.get("name")
+        ]
+        site = {"services": [], **site, "phoneRegion": str(region).upper(), "providers": providers}
         return ClinicView.parse(site)
 
 

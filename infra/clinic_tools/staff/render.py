@@ -133,6 +133,7 @@ def _facts(shown: dict[str, Any], zone: str) -> list[tuple[str, str]]:
         ("days", ", ".join(shown["preferredDays"])),
         ("times", ", ".join(shown["preferredTimes"])),
         ("service", shown["serviceLabel"]),
+        ("provider", shown.get("providerName")),
         ("visit", shown["visitFormat"]),
         ("payment", shown["payment"]),
         ("insurance", shown["insuranceCarrier"]),

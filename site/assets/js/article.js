@@ -5,6 +5,7 @@ import { getJson, topicLabels } from './api.js';
 import { ApiError } from './config.js';
 import { el, isSlug, safeHref, tagLabel, timeElement } from './dom.js';
 import { startPage } from './layout.js';
+import { picture } from './picture.js';
 
 const $ = (id) => document.getElementById(id);
 const settings = startPage().catch(() => null);
@@ -58,7 +59,7 @@ function show(article, site, labels) {
   const toc = tocList(article.toc ?? []);
   $('toc-list').replaceChildren(...toc);
   $('toc').hidden = !toc.length;
-  const image = featureImage(article.image);
+  const image = picture(article.image, { sizes: SIZES, eager: true }); // at the top
   $('article-image').replaceChildren(...(image ? [image] : []));
   $('article-image').hidden = !image;
   $('article-body').innerHTML = article.html; // sanitised by the API (nh3 allow-list)
@@ -79,35 +80,15 @@ function show(article, site, labels) {
 // As the API's inline pictures: the column is at most 70ch, about 48rem (757 px at 1280).
 const SIZES = '(min-width: 52rem) 48rem, 100vw';
 
-/** The feature picture: WebP or the original, its width and height set so nothing moves. */
-function featureImage(image) {
-  if (!image || !Number.isInteger(image.width) || !Number.isInteger(image.height)) return null;
-  const src = safeHref(image.url, '');
-  if (!src) return null;
-  const sources = (image.sources ?? []).filter((item) => item?.type && item?.srcset);
-  const webp = sources.filter((item) => item.type === 'image/webp');
-  const original = sources.find((item) => item.type !== 'image/webp');
-  return el(
-    'picture',
-    {},
-    ...webp.map((item) => el('source', { type: item.type, srcset: item.srcset, sizes: SIZES })),
-    el('img', {
-      src,
-      srcset: original?.srcset,
-      sizes: original ? SIZES : null,
-      width: image.width,
-      height: image.height,
-      alt: String(image.alt ?? ''),
-      decoding: 'async',
-      fetchpriority: 'high', // above the fold: the largest thing the page paints
-    }),
-  );
-}
-
 function byline(role, person) {
   if (!person?.name) return null;
   const credentials = person.credentials ? `, ${person.credentials}` : '';
-  return el('li', {}, el('span', { class: 'role' }, `${role} `), el('strong', {}, person.name), credentials);
+  return el('li', {}, el('span', { class: 'role' }, `${role} `), el('strong', {}, personName(person)), credentials);
+}
+
+/** Their name, linked to their provider page (/providers/{slug}). */
+function personName(person) {
+  return isSlug(person.slug) ? el('a', { href: `/providers/${person.slug}` }, person.name) : person.name;
 }
 
 function dates(article) {
@@ -147,7 +128,7 @@ function people(article) {
       el(
         'div',
         { class: 'card' },
-        el('h3', {}, person.name),
+        el('h3', {}, personName(person)),
         el('p', { class: 'credentials' }, [role, person.credentials].filter(Boolean).join(' · ')),
         person.bio ? el('p', {}, String(person.bio)) : null,
       ),

@@ -9,8 +9,9 @@ const MIN_CODE_POINTS = 2;
 const DELAY_MS = 150;
 const LIMIT = 6;
 
+/** An article's or (`kind: "page"`) a page's address, at the section hit. */
 export function hitUrl(hit) {
-  const path = `/articles/${encodeURIComponent(hit.slug)}`;
+  const path = `/${hit.kind === 'page' ? 'pages' : 'articles'}/${encodeURIComponent(hit.slug)}`;
   return hit.section?.id ? `${path}#${encodeURIComponent(hit.section.id)}` : path;
 }
 

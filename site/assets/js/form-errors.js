@@ -10,6 +10,7 @@ export const FIELDS = {
   okToText: { name: 'whether we may text you', choose: true },
   okToLeaveVoicemail: { name: 'whether we may leave a voicemail', choose: true },
   service: { name: 'what you would like help with', choose: true },
+  provider: { name: 'who you would like to see', choose: true },
   visitFormat: { name: 'how you would like to be seen', choose: true },
   preferredDays: { name: 'the days that suit you', choose: true },
   preferredTimes: { name: 'the times of day that suit you', choose: true },

@@ -3,11 +3,12 @@
 
 import { site } from './api.js';
 import { startSearchBox } from './autocomplete.js';
-import { el, safeHref, telHref } from './dom.js';
+import { el, isSlug, safeHref, telHref } from './dom.js';
 
 /** Starts the shared parts; the promise of the site settings (rejects if /site failed). */
 export function startPage() {
   startSearchBox(document.getElementById('site-search'));
+  markCurrentPage();
   const settings = site();
   settings.then(applySite, () => {}); // without /site the rendered values stay
   return settings;
@@ -45,7 +46,37 @@ function applySite(settings) {
     each('[data-site="contact"]', (node) => node.replaceChildren(...contactLines(contact)));
   }
   if (Array.isArray(settings.services) && settings.services.length) {
-    each('select[data-site="services"]', (node) => setServices(node, settings.services));
+    each('select[data-site="services"]', (node) => setChoices(node, settings.services, 'id', serviceLabel));
+  }
+  if (Array.isArray(settings.providers)) {
+    each('select[data-site="providers"]', (node) => setChoices(node, settings.providers, 'slug', providerLabel));
+  }
+  if (Array.isArray(settings.pages)) setNavigation(settings.pages);
+}
+
+const serviceLabel = (service) => service.label;
+/** "Nadia Brandt, MD, psychiatrist": as the renderer writes it. */
+export const providerLabel = (provider) =>
+  [provider.name, provider.credentials].filter(filled).join(', ');
+
+/** The header's page links (`li[data-page]`, after Articles), from /site's `pages`. */
+function setNavigation(pages) {
+  const items = pages
+    .filter((page) => isSlug(page?.slug) && filled(page?.title))
+    .map((page) => el('li', { 'data-page': page.slug }, el('a', { href: `/pages/${page.slug}` }, page.title)));
+  for (const list of document.querySelectorAll('.site-nav ul')) {
+    for (const item of list.querySelectorAll('li[data-page]')) item.remove();
+    list.firstElementChild?.after(...items.map((item) => item.cloneNode(true)));
+  }
+  markCurrentPage();
+}
+
+/** The link to the page shown (/pages/{slug}) says so: one rendered page serves them all. */
+function markCurrentPage() {
+  const path = location.pathname.replace(/\/+$/, '');
+  for (const link of document.querySelectorAll('.site-nav li[data-page] > a')) {
+    if (link.getAttribute('href') === path) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
   }
 }
 
@@ -67,13 +98,13 @@ export function contactLines(contact) {
   return lines;
 }
 
-/** The services as <option>s after the "Choose a service" one, keeping the choice made. */
-function setServices(select, services) {
+/** The choices as <option>s after the empty one ("Choose a service"), keeping the choice made. */
+function setChoices(select, items, key, label) {
   const chosen = select.value;
-  const options = services
-    .filter((service) => filled(service?.id) && filled(service?.label))
-    .map((service) => el('option', { value: service.id }, service.label));
-  if (!options.length) return;
+  const options = items
+    .filter((item) => filled(item?.[key]) && filled(label(item)))
+    .map((item) => el('option', { value: item[key] }, label(item)));
+  if (!options.length && key === 'id') return; // a form needs its services; providers may be none
   const placeholder = select.querySelector('option[value=""]');
   select.replaceChildren(...(placeholder ? [placeholder] : []), ...options);
   select.value = options.some((option) => option.value === chosen) ? chosen : '';

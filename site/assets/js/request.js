@@ -13,7 +13,7 @@ const MAX_WAIT_SECONDS = 10;
 const RETRYABLE = new Set([409, 502, 503, 504]);
 const TEXT_FIELDS = [
   'patientStatus', 'firstName', 'lastName', 'preferredContact', 'phone', 'email', 'service',
-  'visitFormat', 'payment', 'insuranceCarrier', 'message', 'sourceArticle', 'website',
+  'provider', 'visitFormat', 'payment', 'insuranceCarrier', 'message', 'sourceArticle', 'website',
 ];
 const CHECKBOXES = ['okToText', 'okToLeaveVoicemail', 'consent'];
 const LISTS = ['preferredDays', 'preferredTimes'];
@@ -28,8 +28,19 @@ const settings = startPage().catch(() => null);
 let idempotencyKey = newKey(); // one per page view: a retry is the same request
 let sending = false;
 
-const article = new URLSearchParams(location.search).get('article');
+const query = new URLSearchParams(location.search);
+const article = query.get('article');
 if (isSlug(article)) $('sourceArticle').value = article;
+// From a provider's page: /request-appointment?provider={slug} chooses them (when listed).
+const provider = query.get('provider');
+if (isSlug(provider)) {
+  choose($('provider'), provider);
+  settings.then(() => choose($('provider'), provider)); // the list /site refreshed
+}
+
+function choose(select, value) {
+  if ([...select.options].some((option) => option.value === value)) select.value = value;
+}
 
 form.noValidate = true; // our messages replace the browser's, in the same place as the API's
 for (const node of form.querySelectorAll('[aria-describedby]')) {

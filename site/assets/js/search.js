@@ -57,16 +57,18 @@ async function run(first) {
 
 function result(hit) {
   const section = hit.section?.title;
+  // Above the heading: where the section is, and that a page is one of the clinic's pages.
+  const where = [hit.kind === 'page' ? 'Page' : null, section ? String(hit.title) : null].filter(Boolean);
   return el(
     'li',
-    { class: 'card' },
+    { class: 'card', 'data-kind': hit.kind === 'page' ? 'page' : 'article' },
     el(
       'h2',
       {},
       el(
         'a',
         { href: hitUrl(hit) },
-        section ? el('span', { class: 'hit-article' }, String(hit.title)) : null,
+        where.length ? el('span', { class: 'hit-article' }, where.join(': ')) : null,
         String(section || hit.title),
       ),
     ),

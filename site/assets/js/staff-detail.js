@@ -26,6 +26,7 @@ function fields(request, timeZone) {
     ['OK to leave a voicemail', request.okToLeaveVoicemail ? 'Yes' : 'No'],
     ['Preferred days and times', preferredTimes(request)],
     ['Service', request.serviceLabel || request.service],
+    ['Provider asked for', request.providerName || request.provider],
     ['Visit', request.visitFormat ? label('visitFormat', request.visitFormat) : null],
     ['Payment', request.payment ? label('payment', request.payment) : null],
     ['Insurance carrier', request.insuranceCarrier],
