@@ -57,6 +57,24 @@ def picture_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSta
     (content / "articles" / f"{SLUG}.md").write_text(ARTICLE, encoding="utf-8")
     photo(content / "images" / "rooms" / "treatment-room.jpg", 2000, 1200)
     drawing(content / "images" / "visit.png", 1200, 400)
+    # A provider's photo and the About page's picture: the fixture's, given pictures here.
+    photo(content / "images" / "team" / "nadia.jpg", 600, 800)
+    authors = content / "authors.yaml"
+    authors.write_text(
+        authors.read_text(encoding="utf-8").replace(
+            "dr-nadia-brandt:\n",
+            'dr-nadia-brandt:\n  photo: {src: team/nadia.jpg, alt: "Dr. Nadia Brandt"}\n',
+        ),
+        encoding="utf-8",
+    )
+    about = content / "pages" / "about.md"
+    about.write_text(
+        about.read_text(encoding="utf-8").replace(
+            "navTitle: About\n",
+            'navTitle: About\nimage: {src: rooms/treatment-room.jpg, alt: "Our treatment room"}\n',
+        ),
+        encoding="utf-8",
+    )
     with running_clinic_dev("--content", str(content)) as stack:
         yield stack
 
@@ -158,6 +176,42 @@ def test_a_phone_gets_the_smallest_copy_that_is_sharp_enough(
     assert source.endswith("-480.webp")  # 390 px wide at 1x
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"the article scrolls sideways at 390 px ({width} px wide)"
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "selector", "ratio"),
+    [
+        ("/providers", "#team img", 800 / 600),
+        ("/providers/dr-nadia-brandt", "#provider-photo img", 800 / 600),
+        ("/pages/about", "main picture img", 1200 / 2000),
+    ],
+)
+def test_the_team_a_provider_and_a_page_show_their_pictures_without_moving(
+    picture_stack: LocalStack, browser: Any, path: str, selector: str, ratio: float
+) -> None:
+    page = _open_article(browser, picture_stack, {"width": 1280, "height": 900})
+    held = HeldPictures(page)
+    page.goto(picture_stack.site + path)
+    page.wait_for_selector(selector, state="attached")
+    for _ in range(50):
+        if held.held:
+            break
+        page.wait_for_timeout(100)
+    box = f"() => {{ const b = document.querySelector('{selector}').getBoundingClientRect();"
+    box += " return [Math.round(b.top), Math.round(b.width), Math.round(b.height)]; }"
+    before = page.evaluate(box)
+    assert before[1] > 0 and abs(before[2] - before[1] * ratio) <= 1, before  # shaped early
+    held.release()
+    page.wait_for_function(
+        f"() => document.querySelector('{selector}').complete"
+        f" && document.querySelector('{selector}').naturalWidth > 0"
+    )
+    assert page.evaluate(box) == before
+    assert "/media/" in page.eval_on_selector(selector, "img => img.currentSrc")
+    assert page.get_attribute(selector, "alt")
+    assert serious_accessibility_findings(page) == []
     assert page.errors == []
     page.context.close()
 
