@@ -120,7 +120,8 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     pub.add_argument(
         "--site-bucket",
-        help="the site's bucket: also write sitemap.xml and feed.xml there (needs baseUrl)",
+        help="the site's bucket: also upload the pictures' copies (media/) there, and "
+        "sitemap.xml and feed.xml (they need baseUrl)",
     )
     pub.set_defaults(run=_publish)
 

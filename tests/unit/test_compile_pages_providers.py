@@ -13,7 +13,6 @@ import yaml
 from clinic_api.content.schemas import Page, Provider, ProviderSummary, Site
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import ContentError, load_content
-from clinic_tools.publish.models import ImageSpec
 from tests.conftest import CONTENT
 from tests.fixture_content import (
     ABOUT,
@@ -25,6 +24,7 @@ from tests.fixture_content import (
     SCHEDULED,
     SEEING_PATIENTS,
 )
+from tests.pictures import drawing, photo
 from tests.unit.small_clinic import AUTHORS, article, page, write_clinic
 
 BASE_URL = "https://www.fernhill-mood.example"
@@ -294,33 +294,49 @@ def test_a_bad_provider_field_is_named(tmp_path: Path, change: dict[str, Any], f
     assert any(f"authors.yaml: {field}" in line for line in found), found
 
 
-def test_a_photo_is_published_by_the_pictures_function_it_is_given(tmp_path: Path) -> None:
-    """The seam the image pipeline fills: each ImageSpec in, an `Image` document out."""
+def test_a_photo_and_a_page_image_go_through_the_image_pipeline(tmp_path: Path) -> None:
+    """Pictures drawn here: each ImageSpec in, an `Image` document out, kept for media/."""
     authors = {
         **AUTHORS,
         "sam-reed-np": {**AUTHORS["sam-reed-np"], "photo": {"src": "sam.jpg", "alt": "Sam Reed"}},
     }
-    root = clinic(tmp_path, {"about": page(image={"src": "door.png", "decorative": True})}, authors)
-    asked: list[ImageSpec] = []
-
-    def pictures(spec: ImageSpec) -> dict[str, Any]:
-        asked.append(spec)
-        return {
-            "url": f"/media/{spec.src}",
-            "width": 960,
-            "height": 640,
-            "alt": spec.alt or "",
-            "sources": [],
-        }
-
-    compiled = compile_site(load_content(root), pictures)
-    assert sorted(spec.src for spec in asked) == ["door.png", "sam.jpg"]
-    assert compiled.providers["sam-reed-np"]["photo"]["url"] == "/media/sam.jpg"
-    assert compiled.pages["about"]["image"]["alt"] == ""
-    assert compiled.pages["about"]["jsonLd"]["image"] == "https://clinic.example/media/door.png"
-    assert (
-        compiled.providers["sam-reed-np"]["jsonLd"]["image"]
-        == "https://clinic.example/media/sam.jpg"
+    body = "Our door.\n\n![The clinic's front door](images/door.png)"
+    about = page(body, image={"src": "door.png", "decorative": True})
+    root = clinic(tmp_path, {"about": about}, authors)
+    photo(root / "images" / "sam.jpg", 800, 1000)
+    drawing(root / "images" / "door.png", 1200, 600)
+    compiled = compile_site(load_content(root))
+    sam, door = compiled.pictures["sam.jpg"], compiled.pictures["door.png"]
+    assert set(compiled.pictures) == {"sam.jpg", "door.png"}  # what goes to media/
+    provider = compiled.providers["sam-reed-np"]
+    assert provider["photo"] == sam.image("Sam Reed")
+    assert provider["photo"]["url"] == f"/media/{sam.digest}-800.jpg"
+    assert compiled.pages["about"]["image"] == door.image("")  # decorative
+    assert f'<img src="/media/{door.digest}-1200.png"' in compiled.pages["about"]["html"]
+    assert provider["jsonLd"]["image"] == f"https://clinic.example/media/{sam.digest}-800.jpg"
+    assert compiled.pages["about"]["jsonLd"]["image"] == (
+        f"https://clinic.example/media/{door.digest}-1200.png"
     )
-    Provider.model_validate(compiled.providers["sam-reed-np"])
+    Provider.model_validate(provider)
     Page.model_validate(compiled.pages["about"])
+
+
+def test_a_missing_photo_is_named_by_person(tmp_path: Path) -> None:
+    authors = {
+        **AUTHORS,
+        "sam-reed-np": {**AUTHORS["sam-reed-np"], "photo": {"src": "sam.jpg", "alt": "Sam Reed"}},
+    }
+    found = problems(clinic(tmp_path, authors=authors))
+    assert any(
+        "authors.yaml: sam-reed-np.photo.src: content/images/sam.jpg does not exist" in line
+        for line in found
+    ), found
+
+
+def test_a_picture_in_a_bio_is_checked_like_an_articles(tmp_path: Path) -> None:
+    bio = "Sam sees adults.\n\n![](images/sam.jpg)"
+    authors = {**AUTHORS, "sam-reed-np": {**AUTHORS["sam-reed-np"], "bio": bio}}
+    root = clinic(tmp_path, authors=authors)
+    photo(root / "images" / "sam.jpg", 300, 200)
+    (found,) = problems(root)
+    assert found.startswith(f"{root}/authors.yaml: sam-reed-np.bio: images/sam.jpg: alt text")

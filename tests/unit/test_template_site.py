@@ -262,3 +262,17 @@ def test_the_redirect_parameters_allow_urls_and_site_paths_only(
     for name in ("ThankYouUrl", "FormErrorUrl"):
         pattern = cfn["Parameters"][name]["AllowedPattern"]
         assert bool(re.fullmatch(pattern, url)) is allowed, (name, url)
+
+
+def test_media_is_cached_as_its_objects_say_with_the_sites_headers_and_no_function(
+    distribution: dict[str, Any],
+) -> None:
+    # clinic publish stores each copy with a year's immutable Cache-Control (its name
+    # is a hash); CachingOptimized honours it. The key is the URI: no path rule to run.
+    media = _behavior(distribution, "/media/*")
+    assert media["TargetOriginId"] == "site"
+    assert media["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert media["AllowedMethods"] == ["GET", "HEAD"]
+    assert media["CachePolicyId"] == MANAGED_CACHING_OPTIMIZED
+    assert media["ResponseHeadersPolicyId"] == {"Ref": "SiteHeadersPolicy"}
+    assert "FunctionAssociations" not in media

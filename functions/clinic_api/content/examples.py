@@ -83,6 +83,24 @@ ARTICLE: dict[str, JsonValue] = {
         "@type": "MedicalWebPage",
         "headline": "How fast does ketamine work for anxiety?",
     },
+    "image": {
+        "url": "/media/3f9c0a1b2c3d4e5f-1600.jpg",
+        "width": 1600,
+        "height": 1000,
+        "alt": "A quiet treatment room with a reclining chair by a window",
+        "sources": [
+            {
+                "type": "image/webp",
+                "srcset": "/media/3f9c0a1b2c3d4e5f-480.webp 480w, "
+                "/media/3f9c0a1b2c3d4e5f-960.webp 960w, /media/3f9c0a1b2c3d4e5f-1600.webp 1600w",
+            },
+            {
+                "type": "image/jpeg",
+                "srcset": "/media/3f9c0a1b2c3d4e5f-480.jpg 480w, "
+                "/media/3f9c0a1b2c3d4e5f-960.jpg 960w, /media/3f9c0a1b2c3d4e5f-1600.jpg 1600w",
+            },
+        ],
+    },
 }
 
 SEARCH_RESULTS: dict[str, JsonValue] = {

@@ -280,6 +280,9 @@ class Article(ArticleSummary):
     reviewed_by: PersonWithBio | None = Field(alias="reviewedBy")
     last_reviewed: str | None = Field(alias="lastReviewed")
     json_ld: dict[str, object] = Field(alias="jsonLd", description="schema.org MedicalWebPage")
+    image: Image | None = Field(
+        None, description="The feature picture, shown above the text (og:image, JSON-LD image)"
+    )
 
 
 class SearchSection(Contract):

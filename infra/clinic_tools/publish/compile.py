@@ -13,6 +13,7 @@ from typing import Any
 
 from clinic_api.content.tags import tag_label
 from clinic_api.core.keys import article_url
+from clinic_tools.publish.images import Picture, ShownPictures
 from clinic_tools.publish.loader import Content, Source
 from clinic_tools.publish.markdown import (
     count_words,
@@ -29,7 +30,6 @@ from clinic_tools.publish.people import (
     provider_choices,
     provider_summary,
 )
-from clinic_tools.publish.pictures import Pictures, no_pictures
 from clinic_tools.publish.published import absolute_url, iso_moment
 
 WORDS_PER_MINUTE = 200
@@ -48,6 +48,8 @@ class CompiledSite:
     index: dict[str, Any]
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)  # as articles
     providers: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug → provider
+    # src → picture, for those the compiled documents show: what goes to /media/.
+    pictures: dict[str, Picture] = field(default_factory=dict)
 
 
 def published_at(source: Source) -> str:
@@ -76,28 +78,29 @@ def tag_labels(content: Content, articles: dict[str, dict[str, Any]]) -> dict[st
     return {tag: tag_label(tag, content.site.tag_labels) for tag in used}
 
 
-def compile_site(content: Content, pictures: Pictures = no_pictures) -> CompiledSite:
-    """Every document; `pictures` publishes each page image and provider photo (see
-    clinic_tools.publish.pictures: the image pipeline passes its own)."""
-    md = parse_markdown()
+def compile_site(content: Content) -> CompiledSite:
+    """Every document, and the pictures they show (articles' and pages' feature pictures and
+    Markdown images, providers' photos: clinic_tools.publish.images.ShownPictures)."""
+    shown = ShownPictures(content.pictures)
+    md = parse_markdown(shown.html)
     sources = sorted(
         (source for source in content.sources if not source.front.draft),
         key=lambda source: (-_sort_time(source), source.slug),
     )
-    articles = {source.slug: _article(source, content, md) for source in sources}
+    articles = {source.slug: _article(source, content, md, shown) for source in sources}
     for source in sources:
         articles[source.slug]["related"] = _related(source, sources)
         articles[source.slug]["jsonLd"] = _json_ld(articles[source.slug], content)
     summaries = [_summary(articles[source.slug]) for source in sources]
-    providers = compile_providers(content, sources, md, pictures)
+    providers = compile_providers(content, sources, md, shown.image)
     index = {
         "articles": summaries,
         "tagLabels": tag_labels(content, articles),
         "pages": page_summaries(content),
         "providers": [provider_summary(provider) for provider in providers.values()],
     }
-    pages = compile_pages(content, md, pictures)
-    return CompiledSite(site_document(content), articles, index, pages, providers)
+    pages = compile_pages(content, md, shown.image)
+    return CompiledSite(site_document(content), articles, index, pages, providers, shown.shown)
 
 
 def _sort_time(source: Source) -> float:
@@ -120,7 +123,7 @@ def _summary(article: dict[str, Any]) -> dict[str, Any]:
     return summary
 
 
-def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
+def _article(source: Source, content: Content, md: Any, shown: ShownPictures) -> dict[str, Any]:
     front = source.front
     words = count_words(plain_paragraphs(source.tokens))
     cta = front.cta or content.site.cta
@@ -143,6 +146,7 @@ def _article(source: Source, content: Content, md: Any) -> dict[str, Any]:
         "related": [],
         "reviewedBy": person(reviewer, content.authors[reviewer], md) if reviewer else None,
         "lastReviewed": front.last_reviewed.isoformat() if front.last_reviewed else None,
+        "image": shown.image(front.image) if front.image else None,
     }
 
 
@@ -191,6 +195,8 @@ def _json_ld(article: dict[str, Any], content: Content) -> dict[str, Any]:
         | ({"url": str(site.base_url)} if site.base_url else {}),
         "medicalAudience": {"@type": "MedicalAudience", "audienceType": "Patient"},
     }
+    if article["image"]:
+        document["image"] = absolute_url(site, article["image"]["url"])
     if article["reviewedBy"]:
         document["reviewedBy"] = schema_person(article["reviewedBy"])
         document["lastReviewed"] = article["lastReviewed"]

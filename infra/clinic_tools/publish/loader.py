@@ -17,10 +17,12 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
 from clinic_api.core.keys import is_slug
-from clinic_tools.publish.markdown import parse_markdown, raw_html
+from clinic_tools.publish.images import Picture, PictureError, Pictures, markdown_src
+from clinic_tools.publish.markdown import DECORATIVE, image_alt, images, parse_markdown, raw_html
 from clinic_tools.publish.models import (
     Author,
     FrontMatter,
+    ImageSpec,
     PageFrontMatter,
     SiteSettings,
     Synonyms,
@@ -87,6 +89,8 @@ class Content:
     sources: list[Source]
     synonyms: list[list[str]]  # groups of words and phrases, from synonyms.yaml
     pages: list[PageSource] = field(default_factory=list)
+    # By src: every picture referenced (drafts' too), read and measured.
+    pictures: dict[str, Picture] = field(default_factory=dict)
 
 
 def _validate(
@@ -150,7 +154,7 @@ def _read_synonyms(path: Path, problems: list[Problem]) -> list[list[str]]:
 
 
 def _read_markdown(
-    path: Path, md: MarkdownIt, model: type[Front], problems: list[Problem]
+    path: Path, md: MarkdownIt, model: type[Front], pictures: Pictures, problems: list[Problem]
 ) -> tuple[Front, list[Token], str] | None:
     """A Markdown file's front matter, body tokens and slug; None when it cannot be used."""
     text = _read_text(path, problems)
@@ -171,9 +175,13 @@ def _read_markdown(
     except yaml.YAMLError as error:
         problems.append(Problem(path, "", f"front matter is not valid YAML: {error}"))
         return None
+    _check_images(path, tokens, pictures, problems)
     front = _validate(model, data if isinstance(data, dict) else {}, path, problems)
     if front is None:
         return None
+    if front.image is not None:
+        line = _front_matter_line(tokens[0].content, "image")
+        check_image_spec(path, front.image, pictures, problems, "image", line)
     if any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
         problems.append(
             Problem(path, "body", "use ## for sections: the title comes from front matter")
@@ -187,9 +195,13 @@ def _read_markdown(
 
 
 def _read_article(
-    path: Path, md: MarkdownIt, authors: dict[str, Author], problems: list[Problem]
+    path: Path,
+    md: MarkdownIt,
+    authors: dict[str, Author],
+    pictures: Pictures,
+    problems: list[Problem],
 ) -> Source | None:
-    read = _read_markdown(path, md, FrontMatter, problems)
+    read = _read_markdown(path, md, FrontMatter, pictures, problems)
     if read is None:
         return None
     front, tokens, slug = read
@@ -200,11 +212,13 @@ def _read_article(
     return Source(path, slug, front, tokens)
 
 
-def _read_pages(folder: Path, md: MarkdownIt, problems: list[Problem]) -> list[PageSource]:
+def _read_pages(
+    folder: Path, md: MarkdownIt, pictures: Pictures, problems: list[Problem]
+) -> list[PageSource]:
     """Optional: a site without content/pages/ has no pages."""
     pages = []
     for path in sorted(folder.glob("[!.]*.md")):  # not editors' .#locks
-        read = _read_markdown(path, md, PageFrontMatter, problems)
+        read = _read_markdown(path, md, PageFrontMatter, pictures, problems)
         if read is not None:
             pages.append(PageSource(path, read[2], read[0], read[1]))
     return pages
@@ -230,6 +244,82 @@ def _check_people(
                 )
 
 
+def check_image_spec(
+    path: Path,
+    spec: ImageSpec,
+    pictures: Pictures,
+    problems: list[Problem],
+    field: str,
+    line: int | None = None,
+) -> None:
+    """A front matter picture (`image:`, `photo:`): its file must be a usable picture."""
+    try:
+        pictures.get(spec.src)
+    except PictureError as error:
+        problems.append(Problem(path, f"{field}.src", str(error), line))
+
+
+def _check_photos(
+    path: Path,
+    authors: dict[str, Author],
+    md: MarkdownIt,
+    pictures: Pictures,
+    problems: list[Problem],
+) -> None:
+    """Each person's `photo:`, and any picture in a bio, checked as an article's are."""
+    for key, author in authors.items():
+        if author.photo is not None:
+            check_image_spec(path, author.photo, pictures, problems, f"{key}.photo")
+        _check_images(path, md.parse(author.bio), pictures, problems, f"{key}.bio", lines=False)
+
+
+def _check_images(
+    path: Path,
+    tokens: list[Token],
+    pictures: Pictures,
+    problems: list[Problem],
+    field: str = "image",
+    lines: bool = True,
+) -> None:
+    """Each `![alt](images/x.jpg)`: a picture in content/images/, with alt text unless
+    its title marks it decorative (`![](images/x.jpg "decorative")`). `lines`: whether
+    the tokens' lines are the file's (a bio's are not)."""
+    for line_in_tokens, token in images(tokens):
+        line = line_in_tokens if lines else None
+        url, title, alt = str(token.attrGet("src")), token.attrGet("title"), image_alt(token)
+        src = markdown_src(url)
+        if src is None:
+            message = f"{url}: pictures come from content/images/: write ![alt](images/NAME.jpg)"
+            problems.append(Problem(path, field, message, line))
+            continue
+        try:
+            pictures.get(src)
+        except PictureError as error:
+            problems.append(Problem(path, field, str(error), line))
+        if title == DECORATIVE and alt:
+            message = f'{url}: a decorative picture has no alt text: remove it or "{DECORATIVE}"'
+            problems.append(Problem(path, field, message, line))
+        elif title is not None and title != DECORATIVE:
+            message = (
+                f'{url}: a picture\'s title is not shown: put it in the alt text, or "{DECORATIVE}"'
+            )
+            problems.append(Problem(path, field, message, line))
+        elif not alt and title != DECORATIVE:
+            message = (
+                f"{url}: alt text: describe the picture, ![what it shows]({url}), "
+                f'or mark it ![]({url} "{DECORATIVE}")'
+            )
+            problems.append(Problem(path, field, message, line))
+
+
+def _front_matter_line(front_matter: str, key: str) -> int | None:
+    """The file line of a top-level key (the front matter starts on line 2)."""
+    for number, text in enumerate(front_matter.splitlines(), start=2):
+        if text.startswith(f"{key}:"):
+            return number
+    return None
+
+
 def _raw_html_message(html: str) -> str:
     first = html.strip().splitlines()[0] if html.strip() else html
     shown = first if len(first) <= 40 else first[:39] + "…"
@@ -251,18 +341,20 @@ def load_content(content_dir: Path) -> Content:
     authors = _read_authors(content_dir / "authors.yaml", problems)
     synonyms = _read_synonyms(content_dir / "synonyms.yaml", problems)
     md = parse_markdown()
+    pictures = Pictures(content_dir / "images")
     sources = []
     for path in sorted((content_dir / "articles").glob("[!.]*.md")):  # not editors' .#locks
-        source = _read_article(path, md, authors, problems)
+        source = _read_article(path, md, authors, pictures, problems)
         if source is not None:
             sources.append(source)
     _check_slugs(sources, problems)
     _check_people(content_dir / "authors.yaml", authors, site, problems)
-    pages = _read_pages(content_dir / "pages", md, problems)
+    _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
+    pages = _read_pages(content_dir / "pages", md, pictures, problems)
     _check_page_slugs(pages, {source.slug for source in sources}, problems)
     if problems or site is None:
         raise ContentError(problems)
-    return Content(site, authors, sources, synonyms, pages)
+    return Content(site, authors, sources, synonyms, pages, pictures.read)
 
 
 def _check_page_slugs(pages: list[PageSource], articles: set[str], problems: list[Problem]) -> None:

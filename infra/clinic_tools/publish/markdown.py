@@ -11,26 +11,37 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 _ALLOWED_TAGS = {
     "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a", "blockquote",
     "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "s",
+    "picture", "source", "img",
 }  # fmt: skip
 _ALLOWED_ATTRIBUTES = {
+    "*": set(),  # not nh3's default, lang and title on every tag
     **{tag: {"id"} for tag in ("h2", "h3", "h4", "h5", "h6")},
     "a": {"href", "title"},
     "ol": {"start"},
     "th": {"style"},
     "td": {"style"},
+    # What images.picture_html writes, and nothing else (no title, class or style).
+    "source": {"type", "srcset", "sizes"},
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
 }
+# `![](images/x.jpg "decorative")`: the title that marks a picture as decoration (alt="").
+DECORATIVE = "decorative"
+# A Markdown image as HTML: `(src as written, alt)` → a `<picture>` (images.ShownPictures.html).
+PictureHtml = Callable[[str, str], str]
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
 _COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
 
@@ -91,28 +102,69 @@ def _drop_comments(state: StateCore) -> None:
             ]
 
 
+def _children(token: Token) -> Iterator[tuple[int, Token]]:
+    """(line, child) for an inline token's children, lines counted from 1."""
+    line = token.map[0] + 1 if token.map else 0
+    for child in token.children or ():
+        yield line, child
+        if child.type in {"softbreak", "hardbreak"}:
+            line += 1
+        else:
+            line += child.content.count("\n")
+
+
 def raw_html(tokens: list[Token]) -> Iterator[tuple[int, str]]:
     """(line, HTML) for each piece of raw HTML in parsed Markdown, lines counted from 1."""
     for token in tokens:
         if token.type == "html_block" and token.map:
             yield token.map[0] + 1, token.content
         elif token.type == "inline" and token.map:
-            line = token.map[0] + 1
-            for child in token.children or ():
+            for line, child in _children(token):
                 if child.type == "html_inline":
                     yield line, child.content
-                if child.type in {"softbreak", "hardbreak"}:
-                    line += 1
-                else:
-                    line += child.content.count("\n")
 
 
-def parse_markdown() -> MarkdownIt:
+def images(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
+    """(line, token) for each `![alt](src "title")`, lines counted from 1."""
+    for token in tokens:
+        if token.type == "inline" and token.map:
+            for line, child in _children(token):
+                if child.type == "image":
+                    yield line, child
+
+
+def image_alt(token: Token) -> str:
+    """The alt text as plain text (`![a *calm* room](...)` → "a calm room")."""
+    return "".join(
+        child.content for child in token.children or () if child.type in {"text", "code_inline"}
+    ).strip()
+
+
+def _image_rule(pictures: PictureHtml | None) -> Any:
+    """The renderer's rule for `![alt](src "title")`: the publisher's `<picture>`. The loader
+    has refused every reference it cannot make one for; a parser made without `pictures`
+    (the loader's: it only parses) has nothing to render one with."""
+
+    def render(
+        self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        if pictures is None:
+            raise ValueError("this Markdown parser renders no pictures: parse_markdown(pictures)")
+        token = tokens[idx]
+        alt = "" if token.attrGet("title") == DECORATIVE else image_alt(token)
+        return pictures(str(token.attrGet("src")), alt)
+
+    return render
+
+
+def parse_markdown(pictures: PictureHtml | None = None) -> MarkdownIt:
+    """The one Markdown parser; `pictures` renders each image (compiling needs it)."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(front_matter_plugin)
     md.core.ruler.push("drop_comments", _drop_comments)
     md.core.ruler.push("heading_ids", _heading_ids)
+    md.add_render_rule("image", _image_rule(pictures))
     return md
 
 

@@ -124,6 +124,7 @@ class FrontMatter(Contract):
     tags: Annotated[tuple[Tag, ...], Field(max_length=10)] = ()
     cta: Link | None = None
     related: Annotated[list[Slug], Field(max_length=3)] | None = None
+    image: ImageSpec | None = None  # the feature picture: page top, og:image, JSON-LD
 
     @model_validator(mode="after")
     def _review_is_dated(self) -> FrontMatter:

@@ -2,9 +2,8 @@
 
 Pages (`image:`) and providers (`photo:`) name pictures as ImageSpecs; what is
 published for one is the API's `Image` ({url, width, height, alt, sources}).
-The compiler takes a `Pictures` function for that and publishes whatever it
-returns; `no_pictures`, the default, publishes none (null) until the image
-pipeline (clinic_tools.publish.images) passes its own.
+The compiler passes `ShownPictures.image` (clinic_tools.publish.images), which
+also keeps each picture it shows for the upload to media/.
 """
 
 from __future__ import annotations
@@ -15,11 +14,6 @@ from typing import Any
 from clinic_tools.publish.models import ImageSpec
 
 Pictures = Callable[[ImageSpec], dict[str, Any] | None]
-
-
-def no_pictures(_: ImageSpec) -> None:
-    """Publishes no picture: `image` and `photo` are null."""
-    return
 
 
 def picture(spec: ImageSpec | None, pictures: Pictures) -> dict[str, Any] | None:

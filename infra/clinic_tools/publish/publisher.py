@@ -1,7 +1,10 @@
 """`clinic publish`: load, compile and upload `content/`, or print the plan.
 
-With a site bucket it also writes the site's sitemap.xml and feed.xml there,
-after the content bucket, so that they never name an article the API lacks.
+With a site bucket it also writes the pictures' copies there (media/), before
+the content bucket, so that no article shows a missing picture; and the site's
+sitemap.xml and feed.xml, after it, so that they never name an article the API
+lacks. The pictures belong to the content, whose publish knows them; the site
+bucket is where the distribution serves them from, beside the pages.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from clinic_api.core.aws_errors import error_code
 from clinic_tools.openapi import build_openapi
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import Content, load_content
+from clinic_tools.publish.media import publish_media
 from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
 from clinic_tools.publish.site_files import build_site_files
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
@@ -78,6 +82,10 @@ def publish(
     if site_bucket is not None:
         _require_site_bucket(client, site_bucket)
         site_files = build_site_files(compiled, content.site, now or datetime.now(UTC))
+        publish_media(compiled.pictures, site_bucket, client, dry_run, report)
+    elif compiled.pictures:
+        report(f"{len(compiled.pictures)} picture(s) not uploaded: they go to the site bucket,")
+        report("  under media/: pass --site-bucket (the stack's SiteBucketName)")
     plan = upload(objects, bucket, client, prune, dry_run, report)
     if site_bucket is not None and site_files is None:
         report("sitemap.xml and feed.xml not written: they need absolute URLs; set baseUrl")

@@ -3,7 +3,8 @@
 Whether a file changed is judged as `clinic publish` judges it (a SHA-256 in the
 object's metadata, publish/upload.py), here of the body and of the headers it is
 served with, so a new caching rule re-uploads too. Files gone from site/ are
-deleted, except what `clinic publish --site-bucket` writes into the same bucket.
+deleted, except what `clinic publish --site-bucket` writes into the same bucket
+(sitemap.xml, feed.xml and the pictures under media/).
 The 404 page carries its status in its metadata (`x-amz-meta-status: 404`): the
 distribution's viewer-response function, and the local site server, answer it so.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clinic_tools.publish.compile import site_document
+from clinic_tools.publish.images import MEDIA_PREFIX
 from clinic_tools.publish.loader import load_content
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, plan_upload
 from clinic_tools.site.paths import not_found_key
@@ -33,6 +35,7 @@ PAGE_CACHE = "public, max-age=0, s-maxage=300, must-revalidate"
 ASSET_CACHE = "public, max-age=3600, s-maxage=86400"
 # Written by `clinic publish --site-bucket`, not rendered from site/: never deleted here.
 PUBLISHED_ELSEWHERE = frozenset({"sitemap.xml", "feed.xml"})
+PUBLISHED_ELSEWHERE_PREFIX = MEDIA_PREFIX  # the pictures' copies
 # The object metadata naming the status an object is answered with (SiteStatusFunction).
 STATUS_METADATA = "status"
 # The staff inbox: never kept by a browser (the distribution's /staff* behavior says so too).
@@ -75,7 +78,11 @@ def upload_site(
     """Upload what changed and delete what site/ no longer has; the plan says which."""
     objects = site_payloads(files)
     plan = plan_upload(client, bucket, objects, prune=False)
-    plan.deletes = sorted(_stored_keys(client, bucket) - objects.keys() - PUBLISHED_ELSEWHERE)
+    plan.deletes = sorted(
+        key
+        for key in _stored_keys(client, bucket) - objects.keys() - PUBLISHED_ELSEWHERE
+        if not key.startswith(PUBLISHED_ELSEWHERE_PREFIX)
+    )
     apply_plan(client, bucket, objects, plan, report)
     report(
         f"site: uploaded {len(plan.uploads)}, skipped {len(plan.skipped)} unchanged, "

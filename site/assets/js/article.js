@@ -5,6 +5,7 @@ import { getJson, topicLabels } from './api.js';
 import { ApiError } from './config.js';
 import { el, isSlug, safeHref, tagLabel, timeElement } from './dom.js';
 import { startPage } from './layout.js';
+import { picture } from './picture.js';
 
 const $ = (id) => document.getElementById(id);
 const settings = startPage().catch(() => null);
@@ -58,6 +59,9 @@ function show(article, site, labels) {
   const toc = tocList(article.toc ?? []);
   $('toc-list').replaceChildren(...toc);
   $('toc').hidden = !toc.length;
+  const image = picture(article.image, { sizes: SIZES, eager: true }); // at the top
+  $('article-image').replaceChildren(...(image ? [image] : []));
+  $('article-image').hidden = !image;
   $('article-body').innerHTML = article.html; // sanitised by the API (nh3 allow-list)
   $('people').replaceChildren(...people(article));
   const cta = $('article-cta');
@@ -72,6 +76,9 @@ function show(article, site, labels) {
   $('article-status').hidden = true;
   $('article').hidden = false;
 }
+
+// As the API's inline pictures: the column is at most 70ch, about 48rem (757 px at 1280).
+const SIZES = '(min-width: 52rem) 48rem, 100vw';
 
 function byline(role, person) {
   if (!person?.name) return null;
@@ -149,6 +156,13 @@ function describe(article, site) {
   meta('property', 'og:description', article.description);
   meta('property', 'og:url', canonical);
   meta('property', 'og:site_name', site.name);
+  const image = article.image && safeHref(article.image.url, '');
+  if (image) {
+    meta('property', 'og:image', image.startsWith('/') ? base + image : image); // absolute, as og: wants
+    meta('property', 'og:image:width', article.image.width);
+    meta('property', 'og:image:height', article.image.height);
+    meta('property', 'og:image:alt', article.image.alt);
+  }
   meta('property', 'article:published_time', article.publishedAt);
   meta('property', 'article:modified_time', article.updatedAt);
   for (const tag of article.tags ?? []) {
