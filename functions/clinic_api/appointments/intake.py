@@ -77,15 +77,18 @@ def accept(
     """
     epoch = int(now.timestamp())
     mark = fingerprint(request)
+    # Most requests are no one's duplicate: the first write claims the marker, under a
+    # condition that fails only while an identical request's marker lives. Only then is
+    # the marker read (one call for a first request instead of a read and a write).
+    first: str | None = None
     for _ in range(3):  # again if an identical request claimed the marker meanwhile
-        first = store.duplicate_of(mark, epoch)
         marker = None if first else DuplicateMarker(mark, request_id, epoch + DUPLICATE_WINDOW)
         item = build_item(request, request_id, client_hash, clinic, settings, now, first)
         try:
             store.save(item, marker, epoch)
             break
         except DuplicateRace:
-            continue
+            first = store.duplicate_of(mark, epoch)
     else:
         raise DependencyUnavailable("dynamodb")
     return receipt(request_id, item["createdAt"])
