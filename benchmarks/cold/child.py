@@ -4,8 +4,7 @@ handler, answer one event, report when the answer was ready. Run by the benchmar
 `python child.py HANDLER EVENT_FILE [--count]`: HANDLER is `module.attribute`.
 The event is read before the clock starts (the runtime parses it, not the
 function). With --count, every AWS call is counted through a botocore hook
-registered on boto3's default session before the handler is imported (so its
-clients inherit it), and the same event is then answered once more, warm; a
+that every session made afterwards hands its clients (so the handler's do), and the same event is then answered once more, warm; a
 counted run is never a timed one.
 """
 
@@ -35,16 +34,15 @@ class Context:
 
 
 def count_calls() -> list[str]:
-    import boto3
+    """Every AWS call of every botocore session made from now on (boto3's and ours)."""
+    from botocore.handlers import BUILTIN_HANDLERS
 
     calls: list[str] = []
-    boto3.setup_default_session()
-    session = boto3.DEFAULT_SESSION
-    assert session is not None
-    session.events.register(
-        "before-call",
-        lambda model, **_: calls.append(f"{model.service_model.service_name}.{model.name}"),
-    )
+
+    def note(model: Any, **_: Any) -> None:
+        calls.append(f"{model.service_model.service_name}.{model.name}")
+
+    BUILTIN_HANDLERS.append(("before-call", note))
     return calls
 
 

@@ -48,9 +48,14 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _quiet() -> dict[str, str]:
-    """Logs at WARNING: the runs measure the work, not a terminal's scrolling."""
-    return {"POWERTOOLS_LOG_LEVEL": "WARNING", "PYTHONDONTWRITEBYTECODE": ""}
+def _lambda_like() -> dict[str, str]:
+    """What Lambda's runtime sets for an on-demand container (core/prefetch.py reads it);
+    logs at WARNING: the runs measure the work, not a terminal's scrolling."""
+    return {
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+        "PYTHONDONTWRITEBYTECODE": "",
+    }
 
 
 @contextmanager
@@ -67,7 +72,7 @@ def running_world() -> Iterator[World]:
         bucket = template.functions["ContentFunction"].environment["CONTENT_BUCKET"]
         publish(CONTENT, bucket, boto3.client("s3"), report=lambda _: None)
         edge = next(r.name for r in template.named(SECRET) if r.logical_id == "EdgeOriginSecret")
-        forced = {**fake_aws_environment(endpoint), **_quiet()}
+        forced = {**fake_aws_environment(endpoint), **_lambda_like()}
         environments = {}
         for name, function in template.functions.items():
             environment = {**os.environ, **function_environment(function, {}, forced)}

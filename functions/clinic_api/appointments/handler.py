@@ -20,14 +20,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes, waits
-from clinic_api.appointments.form import read_submission, validate_request
 from clinic_api.appointments.identity import idempotency_hashes, request_id
-from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import appointments_settings, clinic_settings
 from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited, RateSlot
+from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
-from clinic_api.core.identity import client_address, keyed_hash
+from clinic_api.core.edge import edge_secret
+from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
+from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
     DEPENDENCY_RETRY_AFTER,
     FieldError,
@@ -40,13 +41,18 @@ from clinic_api.core.problems import (
 from clinic_api.core.resolver import http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing
+from clinic_api.core.site import forget_site
 from clinic_api.core.timestamps import now_iso
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from aws_lambda_powertools.utilities.idempotency import (
         DynamoDBPersistenceLayer,
         IdempotencyConfig,
     )
+
+    from clinic_api.appointments.schemas import AppointmentRequest
 
 app, logger, metrics = http_function()
 
@@ -135,7 +141,8 @@ def _rate_slot(store: IntakeStore, client_hash: str) -> RateSlot:
 
 def _take_counted(content_type: str | None, json_client: bool, client_hash: str) -> dict[str, str]:
     event = app.current_event
-    fields = read_submission(event.body, bool(event.is_base64_encoded), content_type)
+    form = _form()
+    fields = form.read_submission(event.body, bool(event.is_base64_encoded), content_type)
     # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
     # client is told what is invalid first (the OpenAPI document states every rule anyway).
     if not json_client and fields.get("website"):
@@ -143,7 +150,7 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
     key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
     try:
-        request = validate_request(fields, clinic.services, clinic.phone_region)
+        request = form.validate_request(fields, clinic.services, clinic.phone_region)
     except Problem as problem:
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
@@ -219,6 +226,15 @@ def _store() -> IntakeStore:
 
 
 @cache
+def _form() -> ModuleType:
+    """The body's reader and the validation model (pydantic, phonenumbers, email-validator):
+    a module of its own, so that its import can run beside the cold start's prefetch."""
+    from clinic_api.appointments import form
+
+    return form
+
+
+@cache
 def _persistence() -> DynamoDBPersistenceLayer:
     """The idempotency records (built on first use: it creates a client)."""
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
@@ -275,9 +291,35 @@ def _json_client() -> bool:
 
 app.not_found(no_route)
 
+# A cold start reads both secrets and site.json and makes its DynamoDB client in the
+# background (core.prefetch) while the validation model, the slowest import, loads.
+warmup = Warmup(edge_secret, hash_key, clinic_settings, dynamodb_client)
+_form()
+
+
+def before_snapshot() -> None:
+    """SnapStart: the snapshot carries the validation model, used once (the lazily loaded
+    parts of phonenumbers and email-validator too), and site.json."""
+    from clinic_api.appointments.schemas import REQUEST_EXAMPLE
+
+    warmup.wait()
+    clinic = clinic_settings()
+    sample = {**REQUEST_EXAMPLE, "email": "avery@example.org", "service": clinic.services[0]}
+    _form().validate_request(sample, clinic.services, clinic.phone_region)
+
+
+def after_restore() -> None:
+    """SnapStart: this container's own clients and secrets; site.json revalidated."""
+    snapstart.forget_per_environment_state(edge_secret.cache_clear, forget_hash_key, forget_site)
+    warmup.restart()
+
+
+snapstart.register(before_snapshot, after_restore)
+
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    warmup.wait()
     _invocation[0] = context
     return app.resolve(event, context)

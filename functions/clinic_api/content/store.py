@@ -113,6 +113,23 @@ class ArticleStore:
     def _index(self) -> PublishedIndex:
         return self._cache.get(INDEX_KEY, parse=PublishedIndex.parse)
 
+    def warm(self) -> None:
+        """Read index.json, which every list, article and search answer needs, ahead of them."""
+        self._index()
+
+    def warm_for_snapshot(self) -> None:
+        """Everything a snapshot can carry for the requests to come: the index, site.json
+        and the search engine with its index (loaded on the first /search otherwise)."""
+        self._index()
+        self.site()
+        from clinic_api.search.index import SearchIndex
+
+        self._cache.load(SEARCH_INDEX_KEY, SearchIndex.load)
+
+    def expire(self) -> None:
+        """Every cached object revalidated on its next read (after a SnapStart restore)."""
+        self._cache.expire()
+
     def site(self) -> dict[str, Any]:
         return self._cache.get(SITE_KEY)
 

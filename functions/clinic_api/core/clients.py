@@ -46,13 +46,17 @@ _CONFIG = Config(
 
 _MAKING = threading.Lock()
 _session: botocore.session.Session | None = None
+_models: Any = None  # the session's data loader: the service models it has parsed
 
 
 def _client(service: str) -> Any:
-    global _session  # one per container; not a functools cache, so that tests keep it too
+    global _session, _models  # one per container; not functools caches, so tests keep them
     with _MAKING:
         if _session is None:
             _session = botocore.session.get_session()
+            if _models is not None:  # a new session after a restore: the models are as they were
+                _session.register_component("data_loader", _models)
+            _models = _session.get_component("data_loader")
         return _session.create_client(service, config=_CONFIG)
 
 
@@ -78,7 +82,8 @@ def sns_client() -> SNSClient:
 
 def forget_clients() -> None:
     """Drop every client and the session, so that the next use makes them anew (after a
-    SnapStart restore: new connections, credentials read again)."""
+    SnapStart restore: new connections, credentials read again); the parsed service
+    models are kept."""
     global _session
     with _MAKING:
         _session = None

@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 
 from clinic_api.core.edge import refuse_around_the_edge
+from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import Problem, internal_error, no_route, where_raised
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -59,10 +60,16 @@ def answer_errors(app: APIGatewayHttpResolver, logger: Logger) -> None:
     app.not_found(no_route)
 
 
-def entry_point(app: APIGatewayHttpResolver, logger: Logger, metrics: Metrics) -> LambdaHandler:
+def entry_point(
+    app: APIGatewayHttpResolver, logger: Logger, metrics: Metrics, warmup: Warmup | None = None
+) -> LambdaHandler:
+    """The handler; it first waits for the cold start's prefetch (`warmup`), if any."""
+
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     @metrics.log_metrics
     def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if warmup is not None:
+            warmup.wait()
         return app.resolve(event, context)
 
     return lambda_handler
