@@ -15,7 +15,6 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError
 
@@ -38,7 +37,7 @@ from clinic_api.core.problems import (
     unavailable,
     where_raised,
 )
-from clinic_api.core.resolver import http_function
+from clinic_api.core.resolver import gateway_request_id, http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing
 from clinic_api.core.site import forget_site
@@ -317,9 +316,10 @@ def after_restore() -> None:
 snapstart.register(before_snapshot, after_restore)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     warmup.wait()
+    logger.set_correlation_id(gateway_request_id(event))
     _invocation[0] = context
     return app.resolve(event, context)

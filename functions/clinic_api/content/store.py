@@ -105,6 +105,10 @@ class ArticleStore:
     def __init__(self, cache: S3ObjectCache, clock: Callable[[], datetime] | None = None) -> None:
         self._cache = cache
         self._clock = clock
+        # Per slug, the article as last served: (the cached object, the related links
+        # visible, the answer), so that an unchanged article is one object (its JSON is
+        # then encoded once: responses.encoded).
+        self._served: dict[str, tuple[Any, list[dict[str, Any]], dict[str, Any]]] = {}
 
     def _now(self) -> float:
         # utc_now is looked up per call, so tests can move time for the cached store.
@@ -179,10 +183,15 @@ class ArticleStore:
         now = self._now()
         if not index.is_visible(slug, now):
             return None
-        article = dict(self._cache.get(article_key(slug)))
-        article["related"] = [
-            link for link in article.get("related", []) if index.is_visible(link["slug"], now)
+        stored = self._cache.get(article_key(slug))
+        related = [
+            link for link in stored.get("related", []) if index.is_visible(link["slug"], now)
         ][:RELATED_SHOWN]
+        served = self._served.get(slug)
+        if served is not None and served[0] is stored and served[1] == related:
+            return served[2]
+        article = {**stored, "related": related}
+        self._served[slug] = (stored, related, article)
         return article
 
     def search(
