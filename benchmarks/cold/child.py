@@ -1,11 +1,12 @@
 """One cold invocation in a fresh process, as Lambda's runtime makes it: import the
 handler, answer one event, report when the answer was ready. Run by the benchmark.
 
-`python child.py HANDLER EVENT_FILE [--count]`: HANDLER is `module.attribute`.
-The event is read before the clock starts (the runtime parses it, not the
-function). With --count, every AWS call is counted through a botocore hook
-that every session made afterwards hands its clients (so the handler's do), and the same event is then answered once more, warm; a
-counted run is never a timed one.
+`python child.py HANDLER EVENT_FILE [--count WARM_EVENT_FILE]`: HANDLER is
+`module.attribute`. The event is read before the clock starts (the runtime parses
+it, not the function). With --count, every AWS call is counted through a botocore
+hook that every session made afterwards hands its clients (so the handler's do),
+and a second event (another visitor's) is then answered, warm; a counted run is
+never a timed one.
 """
 
 import importlib
@@ -49,7 +50,10 @@ def count_calls() -> list[str]:
 def main() -> None:
     handler_path, event_path = sys.argv[1], sys.argv[2]
     event = json.loads(Path(event_path).read_text(encoding="utf-8"))
-    calls = count_calls() if "--count" in sys.argv else None
+    warm_event = (
+        json.loads(Path(sys.argv[4]).read_text(encoding="utf-8")) if "--count" in sys.argv else None
+    )
+    calls = count_calls() if warm_event is not None else None
     started = time.perf_counter()
     module_name, _, attribute = handler_path.rpartition(".")
     handler = getattr(importlib.import_module(module_name), attribute)
@@ -66,7 +70,7 @@ def main() -> None:
     if calls is not None:
         result["cold_calls"] = list(calls)
         calls.clear()
-        handler(event, Context())
+        handler(warm_event, Context())
         result["warm_calls"] = list(calls)
     print(RESULT + json.dumps(result), flush=True)
 

@@ -34,23 +34,34 @@ def run_child(
     answer was ready, the wait a visitor of a cold container has (less Lambda's own).
     """
     env = {**world.environments[subject.function], "PYTHONPATH": str(COLD_DIR.parent)}
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-        json.dump(subject.event(run), file)
+    files = [_event_file(subject.event(run))]
+    if count:  # the warm answer is another visitor's (the next run's event)
+        files.append(_event_file(subject.event(run + 1)))
     flags = ["-X", "importtime"] if importtime else []
-    command = [sys.executable, *flags, str(CHILD), subject.handler, file.name]
+    command = [sys.executable, *flags, str(CHILD), subject.handler, files[0]]
     try:
         spawned = time.time_ns()
         done = subprocess.run(
-            [*command, *(["--count"] if count else [])], env=env, capture_output=True, text=True
+            [*command, *(["--count", files[1]] if count else [])],
+            env=env,
+            capture_output=True,
+            text=True,
         )
     finally:
-        Path(file.name).unlink()
+        for name in files:
+            Path(name).unlink()
     lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT)]
     if done.returncode != 0 or not lines:
         raise ChildFailed(f"{subject.key} failed:\n{done.stderr[-3000:]}")
     result = json.loads(lines[-1].removeprefix(RESULT))
     result["elapsed_s"] = (result["answered_ns"] - spawned) / 1e9
     return result, done.stderr
+
+
+def _event_file(event: dict[str, Any]) -> str:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        json.dump(event, file)
+    return file.name
 
 
 @dataclass
