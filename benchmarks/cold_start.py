@@ -92,7 +92,7 @@ def print_profiles(profiles: dict[str, list[tuple[str, float]]], labels: dict[st
 
 
 def warm_path(world: World, calls: int) -> dict[str, Any]:
-    env = {**world.environments["ContentFunction"], "PYTHONPATH": str(COLD_DIR.parent)}
+    env = world.environments["ContentFunction"]
     with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
         json.dump(events.article(), file)
         file.flush()
@@ -144,7 +144,7 @@ def main() -> None:
         f"aws-lambda-powertools {version('aws-lambda-powertools')}, moto {version('moto')}, "
         f"fastapi {version('fastapi')}, mangum {version('mangum')}"
     )
-    with running_world() as world:
+    with running_world(args.functions) as world:
         seed = seed_request(world, appointments()[0])
         measured = content() + appointments() + staff_and_notify(seed)
         wanted = set(args.only.split(",")) if args.only else set()

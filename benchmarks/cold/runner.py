@@ -33,7 +33,7 @@ def run_child(
     `elapsed_s` runs from just before the process is spawned to the moment its
     answer was ready, the wait a visitor of a cold container has (less Lambda's own).
     """
-    env = {**world.environments[subject.function], "PYTHONPATH": str(COLD_DIR.parent)}
+    env = world.environments[subject.function]
     files = [_event_file(subject.event(run))]
     if count:  # the warm answer is another visitor's (the next run's event)
         files.append(_event_file(subject.event(run + 1)))

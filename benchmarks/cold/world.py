@@ -39,7 +39,7 @@ EDGE_HEADER = {"x-origin-verify": DEV_SECRET}
 @dataclass(frozen=True)
 class World:
     endpoint: str
-    environments: dict[str, dict[str, str]]  # per function logical id
+    environments: dict[str, dict[str, str]]  # per function logical id, PYTHONPATH included
 
 
 def _free_port() -> int:
@@ -59,7 +59,9 @@ def _lambda_like() -> dict[str, str]:
 
 
 @contextmanager
-def running_world() -> Iterator[World]:
+def running_world(functions: Path | None = None) -> Iterator[World]:
+    """The world; the functions' code from `functions` when given (another checkout's
+    functions/, to measure before and after), else the installed one."""
     endpoint_port = _free_port()
     endpoint = f"http://127.0.0.1:{endpoint_port}"
     isolate_from_real_aws(endpoint)
@@ -72,7 +74,9 @@ def running_world() -> Iterator[World]:
         bucket = template.functions["ContentFunction"].environment["CONTENT_BUCKET"]
         publish(CONTENT, bucket, boto3.client("s3"), report=lambda _: None)
         edge = next(r.name for r in template.named(SECRET) if r.logical_id == "EdgeOriginSecret")
-        forced = {**fake_aws_environment(endpoint), **_lambda_like()}
+        paths = [str(functions.resolve())] if functions else []
+        python_path = os.pathsep.join([*paths, str(ROOT / "benchmarks")])
+        forced = {**fake_aws_environment(endpoint), **_lambda_like(), "PYTHONPATH": python_path}
         environments = {}
         for name, function in template.functions.items():
             environment = {**os.environ, **function_environment(function, {}, forced)}
