@@ -138,6 +138,9 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="subject keys (with their floors), comma-separated"
     )
+    parser.add_argument(
+        "--functions", type=Path, help="another checkout's functions/ (to compare before/after)"
+    )
     args = parser.parse_args()
     print(
         f"Python {platform.python_version()} on {platform.machine()}; boto3 {version('boto3')}, "
