@@ -1,12 +1,15 @@
 """A cold start's network waits, overlapped: what every first request will need is
 fetched in the background while the rest of the function loads.
 
-A cold container's first answer waits for its secrets (the edge's, the hashing key),
-the clinic's site.json or the article index, each a round trip (with its TLS
-handshake) that would otherwise come one after another, after the imports. Started
-at the end of a handler module's import, each task runs in its own thread; the first
-invocation waits for them (`wait`) before it handles the request, so no cache is
-filled twice and the request path meets each value as a warm one would.
+The appointments function's first answer waits for both secrets, site.json and its
+DynamoDB client, each a round trip (with its TLS handshake) that would otherwise
+come after its slowest import, the validation model. Started just before that
+import, the tasks run one after another in one background thread (a thread per task
+only added GIL hand-offs: measured slower on a busy machine); the first invocation
+waits for them (`wait`) before it handles the request, so no cache is filled twice
+and the request path meets each value as a warm one would. A function with nothing
+left to import after its handler module (content, staff) gains nothing from it and
+does not prefetch; its tasks still serve SnapStart's restore (`Warmup.restart`).
 
 A task's error is dropped here: the request path makes the same call again and
 answers its failure as it always does (503, a cached copy). Only Lambda's own
@@ -27,24 +30,22 @@ ON_DEMAND = ("on-demand", "provisioned-concurrency")
 
 
 class Prefetch:
-    """Tasks running in background threads, until `wait` (idempotent, any thread)."""
+    """Tasks running one after another in a background thread, until `wait` (idempotent)."""
 
     def __init__(self, tasks: Iterable[Callable[[], object]]) -> None:
-        self._threads = [
-            threading.Thread(target=_quietly, args=(task,), name="prefetch", daemon=True)
-            for task in tasks
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._thread = threading.Thread(
+            target=_quietly, args=(tuple(tasks),), name="prefetch", daemon=True
+        )
+        self._thread.start()
 
     def wait(self) -> None:
-        for thread in self._threads:
-            thread.join()
+        self._thread.join()
 
 
-def _quietly(task: Callable[[], object]) -> None:
-    with contextlib.suppress(Exception):  # the request path meets it again and answers it
-        task()
+def _quietly(tasks: tuple[Callable[[], object], ...]) -> None:
+    for task in tasks:
+        with contextlib.suppress(Exception):  # the request path meets it again and answers it
+            task()
 
 
 def at_cold_start(*tasks: Callable[[], object]) -> Prefetch | None:
@@ -55,11 +56,12 @@ def at_cold_start(*tasks: Callable[[], object]) -> Prefetch | None:
 
 
 class Warmup:
-    """A function's one prefetch: started at import, awaited by the first invocation."""
+    """A function's one prefetch: started at import (`at_init`), awaited by the first
+    invocation; after a SnapStart restore, started again (`restart`)."""
 
-    def __init__(self, *tasks: Callable[[], object]) -> None:
+    def __init__(self, *tasks: Callable[[], object], at_init: bool = True) -> None:
         self._tasks = tasks
-        self._running = at_cold_start(*tasks)
+        self._running = at_cold_start(*tasks) if at_init else None
 
     def wait(self) -> None:
         """Before a request is handled: the prefetch (if one runs) is done."""

@@ -176,9 +176,9 @@ def _unavailable(error: Exception) -> Response[Any]:
 
 answer_errors(app, logger)
 
-# A cold start reads both secrets and site.json and makes its DynamoDB client in the
-# background (core.prefetch), side by side rather than one after another.
-warmup = Warmup(edge_secret, hash_key, clinic_view, dynamodb_client)
+# What a restored SnapStart container reads again in the background (not at an on-demand
+# init: nothing is left to import after this module to overlap the reads with).
+warmup = Warmup(edge_secret, hash_key, clinic_view, dynamodb_client, at_init=False)
 
 
 def before_snapshot() -> None:
