@@ -157,7 +157,7 @@ def main() -> None:
         subjects = [floor for floor in floors() if floor.key in used] + measured
         calls = {}
         for number, subject in enumerate(subjects):
-            cold_calls, warm_calls, _ = counted(subject, 200_000 + number, world)
+            cold_calls, warm_calls, _ = counted(subject, 200_000 + 10 * number, world)
             calls[subject.key] = (cold_calls, warm_calls)
         labels = {subject.key: subject.label for subject in subjects}
         profiles = {
