@@ -172,3 +172,22 @@ def _json_post() -> dict[str, Any]:
     event = http_event("POST", "/appointments", headers={"content-type": "application/json"})
     event["body"] = json.dumps(VALID)
     return event
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a", "", True, False, 0, 12, -5, None, ["tue", "thu"], [], {"at": "x", "from": None}],
+)
+def test_stored_values_are_typed_as_boto3_types_them(value: Any) -> None:
+    from boto3.dynamodb.types import TypeSerializer
+
+    from clinic_api.core.attributes import attribute_value
+
+    assert attribute_value(value) == TypeSerializer().serialize(value)
+
+
+def test_a_float_is_refused_as_boto3_refuses_it() -> None:
+    from clinic_api.core.attributes import attribute_value
+
+    with pytest.raises(TypeError):
+        attribute_value(0.5)
