@@ -25,8 +25,9 @@ from tests.integration.sam_cli import sam
 
 pytestmark = pytest.mark.sam
 
-# Provided by the Lambda Python runtime itself, so never in the bundle.
-RUNTIME = {"boto3", "botocore"}
+# Provided by the Lambda Python runtime itself, so never in the bundle (snapshot_restore_py:
+# SnapStart's hooks, in the managed Python runtimes; core/snapstart.py imports it guardedly).
+RUNTIME = {"boto3", "botocore", "snapshot_restore_py"}
 # The tools' own dependencies: the bundle must not carry them.
 TOOLS = ["clinic_tools", "moto", "markdown_it", "mdit_py_plugins", "nh3", "samtranslator", "pytest"]
 # `uname -m` names for the template's Architectures values.

@@ -15,8 +15,9 @@ from tests.conftest import ROOT
 from tests.imports import runtime_imports
 
 FUNCTIONS = ROOT / "functions"
-# Provided by the Lambda runtime itself.
-RUNTIME = {"boto3", "botocore"}
+# Provided by the Lambda runtime itself (snapshot_restore_py: SnapStart's hooks, in the
+# managed Python runtimes only; core/snapstart.py imports it guardedly).
+RUNTIME = {"boto3", "botocore", "snapshot_restore_py"}
 
 
 def imported_top_levels(path: Path) -> set[str]:

@@ -20,6 +20,15 @@ EXPECTED_ROUTES = {
     (route.method, route.path): function.function for function, route in all_routes()
 }
 
+# The API invokes an HTTP function's `live` alias (AutoPublishAlias: SnapStart runs only
+# published versions), which SAM names after the function.
+ALIAS = "live"
+
+
+def invoked(function: str) -> str:
+    return f"{function}Alias{ALIAS}"
+
+
 # One function per trust boundary: the routes' functions, the notifier and the digest.
 FUNCTIONS = {*EXPECTED_ROUTES.values(), "NotifyFunction", "DigestFunction"}
 
@@ -172,7 +181,7 @@ def test_every_route_invokes_its_function(cfn: dict[str, Any], api_body: dict[st
         assert integration["type"] == "aws_proxy", route
         assert integration["payloadFormatVersion"] == "2.0", route
         uri = integration["uri"]["Fn::Sub"]
-        assert f"${{{EXPECTED_ROUTES[route]}.Arn}}" in uri, route
+        assert f"${{{invoked(EXPECTED_ROUTES[route])}}}" in uri, route
 
 
 def test_api_gateway_may_invoke_the_function_once_per_route(cfn: dict[str, Any]) -> None:
@@ -184,9 +193,23 @@ def test_api_gateway_may_invoke_the_function_once_per_route(cfn: dict[str, Any])
     assert len(permissions) == len(EXPECTED_ROUTES)
     for permission in permissions:
         props = permission["Properties"]
-        assert props["FunctionName"] in [{"Ref": name} for name in EXPECTED_ROUTES.values()]
+        assert props["FunctionName"] in [
+            {"Ref": invoked(name)} for name in EXPECTED_ROUTES.values()
+        ]
         assert props["Principal"] == "apigateway.amazonaws.com"
         assert props["SourceArn"]["Fn::Sub"][1]["__ApiId__"] == {"Ref": "HttpApi"}
+
+
+def test_snapstart_is_an_option_of_the_http_functions_off_by_default(cfn: dict[str, Any]) -> None:
+    parameter = cfn["Parameters"]["SnapStart"]
+    assert parameter["Default"] == "None"
+    assert set(parameter["AllowedValues"]) == {"None", "PublishedVersions"}
+    for name in set(EXPECTED_ROUTES.values()):
+        props = cfn["Resources"][name]["Properties"]
+        assert props["SnapStart"] == {"ApplyOn": {"Ref": "SnapStart"}}, name
+        alias = cfn["Resources"][invoked(name)]
+        assert alias["Type"] == "AWS::Lambda::Alias"
+        assert alias["Properties"]["Name"] == ALIAS
 
 
 def test_cors_origins_come_from_the_parameter(

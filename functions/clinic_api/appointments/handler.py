@@ -2,6 +2,9 @@
 
 No submitted value reaches a log line, metric or error body: logs carry the
 request id, the outcome and the names and codes of failing fields only.
+
+Powertools' idempotency (and the boto3 it imports) is loaded on the first request
+that sends an Idempotency-Key, never on a cold start without one.
 """
 
 from __future__ import annotations
@@ -9,32 +12,22 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
 from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes, waits
-from clinic_api.appointments.form import read_submission, validate_request
 from clinic_api.appointments.identity import idempotency_hashes, request_id
-from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import appointments_settings, clinic_settings
 from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited, RateSlot
+from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
-from clinic_api.core.identity import client_address, keyed_hash
+from clinic_api.core.edge import edge_secret
+from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
+from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
     DEPENDENCY_RETRY_AFTER,
     FieldError,
@@ -44,30 +37,52 @@ from clinic_api.core.problems import (
     unavailable,
     where_raised,
 )
-from clinic_api.core.resolver import http_function
+from clinic_api.core.resolver import gateway_request_id, http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing
+from clinic_api.core.site import forget_site
 from clinic_api.core.timestamps import now_iso
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+    )
+
+    from clinic_api.appointments.schemas import AppointmentRequest
 
 app, logger, metrics = http_function()
 
-# Nothing was stored; the sender may retry (with the same Idempotency-Key).
-_UNAVAILABLE = (
-    DependencyUnavailable,
-    ObjectMissing,
-    IdempotencyPersistenceLayerError,
-    BotoCoreError,
-)
+# Nothing was stored; the sender may retry (with the same Idempotency-Key). Powertools'
+# persistence error joins them once idempotency is loaded (`_unavailable`).
+_UNAVAILABLE: tuple[type[Exception], ...] = (DependencyUnavailable, ObjectMissing, BotoCoreError)
 IDEMPOTENCY_HEADER = "idempotency-key"
 _KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII
-# Same key and same (normalised) request → the stored answer; another request → 422.
-# Both are keyed hashes (identity.idempotency_hashes), never the request itself.
-IDEMPOTENCY = IdempotencyConfig(
-    event_key_jmespath="keyHash",
-    payload_validation_jmespath="payloadHash",
-    expires_after_seconds=24 * 3600,
-    raise_on_no_idempotency_key=True,
-)
+_invocation: list[Any] = [None]  # this invocation's Lambda context (its time left)
+
+
+def _unavailable() -> tuple[type[Exception], ...]:
+    """The errors that mean nothing was stored (an `except` evaluates this only on an error)."""
+    errors = waits.idempotency_errors()
+    if errors is None:  # idempotency never loaded: none of its errors can have been raised
+        return _UNAVAILABLE
+    return (*_UNAVAILABLE, errors.IdempotencyPersistenceLayerError)
+
+
+@cache
+def _idempotency() -> IdempotencyConfig:
+    """Same key and same (normalised) request → the stored answer; another request → 422.
+    Both are keyed hashes (identity.idempotency_hashes), never the request itself."""
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
+    return IdempotencyConfig(
+        event_key_jmespath="keyHash",
+        payload_validation_jmespath="payloadHash",
+        expires_after_seconds=24 * 3600,
+        raise_on_no_idempotency_key=True,
+    )
 
 
 @handles(app, routes.REQUEST_APPOINTMENT)
@@ -76,7 +91,7 @@ def request_appointment() -> Response[Any]:
     settings = appointments_settings()
     try:
         receipt = _take(app.current_event.headers.get("content-type"), json_client)
-    except _UNAVAILABLE as error:
+    except _unavailable() as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
         wait = waits.after_failure(error, _remaining_ms())
         return answers.failed(_not_stored(wait), json_client, settings.error_url)
@@ -100,7 +115,7 @@ def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
     slot = _rate_slot(store, client_hash)
     try:
         return _take_counted(content_type, json_client, client_hash)
-    except _UNAVAILABLE:
+    except _unavailable():
         if not store.give_back_rate_slot(slot):
             logger.warning("Rate slot not given back")
         raise
@@ -125,7 +140,8 @@ def _rate_slot(store: IntakeStore, client_hash: str) -> RateSlot:
 
 def _take_counted(content_type: str | None, json_client: bool, client_hash: str) -> dict[str, str]:
     event = app.current_event
-    fields = read_submission(event.body, bool(event.is_base64_encoded), content_type)
+    form = _form()
+    fields = form.read_submission(event.body, bool(event.is_base64_encoded), content_type)
     # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
     # client is told what is invalid first (the OpenAPI document states every rule anyway).
     if not json_client and fields.get("website"):
@@ -133,7 +149,9 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
     key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
     try:
-        request = validate_request(fields, clinic.services, clinic.phone_region, clinic.providers)
+        request = form.validate_request(
+            fields, clinic.services, clinic.phone_region, clinic.providers
+        )
     except Problem as problem:
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
@@ -144,6 +162,17 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
     if key is None:
         return _accept(submission=submitted, request=request, client_hash=client_hash)
     submitted.update(idempotency_hashes(key, submitted["request"]))
+    return _accept_keyed(submitted, request, client_hash)
+
+
+def _accept_keyed(
+    submitted: dict[str, Any], request: AppointmentRequest, client_hash: str
+) -> dict[str, str]:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyValidationError,
+    )
+
     try:
         return _accept_once()(submission=submitted, request=request, client_hash=client_hash)
     except IdempotencyAlreadyInProgressError:
@@ -198,8 +227,19 @@ def _store() -> IntakeStore:
 
 
 @cache
+def _form() -> ModuleType:
+    """The body's reader and the validation model (pydantic, phonenumbers, email-validator):
+    a module of its own, so that its import can run beside the cold start's prefetch."""
+    from clinic_api.appointments import form
+
+    return form
+
+
+@cache
 def _persistence() -> DynamoDBPersistenceLayer:
     """The idempotency records (built on first use: it creates a client)."""
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+
     return DynamoDBPersistenceLayer(
         table_name=appointments_settings().guard_table, boto3_client=dynamodb_client()
     )
@@ -207,15 +247,24 @@ def _persistence() -> DynamoDBPersistenceLayer:
 
 @cache
 def _accept_once() -> Any:
-    """`_accept` behind Powertools idempotency."""
-    return idempotent_function(
-        data_keyword_argument="submission", persistence_store=_persistence(), config=IDEMPOTENCY
+    """`_accept` behind Powertools idempotency, told this invocation's context."""
+    from aws_lambda_powertools.utilities.idempotency import idempotent_function
+
+    config = _idempotency()
+    decorated = idempotent_function(
+        data_keyword_argument="submission", persistence_store=_persistence(), config=config
     )(_accept)
+
+    def accept_once(**arguments: Any) -> dict[str, str]:
+        config.register_lambda_context(_invocation[0])
+        return decorated(**arguments)
+
+    return accept_once
 
 
 def _remaining_ms() -> int | None:
     """This invocation's time left: our own in-progress mark expires when it runs out."""
-    context = IDEMPOTENCY.lambda_context
+    context = _invocation[0]
     return context.get_remaining_time_in_millis() if context is not None else None
 
 
@@ -243,9 +292,36 @@ def _json_client() -> bool:
 
 app.not_found(no_route)
 
+# A cold start reads both secrets and site.json and makes its DynamoDB client in the
+# background (core.prefetch) while the validation model, the slowest import, loads.
+warmup = Warmup(edge_secret, hash_key, clinic_settings, dynamodb_client)
+_form()
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+
+def before_snapshot() -> None:
+    """SnapStart: the snapshot carries the validation model, used once (the lazily loaded
+    parts of phonenumbers and email-validator too), and site.json."""
+    from clinic_api.appointments.schemas import REQUEST_EXAMPLE
+
+    warmup.wait()
+    clinic = clinic_settings()
+    sample = {**REQUEST_EXAMPLE, "email": "avery@example.org", "service": clinic.services[0]}
+    _form().validate_request(sample, clinic.services, clinic.phone_region)
+
+
+def after_restore() -> None:
+    """SnapStart: this container's own clients and secrets; site.json revalidated."""
+    snapstart.forget_per_environment_state(edge_secret.cache_clear, forget_hash_key, forget_site)
+    warmup.restart()
+
+
+snapstart.register(before_snapshot, after_restore)
+
+
+@logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    IDEMPOTENCY.register_lambda_context(context)
+    warmup.wait()
+    logger.set_correlation_id(gateway_request_id(event))
+    _invocation[0] = context
     return app.resolve(event, context)

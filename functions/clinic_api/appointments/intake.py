@@ -8,15 +8,17 @@ pressed twice is not an error, and staff see the pair.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clinic_api.appointments.schemas import AppointmentRequest
 from clinic_api.appointments.settings import AppointmentsSettings, ClinicSettings
 from clinic_api.appointments.store import DuplicateMarker, DuplicateRace, IntakeStore
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.identity import keyed_hash
 from clinic_api.core.reference import reference_of
 from clinic_api.core.timestamps import iso
+
+if TYPE_CHECKING:  # the model is loaded with the form (handler._form), not with this module
+    from clinic_api.appointments.schemas import AppointmentRequest
 
 DUPLICATE_WINDOW = 600
 SUBMITTED_BY = "web-form"
@@ -77,15 +79,18 @@ def accept(
     """
     epoch = int(now.timestamp())
     mark = fingerprint(request)
+    # Most requests are no one's duplicate: the first write claims the marker, under a
+    # condition that fails only while an identical request's marker lives. Only then is
+    # the marker read (one call for a first request instead of a read and a write).
+    first: str | None = None
     for _ in range(3):  # again if an identical request claimed the marker meanwhile
-        first = store.duplicate_of(mark, epoch)
         marker = None if first else DuplicateMarker(mark, request_id, epoch + DUPLICATE_WINDOW)
         item = build_item(request, request_id, client_hash, clinic, settings, now, first)
         try:
             store.save(item, marker, epoch)
             break
         except DuplicateRace:
-            continue
+            first = store.duplicate_of(mark, epoch)
     else:
         raise DependencyUnavailable("dynamodb")
     return receipt(request_id, item["createdAt"])

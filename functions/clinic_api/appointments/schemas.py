@@ -358,6 +358,9 @@ class AppointmentForm(BaseModel):
             extra="ignore",
             frozen=True,
             alias_generator=to_camel,
+            # Documents only (form.read_submission reads a form): built when first
+            # documented, not on the function's cold start.
+            defer_build=True,
             title="Appointment request (HTML form)",
             json_schema_extra=_form_schema,
         )
@@ -414,6 +417,7 @@ class Receipt(BaseModel):
         ConfigDict(
             alias_generator=to_camel,
             populate_by_name=True,
+            defer_build=True,  # documents only, as AppointmentForm
             title="Receipt",
             json_schema_extra={
                 "examples": [

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from clinic_api.core.attributes import attribute_value
 from clinic_api.core.aws_errors import DependencyUnavailable, error_code
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
         TransactWriteItemTypeDef,
     )
 
-_SERIALIZER = TypeSerializer()
 # Shared with Powertools' idempotency records (its default expiry attribute).
 EXPIRY_ATTRIBUTE = "expiration"
 
@@ -44,9 +43,7 @@ class DuplicateRace(Exception):
 
 
 def to_item(document: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: _SERIALIZER.serialize(value) for key, value in document.items() if value is not None
-    }
+    return {key: attribute_value(value) for key, value in document.items() if value is not None}
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,28 @@ Retry-After shorter than that deadline sends the client into more 409s.
 from __future__ import annotations
 
 import math
+import sys
 import time
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyItemNotFoundError,
-    IdempotencyPersistenceLayerError,
-    IdempotencyValidationError,
-)
-from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 from clinic_api.core.problems import DEPENDENCY_RETRY_AFTER
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency.persistence.base import (
+        BasePersistenceLayer,
+    )
+
+# Loaded with Powertools' idempotency, on the first request with an Idempotency-Key.
+_IDEMPOTENCY_ERRORS = "aws_lambda_powertools.utilities.idempotency.exceptions"
+
+
+def idempotency_errors() -> ModuleType | None:
+    """Powertools' idempotency exceptions, or None when idempotency was never loaded (then
+    none of them can have been raised, and a cold start without a key need not load them)."""
+    return sys.modules.get(_IDEMPOTENCY_ERRORS)
 
 
 def seconds_until(deadline_ms: float, now_ms: float | None = None) -> int:
@@ -31,6 +41,11 @@ def seconds_until(deadline_ms: float, now_ms: float | None = None) -> int:
 
 def in_progress(persistence: BasePersistenceLayer, submission: dict[str, Any]) -> int:
     """Seconds until the other invocation's in-progress mark expires at the latest."""
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyItemNotFoundError,
+        IdempotencyValidationError,
+    )
+
     try:
         record = persistence.get_record(submission)
     except IdempotencyItemNotFoundError:
@@ -45,7 +60,12 @@ def in_progress(persistence: BasePersistenceLayer, submission: dict[str, Any]) -
 def after_failure(error: BaseException, remaining_ms: int | None) -> int:
     """Retry-After of a 503: longer than the default only when our own in-progress mark
     may have stayed behind (Powertools could not write it cleanly, or could not delete it)."""
-    if remaining_ms is None or not isinstance(error, IdempotencyPersistenceLayerError):
+    errors = idempotency_errors()
+    if (
+        remaining_ms is None
+        or errors is None
+        or not isinstance(error, errors.IdempotencyPersistenceLayerError)
+    ):
         return DEPENDENCY_RETRY_AFTER  # nothing marked, or the mark was deleted
     if _never_sent(error):
         return DEPENDENCY_RETRY_AFTER  # the mark's write never reached DynamoDB

@@ -18,9 +18,28 @@ JSON = "application/json"
 VARY = "Accept-Encoding"
 
 
-def etag_of(body: bytes, *, weak: bool = False) -> str:
-    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    return f"W/{tag}" if weak else tag
+# The JSON and hash of the documents answered lately, by identity: a cached article,
+# index or site.json is the same object from answer to answer (the store and the S3 cache
+# hand out one object per version, never changed), so a warm answer encodes nothing.
+_ENCODED: dict[int, tuple[Any, bytes, str]] = {}
+_ENCODED_KEPT = 64
+
+
+def _tagged(digest: str, *, weak: bool) -> str:
+    return f'W/"{digest}"' if weak else f'"{digest}"'
+
+
+def encoded(document: Any) -> tuple[bytes, str]:
+    """The document's JSON and its hash, made once per document object."""
+    kept = _ENCODED.get(id(document))
+    if kept is not None and kept[0] is document:
+        return kept[1], kept[2]
+    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    digest = hashlib.sha256(body).hexdigest()[:32]
+    if len(_ENCODED) >= _ENCODED_KEPT:
+        _ENCODED.clear()
+    _ENCODED[id(document)] = (document, body, digest)
+    return body, digest
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -58,8 +77,8 @@ def cacheable_json(
     status: int = 200,
 ) -> Response:
     """The document as JSON, gzipped (by Powertools, after the route) when `gzip`."""
-    body = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-    etag = etag_of(body, weak=gzip)
+    body, digest = encoded(document)
+    etag = _tagged(digest, weak=gzip)
     headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": VARY}
     if etag_matches(if_none_match, etag):
         # compress=False: Powertools would otherwise gzip the empty body of a 304.

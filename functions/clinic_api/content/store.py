@@ -122,6 +122,10 @@ class ArticleStore:
     def __init__(self, cache: S3ObjectCache, clock: Callable[[], datetime] | None = None) -> None:
         self._cache = cache
         self._clock = clock
+        # Per slug, the article as last served: (the cached object, the related links
+        # visible, the answer), so that an unchanged article is one object (its JSON is
+        # then encoded once: responses.encoded).
+        self._served: dict[str, tuple[Any, list[dict[str, Any]], dict[str, Any]]] = {}
 
     def _now(self) -> float:
         # utc_now is looked up per call, so tests can move time for the cached store.
@@ -129,6 +133,23 @@ class ArticleStore:
 
     def _index(self) -> PublishedIndex:
         return self._cache.get(INDEX_KEY, parse=PublishedIndex.parse)
+
+    def warm(self) -> None:
+        """Read index.json, which every list, article and search answer needs, ahead of them."""
+        self._index()
+
+    def warm_for_snapshot(self) -> None:
+        """Everything a snapshot can carry for the requests to come: the index, site.json
+        and the search engine with its index (loaded on the first /search otherwise)."""
+        self._index()
+        self.site()
+        from clinic_api.search.index import SearchIndex
+
+        self._cache.load(SEARCH_INDEX_KEY, SearchIndex.load)
+
+    def expire(self) -> None:
+        """Every cached object revalidated on its next read (after a SnapStart restore)."""
+        self._cache.expire()
 
     def site(self) -> dict[str, Any]:
         """site.json, its navigation without the pages not due yet."""
@@ -186,10 +207,15 @@ class ArticleStore:
         now = self._now()
         if not index.is_visible(slug, now):
             return None
-        article = dict(self._cache.get(article_key(slug)))
-        article["related"] = [
-            link for link in article.get("related", []) if index.is_visible(link["slug"], now)
+        stored = self._cache.get(article_key(slug))
+        related = [
+            link for link in stored.get("related", []) if index.is_visible(link["slug"], now)
         ][:RELATED_SHOWN]
+        served = self._served.get(slug)
+        if served is not None and served[0] is stored and served[1] == related:
+            return served[2]
+        article = {**stored, "related": related}
+        self._served[slug] = (stored, related, article)
         return article
 
     def page(self, slug: str) -> dict[str, Any] | None:

@@ -24,6 +24,16 @@ def _hash_key() -> bytes:
     return secret_string(Environment().text("CLIENT_HASH_SECRET")).encode()
 
 
+def hash_key() -> bytes:
+    """The hashing key, read once per container (a cold start's prefetch reads it early)."""
+    return _hash_key()
+
+
+def forget_hash_key() -> None:
+    """After a SnapStart restore: read the key again (it may have been rotated meanwhile)."""
+    _hash_key.cache_clear()
+
+
 def client_address(headers: dict[str, str], source_ip: str) -> str:
     """Who sent the request: the viewer CloudFront names, or the connection's address.
 

@@ -80,6 +80,12 @@ class S3ObjectCache:
         self._entries[key] = fresh
         return fresh.value
 
+    def expire(self) -> None:
+        """Revalidate every entry on its next read (a conditional GET: 304 keeps what it
+        parsed), as after a SnapStart restore, whose clock says nothing of the snapshot's age."""
+        for entry in self._entries.values():
+            entry.checked_at = float("-inf")
+
     def _after_error(self, key: str, entry: _Entry | None, now: float, error: Exception) -> Any:
         if isinstance(error, ClientError):
             if http_status(error) == 304 and entry is not None:

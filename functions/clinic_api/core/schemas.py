@@ -82,7 +82,9 @@ class SiteChoices:
 
 
 class FieldProblem(BaseModel):
-    model_config = titled(ConfigDict(extra="forbid", title="Field error"))
+    # defer_build: documents only (validated by no handler), built when first documented,
+    # not on the appointments function's cold start, which imports this module.
+    model_config = titled(ConfigDict(extra="forbid", title="Field error", defer_build=True))
 
     field: str
     code: str
@@ -95,6 +97,7 @@ class Problem(BaseModel):
     model_config = titled(
         ConfigDict(
             extra="forbid",
+            defer_build=True,  # documents only, as FieldProblem
             title="Problem details",
             json_schema_extra={
                 "examples": [

@@ -27,3 +27,8 @@ def _site_cache(_parse: Callable[[dict[str, Any]], Any]) -> S3ObjectCache:
 def site_settings(parse: Callable[[dict[str, Any]], Settings]) -> Settings:
     """site.json through `parse`, once per version of the object."""
     return _site_cache(parse).get(SITE_KEY, parse=parse)
+
+
+def forget_site() -> None:
+    """After a SnapStart restore: read site.json again (it may have been republished)."""
+    _site_cache.cache_clear()

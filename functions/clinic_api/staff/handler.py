@@ -17,9 +17,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
+from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
-from clinic_api.core.identity import client_address, keyed_hash
+from clinic_api.core.edge import edge_secret
+from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
+from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
     Problem,
     dependency_unavailable,
@@ -30,6 +33,7 @@ from clinic_api.core.query import parse_query
 from clinic_api.core.resolver import answer_errors, entry_point, http_function
 from clinic_api.core.routes import handles
 from clinic_api.core.s3_cache import ObjectMissing
+from clinic_api.core.site import forget_site
 from clinic_api.staff import inbox, routes, view
 from clinic_api.staff.audit import Actor, AuditLog
 from clinic_api.staff.changes import read_change
@@ -171,4 +175,23 @@ def _unavailable(error: Exception) -> Response[Any]:
 
 
 answer_errors(app, logger)
-lambda_handler = entry_point(app, logger, metrics)
+
+# What a restored SnapStart container reads again in the background (not at an on-demand
+# init: nothing is left to import after this module to overlap the reads with).
+warmup = Warmup(edge_secret, hash_key, clinic_view, dynamodb_client, at_init=False)
+
+
+def before_snapshot() -> None:
+    """SnapStart: the snapshot carries site.json as staff see it."""
+    warmup.wait()
+    clinic_view()
+
+
+def after_restore() -> None:
+    """SnapStart: this container's own clients and secrets; site.json read again."""
+    snapstart.forget_per_environment_state(edge_secret.cache_clear, forget_hash_key, forget_site)
+    warmup.restart()
+
+
+snapstart.register(before_snapshot, after_restore)
+lambda_handler = entry_point(app, logger, metrics, warmup)

@@ -1,0 +1,193 @@
+"""The cold start's prefetch and SnapStart's hooks, called as Lambda would call them."""
+
+from __future__ import annotations
+
+import random
+import threading
+from types import SimpleNamespace
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import forget_containers, http_event
+from tests.unit.stack import APPOINTMENTS, VALID, Stack, invoke, post_json
+
+CONTENT = "ContentFunction"
+
+
+def s3_calls() -> list[str]:
+    """The S3 calls the functions' client makes from now on (GetObject keys)."""
+    from clinic_api.core.clients import s3_client
+
+    keys: list[str] = []
+    s3_client().meta.events.register(
+        "before-call.s3.GetObject", lambda params, **_: keys.append(params["url_path"])
+    )
+    return keys
+
+
+def test_an_on_demand_cold_start_fetches_in_the_background_and_waits_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from clinic_api.core.prefetch import Warmup
+
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+    started = threading.Event()
+    release = threading.Event()
+    seen: list[str] = []
+
+    def slow() -> None:
+        started.set()
+        release.wait(5)
+        seen.append(threading.current_thread().name)
+
+    warmup = Warmup(slow)
+    assert started.wait(5)  # running while "init" goes on
+    assert seen == []
+    release.set()
+    warmup.wait()
+    assert seen == ["prefetch"]
+    warmup.wait()  # the next invocation waits for nothing
+    assert seen == ["prefetch"]
+
+
+@pytest.mark.parametrize("initialisation", [None, "snap-start"])
+def test_outside_an_on_demand_start_nothing_is_prefetched(
+    monkeypatch: pytest.MonkeyPatch, initialisation: str | None
+) -> None:
+    from clinic_api.core.prefetch import Warmup
+
+    if initialisation is None:
+        monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
+    else:
+        monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", initialisation)
+    ran: list[int] = []
+    Warmup(lambda: ran.append(1)).wait()
+    assert ran == []
+
+
+def test_a_failed_prefetch_is_met_again_by_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clinic_api.core.prefetch import Warmup
+
+    monkeypatch.setenv("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+    tries: list[int] = []
+
+    def fails() -> None:
+        tries.append(1)
+        raise RuntimeError("S3 is down")
+
+    Warmup(fails).wait()  # dropped: no error escapes the prefetch
+    assert tries == [1]
+    with pytest.raises(RuntimeError):
+        fails()
+
+
+def test_hooks_are_registered_only_where_the_runtime_has_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from clinic_api.core import snapstart
+
+    def before() -> None: ...
+    def after() -> None: ...
+
+    assert snapstart.register(before, after) is False  # no snapshot_restore_py here
+    registered: list[tuple[str, Any]] = []
+    runtime = SimpleNamespace(
+        register_before_snapshot=lambda hook: registered.append(("before", hook)),
+        register_after_restore=lambda hook: registered.append(("after", hook)),
+    )
+    monkeypatch.setitem(__import__("sys").modules, "snapshot_restore_py", runtime)
+    assert snapstart.register(before, after) is True
+    assert registered == [("before", before), ("after", after)]
+
+
+def test_content_before_the_snapshot_loads_what_requests_read(stack: Stack) -> None:
+    from clinic_api.content import handler
+
+    handler.before_snapshot()
+    calls = s3_calls()
+    assert invoke(CONTENT, http_event("GET", "/articles")).status == 200
+    assert invoke(CONTENT, http_event("GET", "/site")).status == 200
+    search = http_event("GET", "/search", query={"q": "ketamine"})
+    assert invoke(CONTENT, search).status == 200
+    assert calls == []  # the index, site.json and the search index came with the snapshot
+
+
+def test_content_after_a_restore_has_its_own_clients_and_no_stale_copy(stack: Stack) -> None:
+    import json
+
+    from clinic_api.content import handler
+    from clinic_api.core.clients import s3_client, secrets_client
+
+    handler.before_snapshot()
+    listed = invoke(CONTENT, http_event("GET", "/articles")).json()["total"]
+    before = (s3_client(), secrets_client())
+    state = random.getstate()
+    # Republished while the snapshot waited: one article fewer in index.json.
+    s3, bucket = boto3.client("s3"), stack.environment["CONTENT_BUCKET"]
+    index = json.loads(s3.get_object(Bucket=bucket, Key="index.json")["Body"].read())
+    index["articles"] = index["articles"][:-1]
+    s3.put_object(Bucket=bucket, Key="index.json", Body=json.dumps(index).encode())
+
+    handler.after_restore()
+    handler.warmup.wait()
+    assert s3_client() is not before[0]
+    assert secrets_client() is not before[1]
+    assert random.getstate() != state  # a restored copy does not replay the snapshot's draws
+    # Within the cache's TTL, yet the restored container has revalidated its copy.
+    assert invoke(CONTENT, http_event("GET", "/articles")).json()["total"] == listed - 1
+
+
+def test_after_a_restore_a_rotated_hashing_key_is_read_anew(stack: Stack) -> None:
+    from clinic_api.appointments import handler
+    from clinic_api.core import identity
+
+    assert post_json(VALID).status == 201
+    first = identity.hash_key()
+    boto3.client("secretsmanager").put_secret_value(
+        SecretId=stack.environment["CLIENT_HASH_SECRET"], SecretString="rotated while frozen"
+    )
+    handler.after_restore()
+    handler.warmup.wait()
+    assert identity.hash_key() == b"rotated while frozen" != first
+    assert post_json({**VALID, "message": "after the restore"}).status == 201
+
+
+def test_appointments_before_the_snapshot_validates_once_and_keeps_site_json(
+    stack: Stack,
+) -> None:
+    from clinic_api.appointments import handler
+
+    forget_containers()
+    handler.before_snapshot()
+    calls = s3_calls()
+    assert invoke(APPOINTMENTS, _json_post()).status == 201
+    assert calls == []  # site.json came with the snapshot
+
+
+def _json_post() -> dict[str, Any]:
+    import json
+
+    event = http_event("POST", "/appointments", headers={"content-type": "application/json"})
+    event["body"] = json.dumps(VALID)
+    return event
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a", "", True, False, 0, 12, -5, None, ["tue", "thu"], [], {"at": "x", "from": None}],
+)
+def test_stored_values_are_typed_as_boto3_types_them(value: Any) -> None:
+    from boto3.dynamodb.types import TypeSerializer
+
+    from clinic_api.core.attributes import attribute_value
+
+    assert attribute_value(value) == TypeSerializer().serialize(value)
+
+
+def test_a_float_is_refused_as_boto3_refuses_it() -> None:
+    from clinic_api.core.attributes import attribute_value
+
+    with pytest.raises(TypeError):
+        attribute_value(0.5)
