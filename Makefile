@@ -59,11 +59,11 @@ dev: $(STAMP)
 # third less time); JOBS=0 runs in one process, faster when other work keeps the cores busy.
 JOBS ?= 2
 
-# Test runs keep compiled bytecode (pytest's rewritten test modules too) under .venv/pycache,
-# even where the environment sets PYTHONDONTWRITEBYTECODE, as container images often do:
-# without it every test process and local-stack worker compiles all it imports again, seconds
-# of CPU each. Outside the source tree, so `sam build` and `clinic dev --reload` never see it.
-PYTEST := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache $(BIN)/python -m pytest
+# Test runs keep compiled bytecode (pytest's rewritten test modules too) even where the
+# environment sets PYTHONDONTWRITEBYTECODE, as container images often do: without it every
+# test process and local-stack worker compiles the project's modules again, seconds of CPU
+# each. (`sam build` and `clinic dev --reload` leave __pycache__ out; git ignores it.)
+PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 # The suite runs `sam build`, `sam validate` and `sam local generate-event`.
 # loadfile: a module's tests share one worker, so its module fixtures (sam build) run once.
