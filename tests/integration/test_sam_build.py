@@ -22,6 +22,7 @@ from samtranslator.yaml_helper import yaml_parse
 from tests.conftest import ROOT
 from tests.imports import runtime_imports
 from tests.integration.sam_cli import sam
+from tests.tool_cache import installed, tool_report
 
 pytestmark = pytest.mark.sam
 
@@ -100,10 +101,18 @@ def test_the_handlers_import_where_the_architecture_matches(built: Path) -> None
         assert done.returncode == 0, f"{name}: {done.stderr}"
 
 
-def test_the_template_passes_sam_validate_lint() -> None:
-    # --lint runs cfn-lint locally: no AWS call, so fake credentials are enough.
-    result = sam("validate", "--lint", "--template-file", str(ROOT / "template.yaml"))
-    assert "is a valid SAM Template" in result.stdout + result.stderr
+def test_the_template_passes_sam_validate_lint(pytestconfig: pytest.Config) -> None:
+    # --lint runs cfn-lint locally: no AWS call, so fake credentials are enough. Its
+    # answer is kept for the same template and SAM CLI (tests/tool_cache.py).
+    template = ROOT / "template.yaml"
+    command = ["validate", "--lint", "--template-file", str(template)]
+
+    def validate() -> str:
+        result = sam(*command)
+        return result.stdout + result.stderr
+
+    inputs = [*command, installed(ROOT / ".venv-sam"), template]
+    assert "is a valid SAM Template" in tool_report(pytestconfig, "sam-validate", inputs, validate)
 
 
 # --- reading the bundle -------------------------------------------------------

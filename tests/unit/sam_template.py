@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.tool_cache import installed, tool_report
 
 TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "template.yaml"
 
@@ -60,6 +63,23 @@ def cfn() -> dict[str, Any]:
         mp.delenv("AWS_PROFILE", raising=False)
         mp.setattr(ArnGenerator, "BOTO_SESSION_REGION_NAME", "us-east-1")
         return transform(template, {"AllowedOrigins": TEST_ORIGINS}, NoManagedPolicies())
+
+
+def cfn_lint(config: pytest.Config, template: Path) -> list[str]:
+    """cfn-lint's errors and warnings on a template (kept for the same bytes and cfn-lint:
+    its rules and schemas take seconds to load)."""
+
+    def run() -> list[str]:
+        from cfnlint.api import lint_file
+
+        return [
+            f"{match.rule.id} {match.message} (line {match.linenumber})"
+            for match in lint_file(template)
+            if match.rule.severity.lower() in ("error", "warning")
+        ]
+
+    inputs = [installed(Path(sys.prefix)), template.name, template]
+    return tool_report(config, f"cfn-lint/{template.name}", inputs, run)
 
 
 def role_statements(cfn: dict[str, Any], function: str) -> list[dict[str, Any]]:

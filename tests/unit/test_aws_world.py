@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 import boto3
+import pytest
 from moto.core.base_backend import BackendDict
 
 from clinic_tools.local.stack import create_resources
 from tests.aws_world import AwsWorld
 from tests.conftest import BUCKET, TEMPLATE
 from tests.fixture_content import fixture_objects
+from tests.kept_clients import KeptClients
 
 
 def objects(bucket: str) -> dict[str, tuple[Any, ...]]:
@@ -124,3 +127,26 @@ def test_a_test_that_resets_moto_itself_costs_only_a_rebuild(
     aws_world.ready(published=True)
 
     assert inventory() == baseline
+
+
+def test_a_client_is_kept_until_a_test_hooks_it_or_changes_aws_settings(
+    fake_aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    @functools.cache
+    def make() -> Any:
+        return boto3.client("s3")
+
+    kept = KeptClients([make])
+    kept.check()
+    first = make()
+    kept.check()
+    assert make() is first
+
+    first.meta.events.register("before-call.s3", lambda **_: None)
+    kept.check()
+    second = make()
+    assert second is not first
+
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    kept.check()
+    assert make() is not second

@@ -4,6 +4,9 @@ A real finding is fixed in the template; any other is skipped inline in the
 resource's Metadata (`checkov:skip=CKV_...:reason`), so the reason sits beside
 the resource. checkov runs from .venv-checkov (`make checkov`): it pins boto3
 1.35, which the dev venv must not be held to.
+
+One checkov run reads both templates (its own start-up is half of a run's seconds),
+and its report is kept for the same templates and the same checkov (tests/tool_cache.py).
 """
 
 from __future__ import annotations
@@ -16,25 +19,52 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.tool_cache import installed, tool_report
 from tests.unit.sam_template import TEMPLATE_PATH
 
-CHECKOV = ROOT / ".venv-checkov" / "bin" / "checkov"
+CHECKOV_VENV = ROOT / ".venv-checkov"
+CHECKOV = CHECKOV_VENV / "bin" / "checkov"
+COMMAND = ["--framework", "cloudformation", "--output", "json", "--compact", "--skip-download"]
 
 pytestmark = pytest.mark.checkov
 
 
-def checkov(template: Path) -> dict[str, Any]:
-    """checkov's JSON report on one CloudFormation template; fails (never skips) without it."""
+def checkov(templates: dict[str, Path]) -> dict[str, dict[str, Any]]:
+    """checkov's JSON report on each CloudFormation template, from one run; fails (never
+    skips) without checkov."""
     if not CHECKOV.exists():
         pytest.fail(f"{CHECKOV} is missing: run `make checkov` (`make test` builds it first)")
+    files = [option for path in templates.values() for option in ("--file", str(path))]
     done = subprocess.run(
-        [str(CHECKOV), "--file", str(template), "--framework", "cloudformation",
-         "--output", "json", "--compact", "--skip-download"],
-        capture_output=True, text=True, timeout=300, check=False,
+        [str(CHECKOV), *files, *COMMAND],
+        capture_output=True, text=True, timeout=300, check=False, cwd=ROOT,
     )  # fmt: skip
     assert done.stdout, done.stderr
     report = json.loads(done.stdout)
-    return report[0] if isinstance(report, list) else report
+    report = report[0] if isinstance(report, list) else report
+    return {name: of_file(report, path) for name, path in templates.items()}
+
+
+def of_file(report: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The part of a report on several files that is about `path` (checks, parsing errors)."""
+
+    def about(entry: dict[str, Any] | str) -> bool:
+        where = entry["file_abs_path"] if isinstance(entry, dict) else entry
+        return (ROOT / where).resolve() == path.resolve()
+
+    results = report.get("results", {})
+    return {"results": {outcome: list(filter(about, got)) for outcome, got in results.items()}}
+
+
+@pytest.fixture(scope="module")
+def reports(
+    cfn: dict[str, Any], tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> dict[str, dict[str, Any]]:
+    translated = tmp_path_factory.mktemp("checkov") / "translated.json"
+    translated.write_text(json.dumps(cfn), encoding="utf-8")
+    templates = {"template.yaml": TEMPLATE_PATH, "translated": translated}
+    inputs = [*COMMAND, installed(CHECKOV_VENV), *templates, *templates.values()]
+    return tool_report(pytestconfig, "checkov", inputs, lambda: checkov(templates))
 
 
 def results(report: dict[str, Any], outcome: str) -> list[str]:
@@ -74,13 +104,13 @@ def assert_nothing_unexplained(report: dict[str, Any]) -> None:
     assert FIXED - set(results(report, "passed")) == set()
 
 
-def test_checkov_finds_nothing_unexplained_in_template_yaml() -> None:
-    assert_nothing_unexplained(checkov(TEMPLATE_PATH))
+def test_checkov_finds_nothing_unexplained_in_template_yaml(
+    reports: dict[str, dict[str, Any]],
+) -> None:
+    assert_nothing_unexplained(reports["template.yaml"])
 
 
 def test_checkov_finds_nothing_unexplained_in_the_translated_template(
-    cfn: dict[str, Any], tmp_path: Path
+    reports: dict[str, dict[str, Any]],
 ) -> None:
-    translated = tmp_path / "translated.json"
-    translated.write_text(json.dumps(cfn), encoding="utf-8")
-    assert_nothing_unexplained(checkov(translated))
+    assert_nothing_unexplained(reports["translated"])

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import uuid
 from typing import Any
 
 import pytest
 
+from clinic_api.content.cursor import encode_cursor
 from tests.fixture_content import PHYSICIAN
 from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request
 from tests.unit.stack import VALID, Stack, post_json
@@ -51,6 +54,37 @@ def test_the_inbox_pages_with_a_cursor(stack: Stack) -> None:
     assert seen == list(reversed(sent))
     assert second["nextCursor"] is None
     assert inbox({"cursor": "not-ours"}).status == 422
+
+
+def problem_fields(answer: Any) -> list[tuple[str, str]]:
+    assert answer.status == 422, answer.body
+    assert answer.headers["content-type"] == "application/problem+json"
+    return [(error["field"], error["code"]) for error in answer.json()["errors"]]
+
+
+def tampered(cursor: str) -> str:
+    """The cursor with one character changed, as a hand-edited URL has it."""
+    middle = len(cursor) // 2
+    return cursor[:middle] + ("A" if cursor[middle] != "A" else "B") + cursor[middle + 1 :]
+
+
+def test_an_edited_or_foreign_inbox_cursor_is_a_422_naming_the_cursor(stack: Stack) -> None:
+    for n in range(3):
+        submit(message=f"request {n}")
+    cursor = inbox({"limit": "1"}).json()["nextCursor"]
+    assert inbox({"limit": "1", "cursor": cursor}).status == 200
+    unsealed = base64.urlsafe_b64encode(f"2026-11-27T10:00:00Z|{uuid.uuid4()}".encode())
+    for foreign in (
+        tampered(cursor),
+        cursor[:-3],  # truncated
+        unsealed.decode().rstrip("="),  # the old unsealed shape, or a hand-made one
+        encode_cursor((0.0, "an-article"), None),  # GET /articles' cursor
+    ):
+        assert problem_fields(inbox({"cursor": foreign})) == [("cursor", "invalid_cursor")]
+    # Good only for the status and search it was given for.
+    for other in ({"status": "contacted"}, {"q": "Marisol"}, {"status": "all"}):
+        answer = inbox({"limit": "1", "cursor": cursor, **other})
+        assert problem_fields(answer) == [("cursor", "invalid_cursor")]
 
 
 @pytest.mark.parametrize(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from clinic_tools.local.template import parse_template
 from tests.conftest import ROOT
-from tests.unit.sam_template import resources_of_type
+from tests.unit.sam_template import cfn_lint, resources_of_type
 
 WAF_PATH = ROOT / "waf.yaml"
 WAF = parse_template(WAF_PATH.read_text(encoding="utf-8"))
@@ -24,16 +23,6 @@ POST = {
 }
 
 
-def lint(path: Path) -> list[str]:
-    from cfnlint.api import lint_file
-
-    return [
-        f"{match.rule.id} {match.message} (line {match.linenumber})"
-        for match in lint_file(path)
-        if match.rule.severity.lower() in ("error", "warning")
-    ]
-
-
 @pytest.fixture(scope="module")
 def acl() -> dict[str, Any]:
     (resource,) = resources_of_type(WAF, "AWS::WAFv2::WebACL").values()
@@ -45,8 +34,8 @@ def rules(acl: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {rule["Name"]: rule for rule in acl["Rules"]}
 
 
-def test_the_waf_template_passes_cfn_lint() -> None:
-    assert lint(WAF_PATH) == []
+def test_the_waf_template_passes_cfn_lint(pytestconfig: pytest.Config) -> None:
+    assert cfn_lint(pytestconfig, WAF_PATH) == []
 
 
 def test_the_web_acl_is_for_cloudfront_and_allows_what_no_rule_blocks(acl: dict[str, Any]) -> None:

@@ -7,8 +7,6 @@ byStatus query's results: a clinic's inbox holds hundreds of requests, not milli
 
 from __future__ import annotations
 
-import base64
-import binascii
 import heapq
 import re
 import uuid
@@ -18,14 +16,12 @@ from itertools import islice
 from typing import Any
 
 from clinic_api.core.reference import is_reference, normalise_reference
+from clinic_api.core.sealed import InvalidCursor, question_digest, seal, unseal
 from clinic_api.staff import STATUSES
 from clinic_api.staff.requests import RequestStore
 
 _ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
-
-
-class InvalidCursor(Exception):
-    pass
+_INBOX = b"clinic-inbox-cursor"
 
 
 @dataclass(frozen=True)
@@ -47,31 +43,35 @@ def matches(request: dict[str, Any], q: str) -> bool:
     return digits.isdigit() and len(digits) >= 3 and digits in (request.get("phone") or "")
 
 
-def encode_cursor(request: dict[str, Any]) -> str:
-    raw = f"{request['createdAt']}|{request['id']}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def encode_cursor(request: dict[str, Any], status: str, q: str | None) -> str:
+    """The position after `request`, good only for the same status and search."""
+    return seal(_INBOX, [request["createdAt"], request["id"], question_digest((status, q))])
 
 
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        created_at, _, request_id = (
-            base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().partition("|")
-        )
-        uuid.UUID(request_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidCursor from None
-    if not _ISO.fullmatch(created_at):
+def decode_cursor(cursor: str, status: str, q: str | None) -> tuple[str, str]:
+    """(createdAt, id) from a cursor `encode_cursor` made for this status and search."""
+    fields = unseal(_INBOX, cursor)
+    if len(fields) != 3:
         raise InvalidCursor
+    created_at, request_id, asked = fields
+    if asked != question_digest((status, q)) or not isinstance(created_at, str):
+        raise InvalidCursor
+    if not _ISO.fullmatch(created_at) or not isinstance(request_id, str):
+        raise InvalidCursor
+    try:
+        uuid.UUID(request_id)
+    except ValueError:
+        raise InvalidCursor from None
     return created_at, request_id
 
 
 def page(store: RequestStore, status: str, q: str | None, limit: int, cursor: str | None) -> Page:
-    after = decode_cursor(cursor) if cursor else None
+    after = decode_cursor(cursor, status, q) if cursor else None
     found = islice(_wanted(store, status, q, after), limit + 1)
     items = list(found)
     more = len(items) > limit
     items = items[:limit]
-    return Page(items, encode_cursor(items[-1]) if more else None)
+    return Page(items, encode_cursor(items[-1], status, q) if more else None)
 
 
 def _wanted(

@@ -32,7 +32,11 @@ LIST_QUERY = (
         "q", 100, "A reference (any case), the start of a first or last name, or phone digits."
     ),
     IntParam("limit", 25, 1, 100, "How many requests per page."),
-    TextParam("cursor", 512, "`nextCursor` of the previous page, unchanged."),
+    TextParam(
+        "cursor",
+        512,
+        "`nextCursor` of the previous page, unchanged, with the same `status` and `q`.",
+    ),
 )
 
 
@@ -104,7 +108,11 @@ LIST_REQUESTS = Route(
                 ),
             ),
         ),
-        problem(422, "A bad `status`, `q`, `limit` or `cursor`; `errors` names each."),
+        problem(
+            422,
+            "A bad `status`, `q`, `limit` or `cursor` (a cursor is only good with the `status` "
+            "and `q` it came with); `errors` names each.",
+        ),
     ),
     query=LIST_QUERY,
     query_examples={"status": "new", "limit": 25},
