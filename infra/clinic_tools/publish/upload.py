@@ -50,6 +50,7 @@ class Payload:
     sha256: str
     content_type: str = JSON_TYPE
     cache_control: str | None = None  # None: the bucket's readers decide
+    content_encoding: str | None = None  # "gzip": the body is `content_type`, gzipped
     metadata: tuple[tuple[str, str], ...] = ()  # stored beside the hash (x-amz-meta-*)
 
     @classmethod
@@ -146,6 +147,8 @@ def apply_plan(
         }
         if payload.cache_control:  # else the bucket's readers decide
             request["CacheControl"] = payload.cache_control
+        if payload.content_encoding:
+            request["ContentEncoding"] = payload.content_encoding
         client.put_object(**request)
         return key
 
