@@ -37,6 +37,7 @@ GZIP_MAGIC = b"\x1f\x8b"
 class Variant:
     name: str
     root: Path  # holds functions/ and infra/
+    packing: str = ""  # this tree's: a name in PACKINGS ("": the code's default)
 
     def environment(self, endpoint: str) -> dict[str, str]:
         from clinic_tools.local.stack import fake_aws_environment
@@ -112,7 +113,7 @@ def measure_cold(
     s3.create_bucket(Bucket=BUCKET)
     rows: list[ColdRow] = []
     with tempfile.TemporaryDirectory(prefix="clinic-search-cold-") as folder:
-        variants = [Variant("this tree", ROOT)]
+        variants = [Variant("this tree", ROOT), Variant("this tree, LZ4 tar", ROOT, "lz4")]
         if baseline:
             exported = Path(folder) / "baseline"
             exported.mkdir()
@@ -121,7 +122,9 @@ def measure_cold(
             built = {}
             for number, variant in enumerate(variants):
                 archive = Path(folder) / f"{number}-{size}.archive"
-                built[variant.name] = _child(variant, endpoint, "build", str(size), str(archive))
+                built[variant.name] = _child(
+                    variant, endpoint, "build", str(size), str(archive), variant.packing
+                )
                 body = archive.read_bytes()
                 encoding = {"ContentEncoding": "gzip"} if body[:2] == GZIP_MAGIC else {}
                 s3.put_object(Bucket=BUCKET, Key=f"{number}-{size}", Body=body, **encoding)
@@ -166,29 +169,34 @@ def print_cold(rows: list[ColdRow]) -> None:
     by_size: dict[int, list[ColdRow]] = {}
     for row in rows:
         by_size.setdefault(row.size, []).append(row)
-    for size, pair in by_size.items():
-        if len(pair) == 2:
-            before, after = pair
+    for size, (before, *afters) in by_size.items():
+        for after in afters if afters else ():
             archive = after.archive_mb / before.archive_mb
             cold = after.cold_ms / before.cold_ms
             plain = after.p50["plain"] / before.p50["plain"]
             print(
-                f"{size:,} articles, this tree against {before.variant}: archive {archive:.2f}, "
-                f"cold total {cold:.2f}, plain p50 {plain:.2f} (ratios)"
+                f"{size:,} articles, {after.variant} against {before.variant}: archive "
+                f"{archive:.2f}, cold total {cold:.2f}, plain p50 {plain:.2f} (ratios)"
             )
 
 
 # --- the children: each runs with one variant's code on its path ------------------
 
 
-def _build(size: int, archive: Path) -> dict[str, Any]:
+def _build(size: int, archive: Path, packing: str) -> dict[str, Any]:
     from search import generated_corpus, sample_corpus
 
     from clinic_tools.publish.search_index import build_search_index
 
     corpus = generated_corpus(size, sample_corpus())
     started = time.perf_counter()
-    built = build_search_index(corpus.articles, corpus.synonyms).archive
+    if packing:  # only this tree's code knows packings
+        from clinic_tools.publish.search_index import GZIPPED, LZ4_TAR
+
+        chosen = {"gzip": GZIPPED, "lz4": LZ4_TAR}[packing]
+        built = build_search_index(corpus.articles, corpus.synonyms, chosen).archive
+    else:
+        built = build_search_index(corpus.articles, corpus.synonyms).archive
     build_s = time.perf_counter() - started
     archive.write_bytes(built)
     with tarfile.open(fileobj=io.BytesIO(built)) as tar:

@@ -60,9 +60,6 @@ UNITS_WITH_TERM = "units"
 
 STORED_TEXT = (BODY, TAGS)  # of the searched fields: the snippet's text, and `didYouMean`'s
 STORED_ONLY = (SECTION_ID, SECTION_TITLE, PARENT_TITLE)
-# tantivy's document store, uncompressed: the archive is gzipped as a whole, which
-# packs text better than the store's own LZ4 blocks (the Python binding has no zstd).
-INDEX_SETTINGS = {"docstore_compression": "none", "docstore_blocksize": 16384}
 
 
 def unit_context(article_title: str, parent_title: str) -> str:
@@ -114,8 +111,9 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def tune_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """A new, empty index's meta.json as we want it, before any document is written.
+def tune_meta(meta: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
+    """A new, empty index's meta.json as we want it, before any document is written:
+    `settings` are tantivy's index settings (the document store's compression).
 
     tantivy reads its settings and schema from this file (its serialised `IndexMeta`:
     the format `functions/requirements.txt` pins with tantivy's version). One-token
@@ -129,4 +127,4 @@ def tune_meta(meta: dict[str, Any]) -> dict[str, Any]:
         elif field["type"] == "text" and options["indexing"]["tokenizer"] == "raw":
             options["indexing"] = {**options["indexing"], "fieldnorms": False}
         fields.append({**field, "options": options})
-    return {**meta, "index_settings": INDEX_SETTINGS, "schema": fields}
+    return {**meta, "index_settings": settings, "schema": fields}

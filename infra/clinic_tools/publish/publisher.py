@@ -17,11 +17,7 @@ from clinic_api.core.aws_errors import error_code
 from clinic_tools.openapi import build_openapi
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import Content, load_content
-from clinic_tools.publish.search_index import (
-    ARCHIVE_ENCODING,
-    ARCHIVE_TYPE,
-    build_search_index,
-)
+from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
 from clinic_tools.publish.site_files import build_site_files
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
 
@@ -52,7 +48,10 @@ def _content_objects(content: Content, compiled: CompiledSite) -> dict[str, Payl
         compiled.site,
         build_openapi(compiled.site),
         Payload(
-            search.archive, search.input_sha256, ARCHIVE_TYPE, content_encoding=ARCHIVE_ENCODING
+            search.archive,
+            search.input_sha256,
+            ARCHIVE_TYPE,
+            content_encoding=search.content_encoding,
         ),
         compiled.index,
     )

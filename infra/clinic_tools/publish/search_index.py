@@ -16,7 +16,7 @@ import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -53,9 +53,25 @@ from clinic_api.search.schema import (
 from clinic_tools.publish.sections import parent_titles, split_sections
 
 ARCHIVE_TYPE = "application/x-tar"
-ARCHIVE_ENCODING = "gzip"  # a tar, gzipped whole: the function's tarfile unpacks either
 # Level 6 is zlib's default: level 9 packs 0.4% smaller and takes twice as long.
 GZIP_LEVEL = 6
+
+
+@dataclass(frozen=True)
+class Packing:
+    """How the index is packed; the function reads either (tantivy reads its store's
+    compression from meta.json, Python's tarfile sees whether a tar is gzipped)."""
+
+    docstore: str  # tantivy's compression of stored fields: "none" or "lz4" (no zstd in tantivy-py)
+    docstore_blocksize: int
+    gzip: bool  # the tar gzipped whole, uploaded with Content-Encoding: gzip
+
+
+# The smallest download (14.4 MB at 10,000 generated articles), unzipped in the function.
+GZIPPED = Packing("none", 16_384, gzip=True)
+# No unpacking work: tantivy unpacks a 64 KB block of stored text when a hit reads it (21 MB).
+LZ4_TAR = Packing("lz4", 65_536, gzip=False)
+PACKING = GZIPPED  # docs/search.md, "Size", weighs the two with figures
 WRITER_HEAP = 256_000_000  # one writer thread with room for one segment: faster searches
 _LOCKS = (".tantivy-meta.lock", ".tantivy-writer.lock")
 
@@ -66,6 +82,7 @@ Unit = dict[str, Any]  # one document: field name → text (or the list of tags)
 class BuiltSearchIndex:
     archive: bytes
     input_sha256: str  # stands for the archive's bytes when judging "changed"
+    content_encoding: str | None = None  # "gzip" when the tar is gzipped
 
 
 def search_units(articles: dict[str, dict[str, Any]]) -> list[Unit]:
@@ -101,29 +118,37 @@ def search_units(articles: dict[str, dict[str, Any]]) -> list[Unit]:
 
 
 def build_search_index(
-    articles: dict[str, dict[str, Any]], synonyms: Sequence[Sequence[str]]
+    articles: dict[str, dict[str, Any]],
+    synonyms: Sequence[Sequence[str]],
+    packing: Packing = PACKING,
 ) -> BuiltSearchIndex:
     units = search_units(articles)
     groups = [list(group) for group in synonyms]
     manifest = {"schemaVersion": SCHEMA_VERSION, "synonyms": groups}
     canonical = {**manifest, "tantivy": version("tantivy"), "units": units}
+    canonical["packing"] = asdict(packing)
     digest = hashlib.sha256(
         json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     with tempfile.TemporaryDirectory(prefix="clinic-search-build-") as folder:
         root = Path(folder)
         (root / INDEX_DIR).mkdir()
-        _write_index(root / INDEX_DIR, units)
+        _write_index(root / INDEX_DIR, units, packing)
         (root / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
         articles = json.dumps(article_table(units), ensure_ascii=False)
         (root / ARTICLES).write_text(articles, encoding="utf-8")
-        return BuiltSearchIndex(_pack(root), digest)
+        return BuiltSearchIndex(_pack(root, packing.gzip), digest, "gzip" if packing.gzip else None)
 
 
-def _write_index(folder: Path, units: list[Unit]) -> None:
+def _write_index(folder: Path, units: list[Unit], packing: Packing) -> None:
     tantivy.Index(build_schema(), path=str(folder))  # writes an empty index's meta.json
     meta = folder / "meta.json"
-    meta.write_text(json.dumps(tune_meta(json.loads(meta.read_text(encoding="utf-8")))))
+    settings = {
+        "docstore_compression": packing.docstore,
+        "docstore_blocksize": packing.docstore_blocksize,
+    }
+    tuned = tune_meta(json.loads(meta.read_text(encoding="utf-8")), settings)
+    meta.write_text(json.dumps(tuned), encoding="utf-8")
     index = tantivy.Index.open(str(folder))
     register_analyzers(index)
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
@@ -160,9 +185,12 @@ def vocabulary(units: Iterable[Unit]) -> Counter[str]:
     return counts
 
 
-def _pack(root: Path) -> bytes:
+def _pack(root: Path, gzip: bool) -> bytes:
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=GZIP_LEVEL) as tar:
+    options: dict[str, Any] = (
+        {"mode": "w:gz", "compresslevel": GZIP_LEVEL} if gzip else {"mode": "w"}
+    )
+    with tarfile.open(fileobj=buffer, **options) as tar:
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.name not in _LOCKS:
                 tar.add(path, arcname=path.relative_to(root).as_posix())
