@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import shutil
 import socket
@@ -59,9 +60,10 @@ def export_revision(revision: str, folder: Path) -> Variant:
     return Variant(revision, folder)
 
 
-def _child(variant: Variant, endpoint: str, *arguments: str) -> dict[str, Any]:
+def child_json(variant: Variant, endpoint: str, script: str, *arguments: str) -> dict[str, Any]:
+    """Run `script ARGUMENTS` with the variant's code against moto; its last line's JSON."""
     completed = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "search_cold.py"), *arguments],
+        [sys.executable, script, *arguments],
         env=variant.environment(endpoint),
         check=True,
         capture_output=True,
@@ -70,7 +72,7 @@ def _child(variant: Variant, endpoint: str, *arguments: str) -> dict[str, Any]:
     return json.loads(completed.stdout.splitlines()[-1])
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -100,7 +102,8 @@ def measure_cold(
 
     from clinic_tools.local.stack import start_moto
 
-    port = _free_port()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server: no line per request
+    port = free_port()
     server = start_moto(port)
     endpoint = f"http://127.0.0.1:{port}"
     s3 = boto3.client(
@@ -139,6 +142,10 @@ def measure_cold(
             print(f"measured {size:,} articles, {rounds} rounds", flush=True)
     server.stop()
     return rows
+
+
+def _child(variant: Variant, endpoint: str, *arguments: str) -> dict[str, Any]:
+    return child_json(variant, endpoint, str(BENCH_DIR / "search_cold.py"), *arguments)
 
 
 def _row(size: int, name: str, built: dict[str, Any], runs: list[dict[str, Any]]) -> ColdRow:
