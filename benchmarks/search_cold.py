@@ -65,10 +65,12 @@ def child_json(variant: Variant, endpoint: str, script: str, *arguments: str) ->
     completed = subprocess.run(
         [sys.executable, script, *arguments],
         env=variant.environment(endpoint),
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
     )
+    if completed.returncode:
+        raise SystemExit(f"{script} {' '.join(arguments)} failed:\n{completed.stderr}")
     return json.loads(completed.stdout.splitlines()[-1])
 
 
@@ -248,7 +250,8 @@ def _cold(key: str, queries: int) -> dict[str, Any]:
 if __name__ == "__main__":
     sys.path.insert(0, str(BENCH_DIR))
     command, *rest = sys.argv[1:]
-    result = (
-        _build(int(rest[0]), Path(rest[1])) if command == "build" else _cold(rest[0], int(rest[1]))
-    )
+    if command == "build":
+        result = _build(int(rest[0]), Path(rest[1]), rest[2] if len(rest) > 2 else "")
+    else:
+        result = _cold(rest[0], int(rest[1]))
     print(json.dumps(result))
