@@ -94,10 +94,25 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_stack(folder: Path, keep_rate_limit: bool) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+@dataclass
+class Stack:
+    process: subprocess.Popen[bytes]
+    api: str
+    site: str
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_stack(folder: Path, keep_rate_limit: bool = True) -> Stack:
+    """`clinic dev` with content/ on free ports, once it answers /health."""
+    port, site_port = free_port(), free_port()
     command = [sys.executable, "-m", "clinic_tools.cli", "dev", "--port", str(port)]
-    command += ["--aws-port", str(free_port()), "--site-port", str(free_port())]
+    command += ["--aws-port", str(free_port()), "--site-port", str(site_port)]
     if not keep_rate_limit:
         overrides = folder / "env.json"
         overrides.write_text(json.dumps({"AppointmentsFunction": {"RATE_LIMIT_MAX": "1000000"}}))
@@ -109,7 +124,7 @@ def start_stack(folder: Path, keep_rate_limit: bool) -> tuple[subprocess.Popen[b
     while time.monotonic() < deadline and process.poll() is None:
         try:
             get(api, "/health")
-            return process, api
+            return Stack(process, api, f"http://127.0.0.1:{site_port}")
         except OSError:
             time.sleep(0.3)
     process.kill()
@@ -170,7 +185,8 @@ def client(api: str, slug: str, number: int, stop: threading.Event, tally: Tally
 
 def run(clients: int, seconds: float, keep_rate_limit: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="clinic-load-") as folder:
-        process, api = start_stack(Path(folder), keep_rate_limit)
+        stack = start_stack(Path(folder), keep_rate_limit)
+        process, api = stack.process, stack.api
         try:
             slug = json.loads(get(api, "/articles?limit=1")[1])["items"][0]["slug"]
             idle = stack_rss_mb(process.pid)
@@ -192,11 +208,7 @@ def run(clients: int, seconds: float, keep_rate_limit: bool) -> dict[str, Any]:
             elapsed = time.monotonic() - started
             healthy = get(api, "/health")[0] == 200
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stack.stop()
     return {"tally": tally, "idle": idle, "peak": peak, "elapsed": elapsed, "healthy": healthy}
 
 
