@@ -131,8 +131,10 @@ def measure_cold(
                     variant, endpoint, "build", str(size), str(archive), variant.packing
                 )
                 body = archive.read_bytes()
-                encoding = {"ContentEncoding": "gzip"} if body[:2] == GZIP_MAGIC else {}
-                s3.put_object(Bucket=BUCKET, Key=f"{number}-{size}", Body=body, **encoding)
+                encoding = "gzip" if body[:2] == GZIP_MAGIC else "identity"
+                s3.put_object(
+                    Bucket=BUCKET, Key=f"{number}-{size}", Body=body, ContentEncoding=encoding
+                )
                 print(f"built {size:,} articles with {variant.name}", flush=True)
             runs: dict[str, list[dict[str, Any]]] = {variant.name: [] for variant in variants}
             for _ in range(rounds):

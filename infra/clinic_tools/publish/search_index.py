@@ -135,8 +135,8 @@ def build_search_index(
         (root / INDEX_DIR).mkdir()
         _write_index(root / INDEX_DIR, units, packing)
         (root / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        articles = json.dumps(article_table(units), ensure_ascii=False)
-        (root / ARTICLES).write_text(articles, encoding="utf-8")
+        table = json.dumps(article_table(units), ensure_ascii=False)
+        (root / ARTICLES).write_text(table, encoding="utf-8")
         return BuiltSearchIndex(_pack(root, packing.gzip), digest, "gzip" if packing.gzip else None)
 
 
