@@ -135,18 +135,20 @@ class SearchIndex:
             if distinct
             else self._ranked(query, offset + limit)
         )
-        # "Did you mean" comes from the best hit of all, so every page proposes the same.
-        shown = ranked[offset:] + ranked[:1]
+        # "Did you mean" comes from the best hit of all, so every page proposes the same:
+        # on a later page it is read too, after the page's own hits.
+        shown = ranked[offset:] + (ranked[:1] if offset else [])
         units = [self._searcher.doc(address) for _, address in shown]
         articles = self._articles_of(shown)
         highlighter = Highlighter(self._searcher, self._schema, slots)
         page = zip(ranked[offset:], units, articles, strict=False)
+        best = -1 if offset else 0
         return Found(
             items=[
                 _hit(unit, article, score, highlighter, slots) for (score, _), unit, article in page
             ],
             total=total,
-            did_you_mean=_did_you_mean(ranked[0][0], units[-1], articles[-1], slots)
+            did_you_mean=_did_you_mean(ranked[0][0], units[best], articles[best], slots)
             if ranked
             else None,
         )
