@@ -1,8 +1,9 @@
 """The search index's schema: one module that the builder (`clinic publish`) and
 the function's search both read, so they cannot disagree on fields or analysis.
 
-The index is a tantivy index packed as one gzipped tar object, with a manifest
-and the articles' table beside it. It holds two kinds of documents:
+The index is a tantivy index packed as one tar object (gzipped, or with tantivy's
+LZ4 store: `PACKING` in the publisher), with a manifest and the articles' table
+beside it. It holds two kinds of documents:
 
 - units: an article's intro (title, tags, description and the text before the
   first heading) or one H2/H3 section of it (heading, body, and the article's
