@@ -1,5 +1,5 @@
 """The search index `clinic publish` uploads: every compiled article's intro and
-H2/H3 sections in a tantivy index, packed with its manifest as one gzipped tar.
+H2/H3 sections in a tantivy index, packed with its manifest as one tar (see PACKING).
 
 tantivy names its files at random, so two builds of the same content differ in
 bytes. Whether the index changed is therefore judged by a SHA-256 of what it is
@@ -71,7 +71,7 @@ class Packing:
 GZIPPED = Packing("none", 16_384, gzip=True)
 # No unzipping: tantivy unpacks a 16 KB block of stored text when a hit reads it (23 MB).
 LZ4_TAR = Packing("lz4", 16_384, gzip=False)
-PACKING = GZIPPED  # docs/search.md, "Size", weighs the two with figures
+PACKING = GZIPPED  # the issue's 15 MB; docs/benchmarks.md weighs the two with figures
 WRITER_HEAP = 256_000_000  # one writer thread with room for one segment: faster searches
 _LOCKS = (".tantivy-meta.lock", ".tantivy-writer.lock")
 
