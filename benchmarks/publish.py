@@ -133,7 +133,9 @@ def measure(sizes: list[int], baseline: str | None) -> list[dict[str, Any]]:
                         variant, endpoint, script, "child", str(content), bucket, step
                     )
                     rows.append({"size": size, "variant": variant.name, "step": step, **result})
-                    print(f"{size:,} articles, {variant.name}: {step} publish", flush=True)
+                    print(
+                        f"{size:,} articles, {variant.name}: {step} publish: {result}", flush=True
+                    )
                 shutil.rmtree(content.parent)
     server.stop()
     return rows
