@@ -13,7 +13,7 @@ SAM_STAMP := $(SAM_VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-search openapi build deploy deploy-site clean
+.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-search bench-publish bench-load bench-site openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -98,10 +98,24 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
 	$(BIN)/python benchmarks/cold_start.py
 
-# About two minutes: tantivy against SQLite FTS5 on 1,000 and 10,000 articles.
+# The index's size and a cold first search at 1,000 and 10,000 articles against a baseline
+# revision (about 5 minutes); ARGS=--engines: tantivy against SQLite FTS5 (about 2 minutes).
 bench-search: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
-	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/search.py $(ARGS)
+
+# clinic publish at 1,000 and 10,000 articles: full, unchanged, incremental; S3 calls.
+bench-publish: $(STAMP)
+	$(BIN)/python -m pip install --quiet --group bench
+	$(BIN)/python benchmarks/publish.py $(ARGS)
+
+# 8 clients for 30 s against the local stack (an article, a search, the form).
+bench-load: $(STAMP)
+	$(BIN)/python benchmarks/load.py $(ARGS)
+
+# Bytes per page and time to the article's text in Chromium, on the local stack.
+bench-site: $(STAMP) browser
+	$(BIN)/python benchmarks/site.py $(ARGS)
 
 openapi: $(STAMP)
 	$(BIN)/clinic openapi --output openapi.json

@@ -1,4 +1,6 @@
-"""Site search figures: our tantivy index against SQLite FTS5, on the same sections, in one run.
+"""Site search figures: the published index's size and cold first search against a baseline
+revision (benchmarks/search_cold.py), and with `--engines` our tantivy index against SQLite
+FTS5, on the same sections, in one run.
 
 Corpora: the sample articles in content/, and generated corpora of 1,000 and
 10,000 articles (real words drawn with the sample's frequencies plus a long
@@ -17,8 +19,9 @@ completions, corrections), search, count, and build up to 10 snippets.
   planning with the vocabulary in a table (corrections by `fuzzy_damlev`),
   FTS5's own `snippet()`.
 
-Run: `.venv/bin/python -m pip install --group bench`, then
-`.venv/bin/python benchmarks/search.py [--sizes 1000 10000] [--queries 150]`.
+Run: `make bench-search`, or `.venv/bin/python -m pip install --group bench`, then
+`.venv/bin/python benchmarks/search.py [--sizes 1000 10000] [--queries 150]
+[--baseline REV] [--rounds 5] [--engines]`.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import sqlean
+from search_cold import measure_cold, print_cold
 
 from clinic_api.search.index import SearchIndex
 from clinic_api.search.query import Slot, Synonyms, plan_query
@@ -54,6 +58,8 @@ from clinic_tools.publish.loader import load_content
 from clinic_tools.publish.search_index import build_search_index, search_units, vocabulary
 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
+# The index as it was before it was made smaller (issue 13): the default baseline.
+BASELINE = "e8c5dad"
 SEED = 20260302
 LIMIT = 10
 TAG_POOL = [
@@ -387,8 +393,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000])
     parser.add_argument("--queries", type=int, default=150, help="queries per set")
+    parser.add_argument("--baseline", default=BASELINE, help="git revision to compare with")
+    parser.add_argument("--rounds", type=int, default=5, help="cold processes per variant")
+    parser.add_argument("--engines", action="store_true", help="tantivy against SQLite FTS5")
     args = parser.parse_args()
     print(f"Python {platform.python_version()} on {platform.machine()}, {platform.node()}")
+    if not args.engines:
+        rows = measure_cold(args.sizes, args.baseline or None, args.rounds, args.queries)
+        print_cold(rows)
+        return
     sample = sample_corpus()
     corpora = [sample] + [generated_corpus(size, sample) for size in args.sizes]
     queries = query_sets(sample.words, args.queries)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -104,6 +106,44 @@ def test_concurrent_requests_all_get_their_own_answer(local_stack: LocalStack) -
     with ThreadPoolExecutor(max_workers=20) as pool:
         results = list(pool.map(fetch, slugs))
     assert results == [(200, slug) for slug in slugs]
+
+
+def test_eight_clients_at_once_on_articles_search_and_the_form_all_get_answers(
+    local_stack: LocalStack,
+) -> None:
+    """A frontend developer's page firing requests: the stack queues them, drops none."""
+    slug = listed_slugs(local_stack)[0]
+
+    def client(number: int) -> list[tuple[str, int]]:
+        answers: list[tuple[str, int]] = []
+        until = time.monotonic() + 2  # a couple of seconds each; at least one round
+        while not answers or time.monotonic() < until:
+            sent = len(answers)
+            form = {
+                "patientStatus": "new",
+                "firstName": "Load",
+                "lastName": "Tester" + "abcdefgh"[number] + "xyz"[sent % 3] * (1 + sent // 3),
+                "phone": f"+1 503 555 {number}{sent:03d}",
+                "preferredContact": "phone",
+                "service": "medication-management",
+                "consent": True,
+            }
+            for kind, url, data in [
+                ("article", f"{local_stack.api}/articles/{slug}", None),
+                ("search", f"{local_stack.api}/search?q=ketamine", None),
+                ("form", f"{local_stack.api}/appointments", json.dumps(form).encode()),
+            ]:
+                headers = {"content-type": "application/json"} if data else {}
+                method = "POST" if data else "GET"
+                answers.append((kind, call(url, method, headers, data).status))
+        return answers
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = [answer for batch in pool.map(client, range(8)) for answer in batch]
+
+    expected = {"article": 200, "search": 200, "form": 201}
+    assert [(kind, status) for kind, status in answers if status != expected[kind]] == []
+    assert call(f"{local_stack.api}/health").status == 200
 
 
 def test_the_bucket_holds_the_published_objects(local_stack: LocalStack) -> None:

@@ -153,6 +153,52 @@ def test_a_new_description_re_uploads_just_that_article_and_the_indexes(
     assert stored_json(s3, f"articles/{slug}.json")["description"].startswith("Revised. ")
 
 
+def counted_client() -> tuple[Any, list[tuple[str, str]]]:
+    """An S3 client of its own (the hook must not outlive the test on the shared one)
+    that records each call it makes: (operation, key or "")."""
+    calls: list[tuple[str, str]] = []
+    client = boto3.client("s3")
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        calls.append((model.name, params.get("Key", "")))  # the call's own parameters
+
+    client.meta.events.register("before-parameter-build.s3.*", record)
+    return client, calls
+
+
+def test_an_incremental_publish_puts_the_changed_article_and_the_indexes_only(
+    s3: Any, content: Path
+) -> None:
+    run_publish(content, s3)
+    edit_front_matter(article_file(content, TMS), 'description: "', 'description: "Revised. ')
+    counted, calls = counted_client()
+
+    run_publish(content, counted)
+
+    puts = [key for operation, key in calls if operation == "PutObject"]
+    assert puts[:-1] and puts[-1] == "index.json"
+    assert set(puts) == {f"articles/{TMS}.json", SEARCH_INDEX, "index.json"}
+    assert len(puts) == 3
+    # One listing tells unchanged bytes apart; only what has new bytes is asked about
+    # (the search index has new bytes at every build: it is judged by what it is built from).
+    heads = {key for operation, key in calls if operation == "HeadObject"}
+    assert heads == set(puts)
+    assert [operation for operation, _ in calls].count("ListObjectsV2") == 1
+
+
+def test_an_unchanged_publish_makes_no_call_per_article(s3: Any, content: Path) -> None:
+    run_publish(content, s3)
+    counted, calls = counted_client()
+
+    run_publish(content, counted)
+
+    assert sorted(operation for operation, _ in calls) == [
+        "HeadBucket",
+        "HeadObject",  # the search index: its bytes differ at every build
+        "ListObjectsV2",
+    ]
+
+
 def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_to_it(
     s3: Any, content: Path
 ) -> None:

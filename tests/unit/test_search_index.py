@@ -13,10 +13,28 @@ import pytest
 
 from clinic_api.search.index import SearchIndex
 from clinic_api.search.query import edit_distance, query_words, typo_budget
-from clinic_api.search.schema import MANIFEST, SCHEMA_VERSION, SECTION_ID, SLUG
+from clinic_api.search.schema import (
+    ARTICLE_TITLE,
+    ARTICLES,
+    BODY,
+    MANIFEST,
+    PARENT_TITLE,
+    SCHEMA_VERSION,
+    SECTION_ID,
+    SECTION_TITLE,
+    SLUG,
+    STORED_ONLY,
+    TAGS,
+    TERM,
+)
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import ContentError, load_content
-from clinic_tools.publish.search_index import build_search_index, search_units
+from clinic_tools.publish.search_index import (
+    GZIPPED,
+    LZ4_TAR,
+    build_search_index,
+    search_units,
+)
 from clinic_tools.publish.sections import split_sections
 from tests.conftest import CONTENT
 from tests.fixture_content import ANXIETY, DRAFT, SCHEDULED
@@ -190,3 +208,31 @@ def test_query_words_are_split_folded_and_capped() -> None:
         "ketamine",
     ]
     assert len(query_words("a " * 50)) == 10
+
+
+def test_the_index_stores_only_what_a_hit_reads_and_each_article_once(compiled: Any) -> None:
+    built = build_search_index(compiled.articles, [])
+    assert built.archive[:2] == b"\x1f\x8b"  # gzipped (PACKING), said as Content-Encoding
+    assert built.content_encoding == "gzip"
+    with tarfile.open(fileobj=io.BytesIO(built.archive)) as tar:
+        meta_file, table_file = tar.extractfile("index/meta.json"), tar.extractfile(ARTICLES)
+        assert meta_file is not None and table_file is not None
+        meta, table = json.load(meta_file), json.load(table_file)
+    fields = {field["name"]: field["options"] for field in meta["schema"]}
+    stored = {name for name, options in fields.items() if options.get("stored")}
+    assert stored == {BODY, TAGS, SECTION_ID, SECTION_TITLE, PARENT_TITLE, TERM}
+    assert all(fields[name].get("indexing") is None for name in STORED_ONLY)
+    assert not fields[SLUG]["indexing"]["fieldnorms"]
+    assert meta["index_settings"]["docstore_compression"] == "none"
+    assert table[SLUG] == sorted(compiled.articles)
+    assert table[ARTICLE_TITLE] == [compiled.articles[slug]["title"] for slug in table[SLUG]]
+
+
+def test_the_lz4_packing_opens_and_finds_the_same(compiled: Any) -> None:
+    gzipped = SearchIndex.load(build_search_index(compiled.articles, [], GZIPPED).archive)
+    plain = build_search_index(compiled.articles, [], LZ4_TAR)
+    assert plain.archive[:2] != b"\x1f\x8b" and plain.content_encoding is None
+    for text in ("ketamine side effects", "anxeity", "esketam"):
+        assert SearchIndex.load(plain.archive).search(text, tag=None, limit=5, hidden=()) == (
+            gzipped.search(text, tag=None, limit=5, hidden=())
+        )

@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tantivy
 from tantivy import DocAddress, Occur, Query
@@ -30,21 +30,26 @@ from clinic_api.core.keys import article_url, page_url
 from clinic_api.search.query import Slot, Synonyms, Term, plan_query
 from clinic_api.search.schema import (
     ARTICLE,
-    ARTICLE_TITLE,
+    ARTICLE_COLUMNS,
+    ARTICLES,
+    BODY,
+    CONTEXT,
     FIELD_WEIGHTS,
     HEADING,
     INDEX_DIR,
-    KIND,
     MANIFEST,
     PAGE_KIND,
+    PARENT_TITLE,
     SCHEMA_VERSION,
     SECTION_ID,
     SECTION_TITLE,
     SLUG,
     TAG,
+    TAGS,
     TERM,
     UNITS_WITH_TERM,
     register_analyzers,
+    unit_context,
 )
 from clinic_api.search.snippets import (
     Highlighter,
@@ -59,6 +64,14 @@ TIER = 1000.0
 HEADING_HOLDS_ALL = 5.0  # far below TIER: never lifts a corrected match over an exact one
 
 Ranked = list[tuple[float, DocAddress]]  # (score, address), best first
+
+
+class Article(NamedTuple):
+    """What a hit shows of its article or page: ARTICLE_COLUMNS, in that order."""
+
+    slug: str
+    title: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -83,13 +96,18 @@ class SearchIndex:
         self._searcher = index.searcher()  # the index never changes: one searcher serves all
         self._synonyms = Synonyms(manifest["synonyms"])
         self._vocabulary = _IndexVocabulary(self._searcher, self._schema)
+        columns = json.loads((folder / ARTICLES).read_text(encoding="utf-8"))
+        self._articles = [
+            Article(*row) for row in zip(*(columns[c] for c in ARTICLE_COLUMNS), strict=True)
+        ]
 
     @classmethod
     def load(cls, archive: bytes) -> SearchIndex:
         """Unpack to a fresh folder in /tmp, removed when this version is dropped."""
         folder = Path(tempfile.mkdtemp(prefix="clinic-search-"))
         try:
-            with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            # As a stream: each member is unzipped as it is written out.
+            with tarfile.open(fileobj=io.BytesIO(archive), mode="r|*") as tar:
                 tar.extractall(folder, filter="data")
             index = cls(folder)
         except (tarfile.TarError, OSError, KeyError, ValueError) as error:
@@ -119,17 +137,30 @@ class SearchIndex:
             if distinct
             else self._ranked(query, offset + limit)
         )
-        page = [(score, self._searcher.doc(address)) for score, address in ranked[offset:]]
+        # "Did you mean" comes from the best hit of all, so every page proposes the same:
+        # on a later page it is read too, after the page's own hits.
+        shown = ranked[offset:] + (ranked[:1] if offset else [])
+        units = [self._searcher.doc(address) for _, address in shown]
+        articles = self._articles_of(shown)
         highlighter = Highlighter(self._searcher, self._schema, slots)
-        # "Did you mean" comes from the best hit of all, so every page proposes the same.
-        best = page[0] if offset == 0 and page else None
-        if best is None and ranked:
-            best = (ranked[0][0], self._searcher.doc(ranked[0][1]))
+        page = zip(ranked[offset:], units, articles, strict=False)
+        best = -1 if offset else 0
         return Found(
-            items=[_hit(document, score, highlighter, slots) for score, document in page],
+            items=[
+                _hit(unit, article, score, highlighter, slots) for (score, _), unit, article in page
+            ],
             total=total,
-            did_you_mean=_did_you_mean(*best, slots) if best else None,
+            did_you_mean=_did_you_mean(ranked[0][0], units[best], articles[best], slots)
+            if ranked
+            else None,
         )
+
+    def _articles_of(self, hits: Ranked) -> list[Article]:
+        """Each hit's article (slug, title), in the order of `hits`."""
+        if not hits:
+            return []
+        numbers = self._searcher.fast_field_values(ARTICLE, [address for _, address in hits])
+        return [self._articles[int(number or 0)] for number in numbers]  # every unit has one
 
     def _ranked(self, query: Query, wanted: int) -> tuple[Ranked, int]:
         """The best `wanted` hits and how many there are in all."""
@@ -224,21 +255,44 @@ def _text(document: tantivy.Document, field: str) -> str:
     return document.get_first(field) or ""
 
 
+def _searched_texts(document: tantivy.Document, article: Article) -> dict[str, str]:
+    """A unit's searched fields as indexed: heading and context are not stored, but
+    made again from the titles that are."""
+    article_title = article.title
+    if not _text(document, SECTION_ID):  # an intro: its heading is the article's title
+        return {
+            HEADING: article_title,
+            TAGS: _text(document, TAGS),
+            CONTEXT: "",
+            BODY: _text(document, BODY),
+        }
+    return {
+        HEADING: _text(document, SECTION_TITLE),
+        TAGS: _text(document, TAGS),
+        CONTEXT: unit_context(article_title, _text(document, PARENT_TITLE)),
+        BODY: _text(document, BODY),
+    }
+
+
 def _needed_typos(score: float, slots: Sequence[Slot]) -> bool:
     return score < TIER * len(slots)  # some word was not matched as typed, completed or a synonym
 
 
 def _hit(
-    document: tantivy.Document, score: float, highlighter: Highlighter, slots: Sequence[Slot]
+    document: tantivy.Document,
+    article: Article,
+    score: float,
+    highlighter: Highlighter,
+    slots: Sequence[Slot],
 ) -> dict[str, Any]:
     snippet = highlighter.snippet(document, corrected=_needed_typos(score, slots))
-    slug, section_id = _text(document, SLUG), _text(document, SECTION_ID)
-    kind = "page" if _text(document, KIND) == PAGE_KIND else "article"
+    section_id = _text(document, SECTION_ID)
+    kind = "page" if article.kind == PAGE_KIND else "article"
     return {
         "kind": kind,
-        "slug": slug,
-        "title": _text(document, ARTICLE_TITLE),
-        "url": page_url(slug) if kind == "page" else article_url(slug),
+        "slug": article.slug,
+        "title": article.title,
+        "url": page_url(article.slug) if kind == "page" else article_url(article.slug),
         "section": {"id": section_id, "title": _text(document, SECTION_TITLE)}
         if section_id
         else None,
@@ -249,13 +303,16 @@ def _hit(
     }
 
 
-def _did_you_mean(score: float, best: tantivy.Document, slots: Sequence[Slot]) -> str | None:
+def _did_you_mean(
+    score: float, best: tantivy.Document, article: Article, slots: Sequence[Slot]
+) -> str | None:
     """The query as the best hit matched it, when that took a correction."""
     if not _needed_typos(score, slots):
         return None
     terms = terms_by_stem(slots)
+    texts = _searched_texts(best, article)
     found = fewest_typos(
-        [match for field in FIELD_WEIGHTS for match in find_matches(_text(best, field), terms)]
+        [match for field in FIELD_WEIGHTS for match in find_matches(texts[field], terms)]
     )
     words: dict[int, str] = {}
     for match in found:

@@ -1,9 +1,14 @@
 """Upload the compiled documents: only what changed, in an order readers can trust.
 
 Whether an object changed is judged by a SHA-256 kept in the object's
-metadata, not by its ETag (with KMS encryption, S3 ETags are not MD5s): of its
-bytes, or for the search index of what it was built from. Articles, pages and
-providers go first, then site.json, openapi.json and the search index, and index.json last, so the
+metadata: of its bytes, or for the search index of what it was built from.
+Reading that takes a HEAD per object, so one listing of the bucket comes first:
+an object whose listed ETag is the MD5 of the bytes we would write holds those
+bytes (S3's ETag of a single-part upload with SSE-S3), and only the others are
+asked about: at 10,000 articles an incremental publish makes a dozen calls, not
+10,000 HEADs. (With SSE-KMS the ETag is no MD5: every object is then asked
+about, as before.) Articles, pages and providers go first,
+then site.json, openapi.json and the search index, and index.json last, so the
 index never names a missing article; pruning happens after the new index.
 """
 
@@ -53,6 +58,7 @@ class Payload:
     content_type: str = JSON_TYPE
     cache_control: str | None = None  # None: the bucket's readers decide
     metadata: tuple[tuple[str, str], ...] = ()  # stored beside the hash (x-amz-meta-*)
+    content_encoding: str | None = None  # "gzip": the body is `content_type`, gzipped
 
     @classmethod
     def json(cls, document: Any) -> Payload:
@@ -98,6 +104,28 @@ def _sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def _md5_etag(body: bytes) -> str:
+    return '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
+
+
+def _same_bytes(payload: Payload, etag: str) -> bool:
+    """Whether an object listed with `etag` is `payload` as we would write it: only
+    where the payload's hash is of its bytes alone (a site file's covers its headers)."""
+    return etag == _md5_etag(payload.body) and payload.sha256 == _sha256(payload.body)
+
+
+def _listed_etags(client: S3Client, bucket: str) -> dict[str, str]:
+    """Every key in the bucket with its ETag, a thousand a call."""
+    etags: dict[str, str] = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        etags.update(
+            (item["Key"], item.get("ETag", ""))
+            for item in page.get("Contents", ())
+            if "Key" in item
+        )
+    return etags
+
+
 def _stored_hash(client: S3Client, bucket: str, key: str) -> str | None:
     try:
         head = client.head_object(Bucket=bucket, Key=key)
@@ -108,36 +136,34 @@ def _stored_hash(client: S3Client, bucket: str, key: str) -> str | None:
     return head.get("Metadata", {}).get(HASH_METADATA, "")
 
 
-def _document_keys(client: S3Client, bucket: str) -> set[str]:
-    """The stored articles, pages and providers: what --prune may delete."""
-    keys: set[str] = set()
-    for prefix in DOCUMENT_PREFIXES:
-        for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            keys.update(item["Key"] for item in page.get("Contents", ()) if "Key" in item)
-    return keys
-
-
 def plan_upload(client: S3Client, bucket: str, objects: dict[str, Payload], prune: bool) -> Plan:
-    # Every HEAD below is a 404 for a mistyped bucket too: ask about the bucket first.
+    # A mistyped bucket is a clear error, not an empty listing: ask about the bucket first.
     client.head_bucket(Bucket=bucket)
-    plan = Plan()
+    listed = _listed_etags(client, bucket)
+    unsure = [
+        key
+        for key, payload in objects.items()
+        if key in listed and not _same_bytes(payload, listed[key])
+    ]
     with ThreadPoolExecutor(_WORKERS) as pool:
-        stored = dict(
+        asked = dict(
             zip(
-                objects,
-                pool.map(lambda key: _stored_hash(client, bucket, key), objects),
-                strict=True,
+                unsure, pool.map(lambda key: _stored_hash(client, bucket, key), unsure), strict=True
             )
         )
+    plan = Plan()
     for key, payload in objects.items():
-        if stored[key] is None:
+        stored = asked.get(key, payload.sha256 if key in listed else None)
+        if stored is None:  # not listed, or deleted since
             plan.uploads.append((key, "new"))
-        elif stored[key] != payload.sha256:
+        elif stored != payload.sha256:
             plan.uploads.append((key, "changed"))
         else:
             plan.skipped.append(key)
     if prune:
-        plan.deletes = sorted(_document_keys(client, bucket) - set(objects))
+        plan.deletes = sorted(
+            key for key in listed if key.startswith(DOCUMENT_PREFIXES) and key not in objects
+        )
     return plan
 
 
@@ -159,6 +185,8 @@ def apply_plan(
         }
         if payload.cache_control:  # else the bucket's readers decide
             request["CacheControl"] = payload.cache_control
+        if payload.content_encoding:
+            request["ContentEncoding"] = payload.content_encoding
         client.put_object(**request)
         return key
 
