@@ -130,3 +130,24 @@ def keep_screenshots(
         page.set_viewport_size(size)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{size['width']}.png"), full_page=True)
     page.set_viewport_size(DESKTOP)
+
+
+def check_page(watched: Watched, name: str) -> None:
+    """What every page owes a patient: no errors, no serious axe finding, no sideways scroll."""
+    page = watched.page
+    assert serious_accessibility_findings(page) == []
+    keep_screenshots(page, name)
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE["width"], f"{name} scrolls sideways at 390 px ({width} px wide)"
+
+
+def fill_request(page: Any, *, phone: str = "503-555-0199") -> None:
+    """The request form's required fields, as a new patient fills them in."""
+    page.check("#patientStatus-new", force=True)
+    page.fill("#firstName", "Robin")
+    page.fill("#lastName", "Hale")
+    page.fill("#phone", phone)
+    page.check("#preferredContact-phone", force=True)
+    page.select_option("#service", index=1)
+    page.check("#consent")

@@ -39,6 +39,7 @@ from tests.integration.browser import browser, watched  # noqa: F401 (fixtures f
 
 # Idle, the stack answers in about 7 s; a shared 2-core CI machine can take several times that.
 STARTUP_TIMEOUT_S = 90
+REQUESTS_TABLE = "clinic-requests-local"
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,18 @@ def local_aws() -> boto3.session.Session:
     return boto3.session.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
     )
+
+
+@pytest.fixture
+def requests_table(local_stack: LocalStack) -> Iterator[Any]:
+    """The local requests table, read as staff would (moto, fake keys)."""
+    yield local_aws().resource("dynamodb", endpoint_url=local_stack.aws).Table(REQUESTS_TABLE)
+
+
+def stored_requests(table: Any, reference: str) -> list[dict[str, Any]]:
+    """The stored requests with this reference (the one the patient was shown)."""
+    items = table.scan()["Items"]
+    return [item for item in items if item.get("reference") == reference]
 
 
 def free_port() -> int:

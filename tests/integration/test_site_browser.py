@@ -7,57 +7,18 @@ the clinic's: the article, its sections and the typo below are the fixture's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.integration.browser import (
-    PHONE,
-    Watched,
-    keep_screenshots,
-    open_context,
-    serious_accessibility_findings,
-)
-from tests.integration.conftest import LocalStack, local_aws
+from tests.integration.browser import Watched, check_page, fill_request, open_context
+from tests.integration.conftest import LocalStack, stored_requests
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 ARTICLE = "ketamine-for-anxiety-how-soon-it-helps"
 SECTION = "maintenance-infusions"  # "### Maintenance infusions" in that article
 TYPO = "maintenence infus"  # misspelt, the last word half-typed
-REQUESTS_TABLE = "clinic-requests-local"
-
-
-@pytest.fixture
-def requests_table(local_stack: LocalStack) -> Iterator[Any]:
-    """The local requests table, read as staff would (moto, fake keys)."""
-    yield local_aws().resource("dynamodb", endpoint_url=local_stack.aws).Table(REQUESTS_TABLE)
-
-
-def _stored(table: Any, reference: str) -> list[dict[str, Any]]:
-    items = table.scan()["Items"]
-    return [item for item in items if item.get("reference") == reference]
-
-
-def fill_request(page: Any, *, phone: str = "503-555-0199") -> None:
-    page.check("#patientStatus-new", force=True)
-    page.fill("#firstName", "Robin")
-    page.fill("#lastName", "Hale")
-    page.fill("#phone", phone)
-    page.check("#preferredContact-phone", force=True)
-    page.select_option("#service", index=1)
-    page.check("#consent")
-
-
-def _check_page(watched: Watched, name: str) -> None:
-    """What every page owes a patient: no errors, no serious axe finding, no sideways scroll."""
-    page = watched.page
-    assert serious_accessibility_findings(page) == []
-    keep_screenshots(page, name)
-    page.set_viewport_size(PHONE)
-    width = page.evaluate("document.scrollingElement.scrollWidth")
-    assert width <= PHONE["width"], f"{name} scrolls sideways at 390 px ({width} px wide)"
 
 
 def test_the_home_page_lists_articles_with_a_topic_filter(
@@ -68,7 +29,7 @@ def test_the_home_page_lists_articles_with_a_topic_filter(
     page.wait_for_selector("#articles li a")
     assert page.locator("#articles li").count() >= 1
     page.wait_for_selector("#topic-chips :is(a, button, input)")
-    _check_page(watched, "home")
+    check_page(watched, "home")
 
 
 def test_an_article_page_has_its_headings_toc_json_ld_and_a_cta_with_its_slug(
@@ -100,7 +61,7 @@ def test_an_article_page_has_its_headings_toc_json_ld_and_a_cta_with_its_slug(
     assert people == ["/providers/dr-nadia-brandt", "/providers/dr-tomas-iver"]
     cta = page.get_attribute("#article-cta", "href")
     assert cta == f"/request-appointment?article={ARTICLE}"
-    _check_page(watched, "article")
+    check_page(watched, "article")
 
 
 def test_searching_as_you_type_with_a_typo_reaches_the_right_section(
@@ -126,27 +87,27 @@ def test_the_search_page_lists_every_hit_and_offers_a_correction(
     page.goto(f"{local_stack.site}/search?q=infusoin")  # a typo the API corrects
     page.wait_for_selector("#results li a")
     assert page.is_visible("#did-you-mean")
-    _check_page(watched, "search")
+    check_page(watched, "search")
 
 
-def test_a_request_sent_with_javascript_shows_its_reference_and_is_stored(
+def test_a_request_sent_with_javascript_shows_its_reference_and_isstored_requests(
     local_stack: LocalStack, watched: Watched, requests_table: Any
 ) -> None:
     page = watched.page
     page.goto(f"{local_stack.site}/request-appointment?article={ARTICLE}")
     page.wait_for_selector("#request-form")
-    _check_page(watched, "request-appointment")
+    check_page(watched, "request-appointment")
     fill_request(page)
     page.click("#submit")
     page.wait_for_selector("#confirmation:not([hidden])")
     reference = page.text_content("#confirmation-reference") or ""
     assert len(reference) == 8
-    [item] = _stored(requests_table, reference)
+    [item] = stored_requests(requests_table, reference)
     assert item["sourceArticle"] == ARTICLE
     assert "Robin" not in page.url and "555" not in page.url
 
 
-def test_a_bad_phone_is_shown_at_its_field_and_nothing_is_stored(
+def test_a_bad_phone_is_shown_at_its_field_and_nothing_isstored_requests(
     local_stack: LocalStack, watched: Watched, requests_table: Any
 ) -> None:
     page = watched.page
@@ -195,10 +156,10 @@ def test_a_503_is_retried_with_the_same_idempotency_key(
     page.wait_for_selector("#confirmation:not([hidden])", timeout=15_000)
     assert len(keys) == 2 and keys[0] and keys[0] == keys[1]
     reference = page.text_content("#confirmation-reference") or ""
-    assert len(_stored(requests_table, reference)) == 1
+    assert len(stored_requests(requests_table, reference)) == 1
 
 
-def test_a_request_sent_without_javascript_lands_on_the_thank_you_page_and_is_stored(
+def test_a_request_sent_without_javascript_lands_on_the_thank_you_page_and_isstored_requests(
     local_stack: LocalStack, browser: Any, requests_table: Any
 ) -> None:
     context = open_context(browser, javascript=False)
@@ -212,7 +173,7 @@ def test_a_request_sent_without_javascript_lands_on_the_thank_you_page_and_is_st
         page.click("#submit")
         page.wait_for_url("**/request-appointment/thank-you?reference=*")
         reference = page.url.rsplit("reference=", 1)[1]
-        assert len(_stored(requests_table, reference)) == 1
+        assert len(stored_requests(requests_table, reference)) == 1
         assert "Robin" not in page.url
         # (No axe scan here: axe runs as a script, and this page has none; the same
         # pages are scanned with JavaScript on in the other tests.)
@@ -226,11 +187,11 @@ def test_the_pages_after_a_form_post_explain_themselves(
     page = watched.page
     page.goto(f"{local_stack.site}/request-appointment/thank-you?reference=ABCD2345")
     page.wait_for_load_state("networkidle")
-    _check_page(watched, "thank-you")
+    check_page(watched, "thank-you")
     page.goto(f"{local_stack.site}/request-appointment/error?errors=phone:invalid_phone")
     page.wait_for_load_state("networkidle")
     assert "phone" in (page.text_content("main") or "").lower()
-    _check_page(watched, "form-error")
+    check_page(watched, "form-error")
 
 
 def test_an_unknown_path_and_an_unknown_article_show_the_404_page(
@@ -241,7 +202,7 @@ def test_an_unknown_path_and_an_unknown_article_show_the_404_page(
     answer = page.goto(f"{local_stack.site}/no-such-page")
     assert answer is not None and answer.status == 404
     assert page.locator("main h1").count() == 1
-    _check_page(watched, "404")
+    check_page(watched, "404")
     page.goto(f"{local_stack.site}/articles/no-such-article")
     page.wait_for_selector("meta[name=robots][content*=noindex]", state="attached")
     assert page.locator("main h1").count() == 1

@@ -12,10 +12,8 @@ from typing import Any
 import pytest
 
 from tests.fixture_content import ABOUT, NURSE_PRACTITIONER, PHYSICIAN, REVIEWER
-from tests.integration.browser import Watched, open_context
-from tests.integration.conftest import LocalStack
-from tests.integration.test_site_browser import _check_page, _stored, fill_request
-from tests.integration.test_site_browser import requests_table as requests_table  # fixture
+from tests.integration.browser import Watched, check_page, fill_request, open_context
+from tests.integration.conftest import LocalStack, stored_requests
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -45,7 +43,7 @@ def test_the_about_page_shows_its_sections_contents_and_json_ld(
     assert page.title() == "About the Fernhill Mood Clinic: Fernhill Mood Clinic"
     # This page's link in the navigation says it is the page shown.
     assert page.get_attribute(f".site-nav a[href='/pages/{ABOUT}']", "aria-current") == "page"
-    _check_page(watched, "page-about")
+    check_page(watched, "page-about")
 
 
 def test_every_page_shows_the_navigation_even_without_javascript(
@@ -90,7 +88,7 @@ def test_the_team_page_lists_everyone_with_links_to_their_pages(
     assert links == [f"/providers/{slug}" for slug in (PHYSICIAN, REVIEWER, NURSE_PRACTITIONER)]
     assert page.get_attribute(".site-nav a[href='/providers']", "aria-current") == "page"
     assert "Medical director" in (page.text_content("#team") or "")
-    _check_page(watched, "team")
+    check_page(watched, "team")
 
 
 def test_a_provider_page_lists_their_articles_and_asks_for_them_by_name(
@@ -107,7 +105,7 @@ def test_a_provider_page_lists_their_articles_and_asks_for_them_by_name(
     assert page.locator("#provider-bio p").count() >= 1
     json_ld = page.eval_on_selector("head script[type='application/ld+json']", "s => s.textContent")
     assert json.loads(json_ld)["@type"] == "Physician"
-    _check_page(watched, "provider")
+    check_page(watched, "provider")
     page.set_viewport_size({"width": 1280, "height": 900})
     # "Request an appointment" opens the form with them chosen, and the request names them.
     page.click("#provider-cta-link")
@@ -119,7 +117,7 @@ def test_a_provider_page_lists_their_articles_and_asks_for_them_by_name(
     page.click("#submit")
     page.wait_for_selector("#confirmation:not([hidden])")
     reference = page.text_content("#confirmation-reference") or ""
-    (stored,) = _stored(requests_table, reference)
+    (stored,) = stored_requests(requests_table, reference)
     assert stored["provider"] == PHYSICIAN
 
 
@@ -131,7 +129,7 @@ def test_a_provider_who_sees_no_patients_has_no_request_button(
     page.wait_for_selector("#provider:not([hidden])")
     assert page.is_hidden("#provider-cta")
     assert page.is_hidden("#provider-services-section")  # authors.yaml gives them none
-    _check_page(watched, "provider-reviewer")
+    check_page(watched, "provider-reviewer")
 
 
 def test_an_unknown_page_or_provider_shows_the_not_found_content(

@@ -23,12 +23,12 @@ from tests.integration.browser import (
     TABLET_LANDSCAPE,
     TABLET_PORTRAIT,
     Watched,
+    fill_request,
     keep_screenshots,
     serious_accessibility_findings,
 )
 from tests.integration.conftest import LocalStack
 from tests.integration.staff_fakes import CODE, EMAIL, PASSWORD, FakeCognito, FakeInbox
-from tests.integration.test_site_browser import fill_request
 from tests.integration.test_staff_sign_in import printed_password
 from tests.integration.test_staff_workflow import clinic
 

@@ -1,7 +1,8 @@
 """A small clinic's content, written by the test that needs it: no test counts content/.
 
 `write_clinic` makes a complete content folder (site.yaml, authors.yaml, articles);
-`publish_clinic` publishes it with the real publisher to the test bucket.
+`publish_clinic` publishes it with the real publisher to the test bucket, and
+`publish_site` also writes the site's files (sitemap, feed, media) to the `site_bucket`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 import yaml
 
 from tests.conftest import BUCKET
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from clinic_tools.publish.upload import Payload
 
 BASE_URL = "https://clinic.example"
+SITE_BUCKET = "clinic-site-test"
+NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)  # after every article the tests date
 SITE: dict[str, Any] = {
     "name": "Small Clinic",
     "baseUrl": BASE_URL,
@@ -101,6 +105,18 @@ def publish_clinic(content: Path, s3: Any, **options: Any) -> list[str]:
         everything = Plan(uploads=[(key, "new") for key in objects])
         apply_plan(s3, BUCKET, objects, everything, report=lines.append)
     return lines
+
+
+@pytest.fixture
+def site_bucket(s3: Any) -> Any:
+    """The S3 client (moto) with the site bucket made, for `publish_site`."""
+    s3.create_bucket(Bucket=SITE_BUCKET)
+    return s3
+
+
+def publish_site(content: Path, s3: Any, **options: Any) -> list[str]:
+    """`publish_clinic` with the site bucket, at NOW: the lines the publisher reported."""
+    return publish_clinic(content, s3, site_bucket=SITE_BUCKET, now=NOW, **options)
 
 
 def _fingerprint(content: Path) -> tuple[tuple[str, bytes], ...]:

@@ -3,7 +3,6 @@ type and a year's cache, only those the bucket lacks, and `clinic site deploy` l
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,10 @@ from PIL import ExifTags
 from clinic_tools.publish.images import YEAR_CACHE, read_picture
 from tests.conftest import BUCKET
 from tests.pictures import drawing, opened, photo
-from tests.unit.small_clinic import article, publish_clinic, write_clinic
+from tests.unit.small_clinic import SITE_BUCKET, article, publish_site, write_clinic
+from tests.unit.small_clinic import site_bucket as site_bucket  # a fixture
 
-SITE_BUCKET = "clinic-site-media-test"
-NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 BODY = "Intro.\n\n![A diagram of the visit](images/visit.png)"
-
-
-@pytest.fixture
-def site_bucket(s3: Any) -> Any:
-    s3.create_bucket(Bucket=SITE_BUCKET)
-    return s3
 
 
 @pytest.fixture
@@ -33,10 +25,6 @@ def content(tmp_path: Path) -> Path:
     photo(root / "images" / "room.jpg", 1700, 1000, orientation=6)
     drawing(root / "images" / "visit.png", 700, 300)
     return root
-
-
-def publish(content: Path, s3: Any, **options: Any) -> list[str]:
-    return publish_clinic(content, s3, site_bucket=SITE_BUCKET, now=NOW, **options)
 
 
 def media(s3: Any) -> dict[str, dict[str, Any]]:
@@ -53,7 +41,7 @@ def uploaded_media(lines: list[str]) -> list[str]:
 def test_every_copy_is_uploaded_with_its_type_and_a_years_cache(
     site_bucket: Any, content: Path
 ) -> None:
-    lines = publish(content, site_bucket)
+    lines = publish_site(content, site_bucket)
     stored = media(site_bucket)
     # The photo: 480, 960, 1000 wide once upright (1000x1700); the drawing: 480, 700.
     assert len(stored) == 2 * 3 + 2 * 2
@@ -66,7 +54,7 @@ def test_every_copy_is_uploaded_with_its_type_and_a_years_cache(
 
 
 def test_the_uploaded_photo_has_no_location_left(site_bucket: Any, content: Path) -> None:
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
     digest = read_picture(content / "images", "room.jpg").digest
     keys = [key for key in media(site_bucket) if key.startswith(f"media/{digest}-")]
     assert len(keys) == 6
@@ -83,7 +71,7 @@ def test_the_article_names_only_copies_that_are_in_the_site_bucket(
     import json
     import re
 
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
     document = json.loads(
         site_bucket.get_object(Bucket=BUCKET, Key="articles/the-article.json")["Body"].read()
     )
@@ -92,17 +80,17 @@ def test_the_article_names_only_copies_that_are_in_the_site_bucket(
 
 
 def test_a_second_publish_uploads_no_copy(site_bucket: Any, content: Path) -> None:
-    publish(content, site_bucket)
-    again = publish(content, site_bucket)
+    publish_site(content, site_bucket)
+    again = publish_site(content, site_bucket)
     assert uploaded_media(again) == []
     assert "media: uploaded 0, skipped 10 already there" in again
 
 
 def test_a_changed_picture_uploads_only_its_own_new_copies(site_bucket: Any, content: Path) -> None:
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
     before = set(media(site_bucket))
     drawing(content / "images" / "visit.png", 900, 300)  # redrawn wider
-    lines = publish(content, site_bucket)
+    lines = publish_site(content, site_bucket)
     added = set(media(site_bucket)) - before
     assert uploaded_media(lines) == sorted(added)
     assert len(added) == 2 * 2 and all(key.endswith((".png", ".webp")) for key in added)
@@ -110,7 +98,7 @@ def test_a_changed_picture_uploads_only_its_own_new_copies(site_bucket: Any, con
 
 
 def test_a_dry_run_uploads_no_copy_and_says_which_it_would(site_bucket: Any, content: Path) -> None:
-    lines = publish(content, site_bucket, dry_run=True)
+    lines = publish_site(content, site_bucket, dry_run=True)
     assert media(site_bucket) == {}
     assert sum(line.startswith("would upload media/") for line in lines) == 10
 
@@ -131,7 +119,7 @@ def test_a_site_deploy_keeps_the_copies_that_publish_wrote(
     from clinic_tools.site.render import RenderedFile
     from clinic_tools.site.upload import upload_site
 
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
     copies = set(media(site_bucket))
     page = {"index.html": RenderedFile(b"<!doctype html><title>x</title>", "text/html")}
     plan = upload_site(page, SITE_BUCKET, site_bucket, report=lambda line: None)

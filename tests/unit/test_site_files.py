@@ -12,10 +12,17 @@ import pytest
 
 from clinic_tools.exit_codes import ExitCode
 from tests.conftest import BUCKET
-from tests.unit.small_clinic import BASE_URL, article, page, publish_clinic, write_clinic
+from tests.unit.small_clinic import (
+    BASE_URL,
+    SITE_BUCKET,
+    article,
+    page,
+    publish_clinic,
+    publish_site,
+    write_clinic,
+)
+from tests.unit.small_clinic import site_bucket as site_bucket  # a fixture
 
-SITE_BUCKET = "clinic-site-test"
-NOW = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARTICLES = {
@@ -39,18 +46,8 @@ ARTICLES = {
 
 
 @pytest.fixture
-def site_bucket(s3: Any) -> Any:
-    s3.create_bucket(Bucket=SITE_BUCKET)
-    return s3
-
-
-@pytest.fixture
 def content(tmp_path: Path) -> Path:
     return write_clinic(tmp_path / "content", ARTICLES, site={"tagLabels": {"tms": "TMS"}})
-
-
-def publish(content: Path, s3: Any, **options: Any) -> list[str]:
-    return publish_clinic(content, s3, site_bucket=SITE_BUCKET, now=NOW, **options)
 
 
 def site_object(s3: Any, key: str) -> dict[str, Any]:
@@ -75,7 +72,7 @@ def texts(element: ET.Element, path: str) -> list[str]:
 def test_the_sitemap_lists_home_and_the_due_articles_with_absolute_urls(
     site_bucket: Any, content: Path
 ) -> None:
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
 
     stored = site_object(site_bucket, "sitemap.xml")
     assert stored["ContentType"] == "application/xml; charset=utf-8"
@@ -101,7 +98,7 @@ def test_the_sitemap_lists_the_due_pages_after_the_articles(
     (content / "pages" / "later.md").write_text(page(publishAt="2026-07-01T09:00:00Z"))
     (content / "pages" / "unwritten.md").write_text(page(draft=True))
 
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
 
     urls = parsed(site_bucket, "sitemap.xml").findall(f"{SITEMAP}url")
     about = [url for url in urls if url.findtext(f"{SITEMAP}loc") == f"{BASE_URL}/pages/about"]
@@ -113,7 +110,7 @@ def test_the_sitemap_lists_the_due_pages_after_the_articles(
 def test_a_scheduled_article_joins_the_sitemap_and_feed_at_the_first_publish_when_due(
     site_bucket: Any, content: Path
 ) -> None:
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
     assert "scheduled" not in site_object(site_bucket, "sitemap.xml")["Body"].read().decode()
     assert "scheduled" not in site_object(site_bucket, "feed.xml")["Body"].read().decode()
 
@@ -130,7 +127,7 @@ def test_a_base_url_with_a_path_keeps_it(site_bucket: Any, tmp_path: Path) -> No
     content = write_clinic(
         tmp_path / "content", {"one": article()}, site={"baseUrl": "https://clinic.example/care/"}
     )
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
 
     locs = texts(parsed(site_bucket, "sitemap.xml"), f"{SITEMAP}url/{SITEMAP}loc")
     assert locs[:3] == [
@@ -144,7 +141,7 @@ def test_a_base_url_with_a_path_keeps_it(site_bucket: Any, tmp_path: Path) -> No
 
 
 def test_the_feed_is_atom_with_the_required_elements(site_bucket: Any, content: Path) -> None:
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
 
     stored = site_object(site_bucket, "feed.xml")
     assert stored["ContentType"] == "application/atom+xml; charset=utf-8"
@@ -164,7 +161,7 @@ def test_the_feed_is_atom_with_the_required_elements(site_bucket: Any, content: 
 
 
 def test_each_entry_links_the_article_and_summarises_it(site_bucket: Any, content: Path) -> None:
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
 
     entries = parsed(site_bucket, "feed.xml").findall(f"{ATOM}entry")
     assert [entry.findtext(f"{ATOM}id") for entry in entries] == [
@@ -199,7 +196,7 @@ def test_a_clinic_without_due_articles_has_an_empty_but_valid_feed(
     content = write_clinic(
         tmp_path / "content", {"soon": article(publishAt="2099-01-01T00:00:00Z")}
     )
-    publish(content, site_bucket)
+    publish_site(content, site_bucket)
 
     feed = parsed(site_bucket, "feed.xml")
     assert feed.findall(f"{ATOM}entry") == []
@@ -215,23 +212,23 @@ def test_a_clinic_without_due_articles_has_an_empty_but_valid_feed(
 def test_site_files_are_uploaded_after_the_content_and_only_when_changed(
     site_bucket: Any, content: Path
 ) -> None:
-    first = publish(content, site_bucket)
+    first = publish_site(content, site_bucket)
     assert first.index("uploaded index.json") < first.index("uploaded sitemap.xml")
     assert first[-1] == "site bucket: uploaded 2, skipped 0 unchanged"
     assert site_keys(site_bucket) == {"sitemap.xml", "feed.xml"}
 
-    assert publish(content, site_bucket)[-1] == "site bucket: uploaded 0, skipped 2 unchanged"
+    assert publish_site(content, site_bucket)[-1] == "site bucket: uploaded 0, skipped 2 unchanged"
 
     older = content / "articles" / "older.md"
     older.write_text(older.read_text().replace("What the article", "Now what the article"))
-    lines = publish(content, site_bucket)
+    lines = publish_site(content, site_bucket)
     assert "uploaded feed.xml" in lines  # the summary changed; the sitemap did not
     assert "uploaded sitemap.xml" not in lines
     assert lines[-1] == "site bucket: uploaded 1, skipped 1 unchanged"
 
 
 def test_a_dry_run_writes_nothing_to_the_site_bucket(site_bucket: Any, content: Path) -> None:
-    lines = publish(content, site_bucket, dry_run=True)
+    lines = publish_site(content, site_bucket, dry_run=True)
 
     assert "would upload sitemap.xml (new)" in lines
     assert "would upload feed.xml (new)" in lines
@@ -244,7 +241,7 @@ def test_without_a_base_url_they_are_skipped_and_the_publish_says_why(
 ) -> None:
     content = write_clinic(tmp_path / "content", {"one": article()}, site={"baseUrl": None})
 
-    lines = publish(content, site_bucket)
+    lines = publish_site(content, site_bucket)
 
     assert site_keys(site_bucket) == set()
     assert any("not written" in line and "baseUrl" in line for line in lines)
@@ -256,7 +253,7 @@ def test_a_missing_site_bucket_stops_the_publish_before_any_upload(s3: Any, cont
     from clinic_tools.publish.publisher import MissingSiteBucket
 
     with pytest.raises(MissingSiteBucket):
-        publish(content, s3)
+        publish_site(content, s3)
 
     assert s3.list_objects_v2(Bucket=BUCKET).get("Contents") is None
 

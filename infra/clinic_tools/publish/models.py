@@ -85,9 +85,9 @@ class Author(Contract):
     medical_specialty: MedicalSpecialty | None = Field(None, alias="medicalSpecialty")
 
 
-class PageFrontMatter(Contract):
-    """The YAML block at the top of a page (content/pages/*.md): an article's rules, less
-    what only an article has (author, tags, related), plus its place in the navigation."""
+class CommonFrontMatter(Contract):
+    """What an article's and a page's front matter both start with: title, dates and
+    whether (and when) it is published."""
 
     title: Annotated[Text, Field(max_length=150)]
     slug: Slug | None = None
@@ -96,28 +96,27 @@ class PageFrontMatter(Contract):
     updated: dt.date | None = None
     publish_at: Moment | None = Field(None, alias="publishAt")
     draft: bool = False
-    # The navigation's order, lower first; a page without `nav` is published but not in it.
-    nav: Annotated[int, Field(ge=0, le=1000)] | None = None
-    nav_title: Annotated[Text, Field(max_length=40)] | None = Field(None, alias="navTitle")
-    image: ImageSpec | None = None
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> PageFrontMatter:
+    def _dates_in_order(self) -> CommonFrontMatter:
         if self.updated and self.updated < self.date:
             raise ValueError("updated is before date")
         return self
 
 
-class FrontMatter(Contract):
+class PageFrontMatter(CommonFrontMatter):
+    """The YAML block at the top of a page (content/pages/*.md): an article's rules, less
+    what only an article has (author, tags, related), plus its place in the navigation."""
+
+    # The navigation's order, lower first; a page without `nav` is published but not in it.
+    nav: Annotated[int, Field(ge=0, le=1000)] | None = None
+    nav_title: Annotated[Text, Field(max_length=40)] | None = Field(None, alias="navTitle")
+    image: ImageSpec | None = None
+
+
+class FrontMatter(CommonFrontMatter):
     """The YAML block at the top of an article."""
 
-    title: Annotated[Text, Field(max_length=150)]
-    slug: Slug | None = None
-    description: Annotated[Text, Field(max_length=300)]
-    date: dt.date
-    updated: dt.date | None = None
-    publish_at: Moment | None = Field(None, alias="publishAt")
-    draft: bool = False
     author: Slug
     reviewed_by: Slug | None = Field(None, alias="reviewedBy")
     last_reviewed: dt.date | None = Field(None, alias="lastReviewed")
@@ -130,8 +129,6 @@ class FrontMatter(Contract):
     def _review_is_dated(self) -> FrontMatter:
         if self.reviewed_by and not self.last_reviewed:
             raise ValueError("reviewedBy needs lastReviewed: when was it reviewed?")
-        if self.updated and self.updated < self.date:
-            raise ValueError("updated is before date")
         return self
 
 

@@ -4,26 +4,16 @@
 import { getJson, topicLabels } from './api.js';
 import { ApiError } from './config.js';
 import { el, isSlug, safeHref, tagLabel, timeElement } from './dom.js';
+import { addJsonLd, canonicalUrl, describeNotFound, describePage, meta, showNotFound, slugFromPath } from './head.js';
 import { startPage } from './layout.js';
 import { picture } from './picture.js';
 
 const $ = (id) => document.getElementById(id);
 const settings = startPage().catch(() => null);
-const slug = slugFromPath(location.pathname);
+const slug = slugFromPath('articles', location.pathname, isSlug);
 
 if (slug) load(slug);
 else notFound();
-
-function slugFromPath(path) {
-  const match = /^\/articles\/([^/]+)\/?$/.exec(path);
-  if (!match) return null;
-  try {
-    const slug = decodeURIComponent(match[1]);
-    return isSlug(slug) ? slug : null;
-  } catch {
-    return null;
-  }
-}
 
 async function load(slug) {
   let article;
@@ -144,21 +134,18 @@ function ctaHref(href, slug) {
   return url.origin === location.origin ? url.pathname + url.search + url.hash : url.href;
 }
 
-/** Title, description, canonical link, Open Graph and JSON-LD in the <head>. */
+/** Title, description, canonical link and Open Graph as every page (head.js), then the
+ * article's own: its image's size and alt, its dates and tags, and the JSON-LD last. */
 function describe(article, site) {
-  document.title = site.name ? `${article.title}: ${site.name}` : article.title;
-  const base = safeHref(site.baseUrl, '').replace(/\/+$/, '') || location.origin;
-  const canonical = base + safeHref(article.url, `/articles/${article.slug}`);
-  meta('name', 'description', article.description);
-  link('canonical', canonical);
-  meta('property', 'og:type', 'article');
-  meta('property', 'og:title', article.title);
-  meta('property', 'og:description', article.description);
-  meta('property', 'og:url', canonical);
-  meta('property', 'og:site_name', site.name);
+  describePage(site, {
+    title: article.title,
+    description: article.description,
+    path: safeHref(article.url, `/articles/${article.slug}`),
+    type: 'article',
+  });
   const image = article.image && safeHref(article.image.url, '');
   if (image) {
-    meta('property', 'og:image', image.startsWith('/') ? base + image : image); // absolute, as og: wants
+    meta('property', 'og:image', image.startsWith('/') ? canonicalUrl(site, image) : image); // absolute, as og: wants
     meta('property', 'og:image:width', article.image.width);
     meta('property', 'og:image:height', article.image.height);
     meta('property', 'og:image:alt', article.image.alt);
@@ -168,30 +155,7 @@ function describe(article, site) {
   for (const tag of article.tags ?? []) {
     document.head.append(el('meta', { property: 'article:tag', content: tag }));
   }
-  if (article.jsonLd) {
-    const script = el('script', { type: 'application/ld+json' });
-    script.textContent = JSON.stringify(article.jsonLd);
-    document.head.append(script);
-  }
-}
-
-function meta(kind, name, content) {
-  if (!content) return;
-  let node = document.head.querySelector(`meta[${kind}="${name}"]`);
-  if (!node) {
-    node = el('meta', { [kind]: name });
-    document.head.append(node);
-  }
-  node.setAttribute('content', String(content));
-}
-
-function link(rel, href) {
-  let node = document.head.querySelector(`link[rel="${rel}"]`);
-  if (!node) {
-    node = el('link', { rel });
-    document.head.append(node);
-  }
-  node.setAttribute('href', href);
+  addJsonLd(article.jsonLd);
 }
 
 /** The content arrived after the browser looked for #id: scroll to it (and focus it) now. */
@@ -210,10 +174,6 @@ function goToHash() {
 }
 
 async function notFound() {
-  $('article-status').hidden = true;
-  $('article').remove();
-  $('article-status').after($('not-found').content.cloneNode(true)); // a <template>: inert till now
-  document.head.append(el('meta', { name: 'robots', content: 'noindex' }));
-  const site = (await settings) ?? {};
-  document.title = site.name ? `Page not found: ${site.name}` : 'Page not found';
+  showNotFound($('article-status'), $('article'));
+  describeNotFound((await settings) ?? {});
 }

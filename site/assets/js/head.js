@@ -21,11 +21,15 @@ export function describePage(site, { title, description, path, type = 'website',
   meta('property', 'og:url', canonical);
   meta('property', 'og:site_name', site.name);
   if (image?.url) meta('property', 'og:image', canonicalUrl(site, image.url));
-  if (jsonLd) {
-    const script = el('script', { type: 'application/ld+json' });
-    script.textContent = JSON.stringify(jsonLd);
-    document.head.append(script);
-  }
+  addJsonLd(jsonLd);
+}
+
+/** The page's structured data as a <script type="application/ld+json">, when it has any. */
+export function addJsonLd(jsonLd) {
+  if (!jsonLd) return;
+  const script = el('script', { type: 'application/ld+json' });
+  script.textContent = JSON.stringify(jsonLd);
+  document.head.append(script);
 }
 
 /** A page the API does not have: say so to people and to crawlers. */
@@ -34,7 +38,8 @@ export function describeNotFound(site) {
   document.title = site.name ? `Page not found: ${site.name}` : 'Page not found';
 }
 
-function meta(kind, name, content) {
+/** Sets <meta {kind}="{name}" content>, adding the tag once; no content, no tag. */
+export function meta(kind, name, content) {
   if (!content) return;
   let node = document.head.querySelector(`meta[${kind}="${name}"]`);
   if (!node) {
