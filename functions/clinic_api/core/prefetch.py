@@ -23,23 +23,17 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 # The initialisation types Lambda names (SnapStart's is "snap-start").
 ON_DEMAND = ("on-demand", "provisioned-concurrency")
 
 
-class Prefetch:
-    """Tasks running one after another in a background thread, until `wait` (idempotent)."""
-
-    def __init__(self, tasks: Iterable[Callable[[], object]]) -> None:
-        self._thread = threading.Thread(
-            target=_quietly, args=(tuple(tasks),), name="prefetch", daemon=True
-        )
-        self._thread.start()
-
-    def wait(self) -> None:
-        self._thread.join()
+def _start(tasks: tuple[Callable[[], object], ...]) -> threading.Thread:
+    """The tasks, one after another, in a background thread."""
+    thread = threading.Thread(target=_quietly, args=(tasks,), name="prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 def _quietly(tasks: tuple[Callable[[], object], ...]) -> None:
@@ -48,28 +42,23 @@ def _quietly(tasks: tuple[Callable[[], object], ...]) -> None:
             task()
 
 
-def at_cold_start(*tasks: Callable[[], object]) -> Prefetch | None:
-    """Start `tasks` when Lambda is initialising this container on demand; else None."""
-    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") not in ON_DEMAND:
-        return None
-    return Prefetch(tasks)
-
-
 class Warmup:
-    """A function's one prefetch: started at import (`at_init`), awaited by the first
-    invocation; after a SnapStart restore, started again (`restart`)."""
+    """A function's one prefetch: started at import when Lambda initialises the container
+    on demand (`at_init`), awaited by the first invocation; after a SnapStart restore,
+    started again (`restart`)."""
 
     def __init__(self, *tasks: Callable[[], object], at_init: bool = True) -> None:
         self._tasks = tasks
-        self._running = at_cold_start(*tasks) if at_init else None
+        on_demand = os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in ON_DEMAND
+        self._running = _start(tasks) if at_init and on_demand else None
 
     def wait(self) -> None:
-        """Before a request is handled: the prefetch (if one runs) is done."""
+        """Before a request is handled: the prefetch (if one runs) is done (idempotent)."""
         running, self._running = self._running, None
         if running is not None:
-            running.wait()
+            running.join()
 
     def restart(self) -> None:
         """After a SnapStart restore: fetch again what was forgotten (in the background)."""
         self.wait()
-        self._running = Prefetch(self._tasks)
+        self._running = _start(self._tasks)
