@@ -146,7 +146,7 @@ def _article(source: Source, content: Content, md: Any, shown: ShownPictures) ->
         "related": [],
         "reviewedBy": person(reviewer, content.authors[reviewer], md) if reviewer else None,
         "lastReviewed": front.last_reviewed.isoformat() if front.last_reviewed else None,
-        "image": shown.image(front.image) if front.image else None,
+        "image": shown.image(front.image),
     }
 
 

@@ -145,7 +145,10 @@ class ShownPictures:
         self.pictures = pictures  # every picture the loader read, by src
         self.shown: dict[str, Picture] = {}
 
-    def image(self, spec: ImageSpec) -> dict[str, object]:
+    def image(self, spec: ImageSpec | None) -> dict[str, object] | None:
+        """A feature picture or photo as published; None where the document names none."""
+        if spec is None:
+            return None
         return self._show(spec.src).image("" if spec.decorative else spec.alt or "")
 
     def html(self, url: str, alt: str) -> str:

@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 from clinic_api.core.keys import page_url
 from clinic_tools.publish.loader import Content, PageSource
 from clinic_tools.publish.markdown import render_html, table_of_contents
-from clinic_tools.publish.pictures import Pictures, picture
+from clinic_tools.publish.pictures import Pictures
 from clinic_tools.publish.published import absolute_url, iso_moment
 
 # A page whose slug says what it is gets schema.org's own type for it.
@@ -77,7 +77,7 @@ def _page(
         "updatedAt": front.updated.isoformat() if front.updated else published,
         "html": render_html(md, source.tokens),
         "toc": table_of_contents(source.tokens),
-        "image": picture(front.image, pictures),
+        "image": pictures(front.image),
     }
     site = content.site
     page["jsonLd"] = {

@@ -16,7 +16,7 @@ from clinic_api.core.keys import article_url, provider_url
 from clinic_tools.publish.loader import Content, Source
 from clinic_tools.publish.markdown import plain_paragraphs, render_html
 from clinic_tools.publish.models import Author
-from clinic_tools.publish.pictures import Pictures, picture
+from clinic_tools.publish.pictures import Pictures
 from clinic_tools.publish.published import absolute_url
 
 # A physician's degree, as a word of the credentials: "MD, psychiatrist", "DO".
@@ -88,7 +88,7 @@ def _provider(
         "credentials": author.credentials,
         "role": author.role,
         "specialties": list(author.specialties),
-        "photo": picture(author.photo, pictures),
+        "photo": pictures(author.photo),
         "seesPatients": author.sees_patients,
         "bio": plain_bio(md, author),
         "bioHtml": render_html(md, md.parse(author.bio)),

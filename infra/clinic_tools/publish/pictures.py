@@ -13,8 +13,5 @@ from typing import Any
 
 from clinic_tools.publish.models import ImageSpec
 
-Pictures = Callable[[ImageSpec], dict[str, Any] | None]
-
-
-def picture(spec: ImageSpec | None, pictures: Pictures) -> dict[str, Any] | None:
-    return pictures(spec) if spec is not None else None
+# None for a document that names no picture.
+Pictures = Callable[[ImageSpec | None], dict[str, Any] | None]
