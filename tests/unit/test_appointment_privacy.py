@@ -85,6 +85,8 @@ def every_outcome() -> list[Any]:
         post_form({**form, "email": "broken " + VALID["lastName"]}),  # form: error redirect
         post_json({**VALID, "message": "x" * 20_000 + VALID["firstName"]}),  # too large
         post_json({**VALID, "service": "other"}),
+        post_json({**VALID, "provider": VALID["lastName"]}),  # not a provider: never echoed
+        post_form({**form, "provider": VALID["email"]}),  # form: error redirect names the field
         *inputs_found_by_hand(form),
         post_json(VALID),  # rate-limited by now
     ]
