@@ -141,6 +141,7 @@ def generated_corpus(size: int, sample: Corpus) -> Corpus:
         title = maker.heading() + " " + " ".join(maker.words(3))
         slug = f"{number}-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
         articles[slug] = {
+            "slug": slug,
             "title": title,
             "description": maker.paragraph(1),
             "tags": sorted(rng.sample(TAG_POOL, rng.randint(1, 3))),
