@@ -38,7 +38,6 @@ GZIP_MAGIC = b"\x1f\x8b"
 class Variant:
     name: str
     root: Path  # holds functions/ and infra/
-    packing: str = ""  # this tree's: a name in PACKINGS ("": the code's default)
 
     def environment(self, endpoint: str) -> dict[str, str]:
         from clinic_tools.local.stack import fake_aws_environment
@@ -117,19 +116,27 @@ def measure_cold(
     )
     s3.create_bucket(Bucket=BUCKET)
     rows: list[ColdRow] = []
+    from search import generated_corpus, sample_corpus
+
+    sample = sample_corpus()  # this tree's reading of content/: a baseline's may refuse it
     with tempfile.TemporaryDirectory(prefix="clinic-search-cold-") as folder:
-        variants = [Variant("this tree", ROOT), Variant("this tree, LZ4 tar", ROOT, "lz4")]
+        words = Path(folder) / "words.json"
+        words.write_text(json.dumps(sample.words), encoding="utf-8")
+        variants = [Variant("this tree", ROOT)]
         if baseline:
             exported = Path(folder) / "baseline"
             exported.mkdir()
             variants.insert(0, export_revision(baseline, exported))
         for size in sizes:
+            corpus = Path(folder) / f"corpus-{size}.json"
+            generated = generated_corpus(size, sample)
+            corpus.write_text(
+                json.dumps([generated.articles, generated.synonyms]), encoding="utf-8"
+            )
             built = {}
             for number, variant in enumerate(variants):
                 archive = Path(folder) / f"{number}-{size}.archive"
-                built[variant.name] = _child(
-                    variant, endpoint, "build", str(size), str(archive), variant.packing
-                )
+                built[variant.name] = _child(variant, endpoint, "build", str(corpus), str(archive))
                 body = archive.read_bytes()
                 encoding = "gzip" if body[:2] == GZIP_MAGIC else "identity"
                 s3.put_object(
@@ -139,7 +146,9 @@ def measure_cold(
             runs: dict[str, list[dict[str, Any]]] = {variant.name: [] for variant in variants}
             for _ in range(rounds):
                 for number, variant in enumerate(variants):
-                    measured = _child(variant, endpoint, "cold", f"{number}-{size}", str(queries))
+                    measured = _child(
+                        variant, endpoint, "cold", f"{number}-{size}", str(queries), str(words)
+                    )
                     runs[variant.name].append(measured)
             for variant in variants:
                 rows.append(_row(size, variant.name, built[variant.name], runs[variant.name]))
@@ -194,20 +203,12 @@ def print_cold(rows: list[ColdRow]) -> None:
 # --- the children: each runs with one variant's code on its path ------------------
 
 
-def _build(size: int, archive: Path, packing: str) -> dict[str, Any]:
-    from search import generated_corpus, sample_corpus
-
+def _build(corpus: Path, archive: Path) -> dict[str, Any]:
     from clinic_tools.publish.search_index import build_search_index
 
-    corpus = generated_corpus(size, sample_corpus())
+    articles, synonyms = json.loads(corpus.read_text(encoding="utf-8"))
     started = time.perf_counter()
-    if packing:  # only this tree's code knows packings
-        from clinic_tools.publish.search_index import GZIPPED, LZ4_TAR
-
-        chosen = {"gzip": GZIPPED, "lz4": LZ4_TAR}[packing]
-        built = build_search_index(corpus.articles, corpus.synonyms, chosen).archive
-    else:
-        built = build_search_index(corpus.articles, corpus.synonyms).archive
+    built = build_search_index(articles, synonyms).archive
     build_s = time.perf_counter() - started
     archive.write_bytes(built)
     with tarfile.open(fileobj=io.BytesIO(built)) as tar:
@@ -215,13 +216,13 @@ def _build(size: int, archive: Path, packing: str) -> dict[str, Any]:
     return {"archive_mb": len(built) / 1e6, "unpacked_mb": unpacked / 1e6, "build_s": build_s}
 
 
-def _cold(key: str, queries: int) -> dict[str, Any]:
+def _cold(key: str, queries: int, words: Path) -> dict[str, Any]:
     import boto3
-    from search import _percentile, query_sets, sample_corpus
+    from search import _percentile, query_sets
 
     from clinic_api.search.index import SearchIndex
 
-    texts = query_sets(sample_corpus().words, queries)
+    texts = query_sets(json.loads(words.read_text(encoding="utf-8")), queries)
     s3 = boto3.client("s3")  # made before the clock starts, as a container's init does
     s3.head_bucket(Bucket=BUCKET)  # and its connection is open: the GET is the download
     started = time.perf_counter()
@@ -253,7 +254,7 @@ if __name__ == "__main__":
     sys.path.insert(0, str(BENCH_DIR))
     command, *rest = sys.argv[1:]
     if command == "build":
-        result = _build(int(rest[0]), Path(rest[1]), rest[2] if len(rest) > 2 else "")
+        result = _build(Path(rest[0]), Path(rest[1]))
     else:
-        result = _cold(rest[0], int(rest[1]))
+        result = _cold(rest[0], int(rest[1]), Path(rest[2]))
     print(json.dumps(result))

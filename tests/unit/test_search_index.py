@@ -13,28 +13,20 @@ import pytest
 
 from clinic_api.search.index import SearchIndex
 from clinic_api.search.query import edit_distance, query_words, typo_budget
+from clinic_api.search.records import Records
 from clinic_api.search.schema import (
-    ARTICLE_TITLE,
-    ARTICLES,
-    BODY,
+    FIELD_WEIGHTS,
     MANIFEST,
-    PARENT_TITLE,
+    RECORDS,
     SCHEMA_VERSION,
     SECTION_ID,
-    SECTION_TITLE,
     SLUG,
-    STORED_ONLY,
-    TAGS,
     TERM,
+    phrase_term,
 )
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import ContentError, load_content
-from clinic_tools.publish.search_index import (
-    GZIPPED,
-    LZ4_TAR,
-    build_search_index,
-    search_units,
-)
+from clinic_tools.publish.search_index import Phrases, build_search_index, search_units
 from clinic_tools.publish.sections import split_sections
 from tests.conftest import CONTENT
 from tests.fixture_content import ANXIETY, DRAFT, SCHEDULED
@@ -212,27 +204,39 @@ def test_query_words_are_split_folded_and_capped() -> None:
 
 def test_the_index_stores_only_what_a_hit_reads_and_each_article_once(compiled: Any) -> None:
     built = build_search_index(compiled.articles, [])
-    assert built.archive[:2] == b"\x1f\x8b"  # gzipped (PACKING), said as Content-Encoding
-    assert built.content_encoding == "gzip"
+    assert built.archive[:2] != b"\x1f\x8b"  # a plain tar: nothing to unzip before opening
     with tarfile.open(fileobj=io.BytesIO(built.archive)) as tar:
-        meta_file, table_file = tar.extractfile("index/meta.json"), tar.extractfile(ARTICLES)
-        assert meta_file is not None and table_file is not None
-        meta, table = json.load(meta_file), json.load(table_file)
+        meta_file, records_file = tar.extractfile("index/meta.json"), tar.extractfile(RECORDS)
+        assert meta_file is not None and records_file is not None
+        meta, records = json.load(meta_file), Records(records_file.read())
     fields = {field["name"]: field["options"] for field in meta["schema"]}
     stored = {name for name, options in fields.items() if options.get("stored")}
-    assert stored == {BODY, TAGS, SECTION_ID, SECTION_TITLE, PARENT_TITLE, TERM}
-    assert all(fields[name].get("indexing") is None for name in STORED_ONLY)
+    assert stored == {TERM}  # a hit's texts are records
+    assert {fields[name]["indexing"]["record"] for name in FIELD_WEIGHTS} == {"freq"}
     assert not fields[SLUG]["indexing"]["fieldnorms"]
-    assert meta["index_settings"]["docstore_compression"] == "none"
-    assert table[SLUG] == sorted(compiled.articles)
-    assert table[ARTICLE_TITLE] == [compiled.articles[slug]["title"] for slug in table[SLUG]]
+    units = search_units(compiled.articles)
+    assert [records[number][-1] for number in range(len(units))] == [unit["body"] for unit in units]
+    articles = [records[number] for number in range(len(units), len(records))]
+    assert [slug for slug, _, _ in articles] == sorted(compiled.articles)
+    assert [title for _, title, _ in articles] == [
+        compiled.articles[slug]["title"] for slug in sorted(compiled.articles)
+    ]
 
 
-def test_the_lz4_packing_opens_and_finds_the_same(compiled: Any) -> None:
-    gzipped = SearchIndex.load(build_search_index(compiled.articles, [], GZIPPED).archive)
-    plain = build_search_index(compiled.articles, [], LZ4_TAR)
-    assert plain.archive[:2] != b"\x1f\x8b" and plain.content_encoding is None
-    for text in ("ketamine side effects", "anxeity", "esketam"):
-        assert SearchIndex.load(plain.archive).search(text, tag=None, limit=5, hidden=()) == (
-            gzipped.search(text, tag=None, limit=5, hidden=())
-        )
+def test_a_phrase_is_one_token_where_its_words_follow_each_other() -> None:
+    phrases = Phrases([["nasal spray", "esketamine"], ["low mood", "depression"]])
+    text = "A nasal spray, a spray that is nasal, and low moods."
+    marked = phrases.marked(text)
+    assert marked.startswith(text)
+    assert marked.split().count(phrase_term(("nasal", "spray"))) == 1
+    assert marked.split().count(phrase_term(("low", "mood"))) == 1
+
+
+def test_a_synonym_finds_its_phrase_in_the_text(compiled: Any) -> None:
+    index = SearchIndex.load(
+        build_search_index(compiled.articles, [["nasal spray", "intranasal"]]).archive
+    )
+    found = index.search("intranasal", tag=None, limit=20, hidden=())
+    assert found.total > 0
+    for hit in found.items:
+        assert "nasal spray" in hit["text"].lower() or "nasal spray" in hit["title"].lower()

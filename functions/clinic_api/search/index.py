@@ -2,8 +2,8 @@
 
 Imported on the first `/search` only, so tantivy stays off the other routes'
 cold start. The index arrives as one tar object; the S3 cache calls
-`SearchIndex.load` once per version of it (a new ETag), which unpacks it to
-/tmp and opens it there.
+`SearchIndex.load` once per version of it (a new ETag), which unpacks tantivy's
+files to /tmp and opens them there, and keeps the records in memory.
 
 Ranking: every word matched without a typo adds TIER, so hits that needed
 fewer corrections always come first (Algolia's first criterion); within a
@@ -28,10 +28,9 @@ from tantivy import DocAddress, Occur, Query
 
 from clinic_api.core.keys import article_url, page_url
 from clinic_api.search.query import Slot, Synonyms, Term, plan_query
+from clinic_api.search.records import Records
 from clinic_api.search.schema import (
     ARTICLE,
-    ARTICLE_COLUMNS,
-    ARTICLES,
     BODY,
     CONTEXT,
     FIELD_WEIGHTS,
@@ -39,15 +38,15 @@ from clinic_api.search.schema import (
     INDEX_DIR,
     MANIFEST,
     PAGE_KIND,
-    PARENT_TITLE,
+    RECORDS,
     SCHEMA_VERSION,
-    SECTION_ID,
-    SECTION_TITLE,
     SLUG,
     TAG,
     TAGS,
     TERM,
+    UNIT,
     UNITS_WITH_TERM,
+    phrase_term,
     register_analyzers,
     unit_context,
 )
@@ -67,11 +66,21 @@ Ranked = list[tuple[float, DocAddress]]  # (score, address), best first
 
 
 class Article(NamedTuple):
-    """What a hit shows of its article or page: ARTICLE_COLUMNS, in that order."""
+    """What a hit shows of its article or page: its record's ARTICLE_COLUMNS, in that order."""
 
     slug: str
     title: str
     kind: str
+
+
+class Unit(NamedTuple):
+    """A hit's own texts: its record's UNIT_COLUMNS, in that order."""
+
+    section_id: str  # empty on an intro
+    section_title: str
+    parent_title: str
+    tags: str
+    body: str
 
 
 @dataclass(frozen=True)
@@ -84,8 +93,7 @@ class Found:
 class SearchIndex:
     """One version of the published index, opened from a folder it owns."""
 
-    def __init__(self, folder: Path) -> None:
-        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    def __init__(self, folder: Path, manifest: dict[str, Any], records: Records) -> None:
         if manifest["schemaVersion"] != SCHEMA_VERSION:
             raise ValueError(
                 f"search index schema {manifest['schemaVersion']}, not {SCHEMA_VERSION}"
@@ -96,20 +104,24 @@ class SearchIndex:
         self._searcher = index.searcher()  # the index never changes: one searcher serves all
         self._synonyms = Synonyms(manifest["synonyms"])
         self._vocabulary = _IndexVocabulary(self._searcher, self._schema)
-        columns = json.loads((folder / ARTICLES).read_text(encoding="utf-8"))
-        self._articles = [
-            Article(*row) for row in zip(*(columns[c] for c in ARTICLE_COLUMNS), strict=True)
-        ]
+        self._records = records
 
     @classmethod
     def load(cls, archive: bytes) -> SearchIndex:
-        """Unpack to a fresh folder in /tmp, removed when this version is dropped."""
+        """Unpack tantivy's files to a fresh folder in /tmp, removed when this version is
+        dropped; the manifest and records are read from the archive into memory."""
         folder = Path(tempfile.mkdtemp(prefix="clinic-search-"))
         try:
-            # As a stream: each member is unzipped as it is written out.
+            kept: dict[str, bytes] = {}
+            # As a stream: each member is written out (or kept) as it is read.
             with tarfile.open(fileobj=io.BytesIO(archive), mode="r|*") as tar:
-                tar.extractall(folder, filter="data")
-            index = cls(folder)
+                for member in tar:
+                    read = tar.extractfile(member) if member.name in (MANIFEST, RECORDS) else None
+                    if read is None:  # tantivy's files, and its folder
+                        tar.extract(member, folder, filter="data")
+                    else:
+                        kept[member.name] = read.read()
+            index = cls(folder, json.loads(kept[MANIFEST]), Records(kept[RECORDS]))
         except (tarfile.TarError, OSError, KeyError, ValueError) as error:
             shutil.rmtree(folder, ignore_errors=True)
             raise ValueError("not a search index this function can read") from error
@@ -140,8 +152,7 @@ class SearchIndex:
         # "Did you mean" comes from the best hit of all, so every page proposes the same:
         # on a later page it is read too, after the page's own hits.
         shown = ranked[offset:] + (ranked[:1] if offset else [])
-        units = [self._searcher.doc(address) for _, address in shown]
-        articles = self._articles_of(shown)
+        units, articles = self._records_of(shown)
         highlighter = Highlighter(self._searcher, self._schema, slots)
         page = zip(ranked[offset:], units, articles, strict=False)
         best = -1 if offset else 0
@@ -155,12 +166,18 @@ class SearchIndex:
             else None,
         )
 
-    def _articles_of(self, hits: Ranked) -> list[Article]:
-        """Each hit's article (slug, title), in the order of `hits`."""
+    def _records_of(self, hits: Ranked) -> tuple[list[Unit], list[Article]]:
+        """Each hit's texts and its article's (slug, title, kind), in the order of `hits`."""
         if not hits:
-            return []
-        numbers = self._searcher.fast_field_values(ARTICLE, [address for _, address in hits])
-        return [self._articles[int(number or 0)] for number in numbers]  # every unit has one
+            return [], []
+        addresses = [address for _, address in hits]
+        units = self._searcher.fast_field_values(UNIT, addresses)
+        articles = self._searcher.fast_field_values(ARTICLE, addresses)
+        # Every unit has both numbers.
+        return (
+            [Unit(*self._records[int(number or 0)]) for number in units],
+            [Article(*self._records[int(number or 0)]) for number in articles],
+        )
 
     def _ranked(self, query: Query, wanted: int) -> tuple[Ranked, int]:
         """The best `wanted` hits and how many there are in all."""
@@ -223,9 +240,8 @@ class SearchIndex:
         return _any([Query.const_score_query(_any(untypoed), TIER), best])
 
     def _match(self, field: str, term: Term, record: str) -> Query:
-        if len(term.stems) == 1:
-            return Query.term_query(self._schema, field, term.stems[0], record)
-        return Query.phrase_query(self._schema, field, list(term.stems))
+        word = term.stems[0] if len(term.stems) == 1 else phrase_term(term.stems)
+        return Query.term_query(self._schema, field, word, record)
 
 
 class _IndexVocabulary:
@@ -251,26 +267,16 @@ def _any(queries: Sequence[Query]) -> Query:
     return Query.boolean_query([(Occur.Should, query) for query in queries])
 
 
-def _text(document: tantivy.Document, field: str) -> str:
-    return document.get_first(field) or ""
-
-
-def _searched_texts(document: tantivy.Document, article: Article) -> dict[str, str]:
-    """A unit's searched fields as indexed: heading and context are not stored, but
-    made again from the titles that are."""
-    article_title = article.title
-    if not _text(document, SECTION_ID):  # an intro: its heading is the article's title
-        return {
-            HEADING: article_title,
-            TAGS: _text(document, TAGS),
-            CONTEXT: "",
-            BODY: _text(document, BODY),
-        }
+def _searched_texts(unit: Unit, article: Article) -> dict[str, str]:
+    """A unit's searched fields as indexed (less their phrase tokens): heading and context
+    made again from the titles."""
+    if not unit.section_id:  # an intro: its heading is the article's title
+        return {HEADING: article.title, TAGS: unit.tags, CONTEXT: "", BODY: unit.body}
     return {
-        HEADING: _text(document, SECTION_TITLE),
-        TAGS: _text(document, TAGS),
-        CONTEXT: unit_context(article_title, _text(document, PARENT_TITLE)),
-        BODY: _text(document, BODY),
+        HEADING: unit.section_title,
+        TAGS: unit.tags,
+        CONTEXT: unit_context(article.title, unit.parent_title),
+        BODY: unit.body,
     }
 
 
@@ -279,22 +285,17 @@ def _needed_typos(score: float, slots: Sequence[Slot]) -> bool:
 
 
 def _hit(
-    document: tantivy.Document,
-    article: Article,
-    score: float,
-    highlighter: Highlighter,
-    slots: Sequence[Slot],
+    unit: Unit, article: Article, score: float, highlighter: Highlighter, slots: Sequence[Slot]
 ) -> dict[str, Any]:
-    snippet = highlighter.snippet(document, corrected=_needed_typos(score, slots))
-    section_id = _text(document, SECTION_ID)
+    snippet = highlighter.snippet(unit.body, corrected=_needed_typos(score, slots))
     kind = "page" if article.kind == PAGE_KIND else "article"
     return {
         "kind": kind,
         "slug": article.slug,
         "title": article.title,
         "url": page_url(article.slug) if kind == "page" else article_url(article.slug),
-        "section": {"id": section_id, "title": _text(document, SECTION_TITLE)}
-        if section_id
+        "section": {"id": unit.section_id, "title": unit.section_title}
+        if unit.section_id
         else None,
         "snippet": snippet.html,
         "text": snippet.text,
@@ -303,9 +304,7 @@ def _hit(
     }
 
 
-def _did_you_mean(
-    score: float, best: tantivy.Document, article: Article, slots: Sequence[Slot]
-) -> str | None:
+def _did_you_mean(score: float, best: Unit, article: Article, slots: Sequence[Slot]) -> str | None:
     """The query as the best hit matched it, when that took a correction."""
     if not _needed_typos(score, slots):
         return None

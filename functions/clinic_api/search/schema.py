@@ -1,9 +1,8 @@
 """The search index's schema: one module that the builder (`clinic publish`) and
 the function's search both read, so they cannot disagree on fields or analysis.
 
-The index is a tantivy index packed as one tar object (gzipped, or with tantivy's
-LZ4 store: `PACKING` in the publisher), with a manifest and the articles' table
-beside it. It holds two kinds of documents:
+The index is a tantivy index packed as one tar object with a manifest and its
+records beside it. It holds two kinds of documents:
 
 - units: an article's or page's intro (title, tags, description and the text
   before the first heading) or one H2/H3 section of it (heading, body, and the
@@ -13,23 +12,25 @@ beside it. It holds two kinds of documents:
   words a typo or a half-typed word may stand for, which tantivy cannot say
   about the units themselves.
 
-Only what a hit reads back is stored (the body for its snippet, the titles its
-heading and context were made of); the archive is most of a cold search's wait.
-What a hit shows of its article or page (slug, title, kind) is in ARTICLES, once
-per document rather than on each of its units, by the document's number.
+tantivy stores no unit text: what a hit shows is in RECORDS (search/records.py),
+a unit's by its UNIT number and its article's or page's (slug, title, kind) by its
+ARTICLE number, once per document rather than on each of its units. The archive
+is most of a cold search's wait.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 import tantivy
 
-SCHEMA_VERSION = 3  # 2: units carry ARTICLE (distinct=article); 3: pages (KIND), ARTICLES
+# 2: units carry ARTICLE (distinct=article); 3: pages (KIND), ARTICLES; 4: RECORDS, no positions
+SCHEMA_VERSION = 4
 INDEX_DIR = "index"  # the tantivy files, inside the archive
 MANIFEST = "search.json"  # schema version and synonym groups, beside them
-ARTICLES = "articles.json"  # {column: [value of article 0, of article 1, ...]}
+RECORDS = "records.bin"  # the units' and articles' stored texts (search/records.py)
 
 # Analysers, registered by name on the index when it is built and when it is opened.
 STEMMED = "clinic_stemmed"  # how unit text is indexed and how query words are matched
@@ -43,32 +44,42 @@ BODY = "body"  # intro: description and intro text; section: its text
 FIELD_WEIGHTS = {HEADING: 3.0, TAGS: 2.0, BODY: 1.0, CONTEXT: 0.5}
 
 SLUG = "slug"  # indexed as one token: scheduled articles and pages are excluded by it
-ARTICLE = "article"  # the document's number: its row in ARTICLES; a fast field
-ARTICLE_TITLE = "article_title"  # searched as HEADING and CONTEXT, shown from ARTICLES
-# "article" or "page", kept in ARTICLES (a page's slug is no article's: the loader checks it).
+# Fast fields, numbers of records in RECORDS: the unit's own, and its article's or page's
+# (also what `distinct` tells articles apart by).
+UNIT = "unit"
+ARTICLE = "article"
+ARTICLE_TITLE = "article_title"  # searched as HEADING and CONTEXT, shown from its record
+# "article" or "page", kept in the article's record (a page's slug is no article's).
 KIND = "kind"
 ARTICLE_KIND = "article"
 PAGE_KIND = "page"
 TAG = "tag"  # every unit's article tags, one token each, for the `tag` filter
-# Read back, never searched: stored only (see STORED_ONLY).
-SECTION_ID = "section_id"  # absent on an intro
+# Read back from the unit's record, never searched.
+SECTION_ID = "section_id"  # empty on an intro
 SECTION_TITLE = "section_title"
 PARENT_TITLE = "parent_title"  # on an H3, the H2 above it
 
-# ARTICLES' columns: a unit's values of these fields, kept once per article or page.
+# The records' texts: a unit's (its snippet's text, and what `didYouMean` reads) and an
+# article's or page's, kept once per document.
+UNIT_COLUMNS = (SECTION_ID, SECTION_TITLE, PARENT_TITLE, TAGS, BODY)
 ARTICLE_COLUMNS = (SLUG, ARTICLE_TITLE, KIND)
 
 # Vocabulary documents.
-TERM = "term"
+TERM = "term"  # stored: the word a completion or correction names
 UNITS_WITH_TERM = "units"
-
-STORED_TEXT = (BODY, TAGS)  # of the searched fields: the snippet's text, and `didYouMean`'s
-STORED_ONLY = (SECTION_ID, SECTION_TITLE, PARENT_TITLE)
 
 
 def unit_context(article_title: str, parent_title: str) -> str:
     """CONTEXT's text on a section: the article's title and, on an H3, the H2 above it."""
     return f"{article_title} {parent_title}".strip()
+
+
+def phrase_term(stems: Sequence[str]) -> str:
+    """The one token a synonym phrase ("nasal spray") is indexed as, where its words follow
+    each other: the index keeps no positions for phrase queries (they were 2.5 MB of 9 at
+    10,000 articles), and the builder knows every phrase from the synonyms.
+    Letters and digits only, so the analysers keep it whole; no word of prose looks so."""
+    return "0" + "0".join(stems) + "0"
 
 
 def _analyzer(stemmed: bool) -> tantivy.TextAnalyzer:
@@ -100,24 +111,22 @@ def register_analyzers(index: tantivy.Index) -> None:
 
 
 def build_schema() -> tantivy.Schema:
-    """The fields as the binding can declare them; `tune_meta` then makes STORED_ONLY
-    fields unindexed and drops norms from one-token fields, which the binding cannot say."""
+    """The fields as the binding can declare them; `tune_meta` then drops norms from
+    one-token fields, which the binding cannot say."""
     builder = tantivy.SchemaBuilder()
-    for field in FIELD_WEIGHTS:  # positions: synonym phrases ("nasal spray") are phrase queries
-        builder.add_text_field(field, stored=field in STORED_TEXT, tokenizer_name=STEMMED)
+    for field in FIELD_WEIGHTS:  # frequencies for BM25; phrases are tokens (phrase_term)
+        builder.add_text_field(field, tokenizer_name=STEMMED, index_option="freq")
     builder.add_text_field(SLUG, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TAG, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field(UNIT, fast=True)
     builder.add_integer_field(ARTICLE, fast=True)
-    for field in STORED_ONLY:
-        builder.add_text_field(field, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field(TERM, stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_integer_field(UNITS_WITH_TERM, fast=True)
     return builder.build()
 
 
-def tune_meta(meta: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
-    """A new, empty index's meta.json as we want it, before any document is written:
-    `settings` are tantivy's index settings (the document store's compression).
+def tune_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """A new, empty index's meta.json as we want it, before any document is written.
 
     tantivy reads its settings and schema from this file (its serialised `IndexMeta`:
     the format `functions/requirements.txt` pins with tantivy's version). One-token
@@ -126,9 +135,7 @@ def tune_meta(meta: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
     fields = []
     for field in meta["schema"]:
         options = dict(field["options"])
-        if field["name"] in STORED_ONLY:
-            options["indexing"] = None
-        elif field["type"] == "text" and options["indexing"]["tokenizer"] == "raw":
+        if field["type"] == "text" and options["indexing"]["tokenizer"] == "raw":
             options["indexing"] = {**options["indexing"], "fieldnorms": False}
         fields.append({**field, "options": options})
-    return {**meta, "index_settings": settings, "schema": fields}
+    return {**meta, "schema": fields}

@@ -81,10 +81,10 @@ class Highlighter:
         self._as_typed = _generator(searcher, schema, untypoed)
         self._corrected = _generator(searcher, schema, list(self._terms))
 
-    def snippet(self, document: tantivy.Document, corrected: bool) -> Snippet:
+    def snippet(self, body: str, corrected: bool) -> Snippet:
         """`corrected`: whether the hit needed a typo for some word; if not, the
         passage marks no correction ("are" for "care") whatever it holds."""
-        body = document.get_first(BODY) or ""
+        document = tantivy.Document(**{BODY: body})
         found = (self._corrected if corrected else self._as_typed).snippet_from_doc(document)
         fragment = found.fragment()
         if not fragment:  # the words matched a heading or tag, not the body

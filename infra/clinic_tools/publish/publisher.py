@@ -51,12 +51,7 @@ def _content_objects(content: Content, compiled: CompiledSite) -> dict[str, Payl
         compiled.articles,
         compiled.site,
         build_openapi(compiled.site),
-        Payload(
-            search.archive,
-            search.input_sha256,
-            ARCHIVE_TYPE,
-            content_encoding=search.content_encoding,
-        ),
+        Payload(search.archive, search.input_sha256, ARCHIVE_TYPE),
         compiled.index,
         pages=compiled.pages,
         providers=compiled.providers,

@@ -1,5 +1,5 @@
 """The search index `clinic publish` uploads: every compiled article's and page's intro
-and H2/H3 sections in a tantivy index, packed with its manifest as one tar (see PACKING).
+and H2/H3 sections in a tantivy index, packed with its manifest and records as one tar.
 
 tantivy names its files at random, so two builds of the same content differ in
 bytes. Whether the index changed is therefore judged by a SHA-256 of what it is
@@ -16,19 +16,19 @@ import tarfile
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
+from clinic_api.search.records import pack_records
 from clinic_api.search.schema import (
     ARTICLE,
     ARTICLE_COLUMNS,
     ARTICLE_KIND,
     ARTICLE_TITLE,
-    ARTICLES,
     BODY,
     CONTEXT,
     FIELD_WEIGHTS,
@@ -38,17 +38,21 @@ from clinic_api.search.schema import (
     MANIFEST,
     PAGE_KIND,
     PARENT_TITLE,
+    RECORDS,
     SCHEMA_VERSION,
     SECTION_ID,
     SECTION_TITLE,
     SLUG,
-    STORED_ONLY,
     TAG,
     TAGS,
     TERM,
+    UNIT,
+    UNIT_COLUMNS,
     UNITS_WITH_TERM,
     build_schema,
+    phrase_term,
     register_analyzers,
+    stemmed_analyzer,
     tune_meta,
     unit_context,
     words_analyzer,
@@ -56,25 +60,8 @@ from clinic_api.search.schema import (
 from clinic_tools.publish.sections import parent_titles, split_sections
 
 ARCHIVE_TYPE = "application/x-tar"
-# Level 6 is zlib's default: level 9 packs 0.4% smaller and takes twice as long.
-GZIP_LEVEL = 6
-
-
-@dataclass(frozen=True)
-class Packing:
-    """How the index is packed; the function reads either (tantivy reads its store's
-    compression from meta.json, Python's tarfile sees whether a tar is gzipped)."""
-
-    docstore: str  # tantivy's compression of stored fields: "none" or "lz4" (no zstd in tantivy-py)
-    docstore_blocksize: int
-    gzip: bool  # the tar gzipped whole, uploaded with Content-Encoding: gzip
-
-
-# The smallest download (14.4 MB at 10,000 generated articles), unzipped in the function.
-GZIPPED = Packing("none", 16_384, gzip=True)
-# No unzipping: tantivy unpacks a 16 KB block of stored text when a hit reads it (23 MB).
-LZ4_TAR = Packing("lz4", 16_384, gzip=False)
-PACKING = GZIPPED  # the issue's 15 MB; docs/benchmarks.md weighs the two with figures
+# The archive is a plain tar: gzip packed it to 14.4 MB at 10,000 articles, but unzipping
+# 31.5 MB made a cold container's first search three times slower (docs/benchmarks.md).
 WRITER_HEAP = 256_000_000  # one writer thread with room for one segment: faster searches
 _LOCKS = (".tantivy-meta.lock", ".tantivy-writer.lock")
 
@@ -85,7 +72,6 @@ Unit = dict[str, Any]  # one document: field name → text (or the list of tags)
 class BuiltSearchIndex:
     archive: bytes
     input_sha256: str  # stands for the archive's bytes when judging "changed"
-    content_encoding: str | None = None  # "gzip" when the tar is gzipped
 
 
 def search_units(
@@ -128,7 +114,6 @@ def _document_units(number: int, kind: str, document: dict[str, Any]) -> list[Un
 def build_search_index(
     articles: dict[str, dict[str, Any]],
     synonyms: Sequence[Sequence[str]],
-    packing: Packing = PACKING,
     *,
     pages: dict[str, dict[str, Any]] | None = None,
 ) -> BuiltSearchIndex:
@@ -136,54 +121,72 @@ def build_search_index(
     groups = [list(group) for group in synonyms]
     manifest = {"schemaVersion": SCHEMA_VERSION, "synonyms": groups}
     canonical = {**manifest, "tantivy": version("tantivy"), "units": units}
-    canonical["packing"] = asdict(packing)
     digest = hashlib.sha256(
         json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     with tempfile.TemporaryDirectory(prefix="clinic-search-build-") as folder:
         root = Path(folder)
         (root / INDEX_DIR).mkdir()
-        _write_index(root / INDEX_DIR, units, packing)
+        _write_index(root / INDEX_DIR, units, Phrases(groups))
         (root / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-        table = json.dumps(article_table(units), ensure_ascii=False)
-        (root / ARTICLES).write_text(table, encoding="utf-8")
-        return BuiltSearchIndex(_pack(root, packing.gzip), digest, "gzip" if packing.gzip else None)
+        (root / RECORDS).write_bytes(pack_records(unit_records(units)))
+        return BuiltSearchIndex(_pack(root), digest)
 
 
-def _write_index(folder: Path, units: list[Unit], packing: Packing) -> None:
+def unit_records(units: Sequence[Unit]) -> list[list[str]]:
+    """RECORDS: each unit's texts (UNIT_COLUMNS), then each article's or page's
+    (ARTICLE_COLUMNS), in the order of their numbers."""
+    documents = {unit[ARTICLE]: unit for unit in units}
+    return [[unit[column] for column in UNIT_COLUMNS] for unit in units] + [
+        [documents[number][column] for column in ARTICLE_COLUMNS] for number in sorted(documents)
+    ]
+
+
+class Phrases:
+    """The synonyms' phrases of several words, found in a text as `phrase_term` tokens."""
+
+    def __init__(self, groups: Sequence[Sequence[str]]) -> None:
+        stem = stemmed_analyzer().analyze
+        phrases = {tuple(stem(entry)) for group in groups for entry in group}
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted(phrase for phrase in phrases if len(phrase) > 1):
+            self._by_first.setdefault(phrase[0], []).append(phrase)
+
+    def marked(self, text: str) -> str:
+        """`text` and a phrase token for each place a phrase's words follow each other."""
+        if not self._by_first:
+            return text
+        stems = stemmed_analyzer().analyze(text)
+        found = [
+            phrase_term(phrase)
+            for at, first in enumerate(stems)
+            for phrase in self._by_first.get(first, ())
+            if tuple(stems[at : at + len(phrase)]) == phrase
+        ]
+        return " ".join([text, *found])
+
+
+def _write_index(folder: Path, units: list[Unit], phrases: Phrases) -> None:
     tantivy.Index(build_schema(), path=str(folder))  # writes an empty index's meta.json
     meta = folder / "meta.json"
-    settings = {
-        "docstore_compression": packing.docstore,
-        "docstore_blocksize": packing.docstore_blocksize,
-    }
-    tuned = tune_meta(json.loads(meta.read_text(encoding="utf-8")), settings)
-    meta.write_text(json.dumps(tuned), encoding="utf-8")
+    meta.write_text(json.dumps(tune_meta(json.loads(meta.read_text(encoding="utf-8")))))
     index = tantivy.Index.open(str(folder))
     register_analyzers(index)
     writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-    for unit in units:
-        writer.add_document(tantivy.Document(**_unit_document(unit)))
+    for number, unit in enumerate(units):
+        writer.add_document(tantivy.Document(**_unit_document(number, unit, len(units), phrases)))
     for word, count in sorted(vocabulary(units).items()):
         writer.add_document(tantivy.Document(**{TERM: word, UNITS_WITH_TERM: count}))
     writer.commit()
     writer.wait_merging_threads()
 
 
-def _unit_document(unit: Unit) -> Unit:
-    """A unit as indexed: its document's title and kind are in ARTICLES, and a
-    stored-only field left empty is not there at all."""
-    return {
-        field: value
-        for field, value in unit.items()
-        if field not in (ARTICLE_TITLE, KIND) and not (field in STORED_ONLY and value == "")
-    }
-
-
-def article_table(units: Iterable[Unit]) -> dict[str, list[Any]]:
-    """ARTICLES: per column, each document's value, in the order of their numbers."""
-    rows = {unit[ARTICLE]: unit for unit in units}
-    return {column: [rows[number][column] for number in sorted(rows)] for column in ARTICLE_COLUMNS}
+def _unit_document(number: int, unit: Unit, units: int, phrases: Phrases) -> Unit:
+    """A unit as indexed: its texts are in RECORDS, found by its own record's number
+    and its article's (after every unit's)."""
+    searched = {field: phrases.marked(unit[field]) for field in FIELD_WEIGHTS}
+    numbers = {UNIT: number, ARTICLE: units + unit[ARTICLE]}
+    return searched | numbers | {SLUG: unit[SLUG], TAG: unit[TAG]}
 
 
 def vocabulary(units: Iterable[Unit]) -> Counter[str]:
@@ -195,12 +198,9 @@ def vocabulary(units: Iterable[Unit]) -> Counter[str]:
     return counts
 
 
-def _pack(root: Path, gzip: bool) -> bytes:
+def _pack(root: Path) -> bytes:
     buffer = io.BytesIO()
-    options: dict[str, Any] = (
-        {"mode": "w:gz", "compresslevel": GZIP_LEVEL} if gzip else {"mode": "w"}
-    )
-    with tarfile.open(fileobj=buffer, **options) as tar:
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
         for path in sorted(root.rglob("*")):
             if path.is_file() and path.name not in _LOCKS:
                 tar.add(path, arcname=path.relative_to(root).as_posix())

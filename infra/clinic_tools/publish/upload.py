@@ -58,7 +58,6 @@ class Payload:
     content_type: str = JSON_TYPE
     cache_control: str | None = None  # None: the bucket's readers decide
     metadata: tuple[tuple[str, str], ...] = ()  # stored beside the hash (x-amz-meta-*)
-    content_encoding: str | None = None  # "gzip": the body is `content_type`, gzipped
 
     @classmethod
     def json(cls, document: Any) -> Payload:
@@ -185,8 +184,6 @@ def apply_plan(
         }
         if payload.cache_control:  # else the bucket's readers decide
             request["CacheControl"] = payload.cache_control
-        if payload.content_encoding:
-            request["ContentEncoding"] = payload.content_encoding
         client.put_object(**request)
         return key
 
