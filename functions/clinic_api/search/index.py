@@ -109,19 +109,18 @@ class SearchIndex:
     @classmethod
     def load(cls, archive: bytes) -> SearchIndex:
         """Unpack tantivy's files to a fresh folder in /tmp, removed when this version is
-        dropped; the manifest and records are read from the archive into memory."""
+        dropped; the manifest and records are read where they lie in the archive."""
         folder = Path(tempfile.mkdtemp(prefix="clinic-search-"))
         try:
-            kept: dict[str, bytes] = {}
-            # As a stream: each member is written out (or kept) as it is read.
-            with tarfile.open(fileobj=io.BytesIO(archive), mode="r|*") as tar:
+            kept: dict[str, memoryview] = {}
+            with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:  # not gzipped
                 for member in tar:
-                    read = tar.extractfile(member) if member.name in (MANIFEST, RECORDS) else None
-                    if read is None:  # tantivy's files, and its folder
-                        tar.extract(member, folder, filter="data")
+                    if member.name in (MANIFEST, RECORDS) and member.isfile():
+                        start = member.offset_data
+                        kept[member.name] = memoryview(archive)[start : start + member.size]
                     else:
-                        kept[member.name] = read.read()
-            index = cls(folder, json.loads(kept[MANIFEST]), Records(kept[RECORDS]))
+                        tar.extract(member, folder, filter="data")
+            index = cls(folder, json.loads(bytes(kept[MANIFEST])), Records(kept[RECORDS]))
         except (tarfile.TarError, OSError, KeyError, ValueError) as error:
             shutil.rmtree(folder, ignore_errors=True)
             raise ValueError("not a search index this function can read") from error

@@ -53,7 +53,7 @@ def pack_records(records: Sequence[Sequence[str]]) -> bytes:
 class Records:
     """Records packed by `pack_records`, read one at a time."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | memoryview) -> None:
         magic, width, table_size, count = _HEADER.unpack_from(data)
         if magic != _MAGIC or width not in (2, 4):
             raise ValueError("not a records file")
