@@ -13,7 +13,7 @@ import pytest
 
 from clinic_api.search.index import SearchIndex
 from clinic_api.search.query import edit_distance, query_words, typo_budget
-from clinic_api.search.records import Records
+from clinic_api.search.records import Records, pack_records
 from clinic_api.search.schema import (
     FIELD_WEIGHTS,
     MANIFEST,
@@ -221,6 +221,16 @@ def test_the_index_stores_only_what_a_hit_reads_and_each_article_once(compiled: 
     assert [title for _, title, _ in articles] == [
         compiled.articles[slug]["title"] for slug in sorted(compiled.articles)
     ]
+
+
+def test_records_give_back_their_texts_exactly() -> None:
+    odd = [["", "two  spaces ", "line\nbreak"], ["café \u2014 ok", ""], ["a", "b"]]
+    many = [[f"word{number} shared", "x"] for number in range(70_000)]  # past 16 bits
+    records = Records(pack_records([*odd, *many]))
+    assert len(records) == len(odd) + len(many)
+    assert [records[number] for number in range(len(odd))] == odd
+    assert records[len(odd) + 69_999] == ["word69999 shared", "x"]
+    assert Records(pack_records([["a\x1fb", "c"]]))[0] == ["a\ufffdb", "c"]  # never a break
 
 
 def test_a_phrase_is_one_token_where_its_words_follow_each_other() -> None:

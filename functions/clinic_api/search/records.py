@@ -2,15 +2,15 @@
 
 A record is a few texts (a unit's section id, titles, tags and body; an article's
 slug, title and kind). Each text is cut at its spaces into tokens, and a record is
-stored as the numbers of its tokens in one table, 16 bits each (32 when the table
-outgrows that): at 10,000 articles 21 MB of text takes 7 MB, where tantivy-py's LZ4
-store took 14 MB and gzip needs unzipping before the index opens. Nothing is
-unpacked when a container opens the index; a record is read for a hit shown, in
-microseconds.
+stored as the numbers of its tokens in one table, most frequent first, 16 bits each
+(a token past the first 65,535 takes three: ESCAPE and its number's two halves): at
+10,000 generated articles 21 MB of text takes 8 MB, where tantivy-py's LZ4 store took
+14 MB and gzip needs unzipping before the index opens. Nothing is unpacked when a
+container opens the index; a record is read for a hit shown, in microseconds.
 
 The layout (little-endian, as every Lambda architecture is): a header, the table
 (tokens joined by BREAK, which no stored text holds), then each record's first
-token's position (one more than there are records, 32-bit), then the tokens.
+number's position (one more than there are records, 32-bit), then the numbers.
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ from __future__ import annotations
 import struct
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 BREAK = "\x1f"  # token 0: between a record's texts; in the table, between tokens
 _SPLIT = f" {BREAK} "  # where a record's joined tokens are cut back into its texts
-_HEADER = struct.Struct("<4sIII")  # magic, bytes per token, table bytes, records
+_HEADER = struct.Struct("<4sII")  # magic, table bytes, records
 _MAGIC = b"CSR1"
+ESCAPE = 0xFFFF
 
 
 def _tokens(text: str) -> list[str]:
@@ -34,39 +35,55 @@ def _tokens(text: str) -> list[str]:
 def pack_records(records: Sequence[Sequence[str]]) -> bytes:
     """`records[n]`'s texts, readable as `Records(data)[n]`."""
     counts = Counter(token for record in records for text in record for token in _tokens(text))
-    table = [BREAK, *(token for token, _ in counts.most_common())]  # frequent first
+    table = [BREAK, *(token for token, _ in counts.most_common())]
     numbers = {token: number for number, token in enumerate(table)}
-    width = "H" if len(table) <= 1 << 16 else "I"
-    tokens, starts = array(width), array("I", [0])
+    packed, starts = array("H"), array("I", [0])
     for record in records:
         for position, text in enumerate(record):
             if position:
-                tokens.append(0)
-            tokens.extend(numbers[token] for token in _tokens(text))
-        starts.append(len(tokens))
+                packed.append(0)
+            for token in _tokens(text):
+                number = numbers[token]
+                if number < ESCAPE:
+                    packed.append(number)
+                else:
+                    packed.extend((ESCAPE, (number - ESCAPE) >> 16, (number - ESCAPE) & ESCAPE))
+        starts.append(len(packed))
     joined = BREAK.join(table[1:]).encode()
-    header = _HEADER.pack(_MAGIC, tokens.itemsize, len(joined), len(records))
     padding = b"\0" * (-len(joined) % 4)  # the numbers aligned
-    return header + joined + padding + starts.tobytes() + tokens.tobytes()
+    return (
+        _HEADER.pack(_MAGIC, len(joined), len(records))
+        + joined
+        + padding
+        + (starts.tobytes() + packed.tobytes())
+    )
 
 
 class Records:
     """Records packed by `pack_records`, read one at a time."""
 
     def __init__(self, data: bytes | memoryview) -> None:
-        magic, width, table_size, count = _HEADER.unpack_from(data)
-        if magic != _MAGIC or width not in (2, 4):
+        magic, table_size, count = _HEADER.unpack_from(data)
+        if magic != _MAGIC:
             raise ValueError("not a records file")
         view = memoryview(data)
         at = _HEADER.size
         self._table = [BREAK, *bytes(view[at : at + table_size]).decode().split(BREAK)]
         at += table_size + -table_size % 4
         self._starts = view[at : at + 4 * (count + 1)].cast("I")
-        self._tokens = view[at + 4 * (count + 1) :].cast("H" if width == 2 else "I")
+        self._numbers = view[at + 4 * (count + 1) :].cast("H")
 
     def __len__(self) -> int:
         return len(self._starts) - 1
 
     def __getitem__(self, number: int) -> list[str]:
-        tokens = self._tokens[self._starts[number] : self._starts[number + 1]]
-        return " ".join(map(self._table.__getitem__, tokens)).split(_SPLIT)
+        numbers = self._numbers[self._starts[number] : self._starts[number + 1]].tolist()
+        if ESCAPE in numbers:
+            numbers = list(_unescaped(numbers))
+        return " ".join(map(self._table.__getitem__, numbers)).split(_SPLIT)
+
+
+def _unescaped(numbers: list[int]) -> Iterator[int]:
+    rest = iter(numbers)
+    for number in rest:
+        yield number if number != ESCAPE else ESCAPE + (next(rest) << 16 | next(rest))

@@ -75,10 +75,11 @@ def unit_context(article_title: str, parent_title: str) -> str:
 
 
 def phrase_term(stems: Sequence[str]) -> str:
-    """The one token a synonym phrase ("nasal spray") is indexed as, where its words follow
+    """The one token a synonym phrase ("nasal spray") is indexed as where its words follow
     each other: the index keeps no positions for phrase queries (they were 2.5 MB of 9 at
-    10,000 articles), and the builder knows every phrase from the synonyms.
-    Letters and digits only, so the analysers keep it whole; no word of prose looks so."""
+    10,000 articles), and the builder knows every phrase from the synonyms. Letters and
+    digits only, so the tokenizer keeps it whole; ending in a digit, so the stemmer leaves
+    it as it is; no word of prose looks like it."""
     return "0" + "0".join(stems) + "0"
 
 
