@@ -1,13 +1,15 @@
 """The published search index: its size, and a cold container's first search, against a
 baseline revision of the code, in one run (`make bench-search`; run by benchmarks/search.py).
 
-For each corpus size and each variant (this tree, and `--baseline REV` exported with
-`git archive`): build the archive once (a child process with that variant's code on
-its path), upload it to an embedded moto S3 server, then in alternating rounds a
-fresh child process does what a cold ContentFunction does on its first `/search`:
-GetObject (timed: download), `SearchIndex.load` (unpack to a temp folder and open),
-the first query; then, warm, the plain, as-you-type and misspelt query sets (p50).
-Medians over the rounds; the machine is shared, so compare rows of the same run.
+Each corpus size is generated once, with this tree's code (a baseline's content loader
+may refuse today's content/), and written for the children. For each variant (this
+tree, and `--baseline REV` exported with `git archive`): build the archive once (a
+child process with that variant's code on its path), upload it to an embedded moto
+S3 server, then in alternating rounds a fresh child process does what a cold
+ContentFunction does on its first `/search`: GetObject (timed: download),
+`SearchIndex.load` (unpack to a temp folder and open), the first query; then, warm,
+the plain, as-you-type and misspelt query sets (p50). Medians over the rounds; the
+machine is shared, so compare rows of the same run.
 """
 
 from __future__ import annotations
