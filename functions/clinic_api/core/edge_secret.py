@@ -9,7 +9,7 @@ is no edge, and nothing is refused.
 
 Apart from `edge` (the route middleware and its 403), and free of Powertools'
 resolver, so that a cold start's prefetch can read the secret while the
-resolver is still loading (`content.cold_start`, `appointments.cold_start`).
+resolver is still loading (`appointments.cold_start`).
 """
 
 from __future__ import annotations
