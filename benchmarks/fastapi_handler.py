@@ -16,7 +16,7 @@ from mangum import Mangum
 from clinic_api.content.responses import cacheable_json
 from clinic_api.content.routes import ARTICLE_CACHE
 from clinic_api.content.store import article_store
-from clinic_api.core.edge_secret import came_through_edge, edge_configured
+from clinic_api.core.edge import came_through_edge, edge_configured
 
 app = FastAPI(title="Clinic content")
 

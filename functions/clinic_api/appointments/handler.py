@@ -19,15 +19,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes, waits
-from clinic_api.appointments.cold_start import warmup
 from clinic_api.appointments.identity import idempotency_hashes, request_id
 from clinic_api.appointments.settings import appointments_settings, clinic_settings
 from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited, RateSlot
 from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
-from clinic_api.core.edge_secret import edge_secret
-from clinic_api.core.identity import client_address, forget_hash_key, keyed_hash
+from clinic_api.core.edge import edge_secret
+from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
+from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
     DEPENDENCY_RETRY_AFTER,
     FieldError,
@@ -292,8 +292,9 @@ def _json_client() -> bool:
 
 app.not_found(no_route)
 
-# The validation model, the slowest import, loads at init while the cold start's
-# prefetch (cold_start) still reads.
+# A cold start reads both secrets and site.json and makes its DynamoDB client in the
+# background (core.prefetch) while the validation model, the slowest import, loads.
+warmup = Warmup(edge_secret, hash_key, clinic_settings, dynamodb_client)
 _form()
 
 

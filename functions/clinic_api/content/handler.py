@@ -23,7 +23,7 @@ from clinic_api.content.responses import accepts_gzip, cacheable_json, uncached_
 from clinic_api.content.store import article_store
 from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
-from clinic_api.core.edge_secret import edge_secret
+from clinic_api.core.edge import edge_secret
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
     dependency_unavailable,
@@ -154,9 +154,8 @@ def _not_published(missing: ObjectMissing) -> Response[Any]:
 answer_errors(app, logger)
 
 # What a restored SnapStart container reads again in the background. Not at an on-demand
-# init: at the end of this module nothing is left to overlap; started before Powertools'
-# resolver loads, the thread made the cold start no faster and cost 100-190 ms more CPU
-# (GIL hand-offs with the imports; core.prefetch).
+# init: nothing is left to import after this module, so there is nothing to overlap the
+# reads with (measured: no faster, core.prefetch).
 warmup = Warmup(edge_secret, lambda: article_store().warm(), at_init=False)
 
 

@@ -13,7 +13,7 @@ import hmac
 from functools import cache
 
 from clinic_api.core.clients import secret_string
-from clinic_api.core.edge_secret import came_through_edge
+from clinic_api.core.edge import came_through_edge
 from clinic_api.core.settings import Environment
 
 VIEWER_ADDRESS_HEADER = "x-viewer-address"  # set by the site distribution's /api function

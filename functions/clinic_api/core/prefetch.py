@@ -1,20 +1,15 @@
 """A cold start's network waits, overlapped: what every first request will need is
 fetched in the background while the rest of the function loads.
 
-The appointments function's first answer waits for the edge secret, the hashing key,
-site.json and its DynamoDB client, each a round trip (with its TLS handshake). Started
-when its package is imported (`appointments.cold_start`, which loads nothing of
-Powertools' resolver), the tasks run one after another in one background thread (a
-thread per task only added GIL hand-offs: measured slower on a busy machine) while the
-handler's imports load (the resolver, then the validation model, the slowest); the
-first invocation waits for them (`wait`) before it handles the request, so no cache is
-filled twice and the request path meets each value as a warm one would.
-
-The content and staff functions do not prefetch at init: after their handler module
-nothing is left to import, and started before the resolver loads, the content
-function's thread made the first answer no faster and cost 100-190 ms more CPU (its
-client-making competes with the imports for the GIL; moto on loopback leaves little
-network wait to hide). Their tasks serve SnapStart's restore (`Warmup.restart`).
+The appointments function's first answer waits for both secrets, site.json and its
+DynamoDB client, each a round trip (with its TLS handshake) that would otherwise
+come after its slowest import, the validation model. Started just before that
+import, the tasks run one after another in one background thread (a thread per task
+only added GIL hand-offs: measured slower on a busy machine); the first invocation
+waits for them (`wait`) before it handles the request, so no cache is filled twice
+and the request path meets each value as a warm one would. A function with nothing
+left to import after its handler module (content, staff) gains nothing from it and
+does not prefetch; its tasks still serve SnapStart's restore (`Warmup.restart`).
 
 A task's error is dropped here: the request path makes the same call again and
 answers its failure as it always does (503, a cached copy). Only Lambda's own

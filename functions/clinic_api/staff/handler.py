@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
-from clinic_api.core.edge_secret import edge_secret
+from clinic_api.core.edge import edge_secret
 from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
