@@ -155,7 +155,9 @@ answer_errors(app, logger)
 
 # What a restored SnapStart container reads again in the background. Not at an on-demand
 # init: nothing is left to import after this module, so there is nothing to overlap the
-# reads with (measured: no faster, core.prefetch).
+# reads with (measured: no faster, core.prefetch); started from the package's import,
+# before the resolver loads, it was no faster either and cost 100-190 ms more CPU
+# (docs/benchmarks.md, "The second pass").
 warmup = Warmup(edge_secret, lambda: article_store().warm(), at_init=False)
 
 
