@@ -13,18 +13,13 @@ test's writes.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
-from functools import cache
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import boto3
 from botocore.handlers import BUILTIN_HANDLERS
-from joserfc import jwk
 from moto import mock_aws
 from moto.backends import get_backend
-from moto.cognitoidp import models as cognito_models
 from moto.core.base_backend import BackendDict
 
 from clinic_tools.local.cognito import LocalStaffPool, create_staff_pool
@@ -39,6 +34,7 @@ from clinic_tools.local.template import (
     TOPIC,
     LocalTemplate,
 )
+from tests import moto_caches
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel
@@ -59,21 +55,7 @@ def _note_write(model: OperationModel, **_: Any) -> None:
         _written.update((service, *_ALSO_CHANGED.get(service, ())))
 
 
-# moto reads and checks its one fixed RSA key anew for every user pool it makes (a fifth
-# of a second), and the world remakes the staff pool after each test that wrote to Cognito.
-_import_rsa_key = jwk.RSAKey.import_key
-
-
-@cache
-def _fixed_rsa_key(document: str) -> Any:
-    return _import_rsa_key(json.loads(document))
-
-
-# RSAKey.import_key is all moto's user pools take from joserfc.jwk.
-_cached_jwk = SimpleNamespace(
-    RSAKey=SimpleNamespace(import_key=lambda value: _fixed_rsa_key(json.dumps(value)))
-)
-cognito_models.jwk = _cached_jwk  # pyright: ignore[reportPrivateImportUsage]
+moto_caches.install()
 
 # Every botocore session made from now on hands this to each of its clients.
 BUILTIN_HANDLERS.append(("before-call", _note_write))

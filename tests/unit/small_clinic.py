@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+from clinic_tools.publish import media
+from clinic_tools.publish.images import Picture, render_copies
 from tests.conftest import BUCKET
 
 if TYPE_CHECKING:
@@ -135,3 +137,21 @@ def _built(files: tuple[tuple[str, bytes], ...]) -> dict[str, Payload]:
             (Path(folder) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(folder) / name).write_bytes(data)
         return build_objects(Path(folder))
+
+
+_copies: dict[tuple[str, str, int, int], dict[str, bytes]] = {}
+
+
+def _kept_copies(picture: Picture) -> dict[str, bytes]:
+    """The publisher's copies of a picture, rendered once per process for its bytes and
+    recipe (what `digest` hashes) and measures: resizing and encoding a photo in WebP and
+    JPEG takes a tenth of a second, and the tests publish the same few pictures again and
+    again, each from its own folder. A changed picture has a new digest, so it is rendered
+    anew; test_images.py calls `render_copies` itself."""
+    key = (picture.digest, picture.format, picture.width, picture.height)
+    if key not in _copies:
+        _copies[key] = render_copies(picture)
+    return _copies[key]
+
+
+media.render_copies = _kept_copies

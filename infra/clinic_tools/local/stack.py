@@ -13,7 +13,6 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
 from clinic_tools.local.template import (
     BUCKET,
@@ -27,6 +26,7 @@ from clinic_tools.local.template import (
 )
 
 if TYPE_CHECKING:
+    from moto.server import ThreadedMotoServer
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
 
@@ -90,6 +90,10 @@ def isolate_from_real_aws(endpoint: str) -> None:
 
 
 def start_moto(port: int) -> ThreadedMotoServer:
+    # Imported here: the server brings Flask (a fifth of a second), which a process that only
+    # creates resources (each test process, through the tests' in-process moto) never uses.
+    from moto.server import ThreadedMotoServer
+
     server = ThreadedMotoServer(ip_address=MOTO_HOST, port=port, verbose=False)
     server.start()
     return server

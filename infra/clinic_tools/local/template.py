@@ -15,7 +15,9 @@ the local stack passes it as `physical_ids`.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -75,6 +77,12 @@ _TemplateLoader.add_multi_constructor("!", intrinsics_multi_constructor)
 
 def parse_template(text: str) -> dict[str, Any]:
     """A template's YAML as a document, its short tags in their long form (`{"Ref": ...}`)."""
+    return copy.deepcopy(_parsed(text))  # the caller's own: a copy is a seventh of a parse
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> dict[str, Any]:
+    """Kept per text: the local stack, the site's paths and the tests read one template often."""
     return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506 (a safe loader)
 
 
