@@ -140,6 +140,9 @@ def test_invalid_yaml_in_front_matter_names_the_file(tmp_path: Path) -> None:
     error = content_error(content)
 
     assert names(error, content / "articles" / "broken.md", "YAML"), str(error)
+    # An author finds the mistake by its line, shown as written (the pure-Python parser's
+    # message: libyaml's, tried first for speed, has no snippet).
+    assert "line 5" in str(error) and "tags: [ketamine, tms" in str(error), str(error)
 
 
 def test_missing_front_matter_names_the_file(tmp_path: Path) -> None:
