@@ -9,6 +9,7 @@ stack in samconfig.toml. show, export, delete and every change are audited.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import heapq
 import io
@@ -176,10 +177,14 @@ class Session:
         from clinic_tools.staff.tables import TableFinder
 
         self.args = args
-        self._finder = TableFinder(
-            lambda: boto3.client("cloudformation"), lambda: boto3.client("dynamodb")
-        )
         self._boto3 = boto3
+        self._finder = TableFinder(lambda: boto3.client("cloudformation"), lambda: self._dynamodb)
+
+    @functools.cached_property
+    def _dynamodb(self) -> Any:
+        """One DynamoDB client for the command's finder, store and audit log (each costs
+        tens of milliseconds to make)."""
+        return self._boto3.client("dynamodb")
 
     def store(self) -> RequestStore:
         from clinic_api.staff.requests import RequestStore
@@ -187,14 +192,14 @@ class Session:
 
         args = self.args
         args.table = self._finder.find(REQUESTS, args.table, args.stack)
-        return RequestStore(self._boto3.client("dynamodb"), args.table)
+        return RequestStore(self._dynamodb, args.table)
 
     def audit(self) -> AuditLog:
         from clinic_api.staff.audit import AuditLog
         from clinic_tools.staff.tables import AUDIT
 
         name = self._finder.find(AUDIT, self.args.audit_table, self.args.stack)
-        return AuditLog(self._boto3.client("dynamodb"), name)
+        return AuditLog(self._dynamodb, name)
 
     def actor(self) -> Actor:
         """The caller's IAM identity (its ARN), and the name they give or log in with."""
