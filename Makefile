@@ -67,8 +67,10 @@ PYTEST := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest
 
 # The suite runs `sam build`, `sam validate` and `sam local generate-event`.
 # loadfile: a module's tests share one worker, so its module fixtures (sam build) run once.
+# --no-loadscope-reorder: files are handed out in collection order, the longest first
+# (tests/integration/conftest.py), not by test count, which left the one-test fuzz last.
 test: $(STAMP) $(SAM_STAMP) $(CHECKOV_STAMP) browser
-	$(PYTEST) -n $(JOBS) --dist loadfile
+	$(PYTEST) -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 unit: $(STAMP)
 	$(PYTEST) tests/unit -n $(JOBS)

@@ -35,9 +35,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copy(ROOT / "template.yaml", copy)
     shutil.copy(ROOT / "samconfig.toml", copy)  # the local parameter values
     shutil.copytree(CONTENT, copy / "content")
-    shutil.copytree(
-        ROOT / "functions", copy / "functions", ignore=shutil.ignore_patterns("__pycache__")
-    )
+    # With its bytecode: copytree keeps each file's mtime, so the workers (which write no
+    # .pyc) load it instead of compiling every module again, and an edited file's own
+    # bytecode no longer matches it (another size and mtime), so the edit is what runs.
+    shutil.copytree(ROOT / "functions", copy / "functions")
     return copy
 
 
