@@ -23,17 +23,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from samtranslator.yaml_helper import intrinsics_multi_constructor
 
 from clinic_tools.local.parameters import as_deployed, local_parameters
-
-if TYPE_CHECKING:
-    _SafeLoader = yaml.SafeLoader
-else:  # libyaml's, unless PyYAML was built without it
-    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from clinic_tools.yaml_loader import FastSafeLoader
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -67,7 +63,7 @@ _NAME_PROPERTY.update(
 _NAME_PROPERTY.update(dict.fromkeys(TABLES, "TableName"))
 
 
-class _TemplateLoader(_SafeLoader):
+class _TemplateLoader(FastSafeLoader):
     """YAML's safe loader with CloudFormation's short tags (`!Ref`, `!Sub`, ...) read as
     aws-sam-translator reads them; on libyaml where PyYAML has it (ten times faster)."""
 

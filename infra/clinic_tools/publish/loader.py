@@ -27,6 +27,7 @@ from clinic_tools.publish.models import (
     SiteSettings,
     Synonyms,
 )
+from clinic_tools.yaml_loader import FastSafeLoader
 
 Model = TypeVar("Model", bound=BaseModel)
 Front = TypeVar("Front", FrontMatter, PageFrontMatter)
@@ -36,9 +37,9 @@ class _ContentYamlLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text: pydantic parses them and names the field."""
 
 
-class _FastContentYamlLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
-    """The same rules on libyaml's parser, a tenth of the pure-Python one's time; its error
-    messages lack the line's snippet, so a text it refuses is read again by the other."""
+class _FastContentYamlLoader(FastSafeLoader):
+    """The same rules on libyaml's parser; its error messages lack the line's snippet, so
+    a text it refuses is read again by the pure-Python one."""
 
 
 _ContentYamlLoader.yaml_implicit_resolvers = _FastContentYamlLoader.yaml_implicit_resolvers = {
