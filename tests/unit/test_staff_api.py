@@ -56,6 +56,29 @@ def test_the_inbox_pages_with_a_cursor(stack: Stack) -> None:
     assert inbox({"cursor": "not-ours"}).status == 422
 
 
+@pytest.mark.parametrize("status", ["new", "all"])
+def test_a_page_of_the_inbox_reads_only_what_it_can_show(stack: Stack, status: str) -> None:
+    """Each status's Query asks DynamoDB for a page's worth (and one to know there is more),
+    not for the whole partition, which grows with every request the clinic ever kept."""
+    from clinic_api.core.clients import dynamodb_client
+
+    sent = [submit(message=f"request {n}")["reference"] for n in range(4)]
+    asked: list[Any] = []
+
+    def note(params: dict[str, Any], **_: Any) -> None:
+        asked.append(params.get("Limit"))
+
+    events = dynamodb_client().meta.events
+    events.register("before-parameter-build.dynamodb.Query", note)
+    try:
+        page = inbox({"limit": "2", "status": status}).json()
+    finally:
+        events.unregister("before-parameter-build.dynamodb.Query", note)
+    assert [item["reference"] for item in page["items"]] == sent[:1:-1]
+    assert page["nextCursor"] is not None
+    assert asked and set(asked) == {3}, asked
+
+
 def problem_fields(answer: Any) -> list[tuple[str, str]]:
     assert answer.status == 422, answer.body
     assert answer.headers["content-type"] == "application/problem+json"

@@ -67,7 +67,7 @@ def decode_cursor(cursor: str, status: str, q: str | None) -> tuple[str, str]:
 
 def page(store: RequestStore, status: str, q: str | None, limit: int, cursor: str | None) -> Page:
     after = decode_cursor(cursor, status, q) if cursor else None
-    found = islice(_wanted(store, status, q, after), limit + 1)
+    found = islice(_wanted(store, status, q, after, limit), limit + 1)
     items = list(found)
     more = len(items) > limit
     items = items[:limit]
@@ -75,11 +75,13 @@ def page(store: RequestStore, status: str, q: str | None, limit: int, cursor: st
 
 
 def _wanted(
-    store: RequestStore, status: str, q: str | None, after: tuple[str, str] | None
+    store: RequestStore, status: str, q: str | None, after: tuple[str, str] | None, limit: int
 ) -> Iterator[dict[str, Any]]:
     statuses = STATUSES if status == "all" else (status,)
     before = after[0] if after else None
-    streams = [store.newest(each, before=before) for each in statuses]
+    # A page needs limit + 1 of each status at most, unless a search skips some: read no more.
+    size = None if q else limit + 1
+    streams = [store.newest(each, before=before, page_size=size) for each in statuses]
     for request in heapq.merge(*streams, key=_order, reverse=True):
         if after is not None and _order(request) >= after:
             continue

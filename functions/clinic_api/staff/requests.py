@@ -94,9 +94,11 @@ class RequestStore:
         since: str | None = None,
         id_prefix: str | None = None,
         before: str | None = None,
+        page_size: int | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Requests with `status`, newest first, created from `since` up to `before`
-        (inclusive); expired ones left out."""
+        (inclusive); expired ones left out. `page_size`: items read per Query, for a reader
+        that wants only the first few (else DynamoDB's 1 MB pages)."""
         condition = "#status = :status" + _created_between(since, before)
         values = {":status": {"S": status}, ":now": {"N": str(int(datetime.now(UTC).timestamp()))}}
         # TTL deletes within days, not at once: an expired request is gone to staff.
@@ -114,6 +116,7 @@ class RequestStore:
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues=values,
             ScanIndexForward=False,
+            PaginationConfig={"PageSize": page_size} if page_size else {},
         )
         for page in pages:
             yield from (from_item(item) for item in page["Items"])
