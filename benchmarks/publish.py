@@ -107,9 +107,9 @@ def _child(content: Path, bucket: str, step: str) -> dict[str, Any]:
 
 
 def measure(sizes: list[int], baseline: str | None) -> list[dict[str, Any]]:
-    from search_cold import Variant, child_json, export_revision, free_port
+    from search_cold import Variant, child_json, export_revision
 
-    from clinic_tools.local.stack import start_moto
+    from clinic_tools.local.stack import free_port, start_moto
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server: no line per request
     port = free_port()

@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -75,12 +74,6 @@ def child_json(variant: Variant, endpoint: str, script: str, *arguments: str) ->
     return json.loads(completed.stdout.splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class ColdRow:
     size: int
@@ -103,7 +96,7 @@ def measure_cold(
 ) -> list[ColdRow]:
     import boto3
 
-    from clinic_tools.local.stack import start_moto
+    from clinic_tools.local.stack import free_port, start_moto
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server: no line per request
     port = free_port()

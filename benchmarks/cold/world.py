@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from clinic_tools.local.stack import (
     DEV_SECRET,
     create_resources,
     fake_aws_environment,
+    free_port,
     isolate_from_real_aws,
     start_moto,
 )
@@ -42,12 +42,6 @@ class World:
     environments: dict[str, dict[str, str]]  # per function logical id, PYTHONPATH included
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _lambda_like() -> dict[str, str]:
     """What Lambda's runtime sets for an on-demand container (core/prefetch.py reads it);
     logs at WARNING: the runs measure the work, not a terminal's scrolling."""
@@ -62,7 +56,7 @@ def _lambda_like() -> dict[str, str]:
 def running_world(functions: Path | None = None) -> Iterator[World]:
     """The world; the functions' code from `functions` when given (another checkout's
     functions/, to measure before and after), else the installed one."""
-    endpoint_port = _free_port()
+    endpoint_port = free_port()
     endpoint = f"http://127.0.0.1:{endpoint_port}"
     isolate_from_real_aws(endpoint)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from clinic_tools.local.cognito import (
     local_password,
     sign_in,
 )
+from clinic_tools.local.stack import free_port
 from clinic_tools.local.template import load_template
 from tests.conftest import CONTENT, ROOT
 from tests.integration.browser import browser, watched  # noqa: F401 (fixtures for browser tests)
@@ -124,12 +124,6 @@ def stored_requests(table: Any, reference: str) -> list[dict[str, Any]]:
     """The stored requests with this reference (the one the patient was shown)."""
     items = table.scan()["Items"]
     return [item for item in items if item.get("reference") == reference]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait_for_health(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

@@ -21,10 +21,10 @@ import pytest
 from werkzeug.serving import make_server
 
 from clinic_tools.local.gateway import Gateway, RouteTable
+from clinic_tools.local.stack import free_port
 from clinic_tools.local.template import load_template
 from clinic_tools.local.workers import Workers
 from tests.conftest import ROOT
-from tests.integration.conftest import free_port
 from tests.integration.sam_cli import sam
 
 pytestmark = pytest.mark.sam

@@ -8,7 +8,6 @@ after (the next test that needs it rebuilds it).
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from typing import Any, Literal
 
@@ -22,6 +21,7 @@ from clinic_tools.local.stack import (
     check_port_free,
     create_resources,
     fake_aws_environment,
+    free_port,
     isolate_from_real_aws,
     start_moto,
 )
@@ -29,17 +29,11 @@ from tests.aws_world import AwsWorld
 from tests.unit.sample_template import load_sample
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((MOTO_HOST, 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def moto_port(tmp_path_factory: pytest.TempPathFactory, aws_world: AwsWorld) -> Iterator[int]:
     """A moto server holding the sample template's resources, for this module's tests."""
     aws_world.wipe()
-    port = free_port()
+    port = free_port(MOTO_HOST)
     server = start_moto(port)
     try:
         assert server.get_host_and_port() == (MOTO_HOST, port)
@@ -106,7 +100,7 @@ def test_the_topic_and_the_secret_exist(moto_port: int) -> None:
 def test_a_port_in_use_is_refused_with_the_option_to_change(moto_port: int) -> None:
     with pytest.raises(PortTaken, match="--aws-port"):
         check_port_free(MOTO_HOST, moto_port, "--aws-port")
-    check_port_free(MOTO_HOST, free_port(), "--aws-port")  # a free one passes
+    check_port_free(MOTO_HOST, free_port(MOTO_HOST), "--aws-port")  # a free one passes
 
 
 def test_isolation_removes_profiles_and_forces_moto_and_fake_keys(

@@ -65,6 +65,13 @@ def check_port_free(host: str, port: int, option: str) -> None:
             raise PortTaken(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now, for a server started next (tests, benchmarks)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
 def fake_aws_environment(endpoint: str) -> dict[str, str]:
     """The AWS settings every local process runs with: moto's endpoint, fake keys."""
     return {
