@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from clinic_api.content.responses import accepts_gzip
+from clinic_api.core.http import accepts_gzip
 from clinic_tools.local.gateway import Gateway, RouteTable
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import Route
@@ -109,7 +109,7 @@ def test_a_gzip_answer_carries_the_same_etag_weak_and_both_revalidate(
     ("header", "gzipped"),
     [
         ("gzip", True),
-        ("GZIP", False),  # as Powertools reads it; browsers send lower case
+        ("GZIP", True),  # content-codings are case-insensitive (RFC 9110 §8.4.1)
         ("x-gzip", True),
         ("br;q=1.0, gzip;q=0.8, *;q=0.1", True),
         ("gzip;q=0", False),

@@ -17,9 +17,8 @@ import json
 import re
 from urllib.parse import urlencode
 
-from aws_lambda_powertools.event_handler import Response
-
 from clinic_api.appointments.body import JSON_TYPE, is_browser_form
+from clinic_api.core.http import Response
 from clinic_api.core.problems import PROBLEM_JSON, Problem
 
 # The `error` word a form's error page gets for each problem status.
@@ -61,19 +60,14 @@ def _with_query(url: str, query: dict[str, str]) -> str:
 
 
 def _redirect(url: str) -> Response:
-    return Response(
-        status_code=303, headers={"Location": url, "Cache-Control": "no-store"}, body=""
-    )
+    return Response(303, headers={"Location": url, "Cache-Control": "no-store"})
 
 
 def created(receipt: dict[str, str], json_client: bool, thank_you_url: str) -> Response:
     if not json_client:
         return _redirect(_with_query(thank_you_url, {"reference": receipt["reference"]}))
     return Response(
-        status_code=201,
-        content_type="application/json",
-        body=json.dumps(receipt, separators=(",", ":")),
-        headers={"Cache-Control": "no-store"},
+        201, json.dumps(receipt, separators=(",", ":")), JSON_TYPE, {"Cache-Control": "no-store"}
     )
 
 

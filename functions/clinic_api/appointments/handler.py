@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError
 
 from clinic_api.appointments import answers, intake, routes, waits
@@ -26,6 +24,7 @@ from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.edge import edge_secret
+from clinic_api.core.http import Response
 from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
@@ -33,12 +32,10 @@ from clinic_api.core.problems import (
     FieldError,
     Problem,
     invalid_input,
-    no_route,
     unavailable,
     where_raised,
 )
-from clinic_api.core.resolver import gateway_request_id, http_function
-from clinic_api.core.routes import handles
+from clinic_api.core.resolver import HttpFunction
 from clinic_api.core.s3_cache import ObjectMissing
 from clinic_api.core.site import forget_site
 from clinic_api.core.timestamps import now_iso
@@ -53,14 +50,14 @@ if TYPE_CHECKING:
 
     from clinic_api.appointments.schemas import AppointmentRequest
 
-app, logger, metrics = http_function()
+app = HttpFunction()
+logger, counts = app.logger, app.counts
 
 # Nothing was stored; the sender may retry (with the same Idempotency-Key). Powertools'
 # persistence error joins them once idempotency is loaded (`_unavailable`).
 _UNAVAILABLE: tuple[type[Exception], ...] = (DependencyUnavailable, ObjectMissing, BotoCoreError)
 IDEMPOTENCY_HEADER = "idempotency-key"
 _KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII
-_invocation: list[Any] = [None]  # this invocation's Lambda context (its time left)
 
 
 def _unavailable() -> tuple[type[Exception], ...]:
@@ -85,12 +82,12 @@ def _idempotency() -> IdempotencyConfig:
     )
 
 
-@handles(app, routes.REQUEST_APPOINTMENT)
-def request_appointment() -> Response[Any]:
+@app.handles(routes.REQUEST_APPOINTMENT)
+def request_appointment() -> Response:
     json_client = _json_client()
     settings = appointments_settings()
     try:
-        receipt = _take(app.current_event.headers.get("content-type"), json_client)
+        receipt = _take(app.request.headers.get("content-type"), json_client)
     except _unavailable() as error:
         logger.warning("Storage unavailable", extra={"error": type(error).__name__})
         wait = waits.after_failure(error, _remaining_ms())
@@ -108,8 +105,8 @@ def _take(content_type: str | None, json_client: bool) -> dict[str, str]:
     flood of invalid posts is refused (429) like valid ones, for that address only;
     the slot is given back when the request could not be stored.
     """
-    event = app.current_event
-    sender = client_address(event.headers, event.request_context.http.source_ip)
+    sent = app.request
+    sender = client_address(sent.headers, sent.source_ip)
     client_hash = keyed_hash("client", sender)
     store = _store()
     slot = _rate_slot(store, client_hash)
@@ -139,14 +136,14 @@ def _rate_slot(store: IntakeStore, client_hash: str) -> RateSlot:
 
 
 def _take_counted(content_type: str | None, json_client: bool, client_hash: str) -> dict[str, str]:
-    event = app.current_event
+    sent = app.request
     form = _form()
-    fields = form.read_submission(event.body, bool(event.is_base64_encoded), content_type)
+    fields = form.read_submission(sent.body, sent.is_base64_encoded, content_type)
     # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
     # client is told what is invalid first (the OpenAPI document states every rule anyway).
     if not json_client and fields.get("website"):
         return _honeypot()
-    key = _idempotency_key(event.headers.get(IDEMPOTENCY_HEADER))
+    key = _idempotency_key(sent.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
     try:
         request = form.validate_request(
@@ -256,7 +253,7 @@ def _accept_once() -> Any:
     )(_accept)
 
     def accept_once(**arguments: Any) -> dict[str, str]:
-        config.register_lambda_context(_invocation[0])
+        config.register_lambda_context(app.context)
         return decorated(**arguments)
 
     return accept_once
@@ -264,15 +261,15 @@ def _accept_once() -> Any:
 
 def _remaining_ms() -> int | None:
     """This invocation's time left: our own in-progress mark expires when it runs out."""
-    context = _invocation[0]
+    context = app.context
     return context.get_remaining_time_in_millis() if context is not None else None
 
 
 def _count(name: str) -> None:
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    counts.add(name)
 
 
-@app.exception_handler(Exception)
+@app.answers(Exception)
 def _unexpected(error: Exception) -> Response:
     logger.error(
         "Unhandled error", extra={"error": type(error).__name__, "at": where_raised(error)}
@@ -286,11 +283,9 @@ def _not_stored(retry_after: int = DEPENDENCY_RETRY_AFTER) -> Problem:
 
 
 def _json_client() -> bool:
-    headers = app.current_event.headers
+    headers = app.request.headers
     return answers.wants_json(headers.get("content-type"), headers.get("accept"))
 
-
-app.not_found(no_route)
 
 # A cold start reads both secrets and site.json and makes its DynamoDB client in the
 # background (core.prefetch) while the validation model, the slowest import, loads.
@@ -316,12 +311,4 @@ def after_restore() -> None:
 
 
 snapstart.register(before_snapshot, after_restore)
-
-
-@logger.inject_lambda_context
-@metrics.log_metrics
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    warmup.wait()
-    logger.set_correlation_id(gateway_request_id(event))
-    _invocation[0] = context
-    return app.resolve(event, context)
+lambda_handler = app.entry_point(warmup)

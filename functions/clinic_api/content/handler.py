@@ -7,23 +7,21 @@ Kept lean for cold start (most visitors of a small clinic's site meet a cold
 container): no request-validation middleware, no Tracer (X-Ray comes from the
 function's active tracing), and the OpenAPI document is built at publish time.
 Every route gzips its JSON for a client that accepts it (`compress=True`; see
-`responses` for what that does to the ETag).
+`responses` for what that does to the ETag, and for the copies kept of each).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.metrics import MetricUnit
-
 from clinic_api.content import routes
 from clinic_api.content.cursor import InvalidCursor
-from clinic_api.content.responses import accepts_gzip, cacheable_json, uncached_json
+from clinic_api.content.responses import cacheable_json, uncached_json
 from clinic_api.content.store import article_store
 from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.edge import edge_secret
+from clinic_api.core.http import Response
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
     dependency_unavailable,
@@ -32,32 +30,32 @@ from clinic_api.core.problems import (
     unavailable,
 )
 from clinic_api.core.query import parse_query
-from clinic_api.core.resolver import answer_errors, entry_point, http_function
-from clinic_api.core.routes import handles
+from clinic_api.core.resolver import HttpFunction
 from clinic_api.core.s3_cache import ObjectMissing
 
-app, logger, metrics = http_function()
+app = HttpFunction()
+logger, counts = app.logger, app.counts
 
 
-@handles(app, routes.HEALTH)
-def health() -> Response[Any]:
+@app.handles(routes.HEALTH)
+def health() -> Response:
     return uncached_json({"status": "ok"})
 
 
-@handles(app, routes.SITE)
-def site() -> Response[Any]:
+@app.handles(routes.SITE)
+def site() -> Response:
     return _cached(article_store().site(), routes.SITE_CACHE)
 
 
-@handles(app, routes.OPENAPI)
-def openapi() -> Response[Any]:
+@app.handles(routes.OPENAPI)
+def openapi() -> Response:
     return _cached(article_store().openapi(), routes.SITE_CACHE)
 
 
-@handles(app, routes.LIST_ARTICLES)
-def list_articles() -> Response[Any]:
-    event = app.current_event
-    query = parse_query(event.query_string_parameters, routes.LIST_QUERY, event.raw_query_string)
+@app.handles(routes.LIST_ARTICLES)
+def list_articles() -> Response:
+    request = app.request
+    query = parse_query(request.query, routes.LIST_QUERY, request.raw_query)
     try:
         page = article_store().list_articles(query["tag"], query["limit"], query["cursor"])
     except InvalidCursor:
@@ -66,45 +64,45 @@ def list_articles() -> Response[Any]:
     return _cached(body, routes.LIST_CACHE)
 
 
-@handles(app, routes.LIST_TAGS)
-def list_tags() -> Response[Any]:
+@app.handles(routes.LIST_TAGS)
+def list_tags() -> Response:
     return _cached({"items": article_store().tags()}, routes.LIST_CACHE)
 
 
-@handles(app, routes.GET_ARTICLE)
-def get_article(slug: str) -> Response[Any]:
+@app.handles(routes.GET_ARTICLE)
+def get_article(slug: str) -> Response:
     article = article_store().article(slug)
     if article is None:
         raise not_found("No published article has this slug.")
-    metrics.add_metric(name="ArticleServed", unit=MetricUnit.Count, value=1)
+    counts.add("ArticleServed")
     return _cached(article, routes.ARTICLE_CACHE)
 
 
-@handles(app, routes.GET_PAGE)
-def get_page(slug: str) -> Response[Any]:
+@app.handles(routes.GET_PAGE)
+def get_page(slug: str) -> Response:
     page = article_store().page(slug)
     if page is None:
         raise not_found("No published page has this slug.")
     return _cached(page, routes.ARTICLE_CACHE)
 
 
-@handles(app, routes.LIST_PROVIDERS)
-def list_providers() -> Response[Any]:
+@app.handles(routes.LIST_PROVIDERS)
+def list_providers() -> Response:
     return _cached({"items": article_store().providers()}, routes.SITE_CACHE)
 
 
-@handles(app, routes.GET_PROVIDER)
-def get_provider(slug: str) -> Response[Any]:
+@app.handles(routes.GET_PROVIDER)
+def get_provider(slug: str) -> Response:
     provider = article_store().provider(slug)
     if provider is None:
         raise not_found("No provider has this slug.")
     return _cached(provider, routes.SITE_CACHE)
 
 
-@handles(app, routes.SEARCH)
-def search() -> Response[Any]:
-    event = app.current_event
-    query = parse_query(event.query_string_parameters, routes.SEARCH_QUERY, event.raw_query_string)
+@app.handles(routes.SEARCH)
+def search() -> Response:
+    request = app.request
+    query = parse_query(request.query, routes.SEARCH_QUERY, request.raw_query)
     try:
         found = article_store().search(
             query["q"],
@@ -115,9 +113,9 @@ def search() -> Response[Any]:
         )
     except InvalidCursor:
         raise foreign_cursor() from None
-    metrics.add_metric(name="SearchServed", unit=MetricUnit.Count, value=1)
+    counts.add("SearchServed")
     if not found.items:  # what visitors look for and miss; never the words themselves
-        metrics.add_metric(name="SearchWithoutHits", unit=MetricUnit.Count, value=1)
+        counts.add("SearchWithoutHits")
     body = {
         "query": query["q"],
         "items": found.items,
@@ -128,30 +126,25 @@ def search() -> Response[Any]:
     return _cached(body, routes.SEARCH_CACHE)
 
 
-def _cached(document: Any, cache_control: str) -> Response[Any]:
+def _cached(document: Any, cache_control: str) -> Response:
     """A cacheable answer to this request: 304 on its If-None-Match, gzip if it accepts it."""
-    headers = app.current_event.headers
+    request = app.request
     return cacheable_json(
-        document,
-        cache_control,
-        headers.get("if-none-match"),
-        gzip=accepts_gzip(headers.get("accept-encoding")),
+        document, cache_control, request.headers.get("if-none-match"), gzip=request.accepts_gzip
     )
 
 
-@app.exception_handler(DependencyUnavailable)
-def _dependency_unavailable(_: DependencyUnavailable) -> Response[Any]:
-    metrics.add_metric(name="DependencyUnavailable", unit=MetricUnit.Count, value=1)
+@app.answers(DependencyUnavailable)
+def _dependency_unavailable(_: DependencyUnavailable) -> Response:
+    counts.add("DependencyUnavailable")
     return dependency_unavailable("Content storage is unavailable.").to_response()
 
 
-@app.exception_handler(ObjectMissing)
-def _not_published(missing: ObjectMissing) -> Response[Any]:
+@app.answers(ObjectMissing)
+def _not_published(missing: ObjectMissing) -> Response:
     logger.error("Published object missing", extra={"key": str(missing)})
     return unavailable("The content has not been published yet.", retry_after=60).to_response()
 
-
-answer_errors(app, logger)
 
 # What a restored SnapStart container reads again in the background. Not at an on-demand
 # init: nothing is left to import after this module, so there is nothing to overlap the
@@ -174,4 +167,4 @@ def after_restore() -> None:
 
 
 snapstart.register(before_snapshot, after_restore)
-lambda_handler = entry_point(app, logger, metrics, warmup)
+lambda_handler = app.entry_point(warmup)

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import hmac
 from functools import cache
-from typing import Any
-
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from clinic_api.core.clients import secret_string
 from clinic_api.core.problems import Problem
@@ -49,12 +45,3 @@ def came_through_edge(headers: dict[str, str]) -> bool:
 
 def around_the_edge() -> Problem:
     return Problem(403, "Forbidden", "This API is served only through the clinic's site.")
-
-
-def refuse_around_the_edge(
-    app: APIGatewayHttpResolver, next_middleware: NextMiddleware
-) -> Response[Any]:
-    """Route middleware (every route of every HTTP function): 403 unless through the edge."""
-    if edge_configured() and not came_through_edge(app.current_event.headers):
-        return around_the_edge().to_response()
-    return next_middleware(app)

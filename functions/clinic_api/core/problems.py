@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from aws_lambda_powertools.event_handler import Response
+from clinic_api.core.http import Response
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -39,18 +39,16 @@ class Problem(Exception):
         if self.errors:
             body["errors"] = [vars(error) for error in self.errors]
         return Response(
-            status_code=self.status,
-            content_type=PROBLEM_JSON,
-            body=json.dumps(body, separators=(",", ":")),
-            headers={"Cache-Control": "no-store", **self.headers},
+            self.status,
+            json.dumps(body, separators=(",", ":")),
+            PROBLEM_JSON,
+            {"Cache-Control": "no-store", **self.headers},
         )
 
 
-def no_route(_: Exception) -> Response:
+def no_route() -> Response:
     """What API Gateway itself answers for a path or method no route has."""
-    return Response(
-        status_code=404, content_type="application/json", body='{"message":"Not Found"}'
-    )
+    return Response(404, '{"message":"Not Found"}', "application/json")
 
 
 def not_found(detail: str) -> Problem:

@@ -1,97 +1,134 @@
-"""What every HTTP function's resolver does alike: errors as problem details, the entry point.
+"""What every HTTP function does alike: find the route, refuse requests sent around the
+edge, answer errors as problem details, log and count.
 
-A `Problem` raised anywhere becomes its problem+json answer; an error nobody
-expected becomes a 500 that logs where it was raised, never its message (which
-can quote the input); a path no route has is the gateway's own 404. Every answer
-says `X-Content-Type-Options: nosniff`, added here so that `clinic dev` shows it
-as the deployed API does. The entry point logs with the request id as
-correlation id and flushes the metrics.
+API Gateway has matched the route before the function runs: the event's `routeKey`
+("GET /articles/{slug}", as `Route.key` writes it) and `pathParameters` name the route
+and its values, so a function looks its handler up by that key (`sam local` and
+`clinic dev` send the same). Powertools' resolver matched the path a second time by
+regular expression, and its package, imported whole (AppSync's asyncio, every event
+class, OpenAPI), cost each cold start about 60 ms and each warm answer about 40 µs
+(docs/benchmarks.md). Logs are Powertools'; counts are core.metrics'.
+
+A `Problem` raised anywhere becomes its problem+json answer; an error nobody expected
+becomes a 500 that logs where it was raised, never its message (which can quote the
+input); a key no route has is the gateway's own 404. Every answer says
+`X-Content-Type-Options: nosniff` (`http.SECURITY_HEADERS`), so that `clinic dev` shows
+it as the deployed API does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from aws_lambda_powertools import Logger
 
-from clinic_api.core.edge import refuse_around_the_edge
+from clinic_api.core.edge import around_the_edge, came_through_edge, edge_configured
+from clinic_api.core.http import Request, Response, to_gateway
+from clinic_api.core.metrics import Counts
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import Problem, internal_error, no_route, where_raised
+from clinic_api.core.routes import Route
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
-
-# On every answer, whatever route, error or status made it.
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff"}
-
-
-class HttpApiEvent(APIGatewayProxyEventV2):
-    """Powertools' HTTP API event whose case-insensitive headers are made once per request
-    (Powertools' own builds them anew at every access: the edge check, the route and the
-    answer's compression each read them; a third of a warm answer's time)."""
-
-    @cached_property
-    def headers(self) -> dict[str, str]:  # pyright: ignore[reportIncompatibleMethodOverride]
-        return super().headers
+Handler = TypeVar("Handler", bound=Callable[..., Response])
+ErrorHandler = Callable[[Any], Response]
 
 
-class ClinicResolver(APIGatewayHttpResolver):
-    """Powertools' HTTP API resolver whose every answer carries `SECURITY_HEADERS` and whose
-    events read their headers once (`HttpApiEvent`)."""
+class HttpFunction:
+    """One function's routes, each registered from its declaration (`handles`), and the
+    answers to the errors they raise (`answers`); `request` and `context` are the current
+    invocation's."""
 
-    def _to_proxy_event(self, event: dict) -> HttpApiEvent:
-        return HttpApiEvent(event, self._json_body_deserializer)
+    def __init__(self) -> None:
+        self.logger = Logger()
+        self.counts = Counts()
+        self.request = Request({})
+        self.context: Any = None
+        self._routes: dict[str, tuple[Route, Callable[..., Response]]] = {}
+        self._errors: dict[type[BaseException], ErrorHandler] = {
+            Problem: Problem.to_response,
+            Exception: self._unexpected,
+        }
 
-    def resolve(self, event: Any, context: Any) -> dict[str, Any]:
-        answer = super().resolve(event, context)
-        answer["headers"] = {**(answer.get("headers") or {}), **SECURITY_HEADERS}
-        return answer
+    def handles(self, route: Route) -> Callable[[Handler], Handler]:
+        """Register the decorated function as `route`; it takes the path's parameters."""
 
+        def register(handler: Handler) -> Handler:
+            self._routes[route.key] = (route, handler)
+            return handler
 
-def http_function() -> tuple[APIGatewayHttpResolver, Logger, Metrics]:
-    """A function's resolver, logger and metrics, made once at import."""
-    # debug=False: POWERTOOLS_DEV would otherwise print whole events (patient data) to the logs.
-    app = ClinicResolver(debug=False)
-    app.use([refuse_around_the_edge])  # every route: 403 when sent around the distribution
-    return app, Logger(), Metrics()
+        return register
 
+    def answers(self, *errors: type[BaseException]) -> Callable[[ErrorHandler], ErrorHandler]:
+        """Register the decorated function as the answer to these errors (and their
+        subclasses: the most specific registered class answers)."""
 
-def answer_errors(app: APIGatewayHttpResolver, logger: Logger) -> None:
-    """Register the shared error answers (a function's own, more specific ones win)."""
+        def register(handler: ErrorHandler) -> ErrorHandler:
+            for error in errors:
+                self._errors[error] = handler
+            return handler
 
-    def problem(raised: Problem) -> Response[Any]:
-        return raised.to_response()
+        return register
 
-    def unexpected(error: Exception) -> Response[Any]:
+    @property
+    def route_keys(self) -> frozenset[str]:
+        return frozenset(self._routes)
+
+    def resolve(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """The gateway's answer to one event."""
+        request = self.request = Request(event)
+        self.context = context
+        found = self._routes.get(request.route_key)
+        try:
+            response = self._answer(request, found)
+        except Exception as error:
+            response = self._error_answer(error)
+        compress = found is not None and found[0].compress and request.accepts_gzip
+        return to_gateway(response, gzip_body=compress)
+
+    def _answer(
+        self, request: Request, found: tuple[Route, Callable[..., Response]] | None
+    ) -> Response:
+        # Every route, before it runs: 403 when sent around the site's distribution.
+        if edge_configured() and not came_through_edge(request.headers):
+            return around_the_edge().to_response()
+        if found is None:
+            return no_route()
+        route, handler = found
+        values = request.path_parameters
+        if any(param.name not in values for param in route.path_params):
+            return no_route()
+        return handler(**{param.name: values[param.name] for param in route.path_params})
+
+    def _error_answer(self, error: Exception) -> Response:
+        for kind in type(error).__mro__:
+            handler = self._errors.get(kind)
+            if handler is not None:
+                return handler(error)
+        raise error  # a BaseException subclass outside Exception: never registered
+
+    def _unexpected(self, error: Exception) -> Response:
         at = where_raised(error)
-        logger.error("Unhandled error", extra={"error": type(error).__name__, "at": at})
+        self.logger.error("Unhandled error", extra={"error": type(error).__name__, "at": at})
         return internal_error().to_response()
 
-    app.exception_handler(Problem)(problem)
-    app.exception_handler(Exception)(unexpected)
-    app.not_found(no_route)
+    def entry_point(self, warmup: Warmup | None = None) -> LambdaHandler:
+        """The Lambda handler: logs carry the gateway's request id, the counts are written,
+        and the first invocation waits for the cold start's prefetch (`warmup`), if any."""
+        logger, counts = self.logger, self.counts
+
+        @logger.inject_lambda_context
+        @counts.written_after
+        def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            if warmup is not None:
+                warmup.wait()
+            logger.set_correlation_id(gateway_request_id(event))
+            return self.resolve(event, context)
+
+        return lambda_handler
 
 
 def gateway_request_id(event: dict[str, Any]) -> str | None:
-    """The gateway's request id: the logs' correlation id (what Powertools' correlation path
-    API_GATEWAY_HTTP finds, read without a JMESPath search on every request)."""
+    """The gateway's request id: the logs' correlation id."""
     return (event.get("requestContext") or {}).get("requestId")
-
-
-def entry_point(
-    app: APIGatewayHttpResolver, logger: Logger, metrics: Metrics, warmup: Warmup | None = None
-) -> LambdaHandler:
-    """The handler; it first waits for the cold start's prefetch (`warmup`), if any."""
-
-    @logger.inject_lambda_context
-    @metrics.log_metrics
-    def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        if warmup is not None:
-            warmup.wait()
-        logger.set_correlation_id(gateway_request_id(event))
-        return app.resolve(event, context)
-
-    return lambda_handler

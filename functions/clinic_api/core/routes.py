@@ -4,8 +4,8 @@ A `Route` is what a client may rely on: method and path, the query, header and
 path parameters, each request body per media type, and every answer (status,
 media type or none, schema, headers). From that one declaration:
 
-- the handler registers the Powertools route (`handles(app, route)`) over one
-  small function per route;
+- the handler registers one small function per route (`app.handles(route)`),
+  which the function finds by the event's route key (core.resolver);
 - `clinic openapi` builds the OpenAPI document (clinic_tools.openapi);
 - the tests list the routes from it and hold template.yaml and events/ to it.
 
@@ -26,13 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Literal
 
 from clinic_api.core.problems import PROBLEM_JSON
 from clinic_api.core.query import QueryParam
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
     from pydantic import BaseModel
 
 JSON = "application/json"
@@ -143,11 +142,6 @@ class Route:
         """The route key, as template.yaml and events/*.json name the route."""
         return f"{self.method} {self.path}"
 
-    @property
-    def rule(self) -> str:
-        """The path as Powertools writes it: /articles/<slug>."""
-        return re.sub(r"\{(\w+)\}", r"<\1>", self.path)
-
     def answer(self, status: int) -> Answer:
         return next(answer for answer in self.answers if answer.status == status)
 
@@ -158,14 +152,6 @@ class FunctionRoutes:
 
     function: str
     routes: tuple[Route, ...] = field(default_factory=tuple)
-
-
-Handler = TypeVar("Handler", bound=Callable[..., Any])
-
-
-def handles(app: ApiGatewayResolver, route: Route) -> Callable[[Handler], Handler]:
-    """Register the decorated function as `route` on a Powertools resolver."""
-    return app.route(route.rule, route.method, compress=route.compress)
 
 
 # Response headers, as our answers send them.

@@ -10,8 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -23,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from clinic_api.core.clients import sns_client
+from clinic_api.core.metrics import Counts
 from clinic_api.core.reference import reference_of
 from clinic_api.notify.messages import new_request
 from clinic_api.notify.settings import notify_settings
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
 logger = Logger()
-metrics = Metrics()
+counts = Counts()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 
 
@@ -48,11 +48,11 @@ def notify(record: DynamoDBRecord) -> None:
     notice = new_request(reference, received, settings.where_to_look())
     sns_client().publish(TopicArn=settings.topic_arn, Subject=notice.subject, Message=notice.body)
     logger.info("Staff notified", extra={"reference": reference})
-    metrics.add_metric(name="StaffNotified", unit=MetricUnit.Count, value=1)
+    counts.add("StaffNotified")
 
 
 @logger.inject_lambda_context
-@metrics.log_metrics
+@counts.written_after
 def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=notify, processor=processor, context=context

@@ -13,14 +13,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.metrics import MetricUnit
 from botocore.exceptions import BotoCoreError, ClientError
 
 from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.edge import edge_secret
+from clinic_api.core.http import Response
 from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
@@ -30,8 +29,7 @@ from clinic_api.core.problems import (
     not_found,
 )
 from clinic_api.core.query import parse_query
-from clinic_api.core.resolver import answer_errors, entry_point, http_function
-from clinic_api.core.routes import handles
+from clinic_api.core.resolver import HttpFunction
 from clinic_api.core.s3_cache import ObjectMissing
 from clinic_api.core.site import forget_site
 from clinic_api.staff import inbox, routes, view
@@ -41,14 +39,15 @@ from clinic_api.staff.claims import StaffCaller, staff_caller
 from clinic_api.staff.requests import RequestNotFound, RequestStore, StaleRequest, etag
 from clinic_api.staff.settings import clinic_view, staff_settings
 
-app, logger, metrics = http_function()
+app = HttpFunction()
+logger, counts = app.logger, app.counts
 
 
-@handles(app, routes.LIST_REQUESTS)
-def list_requests() -> Response[Any]:
+@app.handles(routes.LIST_REQUESTS)
+def list_requests() -> Response:
     _caller()
-    event = app.current_event
-    query = parse_query(event.query_string_parameters, routes.LIST_QUERY, event.raw_query_string)
+    request = app.request
+    query = parse_query(request.query, routes.LIST_QUERY, request.raw_query)
     clinic = clinic_view()
     try:
         found = inbox.page(
@@ -61,8 +60,8 @@ def list_requests() -> Response[Any]:
     return _json({"items": items, "nextCursor": found.next_cursor, "timeZone": clinic.time_zone})
 
 
-@handles(app, routes.GET_REQUEST)
-def get_request(reference: str) -> Response[Any]:
+@app.handles(routes.GET_REQUEST)
+def get_request(reference: str) -> Response:
     actor = _actor(_caller())
     request = _find(reference)
     _audit().record(request["reference"], "read", actor)
@@ -70,16 +69,14 @@ def get_request(reference: str) -> Response[Any]:
     return _detail(request)
 
 
-@handles(app, routes.UPDATE_REQUEST)
-def update_request(reference: str) -> Response[Any]:
+@app.handles(routes.UPDATE_REQUEST)
+def update_request(reference: str) -> Response:
     caller = _caller()
-    event = app.current_event
-    if_match = event.headers.get("if-match")
+    sent = app.request
+    if_match = sent.headers.get("if-match")
     if not if_match:
         raise Problem(428, "Precondition Required", "Send If-Match with the request's ETag.")
-    change = read_change(
-        event.body, bool(event.is_base64_encoded), event.headers.get("content-type")
-    )
+    change = read_change(sent.body, sent.is_base64_encoded, sent.headers.get("content-type"))
     request = _find(reference)
     if not _matches(if_match, request):
         raise _stale(request)
@@ -100,15 +97,15 @@ def update_request(reference: str) -> Response[Any]:
 
 def _caller() -> StaffCaller:
     try:
-        return staff_caller(app.current_event.raw_event)
+        return staff_caller(app.request.event)
     except Problem:
         _count("Refused403")
         raise
 
 
 def _actor(caller: StaffCaller) -> Actor:
-    event = app.current_event
-    address = client_address(event.headers, event.request_context.http.source_ip)
+    sent = app.request
+    address = client_address(sent.headers, sent.source_ip)
     return Actor(caller.id, caller.email, keyed_hash("staff-address", address))
 
 
@@ -135,16 +132,16 @@ def _stale(current: dict[str, Any]) -> Problem:
     )
 
 
-def _detail(request: dict[str, Any]) -> Response[Any]:
+def _detail(request: dict[str, Any]) -> Response:
     return _json(view.detail(request, clinic_view()), {"ETag": etag(request)})
 
 
-def _json(document: Any, headers: dict[str, str] | None = None) -> Response[Any]:
+def _json(document: Any, headers: dict[str, str] | None = None) -> Response:
     return Response(
-        status_code=200,
-        content_type="application/json",
-        body=json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=_number),
-        headers={"Cache-Control": "no-store", **(headers or {})},
+        200,
+        json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=_number),
+        "application/json",
+        {"Cache-Control": "no-store", **(headers or {})},
     )
 
 
@@ -165,16 +162,14 @@ def _audit() -> AuditLog:
 
 
 def _count(name: str) -> None:
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    counts.add(name)
 
 
-@app.exception_handler([DependencyUnavailable, ObjectMissing, BotoCoreError, ClientError])
-def _unavailable(error: Exception) -> Response[Any]:
+@app.answers(DependencyUnavailable, ObjectMissing, BotoCoreError, ClientError)
+def _unavailable(error: Exception) -> Response:
     logger.warning("Storage unavailable", extra={"error": type(error).__name__})
     return dependency_unavailable("The inbox is unavailable; please try again.").to_response()
 
-
-answer_errors(app, logger)
 
 # What a restored SnapStart container reads again in the background (not at an on-demand
 # init: nothing is left to import after this module to overlap the reads with).
@@ -194,4 +189,4 @@ def after_restore() -> None:
 
 
 snapstart.register(before_snapshot, after_restore)
-lambda_handler = entry_point(app, logger, metrics, warmup)
+lambda_handler = app.entry_point(warmup)
