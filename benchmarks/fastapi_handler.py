@@ -32,7 +32,7 @@ def get_article(slug: str, request: Request) -> Response:
     answer = cacheable_json(article, ARTICLE_CACHE, headers.get("if-none-match"))
     return Response(
         content=answer.body,
-        status_code=answer.status_code,
+        status_code=answer.status,
         headers={name: str(value) for name, value in answer.headers.items()},
         media_type="application/json",
     )
