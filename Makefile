@@ -13,7 +13,7 @@ SAM_STAMP := $(SAM_VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-search bench-publish bench-load bench-site openapi build deploy deploy-site clean
+.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-bytecode bench-search bench-publish bench-load bench-site openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -99,6 +99,10 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --group bench
 	$(BIN)/python benchmarks/cold_start.py
+
+# A cold start from the bundle as Lambda runs it (read-only), with and without its bytecode.
+bench-bytecode: $(STAMP)
+	$(BIN)/python benchmarks/bytecode.py $(ARGS)
 
 # The index's size and a cold first search at 1,000 and 10,000 articles against a baseline
 # revision (about 5 minutes); ARGS=--engines: tantivy against SQLite FTS5 (about 2 minutes).

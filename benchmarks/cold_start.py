@@ -68,11 +68,12 @@ def print_cold(
             if subject.goal
             else ""
         )
-        cold_calls, warm_calls = calls.get(subject.key, ([], []))
+        counted = calls.get(subject.key)
+        call_counts = f"{len(counted[0])} / {len(counted[1])}" if counted else "not counted"
         print(
             f"| {subject.label} | {row.elapsed_s * 1000:.0f} ms | {floor.elapsed_s * 1000:.0f} ms "
             f"| {ratio:.2f}x | {goal} | {row.import_s * 1000:.0f} ms "
-            f"| {row.handler_s * 1000:.0f} ms | {len(cold_calls)} / {len(warm_calls)} |"
+            f"| {row.handler_s * 1000:.0f} ms | {call_counts} |"
         )
 
 

@@ -31,6 +31,8 @@ pytestmark = pytest.mark.sam
 RUNTIME = {"boto3", "botocore", "snapshot_restore_py"}
 # The tools' own dependencies: the bundle must not carry them.
 TOOLS = ["clinic_tools", "moto", "markdown_it", "mdit_py_plugins", "nh3", "samtranslator", "pytest"]
+# Python 3.13's bytecode magic number (importlib.util.MAGIC_NUMBER on Lambda's python3.13).
+LAMBDA_MAGIC = (3571).to_bytes(2, "little") + b"\r\n"
 # `uname -m` names for the template's Architectures values.
 MACHINES = {"arm64": {"aarch64", "arm64"}, "x86_64": {"x86_64", "amd64"}}
 
@@ -79,6 +81,22 @@ def test_every_bundle_requirement_is_installed(built: Path) -> None:
             if line.strip() and not line.startswith("#"):
                 wanted = _normalise(re.split(r"[<>=!~\[ ;]", line.strip(), maxsplit=1)[0])
                 assert wanted in installed, f"{name}: {wanted} is not in the bundle"
+
+
+def test_every_module_of_every_bundle_has_lambdas_bytecode(built: Path) -> None:
+    # Lambda's /var/task is read-only: a module without bytecode is compiled at every
+    # cold start. functions/Makefile compiles each for Python 3.13, hash-based and
+    # unchecked (flags 0b01), so a zip's time stamps cannot make Python ignore it.
+    for name, props in functions(built).items():
+        folder = built / props["CodeUri"]
+        sources = list(folder.rglob("*.py"))
+        assert sources, name
+        for source in sources:
+            compiled = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+            assert compiled.is_file(), f"{name}: {source.relative_to(folder)} has no bytecode"
+            header = compiled.read_bytes()[:8]
+            assert header[:4] == LAMBDA_MAGIC, f"{name}: {compiled} is not Python 3.13's"
+            assert int.from_bytes(header[4:8], "little") == 0b01, f"{name}: {compiled} is checked"
 
 
 def test_no_bundle_carries_the_tools(built: Path) -> None:
