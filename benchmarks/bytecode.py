@@ -29,16 +29,19 @@ from cold.world import ROOT, World, running_world
 from cold_start import print_cold
 
 FUNCTIONS = ROOT / "functions"
-PLATFORMS = {"x86_64": "manylinux2014_x86_64", "aarch64": "manylinux2014_aarch64"}
+ARCHITECTURES = {"x86_64": "x86_64", "aarch64": "aarch64"}  # `uname -m` -> wheel tags
 VARIANTS = {"0": "no bytecode (SAM's Python build)", "1": "with bytecode (functions/Makefile)"}
 
 
 def build_bundle(function: str, folder: Path, bytecode: str) -> None:
-    """functions/Makefile's bundle for this machine's platform."""
-    machine = platform.machine().lower().replace("arm64", "aarch64")
+    """functions/Makefile's bundle for this machine's architecture (its requirements kept in
+    the bundles' own temporary folder: every run installs them afresh)."""
+    machine = platform.machine().lower()
     make = shutil.which("make")
-    if make is None:
-        raise SystemExit("functions/Makefile builds the bundles: install make")
+    if platform.system() != "Linux" or machine not in ARCHITECTURES or make is None:
+        raise SystemExit(
+            "The bundles hold Linux wheels: run this on Linux (x86_64, aarch64), with make"
+        )
     subprocess.run(
         [
             make,
@@ -47,8 +50,9 @@ def build_bundle(function: str, folder: Path, bytecode: str) -> None:
             str(FUNCTIONS),
             f"build-{function}",
             f"ARTIFACTS_DIR={folder}",
-            f"PLATFORM={PLATFORMS[machine]}",
+            f"LAMBDA_ARCH={ARCHITECTURES[machine]}",
             f"BYTECODE={bytecode}",
+            f"LAMBDA_DEPS_CACHE={folder.parent / 'requirements'}",
         ],
         check=True,
     )

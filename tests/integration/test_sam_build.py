@@ -1,8 +1,9 @@
 """`sam build` succeeds, and each function's bundle holds its handler and everything it imports.
 
-The build keeps SAM's dependency cache in pytest's cache folder (`--cached`), so a
-repeat run with unchanged requirements copies instead of downloading. Its output
-folder is emptied first: the assertions only ever see this run's bundle.
+The build (functions/Makefile) keeps the installed requirements in pytest's cache
+folder (`LAMBDA_DEPS_CACHE`), so a repeat run with unchanged requirements copies
+instead of downloading. Its output folder is emptied first: the assertions only ever
+see this run's bundle.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ def built(pytestconfig: pytest.Config) -> Path:
     work = pytestconfig.cache.mkdir("sam-build")
     shutil.rmtree(work / "build", ignore_errors=True)
     template = str(ROOT / "template.yaml")
-    sam("build", "--template-file", template, "--build-dir", "build", "--cached", cwd=work)
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("LAMBDA_DEPS_CACHE", str(work / "requirements"))
+        sam("build", "--template-file", template, "--build-dir", "build", "--cached", cwd=work)
     return work / "build"
 
 

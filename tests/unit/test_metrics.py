@@ -4,6 +4,7 @@ CloudWatch turns into the metrics the template's alarms watch."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from typing import Any
 
@@ -12,6 +13,8 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from clinic_api.core.metrics import Counts
+from tests.conftest import http_event, invoke_content
+from tests.fixture_content import ANXIETY
 
 
 def _lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -65,3 +68,32 @@ def test_each_invocation_writes_its_own_counts_and_none_without_any(
         ["RequestStored"],
         ["Boom"],
     ]
+
+
+def test_a_function_counts_what_it_served_under_its_namespace_and_service(
+    published: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    capfd.readouterr()
+    event = http_event(
+        "GET", f"/articles/{ANXIETY}", route="/articles/{slug}", path_parameters={"slug": ANXIETY}
+    )
+
+    assert invoke_content(event).status == 200
+
+    lines = [json.loads(line) for line in capfd.readouterr().out.splitlines() if '"_aws"' in line]
+    (line,) = lines
+    (metrics,) = line["_aws"]["CloudWatchMetrics"]
+    assert metrics["Namespace"] == os.environ["POWERTOOLS_METRICS_NAMESPACE"]
+    assert metrics["Metrics"] == [{"Name": "ArticleServed", "Unit": "Count"}]
+    assert (line["service"], line["ArticleServed"]) == (
+        os.environ["POWERTOOLS_SERVICE_NAME"],
+        [1.0],
+    )
+
+
+def test_without_a_namespace_the_function_fails_to_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Powertools raised at every flush; CloudWatch drops a line without a namespace.
+    monkeypatch.delenv("POWERTOOLS_METRICS_NAMESPACE")
+
+    with pytest.raises(ValueError, match="POWERTOOLS_METRICS_NAMESPACE"):
+        Counts()

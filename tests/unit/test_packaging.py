@@ -124,3 +124,23 @@ def test_type_stubs_are_for_the_type_checker_only() -> None:
     )
     assert len(modules) > 40
     assert result.stdout.strip() == "[]"
+
+
+def test_no_http_function_loads_powertools_resolvers() -> None:
+    # The gateway's routeKey names the route (core/resolver.py): Powertools' event_handler
+    # package, which imports every resolver it has (AppSync's asyncio among them), cost a
+    # cold start about 60 ms.
+    handlers = [f"clinic_api.{name}.handler" for name in ("content", "appointments", "staff")]
+    probe = (
+        f"import importlib, sys; [importlib.import_module(m) for m in {handlers!r}]; "
+        "print(sorted(m for m in sys.modules if m.startswith('aws_lambda_powertools.event_')))"
+    )
+    environment = {"POWERTOOLS_METRICS_NAMESPACE": "ClinicTest", "AWS_DEFAULT_REGION": "us-east-1"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **environment},
+    )
+    assert result.stdout.strip() == "[]"

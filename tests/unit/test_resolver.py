@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from clinic_api.core.http import Response
+from clinic_api.core.http import Response, to_gateway
 from clinic_api.core.problems import Problem
 from clinic_api.core.resolver import HttpFunction
 from clinic_api.core.routes import JSON, Answer, Method, PathParam, Route
@@ -129,3 +129,41 @@ def test_a_compressed_routes_answer_is_gzipped_for_a_client_that_accepts_it(
         headers={"Accept-Encoding": "gzip"},
     )  # fmt: skip
     assert "Content-Encoding" not in _call(app, item)["headers"]
+
+
+def test_an_answer_that_fails_itself_is_the_plain_500_that_names_no_value(
+    app: HttpFunction, caplog: pytest.LogCaptureFixture
+) -> None:
+    @app.answers(LookupError)
+    def failing(_: LookupError) -> Response:
+        raise ValueError("patient name here")
+
+    answer = _call(app, http_event("POST", "/things"))
+
+    assert answer["statusCode"] == 500
+    assert json.loads(answer["body"])["status"] == 500
+    assert [record.error for record in caplog.records] == ["ValueError"]  # pyright: ignore[reportAttributeAccessIssue]
+    assert "patient name" not in caplog.text + answer["body"]
+
+
+def test_around_the_edge_even_a_key_no_route_has_is_refused(
+    app: HttpFunction, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing about the API is told to a request that skipped the site's distribution
+    # (and no secret is read for it: it carries no header).
+    monkeypatch.setenv("EDGE_ORIGIN_SECRET", "arn:aws:secretsmanager:us-east-1:1:secret:edge")
+
+    assert _call(app, http_event("DELETE", "/things"))["statusCode"] == 403
+    assert _call(app, http_event("POST", "/things"))["statusCode"] == 403
+
+
+def test_the_gateway_gets_bytes_base64_and_the_declared_content_type() -> None:
+    answer = to_gateway(Response(200, b"\x1f\x8b", JSON, {"Content-Type": "text/plain"}))
+
+    assert answer["isBase64Encoded"] is True
+    assert base64.b64decode(answer["body"]) == b"\x1f\x8b"
+    assert answer["headers"]["Content-Type"] == JSON
+    assert "Content-Encoding" not in answer["headers"]  # bytes as given: never gzipped again
+    empty = to_gateway(Response(304, headers={"ETag": '"x"'}), gzip_body=True)
+    assert (empty["body"], empty["isBase64Encoded"]) == ("", False)
+    assert "Content-Type" not in empty["headers"] and "Content-Encoding" not in empty["headers"]

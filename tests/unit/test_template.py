@@ -8,11 +8,13 @@ API Gateway resources and the stage exactly as CloudFormation will receive them.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 
 from clinic_api.routes import all_routes
+from tests.conftest import ROOT
 from tests.unit.sam_template import (
     TEMPLATE_PATH,
     TEST_ORIGINS,
@@ -85,6 +87,22 @@ def test_content_function_configuration(function: dict[str, Any]) -> None:
     assert function["MemorySize"] == 512
     assert function["Timeout"] == 20  # the SDK's bounded retries end inside it
     assert function["Description"]
+
+
+def test_the_bundles_are_built_for_each_functions_architecture_and_python(
+    cfn: dict[str, Any],
+) -> None:
+    # functions/Makefile installs wheels for one architecture and compiles for one Python:
+    # the template's, for every function.
+    makefile = (ROOT / "functions" / "Makefile").read_text()
+    arch = re.search(r"^LAMBDA_ARCH \?= (\S+)$", makefile, re.MULTILINE)
+    assert arch is not None
+    wheels = {"aarch64": "arm64", "x86_64": "x86_64"}[arch.group(1)]
+    for name, function in resources_of_type(cfn, "AWS::Lambda::Function").items():
+        properties = function["Properties"]
+        assert properties["Architectures"] == [wheels], name
+        assert properties["Runtime"] == "python3.13", name
+    assert "--python-version 3.13" in makefile and "(3, 13)" in makefile
 
 
 def test_content_function_environment(function: dict[str, Any]) -> None:

@@ -29,6 +29,8 @@ class Counts:
 
     def __init__(self) -> None:
         self._namespace = os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "")
+        if not self._namespace:  # CloudWatch would drop every line, and the alarms go quiet
+            raise ValueError("POWERTOOLS_METRICS_NAMESPACE is not set (template.yaml sets it)")
         self._service = os.environ.get("POWERTOOLS_SERVICE_NAME") or SERVICE_UNDEFINED
         self._counts: dict[str, list[float]] = {}
         # The line after its timestamp, per set of counts: a warm answer counts what the

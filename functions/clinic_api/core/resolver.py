@@ -82,7 +82,7 @@ class HttpFunction:
         found = self._routes.get(request.route_key)
         try:
             response = self._answer(request, found)
-        except Exception as error:
+        except Exception as error:  # every error gets an answer (_error_answer)
             response = self._error_answer(error)
         compress = found is not None and found[0].compress and request.accepts_gzip
         return to_gateway(response, gzip_body=compress)
@@ -102,11 +102,14 @@ class HttpFunction:
         return handler(**{param.name: values[param.name] for param in route.path_params})
 
     def _error_answer(self, error: Exception) -> Response:
-        for kind in type(error).__mro__:
-            handler = self._errors.get(kind)
-            if handler is not None:
-                return handler(error)
-        raise error  # a BaseException subclass outside Exception: never registered
+        """The most specific registered answer (`Exception`'s at least); should that answer
+        fail too, the plain 500, which logs where, never what (the runtime would log the
+        message, which can quote the input)."""
+        handler = next(self._errors[kind] for kind in type(error).__mro__ if kind in self._errors)
+        try:
+            return handler(error)
+        except Exception as failed:  # see the docstring
+            return self._unexpected(failed)
 
     def _unexpected(self, error: Exception) -> Response:
         at = where_raised(error)
