@@ -186,6 +186,38 @@ def test_stored_values_are_typed_as_boto3_types_them(value: Any) -> None:
     assert attribute_value(value) == TypeSerializer().serialize(value)
 
 
+@pytest.mark.parametrize(
+    "attribute",
+    [
+        {"S": "a"},
+        {"N": "12"},
+        {"N": "-0.5"},
+        {"N": "123456789012345678901234567890.12345678"},
+        {"BOOL": False},
+        {"NULL": True},
+        {"L": [{"S": "tue"}, {"N": "3"}]},
+        {"M": {"at": {"S": "x"}, "history": {"L": [{"M": {"by": {"NULL": True}}}]}}},
+        {"SS": ["a", "b"]},
+        {"NS": ["1", "2.5"]},
+    ],
+)
+def test_stored_values_are_read_as_boto3_reads_them(attribute: Any) -> None:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    from clinic_api.core.attributes import plain_value
+
+    read = plain_value(attribute)
+    assert read == TypeDeserializer().deserialize(attribute)
+    assert type(read) is type(TypeDeserializer().deserialize(attribute))
+
+
+def test_binary_is_read_as_bytes() -> None:
+    from clinic_api.core.attributes import plain_value
+
+    assert plain_value({"B": b"\x00\x01"}) == b"\x00\x01"
+    assert plain_value({"BS": [b"a", b"b"]}) == {b"a", b"b"}
+
+
 def test_a_float_is_refused_as_boto3_refuses_it() -> None:
     from clinic_api.core.attributes import attribute_value
 

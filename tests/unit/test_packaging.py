@@ -126,14 +126,16 @@ def test_type_stubs_are_for_the_type_checker_only() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_no_http_function_loads_powertools_resolvers() -> None:
+def test_no_http_function_loads_powertools_resolvers_or_boto3() -> None:
     # The gateway's routeKey names the route (core/resolver.py): Powertools' event_handler
     # package, which imports every resolver it has (AppSync's asyncio among them), cost a
-    # cold start about 60 ms.
+    # cold start about 60 ms; boto3's package (s3transfer, multiprocessing) about 40 ms,
+    # for a type serializer (core/attributes.py). Idempotency loads it, with a key only.
     handlers = [f"clinic_api.{name}.handler" for name in ("content", "appointments", "staff")]
     probe = (
         f"import importlib, sys; [importlib.import_module(m) for m in {handlers!r}]; "
-        "print(sorted(m for m in sys.modules if m.startswith('aws_lambda_powertools.event_')))"
+        "print(sorted(m for m in sys.modules if m.startswith(('aws_lambda_powertools.event_', "
+        "'boto3'))))"
     )
     environment = {"POWERTOOLS_METRICS_NAMESPACE": "ClinicTest", "AWS_DEFAULT_REGION": "us-east-1"}
     result = subprocess.run(

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from boto3.dynamodb.types import TypeSerializer
-
+from clinic_api.core.attributes import attribute_value
 from clinic_api.core.timestamps import iso
 from clinic_api.staff.requests import from_item
 
@@ -27,7 +26,6 @@ Action = Literal["read", "update", "export", "delete"]
 # Six years (with their leap days): how long a clinic keeps such records.
 RETENTION_DAYS = 6 * 365 + 2
 ENTRY_KEY = "entry"  # the sort key: "{at}#{id}", oldest first
-_WRITE = TypeSerializer().serialize
 
 
 @dataclass(frozen=True)
@@ -64,7 +62,7 @@ class AuditLog:
             "addressHash": actor.address_hash,
             "expiresAt": int(moment.timestamp()) + RETENTION_DAYS * 86_400,
         }
-        item = {key: _WRITE(value) for key, value in record.items() if value is not None}
+        item = {key: attribute_value(value) for key, value in record.items() if value is not None}
         item[ENTRY_KEY] = {"S": f"{record['at']}#{record['id']}"}
         self.client.put_item(
             TableName=self.name, Item=item, ConditionExpression="attribute_not_exists(#entry)",

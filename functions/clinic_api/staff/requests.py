@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from clinic_api.core.attributes import attribute_value, plain_value
 from clinic_api.core.aws_errors import error_code
 from clinic_api.core.reference import id_prefix, is_reference
 from clinic_api.core.timestamps import now_iso
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 STATUS_INDEX = "byStatus"
-_READ = TypeDeserializer().deserialize
-_WRITE = TypeSerializer().serialize
 _UNSET = object()
 
 
@@ -69,7 +67,7 @@ class Change:
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _READ(value) for key, value in item.items()}
+    return {key: plain_value(value) for key, value in item.items()}
 
 
 def version_of(request: dict[str, Any]) -> int:
@@ -145,7 +143,7 @@ class RequestStore:
         entry = _history_entry(request, change, by, at or now_iso())
         names = {"#status": "status", "#version": "version"}
         values: dict[str, Any] = {
-            ":entry": _WRITE([entry]),
+            ":entry": attribute_value([entry]),
             ":next": {"N": str(version_of(request) + 1)},
         }
         sets = ["history = list_append(history, :entry)", "#version = :next"]
