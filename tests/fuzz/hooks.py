@@ -110,8 +110,11 @@ def real_cursors(ctx: Any, case: Any, **kwargs: Any) -> None:
             urllib.request.Request(url, headers=headers), timeout=10
         ) as response:
             next_cursor = json.load(response).get("nextCursor")
-    except (OSError, ValueError):  # the query itself is refused: the cursor changes nothing
-        return
+    except (OSError, ValueError):
+        # The query itself is refused (the case is refused for its other fields either way),
+        # or no answer came in time (a loaded machine): a cursor no page gave would be
+        # refused as one, so the case pages from the start.
+        next_cursor = None
     if next_cursor is None:
         del case.query["cursor"]
     else:
