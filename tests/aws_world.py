@@ -21,6 +21,7 @@ from botocore.handlers import BUILTIN_HANDLERS
 from moto import mock_aws
 from moto.backends import get_backend
 from moto.core.base_backend import BackendDict
+from moto.s3.models import s3_backends
 
 from clinic_tools.local.cognito import LocalStaffPool, create_staff_pool
 from clinic_tools.local.stack import DEV_SECRET, _create_bucket, _create_table
@@ -103,7 +104,7 @@ def _restore(service: Service, baseline: Baseline) -> None:
 def _own_buckets(state: dict[str, Any]) -> None:
     """Each bucket's owner, where moto looks it up (`s3_backends.bucket_accounts`: made by
     CreateBucket, emptied by the reset), for the buckets of a restored S3 store."""
-    owners = get_backend("s3").bucket_accounts
+    owners = s3_backends.bucket_accounts
     for bucket in state["buckets"].values():
         owners[bucket.name] = (bucket.partition, bucket.account_id)
 
