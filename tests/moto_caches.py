@@ -7,8 +7,10 @@ class and the two settings moto reads for it, so it is kept per those. It also l
 responses class's methods anew at each request (a tenth of a DynamoDB call).
 And moto reads and checks its one fixed RSA key anew for every user pool it makes (a
 fifth of a second), while the world remakes the staff pool after each test that wrote
-to Cognito. Its response serializer works out, for every member of every structure it
-writes, which names the value might have, then tries each (`_picked`).
+to Cognito. SNS makes a new 2048-bit RSA key for each subscription the first time it
+signs a message to it (`_signing_key`). Its response serializer works out, for every
+member of every structure it writes, which names the value might have, then tries each
+(`_picked`).
 """
 
 from __future__ import annotations
@@ -20,17 +22,20 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwk
 from moto.cognitoidp import models as cognito_models
 from moto.core import responses as moto_responses
 from moto.core.base_backend import BaseBackend
+from moto.core.constants import MISSING
 from moto.core.serialize import (
     DEFAULT_ALIAS_PROVIDERS,
     AttributePickerContext,
     ResponseSerializer,
     XFormedAttributePicker,
 )
-from moto.core.utils import MISSING, method_names_from_class
+from moto.core.utils import method_names_from_class
+from moto.sns import models as sns_models
 
 # What `urls` reads besides the class: moto.settings' ISO regions and S3's custom endpoints.
 _URL_SETTINGS = ("MOTO_ENABLE_ISO_REGIONS", "MOTO_S3_CUSTOM_ENDPOINTS")
@@ -56,6 +61,19 @@ _import_rsa_key = jwk.RSAKey.import_key
 @cache
 def _fixed_rsa_key(document: str) -> Any:
     return _import_rsa_key(json.loads(document))
+
+
+@cache
+def _signing_key() -> rsa.RSAPrivateKey:
+    """The key SNS signs a subscription's messages with (`Subscription.private_key`), made
+    once per process. moto makes a new random one per subscription, lazily, for the
+    signature and certificate of every message it delivers (0.08 s of CPU each, ten or so
+    a run: the world's subscriptions are made anew after each test that wrote to SNS,
+    the notify tests subscribe their own). The key is random either way, each
+    message carries its own certificate, and neither moto nor our code compares keys
+    across subscriptions: a message is signed and delivered exactly as before, with one
+    key moto could have made."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 _get_value = ResponseSerializer.get_value
@@ -103,6 +121,7 @@ def install() -> None:
     setattr(BaseBackend, "urls", property(_kept_urls))  # noqa: B010 (pyright: a property)
     setattr(moto_responses, "method_names_from_class", _method_names)  # noqa: B010
     ResponseSerializer.get_value = _picked
+    setattr(sns_models.Subscription, "private_key", lambda _subscription: _signing_key())  # noqa: B010
     # RSAKey.import_key is all moto's user pools take from joserfc.jwk.
     cognito_models.jwk = SimpleNamespace(  # pyright: ignore[reportPrivateImportUsage]
         RSAKey=SimpleNamespace(import_key=lambda value: _fixed_rsa_key(json.dumps(value)))
