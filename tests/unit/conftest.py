@@ -4,6 +4,7 @@ import gc
 
 import pytest
 
+from tests.unit import small_clinic  # noqa: F401 (keeps the publisher's pictures and indexes)
 from tests.unit.sam_template import cfn  # noqa: F401 (a fixture)
 from tests.unit.stack import stack  # noqa: F401 (a fixture)
 

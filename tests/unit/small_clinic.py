@@ -8,7 +8,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import tempfile
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from clinic_tools.publish import media
+from clinic_tools.publish import media, publisher
 from clinic_tools.publish.images import Picture, render_copies
+from clinic_tools.publish.search_index import BuiltSearchIndex, build_search_index
 from tests.conftest import BUCKET
 
 if TYPE_CHECKING:
@@ -155,3 +158,28 @@ def _kept_copies(picture: Picture) -> dict[str, bytes]:
 
 
 media.render_copies = _kept_copies
+
+
+_indexes: dict[bytes, BuiltSearchIndex] = {}
+
+
+def _kept_index(
+    articles: dict[str, dict[str, Any]],
+    synonyms: Sequence[Sequence[str]],
+    *,
+    pages: dict[str, dict[str, Any]] | None = None,
+) -> BuiltSearchIndex:
+    """The publisher's search index, built once per process for the same compiled articles,
+    synonyms and pages (in their order: an article's number is its place). Writing a tantivy
+    index takes 40 ms, and the publisher builds one at every publish, some 70 a run, mostly
+    of a handful of small clinics. What the index holds is a function of those inputs (its
+    `input_sha256` says so), and an archive is bytes, which nobody can change. The inputs
+    are told apart by their pickle (types and order included); test_search_index.py calls
+    the real builder."""
+    key = pickle.dumps((articles, synonyms, pages))
+    if key not in _indexes:
+        _indexes[key] = build_search_index(articles, synonyms, pages=pages)
+    return _indexes[key]
+
+
+publisher.build_search_index = _kept_index
