@@ -102,6 +102,24 @@ def test_the_clinic_command_loads_no_function_code_until_a_subcommand_runs() -> 
     assert result.stdout.strip() == "[]"
 
 
+def loaded_after_importing(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    """The modules named by `prefixes` that a fresh process has loaded once it imported
+    `modules` (with the environment a function's import needs)."""
+    probe = (
+        f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]; "
+        f"print(sorted(m for m in sys.modules if m.startswith({prefixes!r})))"
+    )
+    environment = {"POWERTOOLS_METRICS_NAMESPACE": "ClinicTest", "AWS_DEFAULT_REGION": "us-east-1"}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **environment},
+    )
+    return ast.literal_eval(result.stdout.strip())
+
+
 def test_type_stubs_are_for_the_type_checker_only() -> None:
     # boto3's stubs come with the dev tools: neither the bundle nor `clinic` may need them.
     modules = sorted(
@@ -110,20 +128,8 @@ def test_type_stubs_are_for_the_type_checker_only() -> None:
         for path in root.rglob("*.py")
         if path.name != "__init__.py"
     )
-    probe = (
-        f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]; "
-        "print(sorted(m for m in sys.modules if m.startswith(('mypy_boto3', 'botocore_stubs'))))"
-    )
-    environment = {"POWERTOOLS_METRICS_NAMESPACE": "ClinicTest", "AWS_DEFAULT_REGION": "us-east-1"}
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **environment},
-    )
     assert len(modules) > 40
-    assert result.stdout.strip() == "[]"
+    assert loaded_after_importing(modules, ("mypy_boto3", "botocore_stubs")) == []
 
 
 def test_no_http_function_loads_powertools_resolvers_or_boto3() -> None:
@@ -132,17 +138,4 @@ def test_no_http_function_loads_powertools_resolvers_or_boto3() -> None:
     # cold start about 60 ms; boto3's package (s3transfer, multiprocessing) about 40 ms,
     # for a type serializer (core/attributes.py). Idempotency loads it, with a key only.
     handlers = [f"clinic_api.{name}.handler" for name in ("content", "appointments", "staff")]
-    probe = (
-        f"import importlib, sys; [importlib.import_module(m) for m in {handlers!r}]; "
-        "print(sorted(m for m in sys.modules if m.startswith(('aws_lambda_powertools.event_', "
-        "'boto3'))))"
-    )
-    environment = {"POWERTOOLS_METRICS_NAMESPACE": "ClinicTest", "AWS_DEFAULT_REGION": "us-east-1"}
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, **environment},
-    )
-    assert result.stdout.strip() == "[]"
+    assert loaded_after_importing(handlers, ("aws_lambda_powertools.event_", "boto3")) == []
