@@ -33,7 +33,6 @@ from clinic_api.core.problems import (
     Problem,
     invalid_input,
     unavailable,
-    where_raised,
 )
 from clinic_api.core.resolver import HttpFunction
 from clinic_api.core.s3_cache import ObjectMissing
@@ -271,9 +270,7 @@ def _count(name: str) -> None:
 
 @app.answers(Exception)
 def _unexpected(error: Exception) -> Response:
-    logger.error(
-        "Unhandled error", extra={"error": type(error).__name__, "at": where_raised(error)}
-    )
+    app.log_unexpected(error)
     return answers.failed(_not_stored(), _json_client(), appointments_settings().error_url)
 
 

@@ -111,9 +111,14 @@ class HttpFunction:
         except Exception as failed:  # see the docstring
             return self._unexpected(failed)
 
-    def _unexpected(self, error: Exception) -> Response:
+    def log_unexpected(self, error: Exception) -> None:
+        """An error nobody expected, logged by its type and where it was raised: never its
+        message, which can quote the input."""
         at = where_raised(error)
         self.logger.error("Unhandled error", extra={"error": type(error).__name__, "at": at})
+
+    def _unexpected(self, error: Exception) -> Response:
+        self.log_unexpected(error)
         return internal_error().to_response()
 
     def entry_point(self, warmup: Warmup | None = None) -> LambdaHandler:
