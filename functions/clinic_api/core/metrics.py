@@ -45,7 +45,9 @@ class Counts:
             return
         counts, self._counts = self._counts, {}
         key = tuple((name, len(values)) for name, values in counts.items())
-        tail = self._tails.get(key) or self._tails.setdefault(key, self._tail(counts))
+        tail = self._tails.get(key)
+        if tail is None:
+            tail = self._tails[key] = self._tail(counts)
         sys.stdout.write(f"{_HEAD}{int(time.time() * 1000)}{tail}\n")
 
     def _tail(self, counts: dict[str, list[float]]) -> str:
