@@ -30,10 +30,17 @@ IDEMPOTENCY_KEY = Header(
 )
 
 
-def schemas():  # unannotated: inferred as the module, so `schemas().Receipt` is checked
+# Unannotated: inferred as the modules, so `schemas().AppointmentRequest` is checked.
+def schemas():
     from clinic_api.appointments import schemas  # deferred, as the content routes' models
 
     return schemas
+
+
+def documented():
+    from clinic_api.appointments import openapi_models  # read by the document only
+
+    return openapi_models
 
 
 REQUEST_APPOINTMENT = Route(
@@ -47,7 +54,7 @@ REQUEST_APPOINTMENT = Route(
     "answer here. A string holding a lone surrogate (`\\ud800`) is 422 `invalid_text`.",
     "Appointments",
     (
-        Answer(201, "Stored; quote `reference`.", JSON, lambda: schemas().Receipt, (NO_STORE,)),
+        Answer(201, "Stored; quote `reference`.", JSON, lambda: documented().Receipt, (NO_STORE,)),
         Answer(
             303,
             "For a browser's form post: to the thank-you page (`?reference=`), or to the error "
@@ -75,10 +82,10 @@ REQUEST_APPOINTMENT = Route(
     headers=(IDEMPOTENCY_KEY,),
     bodies=(
         Body(JSON, lambda: schemas().AppointmentRequest, "from a script, typed as shown."),
-        Body(FORM, lambda: schemas().AppointmentForm, "from a plain HTML form."),
+        Body(FORM, lambda: documented().AppointmentForm, "from a plain HTML form."),
         Body(
             MULTIPART,
-            lambda: schemas().AppointmentForm,
+            lambda: documented().AppointmentForm,
             'from an HTML form with `enctype="multipart/form-data"`: its text parts are the '
             "fields; a file part is never read.",
         ),

@@ -1,4 +1,4 @@
-"""The appointment request as the form sends it, and the receipt we answer with.
+"""The appointment request as a frontend sends it: what the function validates with.
 
 The request model is the contract: the handler validates with it, `clinic
 openapi` documents it, and its errors carry our stable codes (`invalid_name`,
@@ -9,16 +9,16 @@ ECMA-262 patterns that tests hold to the code: a client's validator and a
 fuzzer then agree with the function. A phone number's validity has no
 pattern: it is `format: phone`, described; the channel a preferred contact
 needs (`phone` for phone or text, `email` for e-mail) is an `if`/`then`.
+The form's encoding and the receipt, which only the document reads, are in
+`openapi_models`, out of the cold start. No `from __future__ import annotations`
+here: pydantic then reads the types as Python made them instead of evaluating
+every annotation's text when the model is built.
 """
-
-from __future__ import annotations
 
 import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,7 +29,6 @@ from pydantic import (
     field_validator,
 )
 from pydantic.alias_generators import to_camel
-from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from clinic_api.core.schemas import (
@@ -71,6 +70,10 @@ def _check_text(value: str) -> str:
 
 
 def _check_email(value: str) -> str:
+    # Imported by the first address, not with the model: its import compiles regular
+    # expressions over U+0080-U+10FFFF (~40 ms), which a request without one never needs.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError:
@@ -179,7 +182,7 @@ EMAIL_DESCRIPTION = (
 )
 
 
-def _channels(filled: dict[str, Any]) -> list[dict[str, Any]]:
+def contact_channels(filled: dict[str, Any]) -> list[dict[str, Any]]:
     """The channel a preferred contact needs (what `form._channel_errors` checks), `filled`."""
     needs = {"phone": ["phone", "text"], "email": ["email"]}
     return [
@@ -215,7 +218,7 @@ def _request_schema(schema: dict[str, Any]) -> None:
     # `consent` has a default only so that its absence is `must_be_true`, not `required`.
     schema["required"] = [*schema.get("required", []), "consent"]
     del schema["properties"]["consent"]["default"]
-    schema["allOf"] = _channels({"type": "string"})  # null is absent
+    schema["allOf"] = contact_channels({"type": "string"})  # null is absent
     schema["examples"] = [REQUEST_EXAMPLE]
 
 
@@ -276,6 +279,8 @@ class AppointmentRequest(BaseModel):
     def _normalise_phone(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None:
             return None
+        import phonenumbers  # by the first number, as email_validator (~40 ms to import)
+
         region = (info.context or {}).get("phone_region", "US")
         try:
             number = phonenumbers.parse(value, region)
@@ -320,119 +325,3 @@ class AppointmentRequest(BaseModel):
 FIELD_NAMES = frozenset(
     field.alias or name for name, field in AppointmentRequest.model_fields.items()
 )
-
-# An HTML form sends every value as text: checkboxes send `on` (or true/1/yes; off/false/0/no
-# are unchecked), a blank field is an absent one, and a repeated key makes a list.
-_CHECKED = "[oO][nN]|[tT][rR][uU][eE]|1|[yY][eE][sS]"
-_UNCHECKED = "[oO][fF][fF]|[fF][aA][lL][sS][eE]|0|[nN][oO]"
-BLANK_PATTERN = rf"^{STRIPPED}*$"
-Blank = Annotated[str, SchemaExtra(pattern=BLANK_PATTERN, title="Blank: left out")]
-Checkbox = Annotated[
-    str, SchemaExtra(pattern=rf"^{STRIPPED}*(?:{_CHECKED}|{_UNCHECKED})?{STRIPPED}*$")
-]
-Checked = Annotated[str, SchemaExtra(pattern=rf"^{STRIPPED}*(?:{_CHECKED}){STRIPPED}*$")]
-FORM_EXAMPLE: dict[str, Any] = {
-    **REQUEST_EXAMPLE,
-    "okToLeaveVoicemail": "on",
-    "consent": "on",
-    "message": "",
-}
-
-
-def _form_schema(schema: dict[str, Any]) -> None:
-    for field in schema["properties"].values():
-        if field.get("default", "") is None:  # a form has no null: a left-out field is absent
-            del field["default"]
-    schema["allOf"] = _channels({"not": {"pattern": BLANK_PATTERN}})
-    schema["examples"] = [FORM_EXAMPLE]
-
-
-class AppointmentForm(BaseModel):
-    """The same request as a browser's form posts it; fields it does not have are ignored."""
-
-    # The form's encoding of AppointmentRequest, field for field (a test holds the two
-    # together): form.read_submission turns these strings into the request's values.
-
-    model_config = titled(
-        ConfigDict(
-            extra="ignore",
-            frozen=True,
-            alias_generator=to_camel,
-            # Documents only (form.read_submission reads a form): built when first
-            # documented, not on the function's cold start.
-            defer_build=True,
-            title="Appointment request (HTML form)",
-            json_schema_extra=_form_schema,
-        )
-    )
-
-    patient_status: Literal["new", "existing"] = Field(title="New or existing patient")
-    first_name: Name
-    last_name: Name
-    email: Email | Blank | SkipJsonSchema[None] = Field(
-        None, title="E-mail", description=EMAIL_DESCRIPTION
-    )
-    phone: Phone | Blank | SkipJsonSchema[None] = Field(None, description=PHONE_DESCRIPTION)
-    preferred_contact: Literal["phone", "text", "email"] = Field(title="Preferred way to contact")
-    ok_to_text: Checkbox | SkipJsonSchema[None] = Field(None, title="OK to text")
-    ok_to_leave_voicemail: Checkbox | SkipJsonSchema[None] = Field(
-        None, title="OK to leave a voicemail"
-    )
-    preferred_days: list[Day] = Field(
-        default_factory=list,
-        max_length=6,
-        description="One key per day: `preferredDays=mon&preferredDays=wed`.",
-    )
-    preferred_times: list[Time] = Field(
-        default_factory=list, max_length=3, description="One key per time."
-    )
-    service: ServiceId
-    provider: ProviderSlug | Blank | SkipJsonSchema[None] = Field(
-        None, description=PROVIDER_DESCRIPTION
-    )
-    visit_format: (
-        Literal["in-person", "telehealth", "no-preference"] | Blank | SkipJsonSchema[None]
-    ) = None
-    payment: Literal["self-pay", "insurance", "unsure"] | Blank | SkipJsonSchema[None] = None
-    insurance_carrier: Carrier | Blank | SkipJsonSchema[None] = None
-    message: Message | Blank | SkipJsonSchema[None] = None
-    source_article: Slug | Blank | SkipJsonSchema[None] = Field(
-        None, description="The slug of the article that led here"
-    )
-    consent: Checked = Field(
-        description="Checked: the visitor agrees to the consent text of `GET /site`."
-    )
-    website: Annotated[str, Field(max_length=200)] | Blank | SkipJsonSchema[None] = Field(
-        None,
-        title="Website (leave empty)",
-        description="A trap for bots, hidden from people: a form that fills it is sent to the "
-        "thank-you page, and nothing is stored.",
-    )
-
-
-class Receipt(BaseModel):
-    """201: the request is stored. `reference` is what staff and the visitor quote."""
-
-    model_config = titled(
-        ConfigDict(
-            alias_generator=to_camel,
-            populate_by_name=True,
-            defer_build=True,  # documents only, as AppointmentForm
-            title="Receipt",
-            json_schema_extra={
-                "examples": [
-                    {
-                        "id": "3f1c9a52-7b8e-4d21-9c6a-5e0f2b7d4a18",
-                        "reference": "7K3M9Q2T",
-                        "status": "received",
-                        "createdAt": "2026-11-27T10:00:00.000Z",
-                    }
-                ]
-            },
-        )
-    )
-
-    id: str = Field(json_schema_extra={"format": "uuid"})
-    reference: str = Field(pattern="^[0-9A-HJKMNP-TV-Z]{8}$")
-    status: Literal["received"]
-    created_at: str = Field(json_schema_extra={"format": "date-time"})
