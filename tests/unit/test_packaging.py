@@ -11,8 +11,6 @@ import tomllib
 from importlib.metadata import packages_distributions, requires
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import ROOT
 from tests.imports import runtime_imports
 
@@ -104,15 +102,15 @@ def test_the_clinic_command_loads_no_function_code_until_a_subcommand_runs() -> 
     assert result.stdout.strip() == "[]"
 
 
-def loaded_after_importing(
-    modules: list[str], prefixes: tuple[str, ...], then: str = "None"
-) -> list[str]:
+def loaded_after_each(
+    modules: list[str], prefixes: tuple[str, ...], steps: list[str]
+) -> list[list[str]]:
     """The modules named by `prefixes` that a fresh process has loaded once it imported
-    `modules` (with the environment a function's import needs) and evaluated `then`."""
-    probe = (
-        f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]; {then}; "
-        f"print(sorted(m for m in sys.modules if m.startswith({prefixes!r})))"
-    )
+    `modules` (with the environment a function's import needs), then after each of `steps`
+    (Python statements)."""
+    show = f"print(sorted(m for m in sys.modules if m.startswith({prefixes!r})))"
+    imports = f"import importlib, sys; [importlib.import_module(m) for m in {modules!r}]"
+    probe = "; ".join([imports, show, *(f"{step}; {show}" for step in steps)])
     environment = {"POWERTOOLS_METRICS_NAMESPACE": "ClinicTest", "AWS_DEFAULT_REGION": "us-east-1"}
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -121,7 +119,11 @@ def loaded_after_importing(
         check=True,
         env={**os.environ, **environment},
     )
-    return ast.literal_eval(result.stdout.strip())
+    return [ast.literal_eval(line) for line in result.stdout.splitlines()]
+
+
+def loaded_after_importing(modules: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return loaded_after_each(modules, prefixes, [])[0]
 
 
 def test_type_stubs_are_for_the_type_checker_only() -> None:
@@ -145,32 +147,28 @@ def test_no_http_function_loads_powertools_resolvers_or_boto3() -> None:
     assert loaded_after_importing(handlers, ("aws_lambda_powertools.event_", "boto3")) == []
 
 
-VALIDATE = (
-    "from clinic_api.appointments.schemas import AppointmentRequest as R; "
-    "body = {{'patientStatus': 'new', 'firstName': 'Avery', 'lastName': 'Lind', "
-    "'preferredContact': 'phone', 'service': 's', 'consent': True, {fields}}}; "
-    "R.model_validate(body)"
-)
+def _validated(fields: str) -> str:
+    """A statement validating a request with `fields` (Python dict items) beside the rest."""
+    return (
+        "from clinic_api.appointments.schemas import AppointmentRequest; "
+        "AppointmentRequest.model_validate({'patientStatus': 'new', 'firstName': 'Avery', "
+        "'lastName': 'Lind', 'preferredContact': 'phone', 'service': 's', 'consent': True, "
+        f"{fields}}})"
+    )
 
 
-@pytest.mark.parametrize(
-    ("fields", "loaded"),
-    [
-        ("", []),
-        ("'email': 'avery@example.org'", ["email_validator"]),
-        ("'phone': '+1 503-555-0117'", ["phonenumbers"]),
-        (
-            "'email': 'avery@example.org', 'phone': '+1 503-555-0117'",
-            ["email_validator", "phonenumbers"],
-        ),
-    ],
-)
-def test_the_request_model_loads_the_phone_and_email_libraries_only_for_a_value(
-    fields: str, loaded: list[str]
-) -> None:
+def test_the_request_model_loads_the_phone_and_email_libraries_only_for_a_value() -> None:
     # Each costs a cold start about 40 ms to import; a request without one never needs it.
     # The models only the OpenAPI document reads are not built on the function's path.
     modules = ["clinic_api.appointments.handler", "clinic_api.appointments.form"]
     prefixes = ("email_validator", "phonenumbers", "clinic_api.appointments.openapi_models")
-    found = loaded_after_importing(modules, prefixes, VALIDATE.format(fields=fields))
-    assert sorted({name.split(".")[0] for name in found}) == loaded
+    steps = [
+        _validated(""),
+        _validated("'phone': '+1 503-555-0117'"),
+        _validated("'email': 'avery@example.org'"),
+    ]
+    loaded = [
+        sorted({name.split(".")[0] for name in found})
+        for found in loaded_after_each(modules, prefixes, steps)
+    ]
+    assert loaded == [[], [], ["phonenumbers"], ["email_validator", "phonenumbers"]]
