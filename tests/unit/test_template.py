@@ -224,13 +224,37 @@ def test_api_gateway_may_invoke_the_function_once_per_route(cfn: dict[str, Any])
         assert props["SourceArn"]["Fn::Sub"][1]["__ApiId__"] == {"Ref": "HttpApi"}
 
 
+SNAPSTARTED = {
+    "None": set(),
+    "Appointments": {"AppointmentsFunction"},
+    "PublishedVersions": {"ContentFunction", "AppointmentsFunction", "StaffFunction"},
+}
+
+
+def evaluate(condition: Any, parameters: dict[str, str]) -> Any:
+    """A template condition's value (Fn::Equals, Fn::Not and Ref only) for `parameters`."""
+    if isinstance(condition, dict) and "Ref" in condition:
+        return parameters[condition["Ref"]]
+    if isinstance(condition, dict) and "Fn::Equals" in condition:
+        left, right = (evaluate(side, parameters) for side in condition["Fn::Equals"])
+        return left == right
+    if isinstance(condition, dict) and "Fn::Not" in condition:
+        return not evaluate(condition["Fn::Not"][0], parameters)
+    return condition
+
+
 def test_snapstart_is_an_option_of_the_http_functions_off_by_default(cfn: dict[str, Any]) -> None:
     parameter = cfn["Parameters"]["SnapStart"]
     assert parameter["Default"] == "None"
-    assert set(parameter["AllowedValues"]) == {"None", "PublishedVersions"}
+    assert set(parameter["AllowedValues"]) == {"None", "Appointments", "PublishedVersions"}
     for name in set(EXPECTED_ROUTES.values()):
         props = cfn["Resources"][name]["Properties"]
-        assert props["SnapStart"] == {"ApplyOn": {"Ref": "SnapStart"}}, name
+        condition, on, off = props["SnapStart"]["ApplyOn"]["Fn::If"]
+        assert (on, off) == ("PublishedVersions", "None"), name
+        # Each value of the parameter turns SnapStart on for exactly the functions it names.
+        for value, functions in SNAPSTARTED.items():
+            holds = evaluate(cfn["Conditions"][condition], {"SnapStart": value})
+            assert holds == (name in functions), (name, value)
         alias = cfn["Resources"][invoked(name)]
         assert alias["Type"] == "AWS::Lambda::Alias"
         assert alias["Properties"]["Name"] == ALIAS

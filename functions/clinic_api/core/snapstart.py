@@ -1,5 +1,6 @@
 """Lambda SnapStart's runtime hooks, for functions deployed with the template's
-`SnapStart=PublishedVersions` (docs/configuration.md).
+`SnapStart=PublishedVersions` (or, for the appointments function alone,
+`SnapStart=Appointments`; docs/configuration.md).
 
 Lambda snapshots a function's memory once its init (and each before-snapshot hook)
 is done, and every new container resumes from that snapshot, possibly hours later
