@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from clinic_api.core.routes import FunctionRoutes, Header, Route
+from clinic_api.core.routes import JSON, Answer, FunctionRoutes, Header, PathParam, Route, declare
+from clinic_api.core.schemas import Problem
 from clinic_api.routes import FUNCTIONS, all_routes
 from tests.conftest import ROOT, http_event
 from tests.unit.stack import TEMPLATE, Stack, invoke
@@ -84,3 +85,36 @@ def test_each_declared_route_answers_as_declared(
         value = answer.headers.get(header.name.lower())
         if header.required or value is not None:
             assert value is not None and _header_holds(header, value), (header.name, value)
+
+
+def _route(path: str = "/things/{slug}", **changes: object) -> Route:
+    declared = Route(
+        "GET",
+        path,
+        "getThing",
+        "A thing",
+        "One thing.",
+        "Things",
+        (Answer(200, "The thing.", JSON, lambda: Problem), Answer(304, "Unchanged.")),
+        path_params=(PathParam("slug", "Its slug.", "^[a-z]+$", 20, "one"),),
+    )
+    return declared._replace(**changes)
+
+
+@pytest.mark.parametrize(
+    ("route", "complaint"),
+    [
+        (_route("/things/{id}"), "declare exactly the path's parameters ['id']"),
+        (_route(path_params=()), "declare exactly the path's parameters ['slug']"),
+        (_route(query_examples={"limit": 5}), "examples for undeclared parameters ['limit']"),
+        (_route(answers=(Answer(200, "a"), Answer(200, "b"))), "one answer per status"),
+        (_route(answers=(Answer(200, "a", JSON),)), "200: a media type needs a model"),
+        (_route(answers=(Answer(200, "a", None, lambda: Problem),)), "a media type needs a model"),
+        (_route(answers=(Answer(304, "a", JSON, lambda: Problem),)), "304 answers carry no"),
+    ],
+)
+def test_a_declaration_that_contradicts_itself_is_refused(route: Route, complaint: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(complaint)):
+        declare("ThingsFunction", route)
+    valid = _route()
+    assert declare("ThingsFunction", valid).routes == (valid,)

@@ -11,9 +11,9 @@ from clinic_api.core.routes import (
     RETRY_AFTER,
     Answer,
     Body,
-    FunctionRoutes,
     Header,
     Route,
+    declare,
     problem,
 )
 
@@ -92,4 +92,4 @@ REQUEST_APPOINTMENT = Route(
     ),
 )
 
-APPOINTMENTS = FunctionRoutes("AppointmentsFunction", (REQUEST_APPOINTMENT,))
+APPOINTMENTS = declare("AppointmentsFunction", REQUEST_APPOINTMENT)

@@ -17,12 +17,12 @@ from clinic_api.core.routes import (
     RETRY_AFTER,
     VARY,
     Answer,
-    FunctionRoutes,
     Link,
     ModelRef,
     PathParam,
     Route,
     cache_control,
+    declare,
     problem,
 )
 
@@ -309,10 +309,8 @@ GET_PROVIDER = Route(
     compress=True,
 )
 
-CONTENT = FunctionRoutes(
+CONTENT = declare(
     "ContentFunction",
-    (
-        HEALTH, SITE, OPENAPI, LIST_ARTICLES, LIST_TAGS, GET_ARTICLE, SEARCH, GET_PAGE,
-        LIST_PROVIDERS, GET_PROVIDER,
-    ),
+    HEALTH, SITE, OPENAPI, LIST_ARTICLES, LIST_TAGS, GET_ARTICLE, SEARCH, GET_PAGE,
+    LIST_PROVIDERS, GET_PROVIDER,
 )  # fmt: skip

@@ -14,22 +14,20 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from clinic_api.core.problems import FieldError, invalid_input
 from clinic_api.core.text import has_surrogate
 
 
-@dataclass(frozen=True)
-class IntParam:
+class IntParam(NamedTuple):
     name: str
     default: int
     minimum: int
     maximum: int
     description: str
-    required: ClassVar[bool] = False  # the default stands in
+    required = False  # the default stands in (a class attribute: a NamedTuple's are fields)
 
     def parse(self, raw: str) -> int:
         if not re.fullmatch(r"[0-9]{1,6}", raw):
@@ -50,8 +48,7 @@ class IntParam:
         }
 
 
-@dataclass(frozen=True)
-class TextParam:
+class TextParam(NamedTuple):
     """Free text, or (with `pattern`) a word of a given shape.
 
     `lowercase`: the pattern is written in lower case and the value is taken in
@@ -95,13 +92,12 @@ def _either_case(pattern: str) -> str:
     return pattern.replace("a-z", "a-zA-Z")
 
 
-@dataclass(frozen=True)
-class ChoiceParam:
+class ChoiceParam(NamedTuple):
     name: str
     choices: tuple[str, ...]
     description: str
     default: None = None
-    required: ClassVar[bool] = False  # leaving it out is the usual behaviour
+    required = False  # leaving it out is the usual behaviour
 
     def parse(self, raw: str) -> str:
         if raw not in self.choices:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from clinic_api.core.problems import PROBLEM_JSON
 from clinic_api.core.query import QueryParam
@@ -44,8 +44,7 @@ ModelRef = Callable[[], "type[BaseModel]"]
 BODILESS = frozenset({204, 303, 304})
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(NamedTuple):
     """A request header a route reads, or a response header an answer carries."""
 
     name: str
@@ -59,8 +58,7 @@ class Header:
     example: str | None = None
 
 
-@dataclass(frozen=True)
-class PathParam:
+class PathParam(NamedTuple):
     name: str
     description: str
     pattern: str
@@ -68,8 +66,7 @@ class PathParam:
     example: str
 
 
-@dataclass(frozen=True)
-class Body:
+class Body(NamedTuple):
     """A request body the route accepts in one media type."""
 
     media_type: str
@@ -77,8 +74,7 @@ class Body:
     description: str
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A value of this answer that another operation takes (OpenAPI links)."""
 
     name: str
@@ -87,8 +83,7 @@ class Link:
     description: str
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One documented response: its status, its content (or none) and its headers."""
 
     status: int
@@ -98,15 +93,8 @@ class Answer:
     headers: tuple[Header, ...] = ()
     links: tuple[Link, ...] = ()
 
-    def __post_init__(self) -> None:
-        if (self.media_type is None) != (self.model is None):
-            raise ValueError(f"{self.status}: a media type needs a model, and a model a media type")
-        if self.status in BODILESS and self.media_type is not None:
-            raise ValueError(f"{self.status} answers carry no content")
 
-
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """One route of one function: everything its OpenAPI operation says."""
 
     method: Method
@@ -117,7 +105,7 @@ class Route:
     tag: str
     answers: tuple[Answer, ...]
     query: tuple[QueryParam, ...] = ()
-    query_examples: Mapping[str, str | int] = field(default_factory=dict)
+    query_examples: Mapping[str, str | int] = MappingProxyType({})
     path_params: tuple[PathParam, ...] = ()
     headers: tuple[Header, ...] = ()
     bodies: tuple[Body, ...] = ()
@@ -125,17 +113,6 @@ class Route:
     compress: bool = False  # gzip for a client that accepts it
     # The template's JWT authorizer in front of the route (None: public); OpenAPI's bearer scheme.
     auth: str | None = None
-
-    def __post_init__(self) -> None:
-        named = re.findall(r"\{(\w+)\}", self.path)
-        if named != [param.name for param in self.path_params]:
-            raise ValueError(f"{self.key}: declare exactly the path's parameters {named}")
-        unknown = set(self.query_examples) - {param.name for param in self.query}
-        if unknown:
-            raise ValueError(f"{self.key}: examples for undeclared parameters {sorted(unknown)}")
-        statuses = [answer.status for answer in self.answers]
-        if len(statuses) != len(set(statuses)):
-            raise ValueError(f"{self.key}: one answer per status")
 
     @property
     def key(self) -> str:
@@ -146,12 +123,38 @@ class Route:
         return next(answer for answer in self.answers if answer.status == status)
 
 
-@dataclass(frozen=True)
-class FunctionRoutes:
+class FunctionRoutes(NamedTuple):
     """One Lambda function's routes; `function` is its logical id in template.yaml."""
 
     function: str
-    routes: tuple[Route, ...] = field(default_factory=tuple)
+    routes: tuple[Route, ...] = ()
+
+
+def declare(function: str, *routes: Route) -> FunctionRoutes:
+    """`function`'s routes, each checked: a declaration that contradicts itself fails the
+    function's import (and every test), not a request."""
+    for route in routes:
+        _check(route)
+    return FunctionRoutes(function, routes)
+
+
+def _check(route: Route) -> None:
+    named = re.findall(r"\{(\w+)\}", route.path)
+    if named != [param.name for param in route.path_params]:
+        raise ValueError(f"{route.key}: declare exactly the path's parameters {named}")
+    unknown = set(route.query_examples) - {param.name for param in route.query}
+    if unknown:
+        raise ValueError(f"{route.key}: examples for undeclared parameters {sorted(unknown)}")
+    statuses = [answer.status for answer in route.answers]
+    if len(statuses) != len(set(statuses)):
+        raise ValueError(f"{route.key}: one answer per status")
+    for answer in route.answers:
+        if (answer.media_type is None) != (answer.model is None):
+            raise ValueError(
+                f"{answer.status}: a media type needs a model, and a model a media type"
+            )
+        if answer.status in BODILESS and answer.media_type is not None:
+            raise ValueError(f"{route.key}: {answer.status} answers carry no content")
 
 
 # Response headers, as our answers send them.

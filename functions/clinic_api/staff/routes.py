@@ -13,11 +13,11 @@ from clinic_api.core.routes import (
     RETRY_AFTER,
     Answer,
     Body,
-    FunctionRoutes,
     Header,
     Link,
     PathParam,
     Route,
+    declare,
     problem,
 )
 from clinic_api.staff import STATUSES
@@ -182,4 +182,4 @@ UPDATE_REQUEST = Route(
     auth=AUTHORIZER,
 )
 
-STAFF = FunctionRoutes("StaffFunction", (LIST_REQUESTS, GET_REQUEST, UPDATE_REQUEST))
+STAFF = declare("StaffFunction", LIST_REQUESTS, GET_REQUEST, UPDATE_REQUEST)
