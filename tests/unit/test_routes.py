@@ -108,8 +108,8 @@ def _route(path: str = "/things/{slug}", **changes: object) -> Route:
         (_route(path_params=()), "declare exactly the path's parameters ['slug']"),
         (_route(query_examples={"limit": 5}), "examples for undeclared parameters ['limit']"),
         (_route(answers=(Answer(200, "a"), Answer(200, "b"))), "one answer per status"),
-        (_route(answers=(Answer(200, "a", JSON),)), "200: a media type needs a model"),
-        (_route(answers=(Answer(200, "a", None, lambda: Problem),)), "a media type needs a model"),
+        (_route(answers=(Answer(200, "a", JSON),)), "200 has a media type but no model"),
+        (_route(answers=(Answer(200, "a", None, lambda: Problem),)), "200 has a model but no"),
         (_route(answers=(Answer(304, "a", JSON, lambda: Problem),)), "304 answers carry no"),
     ],
 )

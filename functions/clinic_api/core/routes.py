@@ -150,9 +150,8 @@ def _check(route: Route) -> None:
         raise ValueError(f"{route.key}: one answer per status")
     for answer in route.answers:
         if (answer.media_type is None) != (answer.model is None):
-            raise ValueError(
-                f"{answer.status}: a media type needs a model, and a model a media type"
-            )
+            has, lacks = ("a model", "media type") if answer.model else ("a media type", "model")
+            raise ValueError(f"{route.key}: {answer.status} has {has} but no {lacks}")
         if answer.status in BODILESS and answer.media_type is not None:
             raise ValueError(f"{route.key}: {answer.status} answers carry no content")
 
