@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import importlib
+import json
+import os
 import random
+import subprocess
+import sys
 import threading
 from types import SimpleNamespace
 from typing import Any
@@ -223,3 +229,70 @@ def test_a_float_is_refused_as_boto3_refuses_it() -> None:
 
     with pytest.raises(TypeError):
         attribute_value(0.5)
+
+
+# The collector around init (core/collector.py), in a fresh process: as Lambda imports a
+# handler, then invokes it (snap-start: the init type that starts no prefetch here).
+COLLECTOR_PROBE = """
+import gc, json
+from types import SimpleNamespace
+from clinic_api.appointments.handler import lambda_handler
+seen = {"after_import": gc.isenabled(), "frozen_before": gc.get_freeze_count()}
+context = SimpleNamespace(function_name="f", memory_limit_in_mb=512, aws_request_id="r",
+                          invoked_function_arn="arn:aws:lambda:us-east-1:1:function:f")
+event = {"routeKey": "GET /nowhere", "rawPath": "/nowhere", "headers": {},
+         "requestContext": {"requestId": "q", "http": {"method": "GET"}}}
+seen["status"] = lambda_handler(event, context)["statusCode"]
+seen["after_answer"] = gc.isenabled()
+seen["frozen"] = gc.get_freeze_count() > seen["frozen_before"]
+print(json.dumps(seen))
+"""
+
+
+def test_lambdas_init_runs_without_the_collector_which_resumes_after_the_first_answer() -> None:
+    environment = {
+        **os.environ,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start",
+        "POWERTOOLS_METRICS_NAMESPACE": "ClinicTest",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["after_import"] is False  # paused by the package, before the handler's imports
+    assert (seen["status"], seen["after_answer"], seen["frozen"]) == (404, True, True)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "clinic_api.content.handler",
+        "clinic_api.appointments.handler",
+        "clinic_api.staff.handler",
+        "clinic_api.notify.handler",
+        "clinic_api.notify.digest",
+    ],
+)
+def test_every_handler_resumes_the_collector(module: str) -> None:
+    handler, wrappers = importlib.import_module(module).lambda_handler, []
+    while handler is not None:
+        wrappers.append(handler.__code__.co_name)
+        handler = getattr(handler, "__wrapped__", None)
+    assert "settling" in wrappers
+
+
+def test_outside_lambdas_init_the_collector_is_left_as_python_runs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from clinic_api.core import collector
+
+    monkeypatch.delenv("AWS_LAMBDA_INITIALIZATION_TYPE", raising=False)
+    collector.pause_for_init()
+    assert gc.isenabled()
+    collector.settle()  # nothing was paused: nothing frozen, nothing changed
+    assert gc.isenabled()

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
 
+from clinic_api.core.collector import settles_after
 from clinic_api.core.edge import around_the_edge, came_through_edge, edge_configured
 from clinic_api.core.http import Request, Response, to_gateway
 from clinic_api.core.metrics import Counts
@@ -123,11 +124,13 @@ class HttpFunction:
 
     def entry_point(self, warmup: Warmup | None = None) -> LambdaHandler:
         """The Lambda handler: logs carry the gateway's request id, the counts are written,
-        and the first invocation waits for the cold start's prefetch (`warmup`), if any."""
+        the first invocation waits for the cold start's prefetch (`warmup`), if any, and
+        resumes the garbage collector once it has answered (core.collector)."""
         logger, counts = self.logger, self.counts
 
         @logger.inject_lambda_context
         @counts.written_after
+        @settles_after
         def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             if warmup is not None:
                 warmup.wait()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools import Logger
 
 from clinic_api.core.clients import dynamodb_client, sns_client
+from clinic_api.core.collector import settles_after
 from clinic_api.notify.messages import digest
 from clinic_api.notify.settings import notify_settings
 
@@ -59,6 +60,7 @@ def oldest_new() -> datetime | None:
 
 
 @logger.inject_lambda_context
+@settles_after
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, int]:
     waiting, oldest = count_new(), oldest_new()
     settings = notify_settings()

@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from clinic_api.core.clients import sns_client
+from clinic_api.core.collector import settles_after
 from clinic_api.core.metrics import Counts
 from clinic_api.core.reference import reference_of
 from clinic_api.notify.messages import new_request
@@ -53,6 +54,7 @@ def notify(record: DynamoDBRecord) -> None:
 
 @logger.inject_lambda_context
 @counts.written_after
+@settles_after
 def lambda_handler(event: dict[str, Any], context: Any) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event, record_handler=notify, processor=processor, context=context
