@@ -9,7 +9,8 @@ found in the event's `rawQueryString`. A parameter given empty (`limit=`) is
 given, and must be valid; only a parameter left out takes its default.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a NamedTuple's annotations as text would each
+# be compiled (typing.ForwardRef) on every cold start.
 
 import re
 from collections import Counter

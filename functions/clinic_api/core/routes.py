@@ -21,7 +21,8 @@ class it returns against `type[BaseModel]`), follows renames, and defers the
 import until something asks for the schema.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: a NamedTuple's annotations as text would each
+# be compiled (typing.ForwardRef) on every cold start.
 
 import re
 from collections.abc import Callable, Mapping
