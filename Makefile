@@ -13,7 +13,7 @@ SAM_STAMP := $(SAM_VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-bytecode bench-search bench-publish bench-load bench-site openapi build deploy deploy-site clean
+.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-bytecode bench-instructions bench-search bench-publish bench-load bench-site openapi build deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -103,6 +103,14 @@ bench: $(STAMP)
 # A cold start from the bundle as Lambda runs it (read-only), with and without its bytecode.
 bench-bytecode: $(STAMP)
 	$(BIN)/python benchmarks/bytecode.py $(ARGS)
+
+# The CPU work of each cold answer in instructions (valgrind): steady where wall times move.
+# Debian's valgrind, as `browser` installs chromium (as root, with apt-get).
+bench-instructions: $(STAMP)
+	@command -v valgrind >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; }
+	$(BIN)/python -m pip install --quiet --group bench
+	$(BIN)/python benchmarks/instructions.py $(ARGS)
 
 # The index's size and a cold first search at 1,000 and 10,000 articles against a baseline
 # revision (about 5 minutes); ARGS=--engines: tantivy against SQLite FTS5 (about 2 minutes).
