@@ -1,5 +1,5 @@
 """The appointment models only the OpenAPI document reads: the request as an HTML form
-posts it, and the receipt.
+posts it (derived from `schemas.AppointmentRequest`, field for field), and the receipt.
 
 The function never validates with these (`form.read_submission` reads a form into
 `schemas.AppointmentRequest`), so they are kept out of its cold start: `clinic
@@ -8,29 +8,15 @@ openapi` and the tests import them.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from pydantic.alias_generators import to_camel
+from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
-from clinic_api.appointments.schemas import (
-    EMAIL_DESCRIPTION,
-    PHONE_DESCRIPTION,
-    PROVIDER_DESCRIPTION,
-    REQUEST_EXAMPLE,
-    Carrier,
-    Day,
-    Email,
-    Message,
-    Name,
-    Phone,
-    ProviderSlug,
-    ServiceId,
-    Time,
-    contact_channels,
-)
-from clinic_api.core.schemas import STRIPPED, SchemaExtra, Slug, titled
+from clinic_api.appointments.schemas import REQUEST_EXAMPLE, AppointmentRequest, contact_channels
+from clinic_api.core.schemas import STRIPPED, SchemaExtra, titled
 
 # An HTML form sends every value as text: checkboxes send `on` (or true/1/yes; off/false/0/no
 # are unchecked), a blank field is an absent one, and a repeated key makes a list.
@@ -58,13 +44,48 @@ def _form_schema(schema: dict[str, Any]) -> None:
     schema["examples"] = [FORM_EXAMPLE]
 
 
-class AppointmentForm(BaseModel):
-    """The same request as a browser's form posts it; fields it does not have are ignored."""
+# Where a form's field says more than the request's (how a browser repeats a key, what a
+# checked box means, what a filled trap does).
+FORM_DESCRIPTIONS = {
+    "preferred_days": "One key per day: `preferredDays=mon&preferredDays=wed`.",
+    "preferred_times": "One key per time.",
+    "consent": "Checked: the visitor agrees to the consent text of `GET /site`.",
+    "website": "A trap for bots, hidden from people: a form that fills it is sent to the "
+    "thank-you page, and nothing is stored.",
+}
 
-    # The form's encoding of AppointmentRequest, field for field (a test holds the two
-    # together): form.read_submission turns these strings into the request's values.
 
-    model_config = titled(
+def _form_field(name: str, field: FieldInfo) -> tuple[Any, Any]:  # (type, Field(...))
+    """A request field as a browser's form posts it (`form.read_submission` reads it back):
+    a checkbox for true or false, and a blank wherever the request may leave the value out."""
+    described: dict[str, Any] = {
+        "title": field.title,
+        "description": FORM_DESCRIPTIONS.get(name, field.description),
+    }
+    if name == "consent":
+        return Checked, Field(**described)
+    if field.annotation is bool:
+        return Checkbox | SkipJsonSchema[None], Field(None, title=field.title)
+    factory: dict[str, Any] = (
+        {"default_factory": field.default_factory} if field.default_factory else {}
+    )
+    if field.is_required() or factory:  # as the request has it
+        return field.rebuild_annotation(), Field(**described, **factory)
+    given: Any = next(arg for arg in get_args(field.annotation) if arg is not type(None))
+    if field.metadata:  # constraints of the whole field (a length) hold for the value given
+        given = Annotated[given, *field.metadata]
+    return given | Blank | SkipJsonSchema[None], Field(None, **described)
+
+
+_FORM_FIELDS: dict[str, Any] = {
+    name: _form_field(name, field) for name, field in AppointmentRequest.model_fields.items()
+}
+
+# The same request as a browser's form posts it, field for field (fields it does not have
+# are ignored): derived from the request, so a field added there is documented here too.
+AppointmentForm = create_model(
+    "AppointmentForm",
+    __config__=titled(
         ConfigDict(
             extra="ignore",
             frozen=True,
@@ -72,50 +93,10 @@ class AppointmentForm(BaseModel):
             title="Appointment request (HTML form)",
             json_schema_extra=_form_schema,
         )
-    )
-
-    patient_status: Literal["new", "existing"] = Field(title="New or existing patient")
-    first_name: Name
-    last_name: Name
-    email: Email | Blank | SkipJsonSchema[None] = Field(
-        None, title="E-mail", description=EMAIL_DESCRIPTION
-    )
-    phone: Phone | Blank | SkipJsonSchema[None] = Field(None, description=PHONE_DESCRIPTION)
-    preferred_contact: Literal["phone", "text", "email"] = Field(title="Preferred way to contact")
-    ok_to_text: Checkbox | SkipJsonSchema[None] = Field(None, title="OK to text")
-    ok_to_leave_voicemail: Checkbox | SkipJsonSchema[None] = Field(
-        None, title="OK to leave a voicemail"
-    )
-    preferred_days: list[Day] = Field(
-        default_factory=list,
-        max_length=6,
-        description="One key per day: `preferredDays=mon&preferredDays=wed`.",
-    )
-    preferred_times: list[Time] = Field(
-        default_factory=list, max_length=3, description="One key per time."
-    )
-    service: ServiceId
-    provider: ProviderSlug | Blank | SkipJsonSchema[None] = Field(
-        None, description=PROVIDER_DESCRIPTION
-    )
-    visit_format: (
-        Literal["in-person", "telehealth", "no-preference"] | Blank | SkipJsonSchema[None]
-    ) = None
-    payment: Literal["self-pay", "insurance", "unsure"] | Blank | SkipJsonSchema[None] = None
-    insurance_carrier: Carrier | Blank | SkipJsonSchema[None] = None
-    message: Message | Blank | SkipJsonSchema[None] = None
-    source_article: Slug | Blank | SkipJsonSchema[None] = Field(
-        None, description="The slug of the article that led here"
-    )
-    consent: Checked = Field(
-        description="Checked: the visitor agrees to the consent text of `GET /site`."
-    )
-    website: Annotated[str, Field(max_length=200)] | Blank | SkipJsonSchema[None] = Field(
-        None,
-        title="Website (leave empty)",
-        description="A trap for bots, hidden from people: a form that fills it is sent to the "
-        "thank-you page, and nothing is stored.",
-    )
+    ),
+    __doc__="The same request as a browser's form posts it; fields it does not have are ignored.",
+    **_FORM_FIELDS,
+)
 
 
 class Receipt(BaseModel):
