@@ -19,8 +19,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from pydantic import TypeAdapter, ValidationError
+from pydantic.alias_generators import to_camel
 
 from clinic_api.appointments import schemas as appointments
+from clinic_api.appointments.openapi_models import FORM_DESCRIPTIONS
 from clinic_api.core.routes import BODILESS
 from clinic_api.routes import all_routes
 from clinic_tools.openapi import build_openapi
@@ -134,6 +136,9 @@ def test_the_form_documents_every_field_of_the_request() -> None:
     assert list(form) == list(request)
     assert "additionalProperties" not in SCHEMAS["AppointmentForm"]  # forms ignore extras
     assert SCHEMAS["AppointmentRequest"]["additionalProperties"] is False
+    # The form's own descriptions replace the request's: each names a field it has.
+    for name, description in FORM_DESCRIPTIONS.items():
+        assert form[to_camel(name)]["description"] == description
 
 
 def test_the_route_declarations_load_no_pydantic() -> None:
