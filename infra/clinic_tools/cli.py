@@ -102,6 +102,14 @@ def _site_deploy(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least one."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="clinic", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -156,6 +164,12 @@ def parser() -> argparse.ArgumentParser:
     )
     dev.add_argument(
         "--env-vars", type=Path, help="env.json overriding function variables, as sam local"
+    )
+    dev.add_argument(
+        "--workers",
+        type=_positive,
+        help="worker processes per function (default: 2, so that one request may wait on "
+        "another; 1 starts quicker where requests come one at a time)",
     )
     dev.add_argument(
         "--reload",

@@ -17,7 +17,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import CONTENT
-from tests.integration.conftest import LocalStack, Reply, call, local_aws, running_clinic_dev
+from tests.integration.conftest import (
+    ONE_WORKER,
+    LocalStack,
+    Reply,
+    call,
+    local_aws,
+    running_clinic_dev,
+)
 from tests.integration.fault_proxy import FaultProxy
 from tests.integration.test_appointments_http import APPOINTMENTS, REQUEST
 
@@ -31,7 +38,9 @@ def faulty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faulty]:
     function = {"RATE_LIMIT_MAX": "1000", "AWS_ENDPOINT_URL_DYNAMODB": proxy.url}
     overrides.write_text(json.dumps({"AppointmentsFunction": function}))
     try:
-        with running_clinic_dev("--env-vars", str(overrides), "--content", str(CONTENT)) as stack:
+        with running_clinic_dev(
+            *ONE_WORKER, "--env-vars", str(overrides), "--content", str(CONTENT)
+        ) as stack:
             proxy.upstream = stack.aws
             yield stack, proxy
     finally:

@@ -19,7 +19,7 @@ import pytest
 
 from tests.conftest import CONTENT, ROOT
 from tests.fixture_content import ANXIETY
-from tests.integration.conftest import LocalStack, running_clinic_dev
+from tests.integration.conftest import ONE_WORKER, LocalStack, running_clinic_dev
 
 pytestmark = pytest.mark.integration
 
@@ -45,7 +45,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def reloading_stack(project: Path) -> Iterator[LocalStack]:
     with running_clinic_dev(
-        "--content", str(project / "content"), "--reload", cwd=project
+        *ONE_WORKER, "--content", str(project / "content"), "--reload", cwd=project
     ) as stack:
         yield stack
 

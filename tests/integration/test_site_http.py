@@ -12,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tests.conftest import CONTENT
-from tests.integration.conftest import LocalStack, call, running_clinic_dev
+from tests.integration.conftest import ONE_WORKER, LocalStack, call, running_clinic_dev
 from tests.unit.site_fixtures import PAGES, write_site
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ INBOX = "<!doctype html><title>Inbox</title><h1>Inbox</h1>"
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     pages = {**PAGES, "thank-you.html": THANK_YOU, "staff/index.html": INBOX}
     site = write_site(tmp_path_factory.mktemp("site"), pages)
-    with running_clinic_dev("--site", str(site), "--content", str(CONTENT)) as running:
+    with running_clinic_dev(*ONE_WORKER, "--site", str(site), "--content", str(CONTENT)) as running:
         yield running
 
 

@@ -23,7 +23,7 @@ from tests.integration.browser import (
     open_context,
     serious_accessibility_findings,
 )
-from tests.integration.conftest import LocalStack, call, running_clinic_dev
+from tests.integration.conftest import ONE_WORKER, LocalStack, call, running_clinic_dev
 from tests.pictures import drawing, photo
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -75,7 +75,7 @@ def picture_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSta
         ),
         encoding="utf-8",
     )
-    with running_clinic_dev("--content", str(content)) as stack:
+    with running_clinic_dev(*ONE_WORKER, "--content", str(content)) as stack:
         yield stack
 
 

@@ -226,3 +226,15 @@ def test_a_worker_that_cannot_be_replaced_fails_fast_instead_of_hanging(tmp_path
         assert time.monotonic() - started < 10
     finally:
         workers.stop()
+
+
+def test_clinic_dev_takes_a_number_of_workers_per_function_of_at_least_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from clinic_tools.cli import parser
+
+    assert parser().parse_args(["dev"]).workers is None  # the default, WORKERS_PER_FUNCTION
+    assert parser().parse_args(["dev", "--workers", "1"]).workers == 1
+    with pytest.raises(SystemExit):
+        parser().parse_args(["dev", "--workers", "0"])
+    assert "0 is not at least 1" in capsys.readouterr().err

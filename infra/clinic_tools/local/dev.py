@@ -57,7 +57,7 @@ from clinic_tools.local.template import (
     load_template,
 )
 from clinic_tools.local.watch import Reloader, SiteSync, Watcher
-from clinic_tools.local.workers import Workers, load_env_vars
+from clinic_tools.local.workers import WORKERS_PER_FUNCTION, Workers, load_env_vars
 from clinic_tools.publish.loader import ContentError
 from clinic_tools.publish.publisher import publish
 from clinic_tools.site.paths import PathRules
@@ -186,7 +186,8 @@ def _start(
         publish(args.content, bucket, s3, report=_indent, site_bucket=site_bucket)
     if site_sync is not None:
         site_sync.sync()
-    workers = Workers(template.functions, overrides, fake_aws_environment(endpoint))
+    size = args.workers or WORKERS_PER_FUNCTION
+    workers = Workers(template.functions, overrides, fake_aws_environment(endpoint), size)
     started.callback(workers.stop)
     for mapping in template.stream_mappings:
         poller = StreamPoller(mapping, workers.invoke, _say)
