@@ -11,6 +11,12 @@ to Cognito. SNS makes a new 2048-bit RSA key for each subscription the first tim
 signs a message to it (`_signing_key`). Its response serializer works out, for every
 member of every structure it writes, which names the value might have, then tries each
 (`_picked`).
+
+botocore too: each session (boto3's default, the world's, the functions' own, the ones
+tests make) has a loader of its own, which reads and parses each service's JSON models
+again (257 files and 85 listings of its data folders a run, 2 s of CPU): one loader per
+data path serves them all (`_shared_loader`). What it loads is read-only, and a session
+already hands the same parsed models to each of its clients.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from functools import cache
 from types import SimpleNamespace
 from typing import Any
 
+from botocore import session as botocore_session
+from botocore.loaders import Loader
 from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc import jwk
 from moto.cognitoidp import models as cognito_models
@@ -116,11 +124,24 @@ def _picked(self: ResponseSerializer, value: Any, key: str, shape: Any) -> Any:
     return None
 
 
+_create_loader = botocore_session.create_loader
+_loaders: dict[str | None, Loader] = {}
+
+
+def _shared_loader(search_path_string: str | None = None) -> Loader:
+    """botocore's `create_loader`, made once per data path (AWS_DATA_PATH)."""
+    loader = _loaders.get(search_path_string)
+    if loader is None:
+        loader = _loaders[search_path_string] = _create_loader(search_path_string)
+    return loader
+
+
 def install() -> None:
     """Once per process, before moto answers a request (idempotent)."""
     setattr(BaseBackend, "urls", property(_kept_urls))  # noqa: B010 (pyright: a property)
     setattr(moto_responses, "method_names_from_class", _method_names)  # noqa: B010
     ResponseSerializer.get_value = _picked
+    setattr(botocore_session, "create_loader", _shared_loader)  # noqa: B010
     setattr(sns_models.Subscription, "private_key", lambda _subscription: _signing_key())  # noqa: B010
     # RSAKey.import_key is all moto's user pools take from joserfc.jwk.
     cognito_models.jwk = SimpleNamespace(  # pyright: ignore[reportPrivateImportUsage]
