@@ -10,7 +10,13 @@ from typing import Any
 import boto3
 import pytest
 
-from clinic_tools.local.streams import StreamPoller, matches
+from clinic_tools.local.streams import (
+    IDLE_POLL_SECONDS,
+    POLL_SECONDS,
+    StreamPoller,
+    matches,
+    next_interval,
+)
 from tests.unit.stack import TEMPLATE, Stack
 
 (MAPPING,) = TEMPLATE.stream_mappings
@@ -23,6 +29,15 @@ def test_filter_patterns_match_like_lambdas() -> None:
         {"dynamodb": {"Keys": {"id": {"S": ["a"]}}}}, {"dynamodb": {"Keys": {"id": {"S": "a"}}}}
     )
     assert not matches({"dynamodb": {"Keys": ["x"]}}, {"eventName": "INSERT"})
+
+
+def test_an_idle_stream_is_polled_less_often_and_a_busy_one_at_once() -> None:
+    waits = [POLL_SECONDS]
+    for _ in range(5):
+        waits.append(next_interval(waits[-1], delivered=False))
+    assert waits == [0.5, 1.0, 2.0, 2.0, 2.0, 2.0]
+    assert max(waits) == IDLE_POLL_SECONDS
+    assert next_interval(IDLE_POLL_SECONDS, delivered=True) == POLL_SECONDS
 
 
 def test_the_template_mapping_is_read_as_written() -> None:

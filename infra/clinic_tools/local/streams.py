@@ -21,7 +21,18 @@ import boto3
 from clinic_tools.local.template import REGION, StreamMapping
 
 Invoke = Callable[[str, dict[str, Any]], Any]
-POLL_SECONDS = 0.5
+POLL_SECONDS = 0.5  # while records arrive
+# An idle stream is polled less and less often, up to this: each poll is three calls to
+# moto (DescribeStream, GetShardIterator, GetRecords), and a test run keeps several stacks
+# idle for minutes (25-30 s of CPU at 0.5 s). The first record after a quiet spell reaches
+# its function within this, where Lambda's own mapping takes under a second.
+IDLE_POLL_SECONDS = 2.0
+
+
+def next_interval(interval: float, delivered: bool) -> float:
+    """The wait before the next poll: back to POLL_SECONDS once records came, else doubled
+    up to IDLE_POLL_SECONDS."""
+    return POLL_SECONDS if delivered else min(interval * 2, IDLE_POLL_SECONDS)
 
 
 def matches(pattern: dict[str, Any], record: dict[str, Any]) -> bool:
@@ -94,21 +105,28 @@ class StreamPoller:
         return self._streams.get_records(ShardIterator=iterator)["Records"]
 
     def _run(self) -> None:
-        while not self._stopped.wait(POLL_SECONDS):
+        interval = POLL_SECONDS
+        while not self._stopped.wait(interval):
             try:
-                self._poll()
+                read = self._poll()
             except Exception:  # keep polling, as the real mapping does
                 traceback.print_exc()
+                read = False
+            interval = next_interval(interval, read)
 
-    def _poll(self) -> None:
+    def _poll(self) -> bool:
+        """Deliver what the stream holds since the last poll; whether it held anything."""
+        read = False
         for shard in self._shards():
             records = self._records(shard)
             if not records:
                 continue
+            read = True
             self._after[shard] = records[-1]["dynamodb"]["SequenceNumber"]
             wanted = [record for record in records if self._wanted(record)]
             for start in range(0, len(wanted), self.mapping.batch_size):
                 self.deliver(wanted[start : start + self.mapping.batch_size], shard)
+        return read
 
     def _wanted(self, record: dict[str, Any]) -> bool:
         return not self.mapping.filters or any(matches(f, record) for f in self.mapping.filters)
