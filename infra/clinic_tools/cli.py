@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from clinic_tools.exit_codes import HELP, ExitCode
 from clinic_tools.notify.commands import register as register_notify
+from clinic_tools.staff.commands import positive
 from clinic_tools.staff.commands import register as register_requests
 from clinic_tools.staff.pool import register as register_staff
 
@@ -102,14 +103,6 @@ def _site_deploy(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _positive(text: str) -> int:
-    """An argparse type: a whole number of at least one."""
-    number = int(text)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
-    return number
-
-
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="clinic", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -167,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     )
     dev.add_argument(
         "--workers",
-        type=_positive,
+        type=positive,
         help="worker processes per function (default: 2, so that one request may wait on "
         "another; 1 starts quicker where requests come one at a time)",
     )
