@@ -17,16 +17,14 @@ slower under valgrind), or `.venv/bin/python benchmarks/instructions.py [--only 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from cold.runner import CHILD, run_child
+from cold.runner import CHILD, event_file, run_child
 from cold.subjects import Subject, appointments, content, floors, staff_and_notify
 from cold.world import World, running_world
 from cold_start import seed_request
@@ -46,10 +44,9 @@ def instructions(
     """Instructions of one cold answer (all threads), after a run that wrote the bytecode."""
     world.environments[subject.function] = environment
     run_child(subject, run, world)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-        json.dump(subject.event(run + 1), file)
+    event = event_file(subject.event(run + 1))
     try:
-        command = [sys.executable, "-c", UNTIL_ANSWERED, str(CHILD), subject.handler, file.name]
+        command = [sys.executable, "-c", UNTIL_ANSWERED, str(CHILD), subject.handler, event]
         done = subprocess.run(
             [valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
             env=environment,
@@ -57,7 +54,7 @@ def instructions(
             text=True,
         )
     finally:
-        Path(file.name).unlink()
+        Path(event).unlink()
     counted = re.search(r"Collected : (\d+)", done.stderr)
     if done.returncode != 0 or counted is None or '"status"' not in done.stdout:
         raise SystemExit(f"{subject.key} failed:\n{done.stderr[-2000:]}")

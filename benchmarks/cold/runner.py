@@ -34,9 +34,9 @@ def run_child(
     answer was ready, the wait a visitor of a cold container has (less Lambda's own).
     """
     env = world.environments[subject.function]
-    files = [_event_file(subject.event(run))]
+    files = [event_file(subject.event(run))]
     if count:  # the warm answer is another visitor's (the next run's event)
-        files.append(_event_file(subject.event(run + 1)))
+        files.append(event_file(subject.event(run + 1)))
     flags = ["-X", "importtime"] if importtime else []
     command = [sys.executable, *flags, str(CHILD), subject.handler, files[0]]
     try:
@@ -58,7 +58,8 @@ def run_child(
     return result, done.stderr
 
 
-def _event_file(event: dict[str, Any]) -> str:
+def event_file(event: dict[str, Any]) -> str:
+    """The event as a JSON file for a child to read (the caller removes it)."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(event, file)
     return file.name
