@@ -29,7 +29,7 @@ from cold.world import ROOT, World, running_world
 from cold_start import print_cold
 
 FUNCTIONS = ROOT / "functions"
-ARCHITECTURES = {"x86_64": "x86_64", "aarch64": "aarch64"}  # `uname -m` -> wheel tags
+ARCHITECTURES = ("x86_64", "aarch64")  # as `uname -m` and the wheels' tags both name them
 VARIANTS = {"0": "no bytecode (SAM's Python build)", "1": "with bytecode (functions/Makefile)"}
 
 
@@ -50,7 +50,7 @@ def build_bundle(function: str, folder: Path, bytecode: str) -> None:
             str(FUNCTIONS),
             f"build-{function}",
             f"ARTIFACTS_DIR={folder}",
-            f"LAMBDA_ARCH={ARCHITECTURES[machine]}",
+            f"LAMBDA_ARCH={machine}",
             f"BYTECODE={bytecode}",
             f"LAMBDA_DEPS_CACHE={folder.parent / 'requirements'}",
         ],
