@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from clinic_api.routes import all_routes
+from clinic_tools.local.template import Resolver
 from tests.conftest import ROOT
 from tests.unit.sam_template import (
     TEMPLATE_PATH,
@@ -231,18 +232,6 @@ SNAPSTARTED = {
 }
 
 
-def evaluate(condition: Any, parameters: dict[str, str]) -> Any:
-    """A template condition's value (Fn::Equals, Fn::Not and Ref only) for `parameters`."""
-    if isinstance(condition, dict) and "Ref" in condition:
-        return parameters[condition["Ref"]]
-    if isinstance(condition, dict) and "Fn::Equals" in condition:
-        left, right = (evaluate(side, parameters) for side in condition["Fn::Equals"])
-        return left == right
-    if isinstance(condition, dict) and "Fn::Not" in condition:
-        return not evaluate(condition["Fn::Not"][0], parameters)
-    return condition
-
-
 def test_snapstart_is_an_option_of_the_http_functions_off_by_default(cfn: dict[str, Any]) -> None:
     parameter = cfn["Parameters"]["SnapStart"]
     assert parameter["Default"] == "None"
@@ -253,7 +242,8 @@ def test_snapstart_is_an_option_of_the_http_functions_off_by_default(cfn: dict[s
         assert (on, off) == ("PublishedVersions", "None"), name
         # Each value of the parameter turns SnapStart on for exactly the functions it names.
         for value, functions in SNAPSTARTED.items():
-            holds = evaluate(cfn["Conditions"][condition], {"SnapStart": value})
+            # The local stack's resolver: conditions as CloudFormation evaluates them.
+            holds = Resolver(cfn, {"SnapStart": value}).condition(condition)
             assert holds == (name in functions), (name, value)
         alias = cfn["Resources"][invoked(name)]
         assert alias["Type"] == "AWS::Lambda::Alias"
