@@ -148,6 +148,8 @@ class SearchIndex:
             if distinct
             else self._ranked(query, offset + limit)
         )
+        given = TIER * sum(1 for slot in slots if _as_typed_only(slot))
+        ranked = [(score + given, address) for score, address in ranked]
         # "Did you mean" comes from the best hit of all, so every page proposes the same:
         # on a later page it is read too, after the page's own hits.
         shown = ranked[offset:] + (ranked[:1] if offset else [])
@@ -218,6 +220,9 @@ class SearchIndex:
         return Query.boolean_query(clauses)
 
     def _slot_query(self, slot: Slot) -> Query:
+        """The slot's best term's score, plus TIER where a term matched as typed; where
+        every term is as typed, every hit has that TIER, and `search` adds it instead of
+        the index scoring the same postings twice (a fifth of a query's search)."""
         untypoed = [
             self._match(field, term, "basic")
             for term in slot.terms
@@ -236,6 +241,8 @@ class SearchIndex:
             for term in slot.terms
         ]
         best = Query.disjunction_max_query(per_term)
+        if _as_typed_only(slot):
+            return best
         return _any([Query.const_score_query(_any(untypoed), TIER), best])
 
     def _match(self, field: str, term: Term, record: str) -> Query:
@@ -260,6 +267,10 @@ class _IndexVocabulary:
     def _words(self, query: Query, limit: int) -> list[str]:
         found = self._searcher.search(query, limit, count=False, order_by_field=UNITS_WITH_TERM)
         return [str(self._searcher.doc(address).get_first(TERM)) for _, address in found.hits]
+
+
+def _as_typed_only(slot: Slot) -> bool:
+    return not any(term.typos for term in slot.terms)
 
 
 def _any(queries: Sequence[Query]) -> Query:
