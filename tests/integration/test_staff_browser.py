@@ -183,6 +183,8 @@ def test_a_request_opens_in_full_and_is_marked_contacted_with_a_note_and_assigne
     page.wait_for_selector("#announce:has-text('Marked contacted, note added.')")
     assert page.input_value("#change-note") == ""
     assert "Contacted" in page.inner_text(f"#requests li:has([data-reference='{NEWEST}'])")
+    # It stays where it was in the list of new requests, which no longer counts it.
+    assert page.text_content("#list-status") == "1 new request. 1 shown is no longer New."
     # A note alone, then assigned and unassigned: each one change, on the newest ETag.
     page.fill("#change-note", "Prefers a call after 10.")
     page.click("#change-save")

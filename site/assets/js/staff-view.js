@@ -88,7 +88,7 @@ export function requestRow(request, timeZone, open) {
   ].filter(Boolean);
   const source = request.sourceArticle ? el('span', {}, 'From the article ', el('cite', {}, request.sourceArticle)) : null;
   const assignee = request.assignee ? el('span', {}, `Assigned to ${request.assignee}`) : null;
-  return el('li', { class: 'request-card' },
+  return el('li', { class: 'request-card', 'data-status': request.status },
     el('div', { class: 'request-heading' },
       el('h3', { class: 'request-name' }, button),
       statusBadge(request.status)),

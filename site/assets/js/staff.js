@@ -212,11 +212,20 @@ async function loadList({ reset }) {
   }
 }
 
+/**
+ * "2 new requests." A request changed here stays in the list until it is loaded again (no
+ * row jumps away under the pointer), but no longer counts as what the filter asks for.
+ */
 function listSummary() {
-  const count = list.rows.size;
-  const which = list.status === 'all' ? '' : `${label('status', list.status).toLowerCase()} `;
+  const rows = [...list.rows.values()];
+  const moved = list.status === 'all' ? 0 : rows.filter((row) => row.dataset.status !== list.status).length;
+  const count = rows.length - moved;
+  const status = label('status', list.status);
+  const which = list.status === 'all' ? '' : `${status.toLowerCase()} `;
   const matching = list.q ? ` matching “${list.q}”` : '';
-  return `${count || 'No'} ${which}request${count === 1 ? '' : 's'}${matching}${list.cursor ? ' so far' : ''}.`;
+  const summary = `${count || 'No'} ${which}request${count === 1 ? '' : 's'}${matching}${list.cursor ? ' so far' : ''}.`;
+  if (!moved) return summary;
+  return `${summary} ${moved} shown ${moved === 1 ? 'is' : 'are'} no longer ${status}.`;
 }
 
 function addRow(request) {
@@ -233,6 +242,7 @@ function replaceRow(request) {
   old.replaceWith(row);
   list.rows.set(request.reference, row);
   markOpen(request.reference);
+  $('list-status').textContent = listSummary();
 }
 
 function markOpen(reference) {
