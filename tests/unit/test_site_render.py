@@ -448,9 +448,9 @@ def test_every_page_links_the_theme_then_the_layout_css(rendered, page):
         for node in parse(rendered[page]).walk()
         if node.tag == "link" and node.attrs.get("rel") == "stylesheet"
     ]
-    assert sheets[:2] == ["/assets/css/theme.css", "/assets/css/site.css"]
+    assert sheets[:3] == ["/assets/css/theme.css", "/assets/css/site.css", "/assets/css/public.css"]
     assert all(f"assets/css/{name}" in rendered for name in ("content.css", "form.css"))
-    assert set(sheets[2:]) <= {"/assets/css/content.css", "/assets/css/form.css"}
+    assert set(sheets[3:]) <= {"/assets/css/content.css", "/assets/css/form.css"}
 
 
 @pytest.mark.parametrize("page", ALL_PAGES)
