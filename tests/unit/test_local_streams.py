@@ -20,6 +20,9 @@ from clinic_tools.local.streams import (
 from tests.unit.stack import TEMPLATE, Stack
 
 (MAPPING,) = TEMPLATE.stream_mappings
+# The tests' pollers poll every 50 ms while records come, not clinic dev's POLL_SECONDS: the
+# three tests that wait for deliveries spent 2.5 s of a worker's time asleep.
+INTERVAL = 0.05
 
 
 def test_filter_patterns_match_like_lambdas() -> None:
@@ -57,7 +60,7 @@ def wait_for(check: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 10
     while not check():
         assert time.monotonic() < deadline, "the poller did not deliver in time"
-        time.sleep(0.1)
+        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -66,7 +69,7 @@ def poller(stack: Stack) -> Any:
 
     def start(invoke: Callable[[str, dict[str, Any]], Any]) -> list[str]:
         said: list[str] = []
-        poller = StreamPoller(MAPPING, invoke, said.append)
+        poller = StreamPoller(MAPPING, invoke, said.append, INTERVAL)
         poller.start()
         started.append(poller)
         return said
@@ -89,7 +92,7 @@ def test_inserts_reach_the_function_as_lambda_shapes_them(stack: Stack, poller: 
     )
     put(stack, "second")
     wait_for(lambda: sum(len(event["Records"]) for event in events) >= 2)
-    time.sleep(0.6)
+    time.sleep(4 * INTERVAL)  # two more polls: nothing else may come
     records = [record for event in events for record in event["Records"]]
     assert [record["dynamodb"]["Keys"]["id"]["S"] for record in records] == ["first", "second"]
     assert {record["eventName"] for record in records} == {"INSERT"}

@@ -29,10 +29,10 @@ POLL_SECONDS = 0.5  # while records arrive
 IDLE_POLL_SECONDS = 2.0
 
 
-def next_interval(interval: float, delivered: bool) -> float:
-    """The wait before the next poll: back to POLL_SECONDS once records came, else doubled
-    up to IDLE_POLL_SECONDS."""
-    return POLL_SECONDS if delivered else min(interval * 2, IDLE_POLL_SECONDS)
+def next_interval(interval: float, delivered: bool, busy: float = POLL_SECONDS) -> float:
+    """The wait before the next poll: back to `busy` once records came, else doubled up to
+    IDLE_POLL_SECONDS."""
+    return busy if delivered else min(interval * 2, IDLE_POLL_SECONDS)
 
 
 def matches(pattern: dict[str, Any], record: dict[str, Any]) -> bool:
@@ -57,10 +57,17 @@ def lambda_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
 
 
 class StreamPoller:
-    def __init__(self, mapping: StreamMapping, invoke: Invoke, say: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        mapping: StreamMapping,
+        invoke: Invoke,
+        say: Callable[[str], None],
+        interval: float = POLL_SECONDS,
+    ) -> None:
         self.mapping = mapping
         self._invoke = invoke
         self._say = say
+        self._interval = interval  # while records arrive
         self._stream_arn = ""  # known once started
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"stream-{mapping.function}")
@@ -105,14 +112,14 @@ class StreamPoller:
         return self._streams.get_records(ShardIterator=iterator)["Records"]
 
     def _run(self) -> None:
-        interval = POLL_SECONDS
+        interval = self._interval
         while not self._stopped.wait(interval):
             try:
                 read = self._poll()
             except Exception:  # keep polling, as the real mapping does
                 traceback.print_exc()
                 read = False
-            interval = next_interval(interval, read)
+            interval = next_interval(interval, read, self._interval)
 
     def _poll(self) -> bool:
         """Deliver what the stream holds since the last poll; whether it held anything."""
