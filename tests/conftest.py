@@ -1,30 +1,20 @@
-"""Fixtures shared by every test: fake AWS settings, one moto world, events."""
+"""Fixtures shared by every test: fake AWS settings, events; one moto world
+(`tests/worker_plugin.py`, in each process that runs tests)."""
 
 from __future__ import annotations
 
 import base64
-import functools
 import json
 import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import boto3
 import pytest
-from hypothesis import settings
 
-from clinic_api.core.clients import dynamodb_client, s3_client, secrets_client, sns_client
-from clinic_tools.local.cognito import LocalStaffPool
 from clinic_tools.local.lambda_context import LambdaContext
 from clinic_tools.local.template import load_template
-from tests.aws_world import AwsWorld
 from tests.fixture_content import CONTENT as CONTENT  # re-exported for the tests
-from tests.fixture_content import fixture_objects
-from tests.kept_clients import KeptClients
 
 ROOT = Path(__file__).resolve().parents[1]
 LIVE_CONTENT = ROOT / "content"
@@ -41,14 +31,26 @@ FAKE_AWS = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 
-# An example's time measures how busy the machine is (moto runs in-process), not the code.
-settings.register_profile("clinic", deadline=None)
-settings.load_profile("clinic")
-
 # Powertools reads these when a handler module is first imported, which may
 # happen while a test module is collected, before any fixture runs.
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ClinicTest")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "clinic-test")
+
+
+def hands_tests_out(config: pytest.Config) -> bool:
+    """Whether this process is pytest-xdist's controller, which runs no test itself (as
+    xdist decides it: tests distributed, this no worker, more than collection asked for)."""
+    return (
+        config.getoption("dist", "no") != "no"
+        and not hasattr(config, "workerinput")
+        and not config.getoption("collectonly")
+    )
+
+
+@pytest.hookimpl(tryfirst=True)  # before tests/unit/conftest.py's, whose plugins import it
+def pytest_configure(config: pytest.Config) -> None:
+    if not hands_tests_out(config):
+        config.pluginmanager.import_plugin("tests.worker_plugin")
 
 
 def isolate(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -65,96 +67,6 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONTENT_BUCKET", BUCKET)
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ClinicTest")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "clinic-test")
-
-
-# The functions' boto3 clients (clinic_api.core.clients), kept from test to test.
-CLIENTS = (s3_client, dynamodb_client, secrets_client, sns_client)
-kept_clients = KeptClients(CLIENTS)
-
-
-@pytest.fixture(scope="session")
-def aws_world() -> Iterator[AwsWorld]:
-    """moto for the whole session (one per xdist worker), the template's resources in it."""
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        isolate(monkeypatch)
-        world = AwsWorld(TEMPLATE, fixture_objects())
-        world.start()
-    yield world
-    world.stop()
-
-
-def forget_containers() -> None:
-    """Empty every per-container cache, as a new Lambda execution environment would be:
-    each functools cache of the functions' loaded modules (settings, the article store,
-    the idempotency layer), so that a cache added tomorrow is emptied too. The boto3
-    clients are the exception: `kept_clients` keeps each one that is as it was made."""
-    for module in _functions_modules():
-        for value in list(vars(module).values()):
-            if isinstance(value, functools._lru_cache_wrapper) and value not in CLIENTS:
-                value.cache_clear()
-    kept_clients.check()
-
-
-_looked_at: set[str] = set()  # every name sys.modules has had since the last look
-_functions: dict[str, Any] = {}  # clinic_api and its modules, by name
-
-
-def _functions_modules() -> list[Any]:
-    """The loaded modules of clinic_api, as sys.modules has them now. Only names new since the
-    last look are checked (a set difference, in C: the loop over some 5,000 names took a
-    millisecond, at every test twice); a module removed or imported anew is seen by name."""
-    fresh = sys.modules.keys() - _looked_at
-    _looked_at.update(fresh)
-    for name in fresh:
-        if name == "clinic_api" or name.startswith("clinic_api."):
-            _functions[name] = None
-    for name in list(_functions):
-        module = sys.modules.get(name)
-        if module is None:
-            del _functions[name]
-            _looked_at.discard(name)
-        else:
-            _functions[name] = module
-    return list(_functions.values())
-
-
-@contextmanager
-def fresh_world(world: AwsWorld, *, published: bool) -> Iterator[None]:
-    """The world as no test has touched it, seen by functions in new containers."""
-    world.ready(published=published)
-    forget_containers()
-    yield
-    forget_containers()
-
-
-@functools.cache
-def shared_client(service: Literal["s3", "dynamodb"]) -> Any:
-    """One boto3 client per service for the tests' own calls, made once per process: a
-    client costs 5-20 ms to make. Tests hook events on the functions' own clients (which
-    `forget_containers` then replaces), never on these."""
-    return boto3.client(service)
-
-
-@pytest.fixture
-def s3(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
-    """The content bucket, empty (the template's other resources exist too)."""
-    with fresh_world(aws_world, published=False):
-        yield shared_client("s3")
-
-
-@pytest.fixture
-def published(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
-    """The content bucket holding the fixture content, published with the real publisher."""
-    with fresh_world(aws_world, published=True):
-        yield shared_client("s3")
-
-
-@pytest.fixture
-def staff_pool(aws_world: AwsWorld, fake_aws: None) -> Iterator[LocalStaffPool]:
-    """The template's staff user pool in moto (client and groups, no users yet)."""
-    with fresh_world(aws_world, published=False):
-        assert aws_world.staff_pool is not None, "the template has no staff user pool"
-        yield aws_world.staff_pool
 
 
 def http_event(

@@ -4,9 +4,16 @@ import gc
 
 import pytest
 
-from tests.unit import small_clinic  # noqa: F401 (keeps the publisher's pictures and indexes)
+from tests.conftest import hands_tests_out
 from tests.unit.sam_template import cfn  # noqa: F401 (a fixture)
-from tests.unit.stack import stack  # noqa: F401 (a fixture)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The `stack` fixture, and small_clinic's keeping of the publisher's pictures and
+    indexes, where tests run (not in pytest-xdist's controller: see tests/worker_plugin.py)."""
+    if not hands_tests_out(config):
+        config.pluginmanager.import_plugin("tests.unit.small_clinic")
+        config.pluginmanager.import_plugin("tests.unit.stack")
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -20,8 +20,9 @@ from boto3.dynamodb.types import TypeDeserializer
 
 from clinic_tools.local.lambda_context import LambdaContext
 from tests.aws_world import AwsWorld
-from tests.conftest import TEMPLATE, Answer, fresh_world, http_event, shared_client
+from tests.conftest import TEMPLATE, Answer, http_event
 from tests.fixture_content import ANXIETY
+from tests.worker_plugin import fresh_world, shared_client
 
 # Every function's environment as the template sets it (the local stack's names).
 ENVIRONMENT = {

@@ -300,7 +300,7 @@ def test_the_honeypot_answers_as_success_and_stores_nothing(stack: Stack) -> Non
 
 
 def test_services_consent_version_and_region_come_from_site_json(stack: Stack) -> None:
-    from tests.conftest import forget_containers
+    from tests.worker_plugin import forget_containers
 
     s3 = __import__("boto3").client("s3")
     bucket = stack.environment["CONTENT_BUCKET"]

@@ -8,8 +8,8 @@ import boto3
 import pytest
 
 from clinic_api.core.identity import client_address
-from tests.conftest import forget_containers
 from tests.unit.stack import Stack
+from tests.worker_plugin import forget_containers
 
 EDGE = "198.51.100.7"  # a CloudFront edge server
 VIEWER = "203.0.113.20"  # the patient's browser

@@ -16,8 +16,9 @@ from typing import Any
 import boto3
 import pytest
 
-from tests.conftest import forget_containers, http_event
+from tests.conftest import http_event
 from tests.unit.stack import APPOINTMENTS, VALID, Stack, invoke, post_json
+from tests.worker_plugin import forget_containers
 
 CONTENT = "ContentFunction"
 

@@ -11,8 +11,9 @@ from botocore.exceptions import EndpointConnectionError
 
 from clinic_api.core.edge import around_the_edge
 from clinic_tools.local.template import NO_EDGE, Route
-from tests.conftest import TEMPLATE, forget_containers, http_event
+from tests.conftest import TEMPLATE, http_event
 from tests.unit.stack import VALID, Stack, invoke, post_json
+from tests.worker_plugin import forget_containers
 
 SECRET = "edge-secret-for-tests"
 THROUGH_THE_EDGE = {"x-origin-verify": SECRET}

@@ -15,8 +15,8 @@ from clinic_tools.cli import main
 from clinic_tools.exit_codes import ExitCode
 from clinic_tools.site.deploy import SiteStackError, deploy_site
 from tests.aws_world import AwsWorld
-from tests.conftest import fresh_world
 from tests.unit.site_fixtures import settings_only_content, write_site
+from tests.worker_plugin import fresh_world
 
 STACK = "clinic-test"
 SITE_BUCKET = "clinic-site-test"

@@ -19,8 +19,8 @@ from clinic_tools.site.upload import (
     upload_site,
 )
 from tests.aws_world import AwsWorld
-from tests.conftest import fresh_world
 from tests.unit.site_fixtures import settings_only_content, write_site
+from tests.worker_plugin import fresh_world
 
 SITE_BUCKET = "clinic-site-test"
 HTML = "text/html; charset=utf-8"

@@ -291,7 +291,7 @@ def test_a_change_must_be_json(stack: Stack) -> None:
 
 def test_the_table_unreachable_is_503(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REQUESTS_TABLE", "no-such-table")
-    from tests.conftest import forget_containers
+    from tests.worker_plugin import forget_containers
 
     forget_containers()
     answer = inbox()

@@ -1,0 +1,119 @@
+"""The moto world, its fixtures and hypothesis's settings, in each process that runs tests:
+every pytest-xdist worker, or pytest itself without -n (`tests/conftest.py` registers this
+module as a plugin before the process collects). Not in xdist's controller, which only hands
+tests out: these imports (moto, boto3, hypothesis, the functions' clients) kept it most of
+a second longer from starting the workers.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+
+import boto3
+import pytest
+from hypothesis import settings
+
+from clinic_api.core.clients import dynamodb_client, s3_client, secrets_client, sns_client
+from clinic_tools.local.cognito import LocalStaffPool
+from tests.aws_world import AwsWorld
+from tests.conftest import TEMPLATE, isolate
+from tests.fixture_content import fixture_objects
+from tests.kept_clients import KeptClients
+
+# An example's time measures how busy the machine is (moto runs in-process), not the code.
+settings.register_profile("clinic", deadline=None)
+settings.load_profile("clinic")
+
+
+# The functions' boto3 clients (clinic_api.core.clients), kept from test to test.
+CLIENTS = (s3_client, dynamodb_client, secrets_client, sns_client)
+kept_clients = KeptClients(CLIENTS)
+
+
+@pytest.fixture(scope="session")
+def aws_world() -> Iterator[AwsWorld]:
+    """moto for the whole session (one per xdist worker), the template's resources in it."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        isolate(monkeypatch)
+        world = AwsWorld(TEMPLATE, fixture_objects())
+        world.start()
+    yield world
+    world.stop()
+
+
+def forget_containers() -> None:
+    """Empty every per-container cache, as a new Lambda execution environment would be:
+    each functools cache of the functions' loaded modules (settings, the article store,
+    the idempotency layer), so that a cache added tomorrow is emptied too. The boto3
+    clients are the exception: `kept_clients` keeps each one that is as it was made."""
+    for module in _functions_modules():
+        for value in list(vars(module).values()):
+            if isinstance(value, functools._lru_cache_wrapper) and value not in CLIENTS:
+                value.cache_clear()
+    kept_clients.check()
+
+
+_looked_at: set[str] = set()  # every name sys.modules has had since the last look
+_functions: dict[str, Any] = {}  # clinic_api and its modules, by name
+
+
+def _functions_modules() -> list[Any]:
+    """The loaded modules of clinic_api, as sys.modules has them now. Only names new since the
+    last look are checked (a set difference, in C: the loop over some 5,000 names took a
+    millisecond, at every test twice); a module removed or imported anew is seen by name."""
+    fresh = sys.modules.keys() - _looked_at
+    _looked_at.update(fresh)
+    for name in fresh:
+        if name == "clinic_api" or name.startswith("clinic_api."):
+            _functions[name] = None
+    for name in list(_functions):
+        module = sys.modules.get(name)
+        if module is None:
+            del _functions[name]
+            _looked_at.discard(name)
+        else:
+            _functions[name] = module
+    return list(_functions.values())
+
+
+@contextmanager
+def fresh_world(world: AwsWorld, *, published: bool) -> Iterator[None]:
+    """The world as no test has touched it, seen by functions in new containers."""
+    world.ready(published=published)
+    forget_containers()
+    yield
+    forget_containers()
+
+
+@functools.cache
+def shared_client(service: Literal["s3", "dynamodb"]) -> Any:
+    """One boto3 client per service for the tests' own calls, made once per process: a
+    client costs 5-20 ms to make. Tests hook events on the functions' own clients (which
+    `forget_containers` then replaces), never on these."""
+    return boto3.client(service)
+
+
+@pytest.fixture
+def s3(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
+    """The content bucket, empty (the template's other resources exist too)."""
+    with fresh_world(aws_world, published=False):
+        yield shared_client("s3")
+
+
+@pytest.fixture
+def published(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
+    """The content bucket holding the fixture content, published with the real publisher."""
+    with fresh_world(aws_world, published=True):
+        yield shared_client("s3")
+
+
+@pytest.fixture
+def staff_pool(aws_world: AwsWorld, fake_aws: None) -> Iterator[LocalStaffPool]:
+    """The template's staff user pool in moto (client and groups, no users yet)."""
+    with fresh_world(aws_world, published=False):
+        assert aws_world.staff_pool is not None, "the template has no staff user pool"
+        yield aws_world.staff_pool
