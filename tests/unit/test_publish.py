@@ -1,5 +1,9 @@
 """`clinic publish` against moto: what reaches the bucket, in which order, and what is skipped.
 
+A test whose subject is a later publish starts from the bucket as the first publish leaves
+it through `publish_clinic`, which publishes the same files once per process and puts what
+that stored back for the next test (95 ms against 15 ms); the publishes under test run here.
+
 The publisher and the CLI import the content handler (for the OpenAPI document), whose
 Powertools Metrics read their settings from the environment at import: they are imported
 inside the helpers, after conftest's `fake_aws` has set that environment.
@@ -31,6 +35,7 @@ from tests.fixture_content import (
     SIDE_EFFECTS,
     TMS,
 )
+from tests.unit.small_clinic import publish_clinic
 
 if TYPE_CHECKING:
     from clinic_tools.publish.upload import Plan
@@ -128,7 +133,7 @@ def test_a_first_publish_uploads_articles_site_openapi_and_index_last(
 
 
 def test_a_second_publish_uploads_nothing(s3: Any, content: Path) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
 
     plan, lines = run_publish(content, s3)
 
@@ -141,7 +146,7 @@ def test_a_second_publish_uploads_nothing(s3: Any, content: Path) -> None:
 def test_a_new_description_re_uploads_just_that_article_and_the_indexes(
     s3: Any, content: Path
 ) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     slug = SIDE_EFFECTS
     edit_front_matter(article_file(content, slug), 'description: "', 'description: "Revised. ')
 
@@ -169,7 +174,7 @@ def counted_client() -> tuple[Any, list[tuple[str, str]]]:
 def test_an_incremental_publish_puts_the_changed_article_and_the_indexes_only(
     s3: Any, content: Path
 ) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     edit_front_matter(article_file(content, TMS), 'description: "', 'description: "Revised. ')
     counted, calls = counted_client()
 
@@ -187,7 +192,7 @@ def test_an_incremental_publish_puts_the_changed_article_and_the_indexes_only(
 
 
 def test_an_unchanged_publish_makes_no_call_per_article(s3: Any, content: Path) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     counted, calls = counted_client()
 
     run_publish(content, counted)
@@ -202,7 +207,7 @@ def test_an_unchanged_publish_makes_no_call_per_article(s3: Any, content: Path) 
 def test_a_new_title_re_uploads_the_article_the_index_and_the_articles_linking_to_it(
     s3: Any, content: Path
 ) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     linking = {
         f"articles/{slug}.json"
         for slug in SAMPLE_SLUGS
@@ -239,7 +244,7 @@ def test_the_content_hash_is_kept_in_the_object_metadata(s3: Any, content: Path)
 
 
 def test_an_object_changed_behind_our_back_is_uploaded_again(s3: Any, content: Path) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     s3.put_object(Bucket=BUCKET, Key="site.json", Body=b"{}", Metadata={"content-sha256": "x"})
 
     plan, _ = run_publish(content, s3)
@@ -265,7 +270,7 @@ def test_a_dry_run_changes_nothing_and_reports_the_plan(s3: Any, content: Path) 
 def test_a_dry_run_reports_changes_and_deletions_without_making_them(
     s3: Any, content: Path
 ) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     before = {key: stored_bytes(s3, key) for key in SAMPLE_KEYS}
     article_file(content, TMS).unlink()
 
@@ -277,7 +282,7 @@ def test_a_dry_run_reports_changes_and_deletions_without_making_them(
 
 
 def test_prune_deletes_an_article_removed_from_content(s3: Any, content: Path) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     article_file(content, TMS).unlink()
 
     plan, lines = run_publish(content, s3, prune=True)
@@ -291,7 +296,7 @@ def test_prune_deletes_an_article_removed_from_content(s3: Any, content: Path) -
 
 
 def test_prune_deletes_a_page_and_a_provider_removed_from_content(s3: Any, content: Path) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     (content / "pages" / f"{ABOUT}.md").unlink()
     authors = yaml.safe_load((content / "authors.yaml").read_text(encoding="utf-8"))
     authors["dr-new-provider"] = authors.pop(REVIEWER)  # who reviewed its articles now
@@ -306,7 +311,7 @@ def test_prune_deletes_a_page_and_a_provider_removed_from_content(s3: Any, conte
 
 
 def test_without_prune_a_removed_article_stays(s3: Any, content: Path) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     article_file(content, TMS).unlink()
 
     plan, lines = run_publish(content, s3)
@@ -358,7 +363,7 @@ def test_invalid_content_uploads_nothing_at_all(s3: Any, content: Path) -> None:
 
 
 def test_invalid_content_leaves_a_published_bucket_as_it_was(s3: Any, content: Path) -> None:
-    run_publish(content, s3)
+    publish_clinic(content, s3)  # as a first publish leaves it
     before = {key: stored_bytes(s3, key) for key in SAMPLE_KEYS}
     article_file(content, TMS).unlink()
     edit_front_matter(article_file(content, SCHEDULED), "tags: [", "tittle: Oops\ntags: [")
