@@ -1,4 +1,4 @@
-"""The moto world, its fixtures and hypothesis's settings, in each process that runs tests:
+"""The moto world, its fixtures and the test settings, in each process that runs tests:
 every pytest-xdist worker, or pytest itself without -n (`tests/conftest.py` registers this
 module as a plugin before the process collects). Not in xdist's controller, which only hands
 tests out: these imports (moto, boto3, hypothesis, the functions' clients) kept it most of
@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import boto3
 import pytest
+from botocore.retries.standard import ExponentialBackoff
 from hypothesis import settings
 
 from clinic_api.core.clients import dynamodb_client, s3_client, secrets_client, sns_client
@@ -30,6 +31,12 @@ from tests.kept_clients import KeptClients
 # An example's time measures how busy the machine is (moto runs in-process), not the code.
 settings.register_profile("clinic", deadline=None)
 settings.load_profile("clinic")
+
+# The SDK's backoff before a retry means nothing here either (the functions' clients retry
+# once, in botocore's standard mode): moto answers in-process, so waiting for it to recover
+# waits for nothing. The retry itself still happens, at once; the tests that make calls fail
+# slept 0.9 s a unit run, a core idle meanwhile.
+setattr(ExponentialBackoff, "delay_amount", lambda _backoff, _context: 0)  # noqa: B010
 
 
 def pytest_configure(config: pytest.Config) -> None:
