@@ -62,10 +62,14 @@ def test_a_section_holds_its_own_text_only(compiled: Any) -> None:
     assert (maintenance.title, maintenance.level) == ("Maintenance infusions", 3)
     assert maintenance.text.startswith("Once the first six sessions have helped")
     assert "Pairing ketamine" not in maintenance.text
-    # Table cells and list items do not run together.
-    assert "(about 40 minutes) Floating" in by_id["a-typical-timeline"].text
-    assert "quieter mind Days two" in by_id["a-typical-timeline"].text
-    assert "after the first session. Others" in by_id["a-typical-timeline"].text
+    # Table cells and list items do not run together: a separator where they have no
+    # punctuation of their own, none after one that has, and none at the end.
+    timeline = by_id["a-typical-timeline"].text
+    assert "rough guide: When · What people often notice · During the infusion" in timeline
+    assert "(about 40 minutes) · Floating" in timeline
+    assert "quieter mind · Days two" in timeline
+    assert "after the first session. Others" in timeline
+    assert not timeline.endswith("·")
 
 
 def test_units_are_every_intro_and_section_of_published_and_scheduled_articles(

@@ -10,8 +10,13 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 _SECTION_HEADINGS = {"h2", "h3"}
-# Ends of blocks and cells: words either side must not run together.
-_BREAKS = {"p", "li", "td", "th", "tr", "br", "blockquote", "pre", "h4", "h5", "h6", "hr"}
+# Ends of blocks: words either side must not run together.
+_BREAKS = {"p", "tr", "br", "blockquote", "pre", "h4", "h5", "h6", "hr"}
+# Ends of cells and list items: a separator too where their text has no punctuation of its
+# own, so that a snippet of a table or a list does not read as one run-on sentence.
+_ITEMS = {"td", "th", "li", "dt", "dd"}
+SEPARATOR = "·"
+_PUNCTUATED = frozenset(".!?:;,…" + SEPARATOR)
 
 
 @dataclass
@@ -23,7 +28,7 @@ class Section:
 
     @property
     def text(self) -> str:
-        return " ".join("".join(self.parts).split())
+        return " ".join("".join(self.parts).split()).removesuffix(f" {SEPARATOR}")
 
 
 class _Splitter(HTMLParser):
@@ -31,21 +36,30 @@ class _Splitter(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.sections = [Section(None, "", 0)]
         self._heading: list[str] | None = None  # the text of an H2/H3 being read
+        self._last = ""  # the last character of the section's text, not a space
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SECTION_HEADINGS:
             self.sections.append(Section(dict(attrs).get("id") or None, "", int(tag[1])))
             self._heading = []
+            self._last = ""
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SECTION_HEADINGS and self._heading is not None:
             self.sections[-1].title = " ".join("".join(self._heading).split())
             self._heading = None
-        elif tag in _BREAKS:
+        elif tag in _ITEMS and self._last and self._last not in _PUNCTUATED:
+            self.sections[-1].parts.append(f" {SEPARATOR} ")
+            self._last = SEPARATOR
+        elif tag in _BREAKS or tag in _ITEMS:
             self.sections[-1].parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        (self._heading if self._heading is not None else self.sections[-1].parts).append(data)
+        if self._heading is not None:
+            self._heading.append(data)
+            return
+        self.sections[-1].parts.append(data)
+        self._last = data.rstrip()[-1:] or self._last
 
 
 def split_sections(html: str) -> list[Section]:
