@@ -242,7 +242,8 @@ function replaceRow(request) {
   old.replaceWith(row);
   list.rows.set(request.reference, row);
   markOpen(request.reference);
-  $('list-status').textContent = listSummary();
+  const summary = listSummary();
+  if ($('list-status').textContent !== summary) $('list-status').textContent = summary; // a live region: said again only when it changed
 }
 
 function markOpen(reference) {
