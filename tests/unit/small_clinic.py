@@ -104,26 +104,28 @@ def publish_clinic(content: Path, s3: Any, **options: Any) -> list[str]:
     if "site_bucket" in options:
         publish(content, BUCKET, s3, report=lines.append, **options)
         return lines
-    objects = _built(_fingerprint(content))
+    files = _fingerprint(content)
+    objects = _built(files)
     if options or s3.list_objects_v2(Bucket=BUCKET, MaxKeys=1).get("KeyCount"):
         upload(objects, BUCKET, s3, report=lines.append, **options)
         return lines
     fresh = holds_nothing(BUCKET)  # not even the versions a test deleted
-    kept = _uploaded.get(id(objects)) if fresh else None
+    kept = _uploaded.get(files) if fresh else None
     if kept is not None:
         put_back_objects(BUCKET, kept[1])
         return list(kept[0])
     everything = Plan(uploads=[(key, "new") for key in objects])
     apply_plan(s3, BUCKET, objects, everything, report=lines.append)
     if fresh:
-        _uploaded[id(objects)] = (list(lines), copy_objects(BUCKET))
+        _uploaded[files] = (list(lines), copy_objects(BUCKET))
     return lines
 
 
-# A build's upload into the empty bucket, by the build (which `_built` keeps): the lines it
-# reported and a copy of the objects it stored, put back for the next test that publishes
-# the same clinic (the tests of a module mostly do, each into its own fresh world).
-_uploaded: dict[int, tuple[list[str], Objects]] = {}
+# A build's upload into the empty bucket, by the content files it was built from (as `_built`
+# keeps the build): the lines it reported and a copy of the objects it stored, put back for
+# the next test that publishes the same clinic (a module's tests mostly do, each into its own
+# fresh world).
+_uploaded: dict[tuple[tuple[str, bytes], ...], tuple[list[str], Objects]] = {}
 
 
 @pytest.fixture
