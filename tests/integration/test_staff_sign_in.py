@@ -10,9 +10,10 @@ import re
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from clinic_tools.cli import main
-from clinic_tools.local.cognito import LOCAL_STAFF_EMAIL, LocalStaffPool, sign_in
+from clinic_tools.local.cognito import LOCAL_STAFF_EMAIL, LocalStaffPool, cognito_client, sign_in
 from tests.conftest import ROOT, TEMPLATE
 from tests.integration.conftest import LocalStack, StaffToken, call
 
@@ -47,6 +48,35 @@ def test_the_printed_staff_member_signs_in_with_password_and_totp(
     assert claims["email"] == LOCAL_STAFF_EMAIL
     assert claims["cognito:groups"] == ["staff"]
     assert claims["iss"] == local_staff_pool.issuer
+
+
+def test_the_inboxs_sign_out_revokes_its_refresh_token_as_cognito_would(
+    local_stack: LocalStack, local_staff_pool: LocalStaffPool
+) -> None:
+    """The inbox's RevokeToken, sent as its page sends it (unsigned, from the site's origin):
+    moto lacks it and answered 500 without CORS headers; the local pool has it."""
+    tokens = sign_in(local_staff_pool, LOCAL_STAFF_EMAIL, printed_password(local_stack))
+    body = {"Token": tokens.refresh_token, "ClientId": local_staff_pool.client_id}
+    answer = call(
+        f"{local_stack.aws}/",
+        "POST",
+        {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "AWSCognitoIdentityProviderService.RevokeToken",
+            "Origin": local_stack.site,
+        },
+        json.dumps(body).encode(),
+    )
+    assert answer.status == 200
+    assert answer.headers.get("access-control-allow-origin") in ("*", local_stack.site)
+    idp = cognito_client(local_staff_pool.endpoint)
+    with pytest.raises(ClientError, match="NotAuthorizedException"):
+        idp.initiate_auth(
+            ClientId=local_staff_pool.client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": tokens.refresh_token},
+        )
+    assert "NotImplementedError" not in local_stack.log.read_text()
 
 
 def test_staff_token_gives_a_token_for_the_groups_asked(staff_token: StaffToken) -> None:

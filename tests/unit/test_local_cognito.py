@@ -3,6 +3,8 @@ staff member whose sign-in goes password → TOTP challenge, as it does deployed
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -71,3 +73,41 @@ def test_totp_codes_follow_rfc_6238() -> None:
     # RFC 6238's SHA-1 test key, at T = 59 s: 94287082, of which an app shows six digits.
     secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
     assert totp_code(secret, at=59) == "287082"
+
+
+def test_sign_out_revokes_the_refresh_token_and_its_access_tokens(
+    staff_pool: LocalStaffPool,
+) -> None:
+    """moto lacks RevokeToken, which the inbox's sign-out calls: the local pool has it."""
+    password = local_password()
+    create_staff_user(staff_pool, "desk@clinic.example", password, ["staff"])
+    kept = sign_in(staff_pool, "desk@clinic.example", password)  # another session: kept
+    tokens = sign_in(staff_pool, "desk@clinic.example", password)
+    idp = boto3.client("cognito-idp")
+
+    idp.revoke_token(Token=tokens.refresh_token, ClientId=staff_pool.client_id)
+
+    with pytest.raises(ClientError, match="NotAuthorizedException"):
+        refresh(staff_pool, tokens.refresh_token)
+    with pytest.raises(ClientError, match="NotAuthorizedException"):
+        idp.get_user(AccessToken=tokens.access_token)
+    assert refresh(staff_pool, kept.refresh_token)["AccessToken"]
+    assert idp.get_user(AccessToken=kept.access_token)["Username"]
+    # Signing out twice is no error; another client's token, or an unknown client, is.
+    idp.revoke_token(Token=tokens.refresh_token, ClientId=staff_pool.client_id)
+    made = idp.create_user_pool_client(UserPoolId=staff_pool.pool_id, ClientName="other")
+    other = made["UserPoolClient"].get("ClientId", "")
+    with pytest.raises(ClientError, match="UnauthorizedException"):
+        idp.revoke_token(Token=kept.refresh_token, ClientId=other)
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        idp.revoke_token(Token=kept.refresh_token, ClientId="unknown")
+
+
+def refresh(pool: LocalStaffPool, refresh_token: str) -> Any:
+    idp = boto3.client("cognito-idp")
+    answer = idp.initiate_auth(
+        ClientId=pool.client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": refresh_token},
+    )
+    return answer["AuthenticationResult"]

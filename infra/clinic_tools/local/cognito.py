@@ -29,6 +29,7 @@ from clinic_tools.local.template import (
     LocalTemplate,
     Resource,
 )
+from clinic_tools.local.token_revocation import add_revoke_token
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -83,6 +84,7 @@ class LocalStaffUser:
 class Tokens:
     id_token: str
     access_token: str
+    refresh_token: str
 
 
 def issuer_of(pool_id: str, region: str = REGION) -> str:
@@ -114,10 +116,12 @@ def pool_ids(template: LocalTemplate, pool: LocalStaffPool) -> dict[str, str]:
 
 
 def create_staff_pool(template: LocalTemplate, endpoint: str | None) -> LocalStaffPool | None:
-    """The template's pool, its client and its groups, made in moto with its settings."""
+    """The template's pool, its client and its groups, made in moto with its settings, and
+    the RevokeToken moto lacks, which the inbox's sign-out calls."""
     found = staff_resources(template)
     if found is None:
         return None
+    add_revoke_token()
     pool_resource, client_resource = found
     idp = cognito_client(endpoint)
     settings = _present(pool_resource.properties, _POOL_SETTINGS)
@@ -214,7 +218,7 @@ def sign_in(pool: LocalStaffPool, email: str, password: str) -> Tokens:
             },
         )
     result = answer["AuthenticationResult"]
-    return Tokens(result["IdToken"], result["AccessToken"])
+    return Tokens(result["IdToken"], result["AccessToken"], result["RefreshToken"])
 
 
 # moto gives every user this authenticator secret (Cognito makes one per user).

@@ -1,0 +1,61 @@
+"""Cognito's RevokeToken in moto, which lacks it (moto 5.2), for the staff inbox's sign-out.
+
+Without it moto answered the inbox's RevokeToken with a 500, a traceback in `clinic dev`'s
+output and no CORS headers (the browser reported a CORS failure), and the signed-out
+refresh token still worked. Here, as Cognito documents RevokeToken: the refresh token can
+no longer be exchanged for tokens, and the access tokens issued from it (those that carry
+its `origin_jti`) no longer work with Cognito's user APIs. ID tokens are checked by their
+signature and expiry alone, by API Gateway's JWT authorizer as by the local gateway: they
+last until they expire, deployed and here alike. An unknown or already revoked token is
+not an error (the sign-out is done either way); another client's token is.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from moto.core.exceptions import JsonRESTError
+
+
+def add_revoke_token() -> None:
+    """Teach moto's Cognito RevokeToken (in this process: in-process moto, or the server)."""
+    from moto.cognitoidp.responses import CognitoIdpResponse
+
+    if not hasattr(CognitoIdpResponse, "revoke_token"):  # a later moto may have its own
+        CognitoIdpResponse.revoke_token = _revoke_token  # pyright: ignore[reportAttributeAccessIssue]
+
+
+def _revoke_token(self: Any) -> str:
+    client_id = self._get_param("ClientId")
+    token = self._get_param("Token")
+    pool = _pool_of_client(self.backend, client_id)
+    client = pool.clients[client_id]
+    if not client.extended_config.get("EnableTokenRevocation", True):
+        raise JsonRESTError(
+            "UnsupportedOperationException", "Token revocation is not enabled for this client."
+        )
+    issued = pool.refresh_tokens.get(token)
+    if issued is not None:
+        issued_to, _, origin_jti = issued
+        if issued_to != client_id:
+            raise JsonRESTError("UnauthorizedException", "The token was issued to another client.")
+        pool.refresh_tokens[token] = None  # moto's mark for a signed-out refresh token
+        for access_token in list(pool.access_tokens):
+            if _claims(access_token).get("origin_jti") == origin_jti:
+                del pool.access_tokens[access_token]
+    return "{}"
+
+
+def _pool_of_client(backend: Any, client_id: str | None) -> Any:
+    for pool in backend.user_pools.values():
+        if client_id in pool.clients:
+            return pool
+    raise JsonRESTError("ResourceNotFoundException", f"Client {client_id} does not exist.")
+
+
+def _claims(jwt: str) -> dict[str, Any]:
+    """A moto-made token's claims (moto checks no signature of its own tokens either)."""
+    payload = jwt.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
