@@ -1,4 +1,5 @@
-"""`clinic`: one command for the backend's whole life: publish, dev, site, requests, staff."""
+"""`clinic`: one command for the backend's whole life: publish, dev, site, requests, staff,
+notify."""
 
 from __future__ import annotations
 
