@@ -125,6 +125,27 @@ def test_a_bad_phone_is_shown_at_its_field_and_nothing_isstored_requests(
     assert requests_table.scan(Select="COUNT")["Count"] == before
 
 
+def test_text_me_without_the_box_that_allows_texts_is_shown_at_the_box(
+    local_stack: LocalStack, watched: Watched, requests_table: Any
+) -> None:
+    page = watched.page
+    before = requests_table.scan(Select="COUNT")["Count"]
+    page.goto(f"{local_stack.site}/request-appointment")
+    page.wait_for_selector("#request-form")
+    fill_request(page)
+    page.check("#preferredContact-text", force=True)
+    page.click("#submit")
+    page.wait_for_selector("#okToText[aria-invalid=true]")
+    described = page.get_attribute("#okToText", "aria-describedby") or ""
+    messages = " ".join(page.text_content(f"#{name}") or "" for name in described.split())
+    assert "allow text messages" in messages
+    assert requests_table.scan(Select="COUNT")["Count"] == before
+    page.check("#okToText", force=True)
+    page.click("#submit")
+    page.wait_for_selector("#confirmation:not([hidden])")
+    assert requests_table.scan(Select="COUNT")["Count"] == before + 1
+
+
 def test_a_503_is_retried_with_the_same_idempotency_key(
     local_stack: LocalStack, watched: Watched, requests_table: Any
 ) -> None:

@@ -206,6 +206,17 @@ def test_the_preferred_channel_needs_its_value(stack: Stack, channel: str, missi
     assert field_codes(post_json({**fields, "preferredContact": channel})) == {missing: "required"}
 
 
+@pytest.mark.parametrize("ok_to_text", [False, None])
+def test_text_messages_need_the_box_that_allows_them(stack: Stack, ok_to_text: bool | None) -> None:
+    fields = {**VALID, "preferredContact": "text", "okToText": ok_to_text}
+    assert field_codes(post_json(fields)) == {"okToText": "must_be_true"}
+    form = {name: value for name, value in fields.items() if isinstance(value, str)}
+    _, query = redirect(post_form({**form, "consent": "on"}))  # the box left unticked
+    assert query["errors"] == ["okToText:must_be_true"]
+    assert stack.requests() == []
+    assert post_json({**fields, "okToText": True}).status == 201
+
+
 def test_every_failing_field_is_listed_at_once(stack: Stack) -> None:
     fields = {"firstName": "http://x.example", "email": "nope", "consent": False, "extra": 1}
     codes = field_codes(post_json(fields))

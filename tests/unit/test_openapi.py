@@ -126,6 +126,20 @@ def test_consent_must_be_given() -> None:
     assert "consent" in request["required"]
 
 
+def test_the_document_says_texting_needs_the_box_that_allows_it() -> None:
+    """As `form._channel_errors` refuses it, in JSON and in a form."""
+    for name, ticked, unticked in (
+        ("AppointmentRequest", True, False),
+        ("AppointmentForm", "on", "off"),
+    ):
+        root = {"components": {"schemas": SCHEMAS}, "$ref": f"#/components/schemas/{name}"}
+        validator = jsonschema_rs.validator_for(root)
+        example = {**SCHEMAS[name]["examples"][0], "preferredContact": "text"}
+        assert not validator.is_valid(example), name  # no okToText
+        assert not validator.is_valid({**example, "okToText": unticked}), name
+        assert validator.is_valid({**example, "okToText": ticked}), name
+
+
 def test_titles_are_written_for_people() -> None:
     # "Ok to text", never the alias run together ("Oktotext").
     for name, schema in SCHEMAS.items():

@@ -200,17 +200,17 @@ def _holds_surrogate(value: object) -> bool:
 
 
 def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
-    """The preferred channel needs its value: phone or text → phone, email → email."""
-    needed = {"phone": "phone", "text": "phone", "email": "email"}.get(
-        str(fields.get("preferredContact"))
-    )
+    """The preferred channel needs its value (phone or text → phone, email → email), and
+    texting needs the sender's leave: staff must never be asked to text someone who
+    chose text messages but did not tick the box that allows them."""
+    contact = str(fields.get("preferredContact"))
+    needed = {"phone": "phone", "text": "phone", "email": "email"}.get(contact)
+    errors: list[FieldError] = []
     if needed and fields.get(needed) in (None, ""):
-        return [
-            FieldError(
-                needed, "required", f"is needed to contact you by {fields['preferredContact']}"
-            )
-        ]
-    return []
+        errors.append(FieldError(needed, "required", f"is needed to contact you by {contact}"))
+    if contact == "text" and fields.get("okToText") is not True:
+        errors.append(FieldError("okToText", "must_be_true", "is needed to contact you by text"))
+    return errors
 
 
 def _field_error(detail: Any) -> FieldError:

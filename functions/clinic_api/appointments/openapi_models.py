@@ -27,7 +27,8 @@ Blank = Annotated[str, SchemaExtra(pattern=BLANK_PATTERN, title="Blank: left out
 Checkbox = Annotated[
     str, SchemaExtra(pattern=rf"^{STRIPPED}*(?:{_CHECKED}|{_UNCHECKED})?{STRIPPED}*$")
 ]
-Checked = Annotated[str, SchemaExtra(pattern=rf"^{STRIPPED}*(?:{_CHECKED}){STRIPPED}*$")]
+CHECKED_PATTERN = rf"^{STRIPPED}*(?:{_CHECKED}){STRIPPED}*$"
+Checked = Annotated[str, SchemaExtra(pattern=CHECKED_PATTERN)]
 FORM_EXAMPLE: dict[str, Any] = {
     **REQUEST_EXAMPLE,
     "okToLeaveVoicemail": "on",
@@ -40,7 +41,9 @@ def _form_schema(schema: dict[str, Any]) -> None:
     for field in schema["properties"].values():
         if field.get("default", "") is None:  # a form has no null: a left-out field is absent
             del field["default"]
-    schema["allOf"] = contact_channels({"not": {"pattern": BLANK_PATTERN}})
+    schema["allOf"] = contact_channels(
+        {"not": {"pattern": BLANK_PATTERN}}, {"type": "string", "pattern": CHECKED_PATTERN}
+    )
     schema["examples"] = [FORM_EXAMPLE]
 
 

@@ -182,18 +182,23 @@ EMAIL_DESCRIPTION = (
 )
 
 
-def contact_channels(filled: dict[str, Any]) -> list[dict[str, Any]]:
-    """The channel a preferred contact needs (what `form._channel_errors` checks), `filled`."""
-    needs = {"phone": ["phone", "text"], "email": ["email"]}
+def contact_channels(filled: dict[str, Any], ticked: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a preferred contact needs (what `form._channel_errors` checks): a `filled` phone
+    for phone or text, a `filled` e-mail for e-mail, and a `ticked` okToText for text."""
+    needs = {
+        "phone": (["phone", "text"], filled),
+        "email": (["email"], filled),
+        "okToText": (["text"], ticked),
+    }
     return [
         {
             "if": {
                 "properties": {"preferredContact": {"enum": contacts}},
                 "required": ["preferredContact"],
             },
-            "then": {"required": [field], "properties": {field: filled}},
+            "then": {"required": [field], "properties": {field: value}},
         }
-        for field, contacts in needs.items()
+        for field, (contacts, value) in needs.items()
     ]
 
 
@@ -218,7 +223,7 @@ def _request_schema(schema: dict[str, Any]) -> None:
     # `consent` has a default only so that its absence is `must_be_true`, not `required`.
     schema["required"] = [*schema.get("required", []), "consent"]
     del schema["properties"]["consent"]["default"]
-    schema["allOf"] = contact_channels({"type": "string"})  # null is absent
+    schema["allOf"] = contact_channels({"type": "string"}, {"const": True})  # null is absent
     schema["examples"] = [REQUEST_EXAMPLE]
 
 
@@ -243,7 +248,9 @@ class AppointmentRequest(BaseModel):
     email: Email | None = Field(None, title="E-mail", description=EMAIL_DESCRIPTION)
     phone: Phone | None = Field(None, description=PHONE_DESCRIPTION)
     preferred_contact: Literal["phone", "text", "email"] = Field(title="Preferred way to contact")
-    ok_to_text: bool = Field(False, title="OK to text")
+    ok_to_text: bool = Field(
+        False, title="OK to text", description="Must be `true` when `preferredContact` is `text`."
+    )
     ok_to_leave_voicemail: bool = Field(False, title="OK to leave a voicemail")
     preferred_days: list[Day] = Field(
         default_factory=list, max_length=6, description="Repeated days count once."

@@ -32,6 +32,9 @@ export function describe(field, code) {
       if (field === 'email') return 'Please enter an e-mail address, so that we can e-mail you.';
       return known?.choose ? `Please choose ${name}.` : `Please enter ${name}.`;
     case 'must_be_true':
+      if (field === 'okToText') {
+        return 'Please tick the box to allow text messages, or choose another way for us to contact you.';
+      }
       return 'Please tick the box to agree, so that we may contact you about your request.';
     case 'invalid_email':
       return 'Please enter an e-mail address in the form name@example.com.';

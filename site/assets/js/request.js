@@ -102,6 +102,9 @@ function check() {
   if ((channel === 'phone' || channel === 'text') && empty('phone')) {
     problems.push({ field: 'phone', code: 'required' });
   }
+  if (channel === 'text' && !data.has('okToText')) {
+    problems.push({ field: 'okToText', code: 'must_be_true' });
+  }
   if (channel === 'email' && empty('email')) problems.push({ field: 'email', code: 'required' });
   else if (!empty('email') && $('email').validity.typeMismatch) {
     problems.push({ field: 'email', code: 'invalid_email' });
@@ -235,7 +238,7 @@ function showErrors(errors) {
       continue;
     }
     const group = $(`${field}-group`);
-    const container = group ?? controls[0].closest('.field');
+    const container = group ?? controls[0].closest('.field, fieldset');
     const message = el('p', { class: 'error-message', id: `${field}-error`, 'data-error': '' }, describe(field, code));
     const before = [...container.children].filter((child) => child.matches('legend, label, .help')).pop();
     if (before) before.after(message);
