@@ -234,6 +234,18 @@ def test_typos_beyond_the_budget_find_nothing(published: Any, typed: str) -> Non
     }
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        pytest.param("anxity ketam", "anxiety ketamine", id="a half-typed last word"),
+        pytest.param("ketamime side eff", "ketamine side effects", id="as you type"),
+        pytest.param("ketamime side", "ketamine side", id="a whole last word stays"),
+    ],
+)
+def test_the_proposal_is_whole_words(published: Any, typed: str, meant: str) -> None:
+    assert results(typed)["didYouMean"] == meant
+
+
 def test_exact_matches_rank_above_corrected_ones(published: Any) -> None:
     # "care" is in many sections; one typo away, "are" and "area" are in more.
     hits = [(hit["score"], marked(hit)) for hit in results("care", limit="20")["items"]]

@@ -27,7 +27,7 @@ import tantivy
 from tantivy import DocAddress, Occur, Query
 
 from clinic_api.core.keys import article_url, page_url
-from clinic_api.search.query import Slot, Synonyms, Term, plan_query
+from clinic_api.search.query import COMPLETION, Slot, Synonyms, Term, plan_query
 from clinic_api.search.records import Records
 from clinic_api.search.schema import (
     ARTICLE,
@@ -315,7 +315,9 @@ def _hit(
 
 
 def _did_you_mean(score: float, best: Unit, article: Article, slots: Sequence[Slot]) -> str | None:
-    """The query as the best hit matched it, when that took a correction."""
+    """The query as the best hit matched it, when that took a correction: each corrected
+    word, and a last word the hit completed ("anxity ketamin" → "anxiety ketamine"), so
+    that the proposal is a query of whole words. A word matched as typed stays as typed."""
     if not _needed_typos(score, slots):
         return None
     terms = terms_by_stem(slots)
@@ -323,8 +325,16 @@ def _did_you_mean(score: float, best: Unit, article: Article, slots: Sequence[Sl
     found = fewest_typos(
         [match for field in FIELD_WEIGHTS for match in find_matches(texts[field], terms)]
     )
-    words: dict[int, str] = {}
+    chosen: dict[int, Term] = {}  # per slot, the likeliest reading: as typed before a completion
     for match in found:
-        if match.term.typos:
-            words.setdefault(match.slot, match.term.word)
-    return " ".join(words.get(index, slot.asked) for index, slot in enumerate(slots))
+        held = chosen.get(match.slot)
+        if held is None or match.term.weight > held.weight:
+            chosen[match.slot] = match.term
+    return " ".join(
+        term.word if (term := chosen.get(index)) and _proposed(term) else slot.asked
+        for index, slot in enumerate(slots)
+    )
+
+
+def _proposed(term: Term) -> bool:
+    return bool(term.typos) or term.weight == COMPLETION
