@@ -17,6 +17,7 @@ from tests.integration.conftest import LocalStack, stored_requests
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 ARTICLE = "ketamine-for-anxiety-how-soon-it-helps"
+TMS = "tms-for-depression"  # its call to action asks for ?service=tms-consultation
 SECTION = "maintenance-infusions"  # "### Maintenance infusions" in that article
 TYPO = "maintenence infus"  # misspelt, the last word half-typed
 
@@ -105,6 +106,27 @@ def test_a_request_sent_with_javascript_shows_its_reference_and_isstored_request
     [item] = stored_requests(requests_table, reference)
     assert item["sourceArticle"] == ARTICLE
     assert "Robin" not in page.url and "555" not in page.url
+
+
+def test_an_articles_call_to_action_chooses_its_service_on_the_form(
+    local_stack: LocalStack, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(f"{local_stack.site}/articles/{TMS}")
+    page.wait_for_selector("#article-body h2")
+    page.click("#article-cta")
+    page.wait_for_url(f"**/request-appointment?service=tms-consultation&article={TMS}")
+    page.wait_for_function(
+        "document.getElementById('service').value === 'tms-consultation'", polling=100
+    )
+    page.wait_for_load_state("networkidle")  # /site's refreshed list keeps the choice
+    assert page.input_value("#service") == "tms-consultation"
+    assert page.input_value("#sourceArticle") == TMS
+    check_page(watched, "request-appointment-service")
+    # A service the clinic does not offer leaves the choice to the person.
+    page.goto(f"{local_stack.site}/request-appointment?service=no-such-service")
+    page.wait_for_load_state("networkidle")
+    assert page.input_value("#service") == ""
 
 
 def test_a_bad_phone_is_shown_at_its_field_and_nothing_isstored_requests(

@@ -31,11 +31,15 @@ let sending = false;
 const query = new URLSearchParams(location.search);
 const article = query.get('article');
 if (isSlug(article)) $('sourceArticle').value = article;
-// From a provider's page: /request-appointment?provider={slug} chooses them (when listed).
-const provider = query.get('provider');
-if (isSlug(provider)) {
-  choose($('provider'), provider);
-  settings.then(() => choose($('provider'), provider)); // the list /site refreshed
+// From a call to action: ?service={id} (an article's) and ?provider={slug} (a provider's
+// page) choose them when the form lists them; anything else is ignored.
+for (const name of ['service', 'provider']) {
+  const value = query.get(name);
+  if (!isSlug(value)) continue;
+  const select = $(name);
+  choose(select, value);
+  // Again once /site has refreshed the list, unless the person has chosen meanwhile.
+  settings.then(() => { if (!select.value) choose(select, value); });
 }
 
 function choose(select, value) {
