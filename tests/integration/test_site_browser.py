@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
 ARTICLE = "ketamine-for-anxiety-how-soon-it-helps"
 TMS = "tms-for-depression"  # its call to action asks for ?service=tms-consultation
+CLINIC = "Fernhill Mood Clinic"
 SECTION = "maintenance-infusions"  # "### Maintenance infusions" in that article
 TYPO = "maintenence infus"  # misspelt, the last word half-typed
 
@@ -88,6 +89,7 @@ def test_the_search_page_lists_every_hit_and_offers_a_correction(
     page.goto(f"{local_stack.site}/search?q=infusoin")  # a typo the API corrects
     page.wait_for_selector("#results li a")
     assert page.is_visible("#did-you-mean")
+    assert page.title() == f"Search results for “infusoin”: {CLINIC}"
     check_page(watched, "search")
 
 
@@ -245,6 +247,7 @@ def test_an_unknown_path_and_an_unknown_article_show_the_404_page(
     answer = page.goto(f"{local_stack.site}/no-such-page")
     assert answer is not None and answer.status == 404
     assert page.locator("main h1").count() == 1
+    assert page.title() == f"Page not found: {CLINIC}"
     check_page(watched, "404")
     page.goto(f"{local_stack.site}/articles/no-such-article")
     page.wait_for_selector("meta[name=robots][content*=noindex]", state="attached")

@@ -35,12 +35,12 @@ def test_the_about_page_shows_its_sections_contents_and_json_ld(
     assert page.locator("main h1").count() == 1
     toc = page.eval_on_selector_all("#toc a", "as => as.map(a => a.hash)")
     assert toc == ["#getting-here", "#our-team"]
-    # The head is described once /site has answered too (the title names the clinic).
+    # The head is described once /site has answered too; the title names the clinic once.
     page.wait_for_selector("head script[type='application/ld+json']", state="attached")
     json_ld = page.eval_on_selector("head script[type='application/ld+json']", "s => s.textContent")
     assert json.loads(json_ld)["@type"] == "AboutPage"
     assert page.get_attribute("head link[rel=canonical]", "href").endswith(f"/pages/{ABOUT}")
-    assert page.title() == "About the Fernhill Mood Clinic: Fernhill Mood Clinic"
+    assert page.title() == "About the Fernhill Mood Clinic"
     # This page's link in the navigation says it is the page shown.
     assert page.get_attribute(f".site-nav a[href='/pages/{ABOUT}']", "aria-current") == "page"
     check_page(watched, "page-about")

@@ -2,6 +2,7 @@
 // JSON-LD. Values go in as attributes and text, never as HTML.
 
 import { el, safeHref } from './dom.js';
+import { pageTitle } from './layout.js';
 
 /** `path` on the site's own address (site.yaml's baseUrl), else on this origin. */
 export function canonicalUrl(site, path) {
@@ -9,9 +10,9 @@ export function canonicalUrl(site, path) {
   return base + safeHref(path, '/');
 }
 
-/** Title ("About us: Clinic"), description, canonical link, og:*, and the JSON-LD. */
+/** Title (pageTitle), description, canonical link, og:*, and the JSON-LD. */
 export function describePage(site, { title, description, path, type = 'website', jsonLd, image }) {
-  document.title = site.name ? `${title}: ${site.name}` : title;
+  document.title = pageTitle(title, site.name);
   const canonical = canonicalUrl(site, path);
   meta('name', 'description', description);
   link('canonical', canonical);
@@ -35,7 +36,7 @@ export function addJsonLd(jsonLd) {
 /** A page the API does not have: say so to people and to crawlers. */
 export function describeNotFound(site) {
   document.head.append(el('meta', { name: 'robots', content: 'noindex' }));
-  document.title = site.name ? `Page not found: ${site.name}` : 'Page not found';
+  document.title = pageTitle('Page not found', site.name);
 }
 
 /** Sets <meta {kind}="{name}" content>, adding the tag once; no content, no tag. */

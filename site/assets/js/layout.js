@@ -54,6 +54,12 @@ function applySite(settings) {
   if (Array.isArray(settings.pages)) setNavigation(settings.pages);
 }
 
+/** The site's one title pattern, "Page: Clinic" (by default the name the header shows);
+ * a title that already names the clinic ("About Clinic") is not followed by it again. */
+export function pageTitle(title, name = document.querySelector('.brand')?.textContent.trim()) {
+  return filled(name) && !title.includes(name) ? `${title}: ${name}` : title;
+}
+
 const serviceLabel = (service) => service.label;
 /** "Nadia Brandt, MD, psychiatrist": as the renderer writes it. */
 export const providerLabel = (provider) =>

@@ -6,7 +6,7 @@
 import { apiUrl, drain } from './config.js';
 import { el, isSlug, telHref } from './dom.js';
 import { describe } from './form-errors.js';
-import { startPage } from './layout.js';
+import { pageTitle, startPage } from './layout.js';
 
 const MAX_TRIES = 3;
 const MAX_WAIT_SECONDS = 10;
@@ -200,7 +200,7 @@ function confirm(receipt) {
   $('confirmation-reference').textContent = reference;
   $('form-area').remove();
   $('form-title').textContent = 'Request received';
-  document.title = `Request received: ${document.querySelector('.brand')?.textContent ?? ''}`;
+  document.title = pageTitle('Request received');
   const confirmation = $('confirmation');
   confirmation.hidden = false;
   confirmation.focus();

@@ -3,7 +3,7 @@
 import { getJson } from './api.js';
 import { hitUrl, searchUrl } from './autocomplete.js';
 import { el, highlighted, isSlug } from './dom.js';
-import { startPage } from './layout.js';
+import { pageTitle, startPage } from './layout.js';
 
 const LIMIT = 10;
 const $ = (id) => document.getElementById(id);
@@ -16,7 +16,7 @@ $('site-search').value = query;
 $('more').addEventListener('click', () => run(false));
 if (query) {
   $('search-title').textContent = `Search results for “${query}”`;
-  document.title = `Search results for “${query}”`;
+  document.title = pageTitle(`Search results for “${query}”`);
   run(true);
 } else {
   $('search-summary').textContent = 'Type what you are looking for in the search box above.';
