@@ -131,6 +131,45 @@ def test_an_articles_call_to_action_chooses_its_service_on_the_form(
     assert page.input_value("#service") == ""
 
 
+def rate_limited(local_stack: LocalStack, headers: dict[str, str]) -> Any:
+    """A route handler answering the form's POST as the API does when rate-limited."""
+
+    def answer(route: Any) -> None:
+        route.fulfill(
+            status=429,
+            headers={
+                **headers,
+                "Access-Control-Allow-Origin": local_stack.site,
+                "Access-Control-Expose-Headers": "retry-after",
+            },
+            content_type="application/problem+json",
+            body='{"type":"about:blank","title":"Too Many Requests","status":429}',
+        )
+
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("headers", "said"),
+    [({"Retry-After": "170"}, "Please try again in about 3 minutes."), ({}, "wait a while")],
+    ids=["retry-after", "none"],
+)
+def test_a_429_says_when_to_try_again(
+    local_stack: LocalStack, watched: Watched, headers: dict[str, str], said: str
+) -> None:
+    page = watched.page
+    watched.allow_status(429)
+    page.route(f"{local_stack.api}/appointments", rate_limited(local_stack, headers))
+    page.goto(f"{local_stack.site}/request-appointment")
+    page.wait_for_selector("#request-form")
+    fill_request(page)
+    page.click("#submit")
+    page.wait_for_selector("#form-alert p")
+    assert said in (page.text_content("#form-alert") or "")
+    if headers:
+        check_page(watched, "request-appointment-429")
+
+
 def test_a_bad_phone_is_shown_at_its_field_and_nothing_isstored_requests(
     local_stack: LocalStack, watched: Watched, requests_table: Any
 ) -> None:
@@ -237,6 +276,11 @@ def test_the_pages_after_a_form_post_explain_themselves(
     page.wait_for_load_state("networkidle")
     assert "phone" in (page.text_content("main") or "").lower()
     check_page(watched, "form-error")
+    # A rate-limited post without JavaScript: the API's 303 says how long to wait.
+    page.goto(f"{local_stack.site}/request-appointment/error?error=rate_limited&retryAfter=420")
+    page.wait_for_load_state("networkidle")
+    assert "try again in about 7 minutes" in (page.text_content("#error-summary") or "")
+    check_page(watched, "form-error-rate-limited")
 
 
 def test_an_unknown_path_and_an_unknown_article_show_the_404_page(

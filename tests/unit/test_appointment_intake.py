@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from botocore.exceptions import EndpointConnectionError
@@ -172,7 +173,10 @@ def test_the_sixth_request_from_one_address_in_the_window_is_429(stack: Stack) -
     )
     form = {key: value for key, value in VALID.items() if isinstance(value, str)}
     limited = post_form({**form, "consent": "on"})
-    assert limited.headers["location"].endswith("error=rate_limited")
+    # The error page says how long to wait: the seconds go in its query (no patient data).
+    query = parse_qs(urlsplit(limited.headers["location"]).query)
+    assert query["error"] == ["rate_limited"]
+    assert 0 < int(query["retryAfter"][0]) <= int(stack.environment["RATE_LIMIT_WINDOW_SECONDS"])
     assert post_json(VALID, source_ip="203.0.113.99").status == 201
     assert len(stack.requests()) == limit + 1
 

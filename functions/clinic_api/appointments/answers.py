@@ -80,4 +80,7 @@ def failed(problem: Problem, json_client: bool, error_url: str) -> Response:
     word = _FORM_ERRORS.get(
         problem.status, "unavailable" if problem.status >= 500 else "bad_request"
     )
-    return _redirect(_with_query(error_url, {"error": word}))
+    query = {"error": word}
+    if problem.status == 429 and "Retry-After" in problem.headers:
+        query["retryAfter"] = problem.headers["Retry-After"]  # so the page can say when
+    return _redirect(_with_query(error_url, query))

@@ -62,10 +62,25 @@ export function describe(field, code) {
   }
 }
 
-/** The `?error=` words of the form's error page. */
+/** 429 in words: when to try again, from Retry-After's seconds when the API gave them. */
+export function rateLimited(seconds) {
+  const wait = waitInWords(seconds);
+  return 'We have received many requests from your connection in a short time. ' +
+    (wait ? `Please try again ${wait}.` : 'Please wait a while and try again.');
+}
+
+/** 180 → "in about 3 minutes"; null for anything but a positive number of seconds. */
+function waitInWords(seconds) {
+  if (!(seconds > 0)) return null;
+  const minutes = Math.round(seconds / 60);
+  if (minutes <= 1) return 'in about a minute';
+  if (minutes < 90) return `in about ${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  return hours === 1 ? 'in about an hour' : `in about ${hours} hours`;
+}
+
+/** The `?error=` words of the form's error page (rate_limited: rateLimited). */
 export const PROBLEMS = {
-  rate_limited:
-    'We have received many requests from your connection in a short time. Please wait a while and try again, or call us.',
   unavailable: 'Our system could not store your request just now. Please try again in a few minutes, or call us.',
   too_large: 'The request was too long to send. Please shorten your message and try again.',
   bad_request: 'The request could not be read. Please reload the form and try again.',

@@ -5,7 +5,7 @@
 
 import { apiUrl, drain } from './config.js';
 import { el, isSlug, telHref } from './dom.js';
-import { describe } from './form-errors.js';
+import { describe, rateLimited } from './form-errors.js';
 import { pageTitle, startPage } from './layout.js';
 
 const MAX_TRIES = 3;
@@ -163,7 +163,7 @@ async function send(body) {
     }
     if (response) await drain(response);
     if (response?.status === 429) {
-      fail('We have received many requests from your connection in a short time. Please wait a while and try again.');
+      fail(rateLimited(retryAfter(response)));
       return;
     }
     if ((response && !RETRYABLE.has(response.status)) || attempt >= MAX_TRIES) {
@@ -176,13 +176,17 @@ async function send(body) {
   }
 }
 
-/** Retry-After in seconds (a number or an HTTP date), bounded; else 1 s, then 2 s. */
+/** Retry-After in seconds (a number or an HTTP date), or null without one. */
+function retryAfter(response) {
+  const header = response?.headers.get('Retry-After')?.trim();
+  if (header && /^\d+$/.test(header)) return Number(header);
+  if (header && !Number.isNaN(Date.parse(header))) return (Date.parse(header) - Date.now()) / 1000;
+  return null;
+}
+
+/** How long before the next try: Retry-After, bounded; else 1 s, then 2 s. */
 function waitSeconds(response, attempt) {
-  const header = response?.headers.get('Retry-After');
-  let seconds = attempt;
-  if (header && /^\d+$/.test(header.trim())) seconds = Number(header.trim());
-  else if (header && !Number.isNaN(Date.parse(header))) seconds = (Date.parse(header) - Date.now()) / 1000;
-  return Math.min(MAX_WAIT_SECONDS, Math.max(0, seconds));
+  return Math.min(MAX_WAIT_SECONDS, Math.max(0, retryAfter(response) ?? attempt));
 }
 
 async function fieldErrors(response) {
