@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from clinic_api.content.schemas import Article, ArticleSummary, Page, Provider, Site
 from clinic_api.core.keys import article_url
@@ -77,13 +76,6 @@ def problems(content: Path, now: dt.datetime) -> list[str]:
 
 def test_the_clinics_content_is_valid_and_its_links_lead_somewhere() -> None:
     assert problems(LIVE_CONTENT, dt.datetime.now(dt.UTC)) == []
-
-
-@pytest.mark.parametrize("content", [LIVE_CONTENT, CONTENT], ids=["clinic", "fixture"])
-def test_the_emergency_notice_is_true_on_every_page_it_is_shown_on(content: Path) -> None:
-    # Every page's footer shows it, the home page and articles too: they have no form.
-    notice = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))["emergencyNotice"]
-    assert not re.search(r"\bthis form\b", notice, re.IGNORECASE), notice
 
 
 def test_the_clinics_content_publishes() -> None:

@@ -46,7 +46,7 @@ SITE: dict[str, JsonValue] = {
     ],
     "consentVersion": "2026-11-01",
     "consentText": "I agree that the clinic may contact me about this request.",
-    "emergencyNotice": "In a crisis call or text 988, or call 911: nobody reads requests at night.",
+    "emergencyNotice": "In a crisis, call or text 988 or call 911. Requests are not read at night.",
     "searchPrompt": "What would you like to find?",
     "pages": [{"slug": "about", "title": "About us", "url": "/pages/about"}],
     "providers": [{"slug": "dr-maya-chen", "name": "Maya Chen", "credentials": "MD, psychiatrist"}],
