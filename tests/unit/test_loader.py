@@ -89,6 +89,19 @@ def test_bad_front_matter_names_the_file_and_the_field(
     assert "good.md" not in str(error)
 
 
+def test_every_problem_of_a_file_comes_at_once_in_an_authors_words(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content", {"bad.md": article(tags="[Side Effects]", author="dr-nobody")}
+    )
+
+    error = content_error(content)
+
+    bad = content / "articles" / "bad.md"
+    assert names(error, bad, "tags.0", "'Side Effects' is not a slug", "like side-effects")
+    assert names(error, bad, "author", "unknown author 'dr-nobody'"), str(error)
+    assert "^[a-z0-9]" not in str(error)  # no regular expression for an author to decode
+
+
 def test_related_naming_a_draft_is_an_error(tmp_path: Path) -> None:
     content = write_content(
         tmp_path / "content",

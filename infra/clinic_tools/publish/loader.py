@@ -6,7 +6,7 @@ reading code; the publish stops before it uploads anything.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
-from clinic_api.core.keys import is_slug
+from clinic_api.core.keys import SLUG_PATTERN, is_slug
 from clinic_tools.publish.images import Picture, PictureError, Pictures, markdown_src
 from clinic_tools.publish.markdown import DECORATIVE, image_alt, images, parse_markdown, raw_html
 from clinic_tools.publish.models import (
@@ -113,11 +113,23 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        for detail in error.errors(include_input=False, include_url=False):
+        for detail in error.errors(include_url=False):
             field = ".".join(str(part) for part in ((prefix,) if prefix else ()) + detail["loc"])
-            message = detail["msg"].removeprefix("Value error, ")
-            problems.append(Problem(path, field, message))
+            problems.append(Problem(path, field, _message(detail)))
         return None
+
+
+_SLUG_RULE = f"^{SLUG_PATTERN.pattern}$"  # tags and slugs alike
+
+
+def _message(detail: Any) -> str:
+    """pydantic's message, in an author's words where it would quote a regular expression."""
+    if detail["type"] == "string_pattern_mismatch" and detail["ctx"]["pattern"] == _SLUG_RULE:
+        return (
+            f"{detail['input']!r} is not a slug: lowercase letters and digits joined by "
+            "hyphens, like side-effects"
+        )
+    return detail["msg"].removeprefix("Value error, ")
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
@@ -168,9 +180,16 @@ def _read_synonyms(path: Path, problems: list[Problem]) -> list[list[str]]:
 
 
 def _read_markdown(
-    path: Path, md: MarkdownIt, model: type[Front], pictures: Pictures, problems: list[Problem]
+    path: Path,
+    md: MarkdownIt,
+    model: type[Front],
+    pictures: Pictures,
+    problems: list[Problem],
+    check: Callable[[dict[str, Any]], None] | None = None,
 ) -> tuple[Front, list[Token], str] | None:
-    """A Markdown file's front matter, body tokens and slug; None when it cannot be used."""
+    """A Markdown file's front matter, body tokens and slug; None when it cannot be used.
+    `check` sees the front matter as written, before (and whatever) the model says of it,
+    so that one publish reports every problem of the file."""
     text = _read_text(path, problems)
     if text is None:
         return None
@@ -190,7 +209,10 @@ def _read_markdown(
         problems.append(Problem(path, "", f"front matter is not valid YAML: {error}"))
         return None
     _check_images(path, tokens, pictures, problems)
-    front = _validate(model, data if isinstance(data, dict) else {}, path, problems)
+    fields = data if isinstance(data, dict) else {}
+    if check is not None:
+        check(fields)
+    front = _validate(model, fields, path, problems)
     if front is None:
         return None
     if front.image is not None:
@@ -215,14 +237,19 @@ def _read_article(
     pictures: Pictures,
     problems: list[Problem],
 ) -> Source | None:
-    read = _read_markdown(path, md, FrontMatter, pictures, problems)
+
+    def check_people(data: dict[str, Any]) -> None:  # even when other fields fail
+        for field_name in ("author", "reviewedBy"):
+            key = data.get(field_name)
+            if isinstance(key, str) and key not in authors:
+                known = ", ".join(sorted(authors)) or "none"
+                message = f"unknown author {key!r} (known: {known})"
+                problems.append(Problem(path, field_name, message))
+
+    read = _read_markdown(path, md, FrontMatter, pictures, problems, check_people)
     if read is None:
         return None
     front, tokens, slug = read
-    for field_name, key in (("author", front.author), ("reviewedBy", front.reviewed_by)):
-        if key is not None and key not in authors:
-            known = ", ".join(sorted(authors)) or "none"
-            problems.append(Problem(path, field_name, f"unknown author {key!r} (known: {known})"))
     return Source(path, slug, front, tokens)
 
 
