@@ -170,15 +170,24 @@ def test_a_429_says_when_to_try_again(
         check_page(watched, "request-appointment-429")
 
 
+@pytest.mark.parametrize(
+    ("phone", "sent"),
+    [
+        pytest.param("123 456 7890", True, id="the API refuses it (no area code 123)"),
+        pytest.param("12345", False, id="the page refuses it (too few digits)"),
+    ],
+)
 def test_a_bad_phone_is_shown_at_its_field_and_nothing_isstored_requests(
-    local_stack: LocalStack, watched: Watched, requests_table: Any
+    local_stack: LocalStack, watched: Watched, requests_table: Any, phone: str, sent: bool
 ) -> None:
     page = watched.page
     watched.allow_status(422)
+    posts: list[str] = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
     before = requests_table.scan(Select="COUNT")["Count"]
     page.goto(f"{local_stack.site}/request-appointment")
     page.wait_for_selector("#request-form")
-    fill_request(page, phone="12")
+    fill_request(page, phone=phone)
     page.click("#submit")
     page.wait_for_selector("#phone[aria-invalid=true]")
     described = page.get_attribute("#phone", "aria-describedby") or ""
@@ -186,6 +195,7 @@ def test_a_bad_phone_is_shown_at_its_field_and_nothing_isstored_requests(
     assert any("phone" in message.lower() for message in messages)
     assert page.evaluate("document.activeElement.id") == "phone"
     assert requests_table.scan(Select="COUNT")["Count"] == before
+    assert bool(posts) == sent
 
 
 def test_text_me_without_the_box_that_allows_texts_is_shown_at_the_box(

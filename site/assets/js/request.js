@@ -105,6 +105,8 @@ function check() {
   const channel = data.get('preferredContact');
   if ((channel === 'phone' || channel === 'text') && empty('phone')) {
     problems.push({ field: 'phone', code: 'required' });
+  } else if (!empty('phone') && !plausiblePhone(String(data.get('phone')))) {
+    problems.push({ field: 'phone', code: 'invalid_phone' });
   }
   if (channel === 'text' && !data.has('okToText')) {
     problems.push({ field: 'okToText', code: 'must_be_true' });
@@ -116,6 +118,13 @@ function check() {
   if (empty('service')) problems.push({ field: 'service', code: 'required' });
   if (!data.has('consent')) problems.push({ field: 'consent', code: 'must_be_true' });
   return problems;
+}
+
+/** Refuses only what no number anywhere is: fewer than 7 digits and no letters (1-800-FLOWERS
+ * and "ext. 12" have letters). Whether a number exists is the API's to say (it knows the
+ * clinic's country); this spares "12345" a second round of errors after the first. */
+function plausiblePhone(text) {
+  return (text.match(/\d/g) ?? []).length >= 7 || /\p{L}/u.test(text);
 }
 
 async function send(body) {
