@@ -20,6 +20,7 @@ from clinic_tools.local.cognito import LOCAL_STAFF_EMAIL
 from tests.integration import staff_fakes
 from tests.integration.browser import (
     DESKTOP,
+    PHONE,
     TABLET_LANDSCAPE,
     TABLET_PORTRAIT,
     Watched,
@@ -300,6 +301,23 @@ def test_overlapping_list_loads_show_each_request_once(inbox: Inbox) -> None:
         "#requests li button", "all => all.map(b => b.dataset.reference)"
     )
     assert sorted(shown) == sorted(inbox.api.items)
+
+
+def test_a_possible_duplicate_names_the_first_request_by_reference_and_opens_it(
+    inbox: Inbox,
+) -> None:
+    page = inbox.page
+    inbox.api.items[OLDER]["duplicateOf"] = NEWEST
+    inbox.sign_in()
+    inbox.open_request(OLDER)
+    link = page.locator("#detail-fields dt:has-text('Possible duplicate of') + dd a")
+    assert link.inner_text() == NEWEST
+    keep_screenshots(page, "staff-duplicate", (DESKTOP, PHONE))
+    link.click()
+    page.wait_for_selector("#detail-title:has-text('Robin Hale')")
+    assert page.inner_text("#detail-fields dt:has-text('Reference') + dd") == NEWEST
+    assert page.get_attribute(f"button[data-reference='{NEWEST}']", "aria-current") == "true"
+    assert [call["path"] for call in inbox.api.seen][-1] == f"/staff/requests/{NEWEST}"
 
 
 def test_on_a_portrait_tablet_a_request_replaces_the_list_and_back_returns_to_it(

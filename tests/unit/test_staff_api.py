@@ -150,6 +150,17 @@ def test_opening_a_request_shows_everything_but_internals_and_is_audited(stack: 
     assert CALLER_ADDRESS not in str(record)
 
 
+def test_a_possible_duplicate_names_the_first_request_by_its_reference(stack: Stack) -> None:
+    """Staff search and quote references; the first request's id is an internal."""
+    first = submit()
+    second = submit(message="Sorry, pressed twice")
+    answer = open_request(second["reference"])
+    assert answer.json()["duplicateOf"] == first["reference"]
+    assert first["id"] not in answer.body
+    (found,) = inbox({"q": answer.json()["duplicateOf"]}).json()["items"]
+    assert found["reference"] == first["reference"]
+
+
 def test_opening_a_request_shows_the_provider_asked_for_by_name(stack: Stack) -> None:
     asked = open_request(submit(provider=PHYSICIAN)["reference"]).json()
     assert (asked["provider"], asked["providerName"]) == (PHYSICIAN, "Nadia Brandt")

@@ -100,6 +100,16 @@ def test_the_view_hides_internals_and_reads_like_the_clinic() -> None:
     assert ClinicView.parse({**CLINIC, "timeZone": None}).time_zone == "UTC"
 
 
+def test_a_duplicate_is_shown_by_the_reference_its_stored_id_gives() -> None:
+    from clinic_api.staff.view import ClinicView, detail
+
+    clinic = ClinicView.parse(CLINIC)
+    stored = {**STORED, "duplicateOf": "2381c8b3-64c9-4ff7-9484-6a8025319c0c"}
+    assert detail(stored, clinic)["duplicateOf"] == "4E0WHCV4"
+    assert detail({**STORED, "duplicateOf": "by-hand"}, clinic)["duplicateOf"] == "by-hand"
+    assert detail(STORED, clinic)["duplicateOf"] is None
+
+
 @pytest.mark.parametrize(
     ("claim", "groups"),
     [

@@ -117,6 +117,13 @@ def test_show_by_reference_any_case_prints_every_field_and_history(clinic: Clini
         assert internal not in run.out
 
 
+def test_show_names_a_possible_duplicates_first_request_by_its_reference(clinic: Clinic) -> None:
+    first, second = submit(2)
+    run = clinic("show", second["reference"])
+    assert re.search(rf"duplicate of\s+{first['reference']}\n", run.out)
+    assert first["id"] not in run.out
+
+
 def test_show_names_the_provider_asked_for(clinic: Clinic) -> None:
     (asked,) = submit(1, provider=PHYSICIAN)
     assert re.search(r"provider\s+Nadia Brandt", clinic("show", asked["reference"]).out)

@@ -126,7 +126,9 @@ class RequestDetail(RequestSummary):
     patient_status: str | None
     consent_version: str | None
     consent_at: str | None
-    duplicate_of: str | None = Field(description="The id of the identical request sent first")
+    duplicate_of: str | None = Field(
+        description="The reference of the identical request sent first (stored as its id)"
+    )
     provider: str | None = Field(description="The slug of the provider the visitor asked for")
     provider_name: str | None = Field(description="Their name in site.json")
     history: list[HistoryEntry]

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 
+from clinic_api.core.reference import reference_of
+
 SUMMARY_FIELDS = (
     "reference", "status", "createdAt", "firstName", "lastName", "phone", "phoneDisplay",
     "preferredContact", "preferredDays", "preferredTimes", "service", "serviceLabel",
@@ -21,7 +23,7 @@ SUMMARY_FIELDS = (
 )  # fmt: skip
 PATIENT_FIELDS = (
     "email", "okToText", "okToLeaveVoicemail", "visitFormat", "payment", "insuranceCarrier",
-    "message", "patientStatus", "consentVersion", "consentAt", "duplicateOf",
+    "message", "patientStatus", "consentVersion", "consentAt",
 )  # fmt: skip
 HISTORY_FIELDS = ("at", "by", "from", "to", "note", "assignee")
 _LISTS = ("preferredDays", "preferredTimes")
@@ -79,11 +81,26 @@ def detail(request: dict[str, Any], clinic: ClinicView) -> dict[str, Any]:
     return {
         **summary(request, clinic),
         **{name: request.get(name) for name in PATIENT_FIELDS},
+        "duplicateOf": duplicate_reference(request.get("duplicateOf")),
         "provider": provider,
         # Their name as site.json has it; the slug of one who no longer sees patients.
         "providerName": clinic.providers.get(provider, provider) if provider else None,
         "history": [history_entry(entry) for entry in request.get("history", [])],
     }
+
+
+def duplicate_reference(first_id: str | None) -> str | None:
+    """The reference of the request this one repeats, what staff search for and quote.
+
+    Stored as its id (the intake never reads a request back to learn its reference);
+    the reference follows from the id, so items stored before are shown the same way.
+    """
+    if not first_id:
+        return None
+    try:
+        return reference_of(first_id)
+    except ValueError:
+        return first_id  # not an id the intake wrote (edited by hand): shown as it is
 
 
 def history_entry(entry: dict[str, Any]) -> dict[str, Any]:

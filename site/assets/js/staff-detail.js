@@ -8,8 +8,16 @@ import { clinicTime, fullName, label, phoneLink, preferredTimes, received, statu
 
 const $ = (id) => document.getElementById(id);
 
+/** A link that opens another request here, by the reference staff search and quote. */
+function requestLink(reference, open) {
+  if (!reference) return null;
+  const link = el('a', { href: `#${reference}`, class: 'reference-code' }, reference);
+  link.addEventListener('click', (event) => { event.preventDefault(); open(reference); });
+  return link;
+}
+
 /** [term, value] pairs of what the request says, empty ones left out. */
-function fields(request, timeZone) {
+function fields(request, timeZone, open) {
   const email = request.email ? el('a', { href: `mailto:${request.email}` }, request.email) : null;
   const consent = request.consentAt
     ? `Given ${clinicTime(request.consentAt, timeZone)} (text version ${request.consentVersion ?? '?'})`
@@ -34,7 +42,7 @@ function fields(request, timeZone) {
     ['From the article', request.sourceArticle ? el('cite', {}, request.sourceArticle) : null],
     ['Assigned to', request.assignee || 'Nobody'],
     ['Consent', consent],
-    ['Possible duplicate of', request.duplicateOf],
+    ['Possible duplicate of', requestLink(request.duplicateOf, open)],
   ].filter(([, value]) => value !== null && value !== undefined && value !== '');
 }
 
@@ -54,7 +62,7 @@ function historyItem(entry, timeZone) {
 }
 
 export class RequestDetail {
-  /** `events`: announce(text), problem(error, context), changed(request), closed(reference). */
+  /** `events`: announce(text), problem(error, context), changed(request), closed(reference), open(reference). */
   constructor(api, events) {
     this.api = api;
     this.events = events;
@@ -110,7 +118,7 @@ export class RequestDetail {
     this.request = request;
     this.etag = etag;
     $('detail-title').textContent = fullName(request);
-    $('detail-fields').replaceChildren(...fields(request, this.timeZone).flatMap(([term, value]) => [
+    $('detail-fields').replaceChildren(...fields(request, this.timeZone, this.events.open).flatMap(([term, value]) => [
       el('dt', {}, term), el('dd', {}, value),
     ]));
     const history = request.history ?? [];

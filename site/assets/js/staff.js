@@ -27,6 +27,7 @@ const detail = new RequestDetail(api, {
   problem,
   me: () => session.email,
   changed: (request) => replaceRow(request),
+  open: openRequest,
   closed: (reference) => {
     $('inbox-layout').classList.remove('showing-detail');
     markOpen(null);
