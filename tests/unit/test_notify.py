@@ -16,6 +16,7 @@ PATIENT_DATA = [
     VALID["firstName"], VALID["lastName"], VALID["email"], "5550199", VALID["message"],
     VALID["service"], "Ketamine", VALID["insuranceCarrier"], VALID["sourceArticle"],
 ]  # fmt: skip
+INBOX = "https://www.fernhill-mood.example/staff/"  # the fixture clinic's baseUrl + /staff/
 
 
 @pytest.fixture
@@ -71,9 +72,37 @@ def test_a_new_request_becomes_one_message_with_reference_time_and_where_to_look
     assert message["Subject"] == f"New appointment request {receipt['reference']}"
     body = message["Message"]
     assert receipt["reference"] in body
-    assert "2026-11-" in body and "UTC" in body
+    assert "Received:  Sat 28 Nov 2026 02:00 PST" in body  # 10:00 UTC, the clinic's clock
+    assert f"{INBOX}\n" in body  # the site's inbox, from site.json's baseUrl
+    assert f"clinic requests show {receipt['reference']}" in body
     assert stack.requests_table in body
     assert "byStatus" in body
+
+
+def test_a_notification_names_the_day_the_clinic_received_it_as_the_inbox_does(
+    stack: Stack, inbox: Any
+) -> None:
+    """05:17 UTC on the 30th is the evening of the 29th in the clinic (its site.yaml timeZone)."""
+    receipt = post_json(VALID).json()
+    event = stream_event(("INSERT", receipt["id"]))
+    event["Records"][0]["dynamodb"]["ApproximateCreationDateTime"] = 1796015820
+    invoke_function("NotifyFunction", event)
+    (message,) = inbox()
+    assert "Received:  Sun 29 Nov 2026 21:17 PST" in message["Message"]
+    assert "UTC" not in message["Message"]
+
+
+def test_without_site_json_staff_are_still_told_in_utc_without_an_inbox_link(
+    stack: Stack, inbox: Any
+) -> None:
+    receipt = post_json(VALID).json()
+    boto3.client("s3").delete_object(Bucket=stack.environment["CONTENT_BUCKET"], Key="site.json")
+    answer = invoke_function("NotifyFunction", stream_event(("INSERT", receipt["id"])))
+    assert answer == {"batchItemFailures": []}
+    (message,) = inbox()
+    assert "Received:  Sat 28 Nov 2026 10:00 UTC" in message["Message"]
+    assert "/staff/" not in message["Message"]
+    assert f"clinic requests show {receipt['reference']}" in message["Message"]
 
 
 def test_a_notification_carries_no_patient_data(stack: Stack, inbox: Any) -> None:
@@ -114,6 +143,7 @@ def test_the_digest_counts_new_requests_and_names_the_oldest(stack: Stack, inbox
     (message,) = inbox()
     assert message["Subject"] == "Appointment requests: 3 waiting"
     assert "3 appointment requests are waiting" in message["Message"]
+    assert f"{INBOX}\n" in message["Message"]
     for secret in PATIENT_DATA:
         assert secret not in message["Subject"] + message["Message"]
 
@@ -132,4 +162,4 @@ def test_the_digest_pages_through_many_requests(stack: Stack, inbox: Any) -> Non
         item = {"id": {"S": f"id-{number}"}, "status": {"S": "new"}, "createdAt": {"S": moment}}
         dynamodb.put_item(TableName=stack.requests_table, Item=item)
     assert invoke_function("DigestFunction", {}) == {"waiting": 120}
-    assert "2026-11-01 00:00 UTC" in inbox()[0]["Message"]
+    assert "The oldest arrived Sat 31 Oct 2026 17:00 PDT" in inbox()[0]["Message"]

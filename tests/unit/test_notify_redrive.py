@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import boto3
@@ -12,7 +13,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from clinic_tools.cli import main
 from clinic_tools.exit_codes import ExitCode
 from clinic_tools.notify.redrive import Redrive
-from tests.conftest import TEMPLATE
+from tests.conftest import CONTENT, TEMPLATE
 from tests.unit.stack import VALID, Stack, post_json
 
 QUEUE_NAME = next(r.name for r in TEMPLATE.resources if r.logical_id == "NotifyDeadLetterQueue")
@@ -53,9 +54,9 @@ class World:
         records = streams.get_records(ShardIterator=iterator)["Records"]
         return [record["dynamodb"]["SequenceNumber"] for record in records]
 
-    def received(self) -> list[str]:
+    def received(self, part: str = "Subject") -> list[str]:
         messages = self.sqs.receive_message(QueueUrl=self.inbox, MaxNumberOfMessages=10)
-        return [json.loads(m.get("Body", ""))["Subject"] for m in messages.get("Messages", [])]
+        return [json.loads(m.get("Body", ""))[part] for m in messages.get("Messages", [])]
 
     def waiting(self) -> int:
         attributes = self.sqs.get_queue_attributes(
@@ -66,7 +67,7 @@ class World:
     def redrive(self) -> int:
         return main([
             "notify", "redrive", "--queue-url", self.queue, "--topic-arn", self.topic,
-            "--table", self.stack.requests_table,
+            "--table", self.stack.requests_table, "--content", str(CONTENT),
         ])  # fmt: skip
 
 
@@ -92,6 +93,19 @@ def test_a_dead_lettered_batch_is_announced_once_and_leaves_the_queue(
     assert sorted(world.received()) == sorted(f"New appointment request {r}" for r in references)
     assert world.waiting() == 0
     assert capsys.readouterr().out.split() == [w for r in references for w in ("notified", r)]
+
+
+def test_a_resent_notice_reads_like_the_first_in_the_clinics_time_with_its_inbox(
+    world: World,
+) -> None:
+    """Times and the inbox's address from the tests' site.yaml, as the function has them."""
+    post_json(VALID)
+    (number,) = world.sequence_numbers()
+    world.dead_letter(number, number)
+    assert world.redrive() == ExitCode.OK
+    (body,) = world.received("Message")
+    assert re.search(r"Received: +\w{3} \d\d \w{3} 2026 \d\d:\d\d P[SD]T\n", body)
+    assert "https://www.fernhill-mood.example/staff/\n" in body
 
 
 def test_running_it_again_publishes_nothing_twice(world: World) -> None:

@@ -15,6 +15,7 @@ from tests.unit.sam_template import as_list, grants, resources_of_type, role_sta
 TOPIC = {"Ref": "StaffTopic"}
 STREAM = {"Fn::GetAtt": ["RequestsTable", "StreamArn"]}
 KEY = {"Fn::GetAtt": ["RequestsKey", "Arn"]}
+SITE_JSON = {"Fn::Sub": "${ContentBucket.Arn}/site.json"}
 VIA_DYNAMODB = {
     "StringEquals": {"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.${AWS::URLSuffix}"}}
 }
@@ -32,6 +33,7 @@ def test_the_notifier_reads_the_stream_and_publishes_to_the_topic_only(
         "kms:Decrypt": [KEY],
         "sqs:SendMessage": [{"Fn::GetAtt": ["NotifyDeadLetterQueue", "Arn"]}],
         "sns:Publish": [TOPIC],
+        "s3:GetObject": [SITE_JSON],  # the clinic's time zone and site URL
     }
     (kms,) = [s for s in found if s["Action"] == "kms:Decrypt"]
     assert kms["Condition"] == VIA_DYNAMODB
@@ -57,6 +59,7 @@ def test_the_digest_may_only_count_and_read_status_and_created_at(cfn: dict[str,
         "dynamodb:Query": [{"Fn::Sub": "${RequestsTable.Arn}/index/byStatus"}],
         "kms:Decrypt": [KEY],
         "sns:Publish": [TOPIC],
+        "s3:GetObject": [SITE_JSON],
         # SAM's grant for the failure destination (test_template_keys).
         "sqs:SendMessage": [{"Fn::GetAtt": ["DigestFailureQueue", "Arn"]}],
     }

@@ -4,7 +4,11 @@ e-mail, service or message: these texts are built from keys and counts alone."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from clinic_api.core.timestamps import CLINIC_TIME
 
 
 @dataclass(frozen=True)
@@ -14,25 +18,42 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class ClinicDesk:
+    """What site.json tells a notice: the clinic's clock (as the inbox and the CLI show
+    times) and the site's inbox page, known only when site.yaml has a `baseUrl`."""
+
+    time_zone: str = "UTC"
+    inbox: str | None = None
+
+    @classmethod
+    def parse(cls, site: dict[str, Any]) -> ClinicDesk:
+        base = site.get("baseUrl")
+        inbox = f"{base.rstrip('/')}/staff/" if base else None
+        return cls(site.get("timeZone") or "UTC", inbox)
+
+    def time(self, moment: datetime) -> str:
+        return moment.astimezone(ZoneInfo(self.time_zone)).strftime(CLINIC_TIME)
+
+
+@dataclass(frozen=True)
 class WhereToLook:
     table: str
     region: str
+    desk: ClinicDesk
 
-    def lines(self, command: str) -> list[str]:
+    def lines(self, in_the_inbox: str, command: str) -> list[str]:
         console = (
             f"https://{self.region}.console.aws.amazon.com/dynamodbv2/home"
             f"?region={self.region}#item-explorer?table={self.table}"
         )
+        inbox = [f"{in_the_inbox}:", f"  {self.desk.inbox}"] if self.desk.inbox else []
         return [
-            "Read it with the staff CLI:",
+            *inbox,
+            "or with the staff CLI:" if inbox else "Read it with the staff CLI:",
             f"  {command}",
             f"or in the DynamoDB console: table {self.table}, index byStatus, status = new:",
             f"  {console}",
         ]
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def new_request(reference: str, received: datetime, where: WhereToLook) -> Notice:
@@ -40,9 +61,12 @@ def new_request(reference: str, received: datetime, where: WhereToLook) -> Notic
         "A new appointment request arrived.",
         "",
         f"Reference: {reference}",
-        f"Received:  {_when(received)}",
+        f"Received:  {where.desk.time(received)}",
         "",
-        *where.lines(f"clinic requests show {reference}"),
+        *where.lines(
+            f"Open the staff inbox and search for {reference}",
+            f"clinic requests show {reference}",
+        ),
         "",
         "This e-mail holds no patient details, on purpose.",
     ]
@@ -56,8 +80,11 @@ def digest(waiting: int, oldest: datetime | None, now: datetime, where: WhereToL
     hours = max(0, int((now - oldest).total_seconds() // 3600))
     lines = [
         f"{waiting} appointment request{'s are' if waiting != 1 else ' is'} waiting (status new).",
-        f"The oldest arrived {_when(oldest)}, {hours} hours ago.",
+        f"The oldest arrived {where.desk.time(oldest)}, {hours} hours ago.",
         "",
-        *where.lines("clinic requests list --status new"),
+        *where.lines(
+            "Open the staff inbox (it opens on the new requests)",
+            "clinic requests list --status new",
+        ),
     ]
     return Notice(f"Appointment requests: {waiting} waiting", "\n".join(lines))

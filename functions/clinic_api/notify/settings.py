@@ -1,13 +1,17 @@
 """What the NotifyFunction and the DigestFunction are configured with: their environment
-(the template gives both the same variables), read once per container."""
+(the template gives both the same variables), read once per container, and site.json's
+time zone and base URL (through the revalidating cache every function reads it with)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 
+from clinic_api.core.aws_errors import DependencyUnavailable
+from clinic_api.core.s3_cache import ObjectMissing
 from clinic_api.core.settings import Environment
-from clinic_api.notify.messages import WhereToLook
+from clinic_api.core.site import site_settings
+from clinic_api.notify.messages import ClinicDesk, WhereToLook
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,16 @@ class NotifySettings:
         return cls(env.text("REQUESTS_TABLE"), env.text("TOPIC_ARN"), env.text("AWS_REGION"))
 
     def where_to_look(self) -> WhereToLook:
-        return WhereToLook(self.requests_table, self.region)
+        return WhereToLook(self.requests_table, self.region, clinic_desk())
+
+
+def clinic_desk() -> ClinicDesk:
+    """site.json's clock and inbox; without site.json, UTC and no link: staff are told
+    of a request even then."""
+    try:
+        return site_settings(ClinicDesk.parse)
+    except (ObjectMissing, DependencyUnavailable):
+        return ClinicDesk()
 
 
 @cache

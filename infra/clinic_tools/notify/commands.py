@@ -13,9 +13,12 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clinic_tools.exit_codes import ExitCode
+
+if TYPE_CHECKING:
+    from clinic_api.notify.messages import ClinicDesk
 
 QUEUE = ("NotifyDeadLetterQueue", "NotifyDeadLetterQueueUrl")
 TOPIC = ("StaffTopic", "StaffTopicArn")
@@ -32,6 +35,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     redrive.add_argument("--queue-url", help="the dead-letter queue (NotifyDeadLetterQueueUrl)")
     redrive.add_argument("--topic-arn", help="the staff topic (StaffTopicArn)")
     redrive.add_argument("--table", help="the requests table, named in the notices")
+    redrive.add_argument(
+        "--content", type=Path, default=Path("content"),
+        help="for site.yaml's time zone and baseUrl (the notices' times and inbox link)",
+    )  # fmt: skip
     redrive.set_defaults(run=run)
 
 
@@ -56,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         targets = _targets(args)
         region = boto3.session.Session().region_name or "us-east-1"
+        desk = _clinic_desk(args.content / "site.yaml")
         redrive = Redrive(
             boto3.client("sqs"), boto3.client("dynamodbstreams"), boto3.client("sns"),
-            targets.queue_url, targets.topic_arn, WhereToLook(targets.table, region),
+            targets.queue_url, targets.topic_arn, WhereToLook(targets.table, region, desk),
         )  # fmt: skip
         outcome = redrive.run()
     except NoTarget as missing:
@@ -105,6 +113,16 @@ def _targets(args: argparse.Namespace) -> Targets:
     topic = pick(args.topic_arn, TOPIC, _local_topic)
     table = args.table or outputs.get("RequestsTableName") or finder.find(REQUESTS, None, stack)
     return Targets(queue, topic, table)
+
+
+def _clinic_desk(site_yaml: Path) -> ClinicDesk:
+    """The notices' clock and inbox link, as the NotifyFunction has them from site.json."""
+    import yaml
+
+    from clinic_api.notify.messages import ClinicDesk
+
+    site = yaml.safe_load(site_yaml.read_text(encoding="utf-8")) if site_yaml.is_file() else {}
+    return ClinicDesk.parse(site or {})
 
 
 def _local_name(logical_id: str) -> str | None:
