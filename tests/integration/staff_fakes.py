@@ -164,7 +164,7 @@ def request_item(reference: str, created_at: str, **changes: Any) -> dict[str, A
         "consentVersion": "2026-01-01",
         "consentAt": created_at,
         "duplicateOf": None,
-        "history": [{"at": created_at, "by": "web form", "to": "new"}],
+        "history": [{"at": created_at, "by": "web-form", "to": "new", "note": "received"}],
     }
     return {**item, **changes}
 

@@ -97,6 +97,15 @@ def inbox(local_stack: LocalStack, watched: Watched) -> Iterator[Inbox]:
     )
     page.route(staff_fakes.COGNITO, cognito.handle)
     page.route(re.compile(r".*/api/staff/requests.*"), api.handle)
+    # The public API (articles' titles) is the local stack's own, as CloudFront's /api/ is.
+    page.route(
+        re.compile(r".*/api/articles/.*"),
+        lambda route: route.fulfill(
+            response=route.fetch(
+                url=route.request.url.replace(f"{local_stack.site}/api", local_stack.api)
+            )
+        ),
+    )
     yield Inbox(page, watched, cognito, api, local_stack.site)
 
 
@@ -135,10 +144,11 @@ def test_signing_in_with_password_and_code_lists_the_new_requests(inbox: Inbox) 
     # New requests only, newest first, each with what the front desk calls back with.
     rows = page.locator("#requests li")
     assert rows.count() == 2
+    page.wait_for_selector("#requests li cite:has-text('Ketamine for anxiety: how soon')")
     first = rows.nth(0).inner_text()
     for shown in ("Robin Hale", "(503) 555-0199", "Prefers phone call", "Mon, Wed · mornings",
-                  "Psychiatric evaluation", "ketamine-for-anxiety-how-soon-it-helps",
-                  "Nov 29, 9:05 AM", "New"):  # fmt: skip
+                  "Psychiatric evaluation", "From the article Ketamine for anxiety",
+                  "Nov 29, 9:05 AM", "New", f"Reference {NEWEST}"):  # fmt: skip
         assert shown in first, shown
     assert "Nov 28, 2:30 PM" in rows.nth(1).inner_text()  # 22:30 UTC in Los Angeles
     assert "Sam <b>Lee</b>" in rows.nth(1).inner_text()  # as text, not markup
@@ -318,6 +328,33 @@ def test_a_possible_duplicate_names_the_first_request_by_reference_and_opens_it(
     assert page.inner_text("#detail-fields dt:has-text('Reference') + dd") == NEWEST
     assert page.get_attribute(f"button[data-reference='{NEWEST}']", "aria-current") == "true"
     assert [call["path"] for call in inbox.api.seen][-1] == f"/staff/requests/{NEWEST}"
+
+
+def test_each_row_shows_its_reference_on_screen_and_the_articles_title(inbox: Inbox) -> None:
+    """Patients quote the reference on the phone; the article's title comes from the public API."""
+    page = inbox.page
+    inbox.sign_in()
+    reference = page.locator("#requests li").nth(0).locator(".reference-code")
+    assert reference.inner_text() == NEWEST
+    assert reference.bounding_box()["width"] > 40  # drawn, not only read to screen readers
+    page.wait_for_selector("#requests li cite:has-text('Ketamine for anxiety: how soon')")
+
+
+def test_beside_the_list_a_request_has_no_back_button_and_its_arrival_is_an_event(
+    inbox: Inbox,
+) -> None:
+    page = inbox.page
+    inbox.sign_in()
+    inbox.open_request(NEWEST)
+    for size in (DESKTOP, TABLET_LANDSCAPE):  # the list is beside the request
+        page.set_viewport_size(size)
+        assert page.is_visible("#requests") and page.is_hidden("#back")
+    page.set_viewport_size(TABLET_PORTRAIT)
+    assert page.is_visible("#back")
+    received = page.locator("#history li").nth(0)
+    assert "Received · Status New" in received.inner_text()
+    assert received.locator("blockquote").count() == 0  # not drawn as a staff note
+    page.wait_for_selector("#detail-fields cite:has-text('Ketamine for anxiety: how soon')")
 
 
 def test_on_a_portrait_tablet_a_request_replaces_the_list_and_back_returns_to_it(

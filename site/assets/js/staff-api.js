@@ -55,6 +55,19 @@ export class InboxApi {
   }
 }
 
+const titles = new Map();
+
+/** An article's title from the public API, asked once per slug; the slug if it has none. */
+export function articleTitle(slug) {
+  if (!titles.has(slug)) {
+    titles.set(slug, apiUrl(`/articles/${encodeURIComponent(slug)}`)
+      .then((url) => fetch(url, { credentials: 'omit' }))
+      .then((response) => response.json())
+      .then((article) => article.title || slug, () => slug));
+  }
+  return titles.get(slug);
+}
+
 function requestPath(reference) {
   return `/staff/requests/${encodeURIComponent(reference)}`;
 }

@@ -4,7 +4,7 @@
 
 import { el } from './dom.js';
 import { STATUSES } from './staff-api.js';
-import { clinicTime, fullName, label, phoneLink, preferredTimes, received, statusBadge } from './staff-view.js';
+import { articleCite, clinicTime, fullName, label, phoneLink, preferredTimes, received, statusBadge } from './staff-view.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -39,7 +39,7 @@ function fields(request, timeZone, open) {
     ['Payment', request.payment ? label('payment', request.payment) : null],
     ['Insurance carrier', request.insuranceCarrier],
     ['Message', request.message ? el('span', { class: 'message-text' }, request.message) : null],
-    ['From the article', request.sourceArticle ? el('cite', {}, request.sourceArticle) : null],
+    ['From the article', request.sourceArticle ? articleCite(request.sourceArticle) : null],
     ['Assigned to', request.assignee || 'Nobody'],
     ['Consent', consent],
     ['Possible duplicate of', requestLink(request.duplicateOf, open)],
@@ -53,12 +53,15 @@ function historyItem(entry, timeZone) {
     changes.push(entry.from ? `Status ${label('status', entry.from)} → ${label('status', entry.to)}` : `Status ${label('status', entry.to)}`);
   }
   if (Object.hasOwn(entry, 'assignee')) changes.push(entry.assignee ? `Assigned to ${entry.assignee}` : 'Unassigned');
+  // The web form's own entry ("received"): its note says what happened, no one wrote it.
+  const event = entry.by === 'web-form';
+  if (event && entry.note) changes.unshift(entry.note[0].toUpperCase() + entry.note.slice(1));
   return el('li', {},
     el('p', { class: 'history-when' },
       el('time', { datetime: entry.at }, clinicTime(entry.at, timeZone)),
       entry.by ? ` · ${entry.by}` : ''),
     changes.length ? el('p', {}, changes.join(' · ')) : null,
-    entry.note ? el('blockquote', { class: 'history-note' }, entry.note) : null);
+    entry.note && !event ? el('blockquote', { class: 'history-note' }, entry.note) : null);
 }
 
 export class RequestDetail {

@@ -2,6 +2,7 @@
 // and the list's rows. Every value from the API goes in as text (el(), textContent).
 
 import { el, telHref } from './dom.js';
+import { articleTitle } from './staff-api.js';
 
 const LABELS = {
   status: { new: 'New', contacted: 'Contacted', scheduled: 'Scheduled', closed: 'Closed', spam: 'Spam' },
@@ -69,6 +70,13 @@ export function phoneLink(request) {
   return el('a', { class: 'phone', href: telHref(request.phone) }, request.phoneDisplay || request.phone);
 }
 
+/** <cite> with the article's slug, then its title once the public API has said it. */
+export function articleCite(slug) {
+  const cite = el('cite', {}, slug);
+  articleTitle(slug).then((title) => { cite.textContent = title; });
+  return cite;
+}
+
 export function statusBadge(status) {
   const known = Object.hasOwn(LABELS.status, status);
   return el('span', { class: `badge badge-${known ? status : 'other'}` }, label('status', status));
@@ -86,7 +94,7 @@ export function requestRow(request, timeZone, open) {
     contact,
     el('span', {}, preferredTimes(request)),
   ].filter(Boolean);
-  const source = request.sourceArticle ? el('span', {}, 'From the article ', el('cite', {}, request.sourceArticle)) : null;
+  const source = request.sourceArticle ? el('span', {}, 'From the article ', articleCite(request.sourceArticle)) : null;
   const assignee = request.assignee ? el('span', {}, `Assigned to ${request.assignee}`) : null;
   return el('li', { class: 'request-card', 'data-status': request.status },
     el('div', { class: 'request-heading' },
@@ -94,8 +102,10 @@ export function requestRow(request, timeZone, open) {
       statusBadge(request.status)),
     el('p', { class: 'request-details' }, ...separated(details)),
     el('p', { class: 'request-meta muted' },
-      ...separated([el('span', {}, 'Received ', received(request.createdAt, timeZone)), source, assignee].filter(Boolean)),
-      el('span', { class: 'visually-hidden' }, ` Reference ${request.reference}`)));
+      ...separated([
+        el('span', {}, 'Reference ', el('span', { class: 'reference-code' }, request.reference)),
+        el('span', {}, 'Received ', received(request.createdAt, timeZone)), source, assignee,
+      ].filter(Boolean))));
 }
 
 /** Nodes with " · " between them. */
