@@ -13,7 +13,7 @@ SAM_STAMP := $(SAM_VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-bytecode bench-instructions bench-search bench-publish bench-load bench-site openapi build deploy deploy-site clean
+.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-bytecode bench-instructions bench-search bench-publish bench-load bench-site openapi build validate deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -137,6 +137,10 @@ openapi: $(STAMP)
 # sam resolves `python3.13` through pyenv on machines that manage Pythons with it.
 build: $(SAM_STAMP)
 	PYENV_VERSION=3.13.0 $(SAM) build
+
+# The template as CloudFormation and cfn-lint read it (samconfig.toml sets lint = true).
+validate: $(SAM_STAMP)
+	$(SAM) validate --lint
 
 # Deploy with the same SAM CLI (the first time `make deploy ARGS=--guided`), then the
 # site: an unchanged stack is no failure, so an edit to site/ alone still deploys.

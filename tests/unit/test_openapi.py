@@ -149,6 +149,22 @@ def test_titles_are_written_for_people() -> None:
                 assert " " in prop["title"], (name, key, prop["title"])
 
 
+def test_every_answer_with_content_has_an_example() -> None:
+    """A client's developer reads an answer by its example; `examples` holds it to its schema.
+    The document itself is the one exception: its example would be itself."""
+    missing = []
+    for path, operations in DOCUMENT["paths"].items():
+        for method, operation in operations.items():
+            for status, answer in operation["responses"].items():
+                for media_type, content in answer.get("content", {}).items():
+                    name = content["schema"].get("$ref", "").rsplit("/", 1)[-1]
+                    if name != "OpenApiDocument" and not (
+                        "example" in content or SCHEMAS.get(name, {}).get("examples")
+                    ):
+                        missing.append(f"{method.upper()} {path} {status} {media_type}")
+    assert missing == []
+
+
 def test_every_example_holds_to_its_schema() -> None:
     examples = 0
     for name, schema in SCHEMAS.items():

@@ -28,13 +28,21 @@ def _key(value: object) -> str:
 
 def test_the_template_routes_each_declared_route_to_its_function() -> None:
     declared = {route.key: function.function for function, route in ROUTES}
-    assert {route.key: route.function for route in TEMPLATE.routes} == declared
+    routed = {route.key: route.function for route in TEMPLATE.routes}
+    undeclared = sorted(routed.keys() - declared.keys())
+    assert not undeclared, f"template.yaml routes {undeclared}, which no routes.py declares"
+    unrouted = sorted(declared.keys() - routed.keys())
+    assert not unrouted, f"template.yaml has no HttpApi event for the declared {unrouted}"
+    assert routed == declared, "template.yaml sends a declared route to another function"
 
 
 def test_each_declared_route_has_one_sample_event() -> None:
     events = ROOT.joinpath("events").glob("*.json")
-    keys = sorted(json.loads(path.read_text())["routeKey"] for path in events)
-    assert keys == sorted(route.key for _, route in ROUTES)
+    keys = [json.loads(path.read_text())["routeKey"] for path in events]
+    declared = {route.key for _, route in ROUTES}
+    missing = sorted(declared - set(keys))
+    assert not missing, f"events/ has no sample event (routeKey) for {missing}"
+    assert sorted(keys) == sorted(declared), "events/ has a sample for no route, or two for one"
 
 
 def test_operation_ids_are_unique() -> None:
