@@ -14,7 +14,14 @@ import pytest
 import yaml
 from werkzeug.test import Client
 
-from clinic_api.content.routes import CONTENT, GET_ARTICLE, GET_PAGE, GET_PROVIDER, HEALTH
+from clinic_api.content.routes import (
+    CONTENT,
+    GET_ARTICLE,
+    GET_PAGE,
+    GET_PROVIDER,
+    HEALTH,
+    SEARCH,
+)
 from clinic_api.core.http import accepts_gzip
 from clinic_tools.local.gateway import Gateway, RouteTable
 from clinic_tools.local.lambda_context import LambdaContext
@@ -169,3 +176,28 @@ def test_the_local_gateway_passes_the_gzip_bytes_through(clinic: Any) -> None:
 def test_every_content_route_compresses_so_every_one_is_tried_here() -> None:
     """What makes `ROUTES` every route: a route that did not compress would go untried."""
     assert {route.path for route in ROUTES.values()} == {route.path for route in CONTENT.routes}
+
+
+def test_a_warm_answer_encodes_nothing_whatever_was_asked_between(
+    clinic: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each route's JSON and gzip are made once while its document is unchanged: lists
+    rebuilt per request too, and however many one-off answers (searches) came between."""
+    from clinic_api.content import responses
+    from clinic_api.content.handler import lambda_handler
+
+    made: list[Any] = []
+    encode = responses.Encoded
+    monkeypatch.setattr(
+        responses, "Encoded", lambda document: made.append(document) or encode(document)
+    )
+    kept = [name for name in ROUTES if name not in (HEALTH.operation_id, SEARCH.operation_id)]
+    for name in kept:
+        assert call(name, GZIP)["statusCode"] == 200
+    for number in range(2 * responses._ENCODED_KEPT):  # more than it keeps
+        event = http_event("GET", "/search", query={"q": f"infusion {number}"}, headers=GZIP)
+        assert lambda_handler(event, LambdaContext("ContentFunction"))["statusCode"] == 200
+    made.clear()
+    for name in kept:
+        assert call(name, GZIP)["statusCode"] == 200
+    assert made == []

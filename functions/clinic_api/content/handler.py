@@ -16,7 +16,7 @@ from typing import Any
 
 from clinic_api.content import routes
 from clinic_api.content.cursor import InvalidCursor
-from clinic_api.content.responses import cacheable_json, uncached_json
+from clinic_api.content.responses import cacheable_json, same_as_before, uncached_json
 from clinic_api.content.store import article_store
 from clinic_api.core import snapstart
 from clinic_api.core.aws_errors import DependencyUnavailable
@@ -44,7 +44,7 @@ def health() -> Response:
 
 @app.handles(routes.SITE)
 def site() -> Response:
-    return _cached(article_store().site(), routes.SITE_CACHE)
+    return _cached(same_as_before("site", article_store().site()), routes.SITE_CACHE)
 
 
 @app.handles(routes.OPENAPI)
@@ -61,12 +61,16 @@ def list_articles() -> Response:
     except InvalidCursor:
         raise foreign_cursor() from None
     body = {"items": page.items, "nextCursor": page.next_cursor, "total": page.total}
-    return _cached(body, routes.LIST_CACHE)
+    if query["cursor"]:  # a later page: seldom asked for twice
+        return _cached(body, routes.LIST_CACHE, keep=False)
+    return _cached(
+        same_as_before(("articles", query["tag"], query["limit"]), body), routes.LIST_CACHE
+    )
 
 
 @app.handles(routes.LIST_TAGS)
 def list_tags() -> Response:
-    return _cached({"items": article_store().tags()}, routes.LIST_CACHE)
+    return _cached(same_as_before("tags", {"items": article_store().tags()}), routes.LIST_CACHE)
 
 
 @app.handles(routes.GET_ARTICLE)
@@ -88,7 +92,8 @@ def get_page(slug: str) -> Response:
 
 @app.handles(routes.LIST_PROVIDERS)
 def list_providers() -> Response:
-    return _cached({"items": article_store().providers()}, routes.SITE_CACHE)
+    providers = {"items": article_store().providers()}
+    return _cached(same_as_before("providers", providers), routes.SITE_CACHE)
 
 
 @app.handles(routes.GET_PROVIDER)
@@ -96,7 +101,7 @@ def get_provider(slug: str) -> Response:
     provider = article_store().provider(slug)
     if provider is None:
         raise not_found("No provider has this slug.")
-    return _cached(provider, routes.SITE_CACHE)
+    return _cached(same_as_before(("provider", slug), provider), routes.SITE_CACHE)
 
 
 @app.handles(routes.SEARCH)
@@ -123,14 +128,18 @@ def search() -> Response:
         "didYouMean": found.did_you_mean,
         "nextCursor": found.next_cursor,
     }
-    return _cached(body, routes.SEARCH_CACHE)
+    return _cached(body, routes.SEARCH_CACHE, keep=False)
 
 
-def _cached(document: Any, cache_control: str) -> Response:
+def _cached(document: Any, cache_control: str, *, keep: bool = True) -> Response:
     """A cacheable answer to this request: 304 on its If-None-Match, gzip if it accepts it."""
     request = app.request
     return cacheable_json(
-        document, cache_control, request.headers.get("if-none-match"), gzip=request.accepts_gzip
+        document,
+        cache_control,
+        request.headers.get("if-none-match"),
+        gzip=request.accepts_gzip,
+        keep=keep,
     )
 
 

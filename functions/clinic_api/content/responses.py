@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 from clinic_api.core.http import Response, gzipped
@@ -18,12 +20,16 @@ JSON = "application/json"
 VARY = "Accept-Encoding"
 
 
-# The JSON, hash and gzip of the documents answered lately, by identity: a cached
-# article, index or site.json is the same object from answer to answer (the store and the
-# S3 cache hand out one object per version, never changed), so a warm answer encodes and
-# compresses nothing (gzip was 135 µs of a warm article's answer).
-_ENCODED: dict[int, Encoded] = {}
+# The JSON, hash and gzip of the documents answered lately, by identity, the least recently
+# answered dropped first: a cached article, index or site.json is the same object from answer
+# to answer (the store and the S3 cache hand out one object per version, never changed), so a
+# warm answer encodes and compresses nothing (gzip was 135 µs of a warm article's answer).
+# A document built anew for each request is kept only through `same_as_before`; a search's
+# or a cursor's page is not kept at all, so that neither pushes the articles out.
+_ENCODED: OrderedDict[int, Encoded] = OrderedDict()
 _ENCODED_KEPT = 64
+# Per question (a list's route and parameters), the document last answered to it.
+_ANSWERED: OrderedDict[Hashable, Any] = OrderedDict()
 
 
 class Encoded:
@@ -48,15 +54,35 @@ def _tagged(digest: str, *, weak: bool) -> str:
     return f'W/"{digest}"' if weak else f'"{digest}"'
 
 
-def encoded(document: Any) -> Encoded:
-    """The document's JSON and its hash, made once per document object."""
+def encoded(document: Any, *, keep: bool = True) -> Encoded:
+    """The document's JSON and its hash, made once per document object (`keep`)."""
     kept = _ENCODED.get(id(document))
     if kept is not None and kept.document is document:
+        _ENCODED.move_to_end(id(document))
         return kept
-    if len(_ENCODED) >= _ENCODED_KEPT:
-        _ENCODED.clear()
-    made = _ENCODED[id(document)] = Encoded(document)
+    made = Encoded(document)
+    if keep:
+        _remember(_ENCODED, id(document), made)
     return made
+
+
+def same_as_before(question: Hashable, document: Any) -> Any:
+    """`document`, or the equal one answered to `question` before: a list rebuilt for each
+    request (the tags, the providers, the first page of articles) is then one object while
+    it is unchanged, and its JSON and gzip are made once (comparing costs far less)."""
+    before = _ANSWERED.get(question)
+    if before is not None and before == document:
+        _ANSWERED.move_to_end(question)
+        return before
+    _remember(_ANSWERED, question, document)
+    return document
+
+
+def _remember(kept: OrderedDict[Any, Any], key: Hashable, value: Any) -> None:
+    kept[key] = value
+    kept.move_to_end(key)
+    if len(kept) > _ENCODED_KEPT:
+        kept.popitem(last=False)
 
 
 def etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -74,9 +100,11 @@ def cacheable_json(
     *,
     gzip: bool = False,
     status: int = 200,
+    keep: bool = True,
 ) -> Response:
-    """The document as JSON, gzipped when `gzip`; 304 when If-None-Match holds its tag."""
-    made = encoded(document)
+    """The document as JSON, gzipped when `gzip`; 304 when If-None-Match holds its tag.
+    `keep`: its encoding is kept for its next answer (not for a one-off, a search's page)."""
+    made = encoded(document, keep=keep)
     etag = _tagged(made.digest, weak=gzip)
     headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": VARY}
     if etag_matches(if_none_match, etag):
