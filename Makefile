@@ -81,9 +81,13 @@ integration: $(STAMP) $(SAM_STAMP) browser
 
 # Schemathesis against a running `make dev` (schemathesis.toml: every operation, phase and
 # check but unsupported_method); `make test` runs the same against its own local stack.
+# The staff routes get an admin's token from that stack's pool (moto at AWS=).
 API ?= http://127.0.0.1:3000
+AWS ?= http://127.0.0.1:5000
 fuzz: $(STAMP)
-	PYTHONPATH=. $(BIN)/schemathesis run $(API)/openapi.json --url $(API) --include-path-regex '^/'
+	token=$$(PYTHONPATH=. $(BIN)/python -m tests.fuzz.staff_token $(AWS)) && \
+	CLINIC_FUZZ_STAFF_TOKEN=$$token PYTHONPATH=. \
+		$(BIN)/schemathesis run $(API)/openapi.json --url $(API) --include-path-regex '^/'
 
 # pyright checks benchmarks/ too, so it needs the bench group's packages.
 lint: $(STAMP)

@@ -15,7 +15,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,13 +24,7 @@ from typing import Any
 import boto3
 import pytest
 
-from clinic_tools.local.cognito import (
-    LocalStaffPool,
-    create_staff_user,
-    find_staff_pool,
-    local_password,
-    sign_in,
-)
+from clinic_tools.local.cognito import LocalStaffPool, find_staff_pool, new_staff_token
 from clinic_tools.local.stack import free_port
 from clinic_tools.local.template import load_template
 from tests.conftest import CONTENT, ROOT
@@ -205,9 +198,6 @@ def staff_token(local_staff_pool: LocalStaffPool) -> StaffToken:
     with password and TOTP code, for a new user in those groups (none: `groups=()`)."""
 
     def issue(groups: Iterable[str] = ("staff",)) -> str:
-        email = f"staff-{uuid.uuid4().hex[:10]}@clinic.test"
-        password = local_password()
-        create_staff_user(local_staff_pool, email, password, groups)
-        return sign_in(local_staff_pool, email, password).id_token
+        return new_staff_token(local_staff_pool, groups)
 
     return issue

@@ -221,6 +221,15 @@ def sign_in(pool: LocalStaffPool, email: str, password: str) -> Tokens:
     return Tokens(result["IdToken"], result["AccessToken"], result["RefreshToken"])
 
 
+def new_staff_token(pool: LocalStaffPool, groups: Iterable[str]) -> str:
+    """An ID token for a new user in `groups` (none: no group), signed in with password and
+    TOTP code: what the tests and `make fuzz` send to the routes behind the authorizer."""
+    email = f"staff-{secrets.token_hex(5)}@clinic.test"
+    password = local_password()
+    create_staff_user(pool, email, password, groups)
+    return sign_in(pool, email, password).id_token
+
+
 # moto gives every user this authenticator secret (Cognito makes one per user).
 MOTO_TOTP_SECRET = "asdfasdfasdf"  # noqa: S105 (moto's fixed, public value)
 
