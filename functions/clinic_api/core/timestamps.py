@@ -8,10 +8,7 @@ makes them all.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-# `Sun 29 Nov 2026 21:17 PST`: how the staff CLI and notifications show a time, in the
-# clinic's time zone (site.yaml `timeZone`), so that both name the same day.
-CLINIC_TIME = "%a %d %b %Y %H:%M %Z"
+from zoneinfo import ZoneInfo
 
 
 def iso(moment: datetime) -> str:
@@ -20,3 +17,9 @@ def iso(moment: datetime) -> str:
 
 def now_iso() -> str:
     return iso(datetime.now(UTC))
+
+
+def clinic_time(moment: datetime, time_zone: str) -> str:
+    """`Sun 29 Nov 2026 21:17 PST`: a time as the staff CLI and the notifications show it, on
+    the clinic's clock (site.yaml `timeZone`), so that both name the same day."""
+    return moment.astimezone(ZoneInfo(time_zone)).strftime("%a %d %b %Y %H:%M %Z")

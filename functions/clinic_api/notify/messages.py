@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from clinic_api.core.timestamps import CLINIC_TIME
+from clinic_api.core.timestamps import clinic_time
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,7 @@ class ClinicDesk:
         return cls(site.get("timeZone") or "UTC", inbox)
 
     def time(self, moment: datetime) -> str:
-        return moment.astimezone(ZoneInfo(self.time_zone)).strftime(CLINIC_TIME)
+        return clinic_time(moment, self.time_zone)
 
 
 @dataclass(frozen=True)

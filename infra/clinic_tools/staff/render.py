@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from clinic_api.core.timestamps import CLINIC_TIME
+from clinic_api.core.timestamps import clinic_time
 from clinic_api.staff.view import ClinicView, detail, local_time, national_phone, summary
 
 EXPORT_COLUMNS = (
@@ -50,7 +50,7 @@ def cell(value: Any) -> str:
 
 def when(iso: str, time_zone: str) -> str:
     """`Sun 29 Nov 2026 09:05 PST`: a stored UTC time as the clinic's clock showed it."""
-    return local_time(iso, time_zone).strftime(CLINIC_TIME)
+    return clinic_time(local_time(iso, time_zone), time_zone)
 
 
 def write_csv(requests: Iterable[dict[str, Any]], out: TextIO, region: str) -> int:
