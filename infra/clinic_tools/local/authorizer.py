@@ -16,7 +16,6 @@ the keys are moto's: a Cognito issuer's JWKS is fetched from moto's endpoint.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import threading
@@ -28,6 +27,7 @@ from typing import Any
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from joserfc.jws import extract_compact
 
 from clinic_tools.local.template import JwtAuthorizer
 
@@ -124,7 +124,7 @@ class JwtVerifier:
 
     def _verified_claims(self, token: str) -> dict[str, Any]:
         try:
-            header = json.loads(_b64_json(token.split(".")[0]))
+            header = extract_compact(token.encode()).protected
             if header.get("alg") not in ALGORITHMS:
                 raise Unauthorized(f"signing method {header.get('alg')} is invalid")
             keys = self.jwks.keys(self.authorizer.issuer, header.get("kid"))
@@ -175,7 +175,3 @@ def _bearer(value: str) -> str:
     if not token:
         raise Unauthorized()
     return token
-
-
-def _b64_json(segment: str) -> bytes:
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
