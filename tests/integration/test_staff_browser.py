@@ -340,6 +340,20 @@ def test_each_row_shows_its_reference_on_screen_and_the_articles_title(inbox: In
     page.wait_for_selector("#requests li cite:has-text('Ketamine for anxiety: how soon')")
 
 
+def test_an_article_the_public_api_no_longer_has_keeps_its_slug(inbox: Inbox) -> None:
+    """Its 404 is problem+json, whose `title` ("Not Found") is no article's title."""
+    inbox.watched.allow_status(404)
+    slug = "an-article-since-unpublished"
+    inbox.api.items[OLDER]["sourceArticle"] = slug
+    page = inbox.page
+    with page.expect_response(lambda response: slug in response.url) as asked:
+        inbox.sign_in()
+    assert asked.value.status == 404
+    page.wait_for_timeout(200)  # the answer's body read, as the page reads it
+    row = page.locator(f"#requests li:has(button[data-reference='{OLDER}'])")
+    assert row.locator("cite").inner_text() == slug
+
+
 def test_beside_the_list_a_request_has_no_back_button_and_its_arrival_is_an_event(
     inbox: Inbox,
 ) -> None:

@@ -57,12 +57,13 @@ export class InboxApi {
 
 const titles = new Map();
 
-/** An article's title from the public API, asked once per slug; the slug if it has none. */
+/** An article's title from the public API, asked once per slug; the slug if it has none
+ * (a 404's problem+json has a `title` too: "Not Found" is no article's). */
 export function articleTitle(slug) {
   if (!titles.has(slug)) {
     titles.set(slug, apiUrl(`/articles/${encodeURIComponent(slug)}`)
       .then((url) => fetch(url, { credentials: 'omit' }))
-      .then((response) => response.json())
+      .then((response) => (response.ok ? response.json() : {}))
       .then((article) => article.title || slug, () => slug));
   }
   return titles.get(slug);
