@@ -13,7 +13,7 @@ SAM_STAMP := $(SAM_VENV)/.installed
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 
-.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-bytecode bench-instructions bench-search bench-publish bench-load bench-site openapi build validate deploy deploy-site clean
+.PHONY: install sam checkov browser dev test unit integration fuzz lint format bench bench-bytecode bench-instructions bench-search bench-publish bench-load bench-site openapi request-schema build validate deploy deploy-site clean
 
 install: $(STAMP)
 
@@ -137,6 +137,11 @@ bench-site: $(STAMP) browser
 
 openapi: $(STAMP)
 	$(BIN)/clinic openapi --output openapi.json
+
+# The request's schema as AppointmentsFunction checks it, from schemas.AppointmentRequest:
+# run after changing the model (a unit test says when the file is not the model's).
+request-schema: $(STAMP)
+	$(BIN)/clinic openapi --request-schema --output functions/clinic_api/appointments/request_schema.json
 
 # sam resolves `python3.13` through pyenv on machines that manage Pythons with it.
 build: $(SAM_STAMP)

@@ -62,17 +62,24 @@ def _openapi(args: argparse.Namespace) -> int:
     from clinic_tools.publish.compile import site_document
     from clinic_tools.publish.loader import ContentError, load_content
 
+    if args.request_schema:
+        from clinic_api.appointments.openapi_models import checked_schema
+
+        return _written(json.dumps(checked_schema(), indent=1) + "\n", args.output)
     try:
         site = site_document(load_content(args.content))
     except ContentError as error:
         print(f"No document written; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT
-    text = json.dumps(build_openapi(site), indent=2) + "\n"
-    if args.output == "-":
+    return _written(json.dumps(build_openapi(site), indent=2) + "\n", args.output)
+
+
+def _written(text: str, output: str) -> int:
+    if output == "-":
         sys.stdout.write(text)
     else:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
+        Path(output).write_text(text, encoding="utf-8")
+        print(f"wrote {output}")
     return ExitCode.OK
 
 
@@ -134,6 +141,12 @@ def parser() -> argparse.ArgumentParser:
         type=Path,
         default=Path("content"),
         help="content folder whose site.yaml lists the services (default: content)",
+    )
+    api.add_argument(
+        "--request-schema",
+        action="store_true",
+        help="instead, the JSON Schema AppointmentsFunction checks a request against "
+        "(`make request-schema` writes it to functions/clinic_api/appointments/)",
     )
     api.set_defaults(run=_openapi)
 

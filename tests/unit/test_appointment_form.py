@@ -164,6 +164,8 @@ def test_accept_star_alone_is_a_form_client(stack: Stack) -> None:
         ({"okToLeaveVoicemail": 1}, "okToLeaveVoicemail", "invalid_type"),
         ({"preferredDays": ["sun"]}, "preferredDays", "invalid_choice"),
         ({"preferredDays": "mon"}, "preferredDays", "invalid_type"),
+        ({"preferredDays": ["mon", 3]}, "preferredDays", "invalid_type"),
+        ({"payment": 1}, "payment", "invalid_type"),  # a wrong type, not a wrong choice
         ({"preferredTimes": ["midnight"]}, "preferredTimes", "invalid_choice"),
         ({"service": "surgery"}, "service", "invalid_choice"),
         ({"visitFormat": "video"}, "visitFormat", "invalid_choice"),

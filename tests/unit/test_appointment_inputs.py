@@ -106,6 +106,26 @@ def test_a_lone_surrogate_in_a_list_a_flag_or_a_name_is_422(
     assert stack.requests() == []
 
 
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"preferredDays": [["mon"]]}, "preferredDays", "invalid_type"),
+        ({"preferredDays": json.loads("[" * 900 + "]" * 900)}, "preferredDays", "invalid_type"),
+        ({"message": {"text": "hello"}}, "message", "invalid_type"),
+        ({"preferredTimes": [{"\ud800": "\udfff"}]}, "preferredTimes", "invalid_type"),
+        # An unknown field's value is never read, however deep (the schema's validator
+        # refuses to walk 900 levels) or whatever it holds.
+        ({"utm_source": json.loads("[" * 900 + "]" * 900)}, "(unknown)", "unknown_field"),
+        ({"utm_source": {"\ud800": ["\udfff"]}}, "(unknown)", "unknown_field"),
+    ],
+)
+def test_a_value_deeper_than_a_list_is_422_never_read(
+    stack: Stack, change: dict[str, Any], field: str, code: str
+) -> None:
+    assert field_codes(post_json({**VALID, **change})) == {field: code}
+    assert stack.requests() == []
+
+
 def test_a_lone_surrogate_as_raw_text_in_the_event_is_422(stack: Stack) -> None:
     body = json.dumps({**VALID, "message": SURROGATE}, ensure_ascii=False)
     assert field_codes(post_text(body, "application/json")) == {"message": "invalid_text"}

@@ -1,4 +1,4 @@
-"""From an HTTP body to a validated AppointmentRequest, or field errors with stable codes.
+"""From an HTTP body to a validated request (`request.check`), or field errors with stable codes.
 
 JSON bodies are validated as sent (wrong types are `invalid_type`, unknown keys
 `unknown_field`). Form bodies (urlencoded or multipart) follow HTML form rules
@@ -13,13 +13,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pydantic import ValidationError
-
+from clinic_api.appointments import request as rules
 from clinic_api.appointments.body import (
     FORM_TYPE,
     JSON_TYPE,
@@ -27,7 +25,6 @@ from clinic_api.appointments.body import (
     multipart_pairs,
 )
 from clinic_api.appointments.body import content_type as parse_content_type
-from clinic_api.appointments.schemas import FIELD_NAMES, AppointmentRequest
 from clinic_api.core.problems import FieldError, Problem, invalid_input
 from clinic_api.core.text import has_surrogate
 
@@ -37,33 +34,7 @@ _UNCHECKED = frozenset({"off", "false", "0", "no"})
 _BOOLEAN_FIELDS = frozenset({"okToText", "okToLeaveVoicemail", "consent"})
 _LIST_FIELDS = frozenset({"preferredDays", "preferredTimes"})
 
-_CODES = {
-    "missing": "required",
-    "string_too_short": "too_short",
-    "too_short": "too_short",
-    "string_too_long": "too_long",
-    "too_long": "too_long",
-    "literal_error": "invalid_choice",
-    "string_pattern_mismatch": "invalid_format",
-    "extra_forbidden": "unknown_field",
-    "string_unicode": "invalid_text",
-}
-# Our own error types (schemas.py), whose messages we wrote; pydantic's may quote the input.
-_OWN_ERRORS = frozenset(
-    {"invalid_name", "invalid_text", "invalid_email", "invalid_phone", "invalid_choice"}
-)
 _NOT_TEXT = "is not valid Unicode text"
-_TYPE_ERRORS = re.compile(r".*_(type|parsing)$")
-_MESSAGES = {
-    "required": "is required",
-    "too_short": "is too short",
-    "too_long": "is too long",
-    "invalid_type": "has the wrong type",
-    "invalid_choice": "is not one of the allowed choices",
-    "invalid_format": "has the wrong format",
-    "unknown_field": "is not a field of this form",
-    "must_be_true": "must be given to send the request",
-}
 
 
 def bad_request(status: int, title: str, detail: str) -> Problem:
@@ -126,7 +97,7 @@ def _form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
         # An empty field is absent; a field the form does not have is dropped unread.
-        if key in FIELD_NAMES and value.strip():
+        if key in rules.field_names() and value.strip():
             grouped.setdefault(key, []).append(value)
     fields: dict[str, Any] = {}
     for key, values in grouped.items():
@@ -153,45 +124,54 @@ def validate_request(
     services: list[str],
     region: str,
     providers: list[str] | None = None,
-) -> AppointmentRequest:
+) -> rules.Request:
     """The validated request, or a 422 listing every failing field once. `providers`: the
     slugs a request may name (None: any, as before site.json listed them)."""
     fields, errors = _readable(fields)
     errors += _channel_errors(fields)
-    try:
-        request = AppointmentRequest.model_validate(
-            fields,
-            context={"services": services, "phone_region": region, "providers": providers},
-        )
-    except ValidationError as failure:
-        errors += [_field_error(detail) for detail in failure.errors(include_input=False)]
-        request = None
-    if errors:
-        raise invalid_input(_first_per_field(errors))
-    assert request is not None
+    request, refused = rules.check(fields, rules.Site(services, region, providers))
+    if errors or refused:
+        raise invalid_input(rules.in_form_order(_first_per_field(errors + refused)))
     return request
 
 
 def _readable(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
-    """The fields without those holding a lone surrogate, and an error for each of those.
+    """The fields the checks may read, and an error for each that no check should.
 
-    Such text is no character (JSON lets `"\\ud800"` say it): it could be neither
-    stored nor logged, so it goes no further than this.
+    Our fields hold a value or a list of values: anything deeper is `invalid_type`
+    here (the schema's validator refuses to walk a deep one). A lone surrogate is no
+    character (JSON lets `"\\ud800"` say it): such text could be neither stored nor
+    logged, nor handed to the validator, so it goes no further. An unknown field's
+    value is never read: only its name is refused.
     """
     readable: dict[str, Any] = {}
     errors: list[FieldError] = []
     for key, value in fields.items():
         if has_surrogate(key):  # not one of our names, which are ASCII
-            errors.append(FieldError("(unknown)", "unknown_field", _MESSAGES["unknown_field"]))
-        elif key in FIELD_NAMES and _holds_surrogate(value):
+            errors.append(_error(rules.UNKNOWN_FIELD, "unknown_field"))
+        elif key not in rules.field_names():
+            readable[key] = None
+        elif _nested(value):
+            errors.append(_error(key, "invalid_type"))
+        elif _holds_surrogate(value):
             errors.append(FieldError(key, "invalid_text", _NOT_TEXT))
         else:
             readable[key] = value
     return readable, errors
 
 
+def _error(field: str, code: str) -> FieldError:
+    return FieldError(field, code, rules.MESSAGES[code])
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(item, list | dict) for item in value)
+    )
+
+
 def _holds_surrogate(value: object) -> bool:
-    """In a text, or a list's text: our fields hold nothing deeper (deeper is invalid_type)."""
+    """In a text, or a list's text (nothing deeper gets here)."""
     if isinstance(value, str):
         return has_surrogate(value)
     return isinstance(value, list) and any(
@@ -211,16 +191,6 @@ def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
     if contact == "text" and fields.get("okToText") is not True:
         errors.append(FieldError("okToText", "must_be_true", "is needed to contact you by text"))
     return errors
-
-
-def _field_error(detail: Any) -> FieldError:
-    location = detail["loc"]
-    kind = detail["type"]
-    # An unknown key is the sender's own text: it never reaches a log, a URL or an answer.
-    field = "(unknown)" if kind == "extra_forbidden" else str(location[0]) if location else "body"
-    code = _CODES.get(kind) or ("invalid_type" if _TYPE_ERRORS.match(kind) else kind)
-    message = _MESSAGES.get(code) or (str(detail["msg"]) if kind in _OWN_ERRORS else "is not valid")
-    return FieldError(field, code, message)
 
 
 def _first_per_field(errors: list[FieldError]) -> list[FieldError]:

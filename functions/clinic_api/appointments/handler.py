@@ -47,7 +47,7 @@ if TYPE_CHECKING:
         IdempotencyConfig,
     )
 
-    from clinic_api.appointments.schemas import AppointmentRequest
+    from clinic_api.appointments.request import Request
 
 app = HttpFunction()
 logger, counts = app.logger, app.counts
@@ -152,18 +152,16 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
         raise
-    if request.website:
+    if request["website"]:
         return _honeypot()
-    submitted = {"key": key, "request": request.model_dump(mode="json", by_alias=True)}
+    submitted = {"key": key, "request": request}
     if key is None:
         return _accept(submission=submitted, request=request, client_hash=client_hash)
     submitted.update(idempotency_hashes(key, submitted["request"]))
     return _accept_keyed(submitted, request, client_hash)
 
 
-def _accept_keyed(
-    submitted: dict[str, Any], request: AppointmentRequest, client_hash: str
-) -> dict[str, str]:
+def _accept_keyed(submitted: dict[str, Any], request: Request, client_hash: str) -> dict[str, str]:
     from aws_lambda_powertools.utilities.idempotency.exceptions import (
         IdempotencyAlreadyInProgressError,
         IdempotencyValidationError,
@@ -201,7 +199,7 @@ def _idempotency_key(value: str | None) -> str | None:
     return value
 
 
-def _accept(submission: dict[str, Any], request: AppointmentRequest, client_hash: str) -> dict:
+def _accept(submission: dict[str, Any], request: Request, client_hash: str) -> dict:
     settings = appointments_settings()
     new_id = request_id(submission["key"], submission["request"])
     try:
@@ -224,8 +222,9 @@ def _store() -> IntakeStore:
 
 @cache
 def _form() -> ModuleType:
-    """The body's reader and the validation model (pydantic, phonenumbers, email-validator):
-    a module of its own, so that its import can run beside the cold start's prefetch."""
+    """The body's reader and the request's checks (jsonschema-rs; phonenumbers and
+    email-validator by the first value that needs them): a module of its own, so that its
+    import can run beside the cold start's prefetch."""
     from clinic_api.appointments import form
 
     return form
@@ -291,9 +290,9 @@ _form()
 
 
 def before_snapshot() -> None:
-    """SnapStart: the snapshot carries the validation model, used once (the lazily loaded
-    parts of phonenumbers and email-validator too), and site.json."""
-    from clinic_api.appointments.schemas import REQUEST_EXAMPLE
+    """SnapStart: the snapshot carries the request's validator, used once (phonenumbers
+    and email-validator, and their lazily loaded parts, too), and site.json."""
+    from clinic_api.appointments.request import REQUEST_EXAMPLE
 
     warmup.wait()
     clinic = clinic_settings()

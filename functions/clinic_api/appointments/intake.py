@@ -8,8 +8,9 @@ pressed twice is not an error, and staff see the pair.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from clinic_api.appointments.request import Request
 from clinic_api.appointments.settings import AppointmentsSettings, ClinicSettings
 from clinic_api.appointments.store import DuplicateMarker, DuplicateRace, IntakeStore
 from clinic_api.core.aws_errors import DependencyUnavailable
@@ -17,26 +18,24 @@ from clinic_api.core.identity import keyed_hash
 from clinic_api.core.reference import reference_of
 from clinic_api.core.timestamps import iso
 
-if TYPE_CHECKING:  # the model is loaded with the form (handler._form), not with this module
-    from clinic_api.appointments.schemas import AppointmentRequest
-
 DUPLICATE_WINDOW = 600
 SUBMITTED_BY = "web-form"
+_NOT_STORED = frozenset({"website", "consent"})  # the bots' trap; consent is consentVersion
 
 
-def fingerprint(request: AppointmentRequest) -> str:
+def fingerprint(request: Request) -> str:
     parts = (
-        request.first_name.casefold(),
-        request.last_name.casefold(),
-        (request.email or "").casefold(),
-        request.phone or "",
-        request.service,
+        request["firstName"].casefold(),
+        request["lastName"].casefold(),
+        (request["email"] or "").casefold(),
+        request["phone"] or "",
+        request["service"],
     )
     return keyed_hash("duplicate", "\x1f".join(parts))
 
 
 def build_item(
-    request: AppointmentRequest,
+    request: Request,
     request_id: str,
     client_hash: str,
     clinic: ClinicSettings,
@@ -46,7 +45,11 @@ def build_item(
 ) -> dict[str, Any]:
     """The stored request: plain attributes a person can read in the console."""
     created_at = iso(now)
-    fields = request.model_dump(by_alias=True, exclude={"website", "consent"}, exclude_none=True)
+    fields = {
+        name: value
+        for name, value in request.items()
+        if value is not None and name not in _NOT_STORED
+    }
     return {
         "id": request_id,
         "reference": reference_of(request_id),
@@ -65,7 +68,7 @@ def build_item(
 
 
 def accept(
-    request: AppointmentRequest,
+    request: Request,
     request_id: str,
     client_hash: str,
     clinic: ClinicSettings,

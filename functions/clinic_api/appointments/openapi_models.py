@@ -1,9 +1,10 @@
 """The appointment models only the OpenAPI document reads: the request as an HTML form
-posts it (derived from `schemas.AppointmentRequest`, field for field), and the receipt.
+posts it (derived from `schemas.AppointmentRequest`, field for field), and the receipt;
+and the request's schema as the function checks it (`checked_schema`).
 
-The function never validates with these (`form.read_submission` reads a form into
-`schemas.AppointmentRequest`), so they are kept out of its cold start: `clinic
-openapi` and the tests import them.
+The function validates with none of these (`request.check` reads the generated
+request_schema.json), so pydantic stays out of its cold start: `clinic openapi` and
+the tests import them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pydantic.alias_generators import to_camel
 from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
-from clinic_api.appointments.schemas import REQUEST_EXAMPLE, AppointmentRequest, contact_channels
+from clinic_api.appointments.request import REQUEST_EXAMPLE
+from clinic_api.appointments.schemas import AppointmentRequest, contact_channels
 from clinic_api.core.schemas import STRIPPED, SchemaExtra, titled
 
 # An HTML form sends every value as text: checkboxes send `on` (or true/1/yes; off/false/0/no
@@ -127,3 +129,32 @@ class Receipt(BaseModel):
     reference: str = Field(pattern="^[0-9A-HJKMNP-TV-Z]{8}$")
     status: Literal["received"]
     created_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+# Keywords that check nothing: the function's copy of the schema goes without them.
+_WORDS = frozenset({"title", "description", "examples", "default", "format"})
+
+
+def checked_schema() -> dict[str, Any]:
+    """What AppointmentsFunction checks a request against (`request.SCHEMA_FILE`, written by
+    `make request-schema`): the request's schema without its words, and without null (the
+    function drops a null field as absent). Without a site: the clinic's services and
+    providers come from site.json at run time."""
+    return _checks(AppointmentRequest.model_json_schema(by_alias=True))
+
+
+def _checks(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_checks(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    options = [option for option in node.get("anyOf", ()) if option != {"type": "null"}]
+    if "anyOf" in node and len(options) == 1:  # X | None: X
+        node = {**{key: value for key, value in node.items() if key != "anyOf"}, **options[0]}
+    return {
+        key: {name: _checks(field) for name, field in value.items()}
+        if key == "properties"
+        else _checks(value)
+        for key, value in node.items()
+        if key not in _WORDS
+    }
