@@ -76,6 +76,8 @@ def _items() -> dict[str, dict[str, Any]]:
             "2026-11-28T22:30:00Z",
             firstName="Sam",
             lastName="<b>Lee</b>",  # markup from the API stays text
+            phone="+15035550177;ext=12",
+            phoneDisplay="(503) 555-0177 ext. 12",
             preferredContact="text",
             sourceArticle=None,
             assignee="Jo",
@@ -151,6 +153,14 @@ def test_signing_in_with_password_and_code_lists_the_new_requests(inbox: Inbox) 
                   "Nov 29, 9:05 AM", "New", f"Reference {NEWEST}"):  # fmt: skip
         assert shown in first, shown
     assert "Nov 28, 2:30 PM" in rows.nth(1).inner_text()  # 22:30 UTC in Los Angeles
+    # A number to dial, its extension after it (a tel: link of the digits alone would
+    # dial the extension as part of the number).
+    phones = [rows.nth(row).locator("a.phone") for row in (0, 1)]
+    assert [phone.get_attribute("href") for phone in phones] == [
+        "tel:+15035550199",
+        "tel:+15035550177;ext=12",
+    ]
+    assert phones[1].inner_text() == "(503) 555-0177 ext. 12"
     assert "Sam <b>Lee</b>" in rows.nth(1).inner_text()  # as text, not markup
     assert page.locator("#requests b").count() == 0
     assert "2 new requests" in (page.text_content("#list-status") or "")

@@ -155,6 +155,10 @@ def test_accept_star_alone_is_a_form_client(stack: Stack) -> None:
         ({"firstName": "Ann\u0007"}, "firstName", "invalid_name"),
         ({"lastName": "see https://spam.example"}, "lastName", "invalid_name"),
         ({"lastName": "www.cheap-pills.example"}, "lastName", "invalid_name"),
+        ({"firstName": "-"}, "firstName", "invalid_name"),  # a letter at least
+        ({"firstName": "..."}, "firstName", "invalid_name"),
+        ({"lastName": "\u0301Ana"}, "lastName", "invalid_name"),  # a mark on nothing
+        ({"email": "b" * 65 + "@example.com"}, "email", "invalid_email"),  # 64 before the @
         ({"email": "not-an-address"}, "email", "invalid_email"),
         ({"email": "a@" + "b" * 250 + ".com"}, "email", "too_long"),
         ({"phone": "12"}, "phone", "invalid_phone"),
@@ -217,6 +221,23 @@ def test_text_messages_need_the_box_that_allows_them(stack: Stack, ok_to_text: b
     assert query["errors"] == ["okToText:must_be_true"]
     assert stack.requests() == []
     assert post_json({**fields, "okToText": True}).status == 201
+
+
+def test_text_messages_with_a_box_of_the_wrong_type_is_invalid_type(stack: Stack) -> None:
+    fields = {**VALID, "preferredContact": "text"}
+    for wrong in ("yes", 1):
+        assert field_codes(post_json({**fields, "okToText": wrong})) == {"okToText": "invalid_type"}
+
+
+def test_a_phone_extension_is_kept_for_staff_to_dial(stack: Stack) -> None:
+    assert post_json({**VALID, "phone": "(503) 555-0199 ext. 12"}).status == 201
+    assert post_json({**VALID, "firstName": "Ana", "phone": "+1 503 555 0188"}).status == 201
+    stored = sorted(item["phone"] for item in stack.requests())
+    assert stored == ["+15035550188", "+15035550199;ext=12"]
+
+
+def test_an_address_takes_64_characters_before_the_at(stack: Stack) -> None:
+    assert post_json({**VALID, "email": "b" * 64 + "@example.com"}).status == 201
 
 
 def test_every_failing_field_is_listed_at_once(stack: Stack) -> None:

@@ -178,6 +178,27 @@ def test_a_json_body_in_utf_16_is_read_by_its_charset(stack: Stack) -> None:
     assert stack.requests()[0]["lastName"] == "Ñúñez"
 
 
+def test_a_text_body_is_read_in_its_charset_too(stack: Stack) -> None:
+    # The gateway hands a JSON body over as text (its bytes read as UTF-8): labelled
+    # Latin-1, those bytes are read as Latin-1, as the sender said. Zoë's UTF-8 "ë" is
+    # then "Ã«", no name; ASCII read as UTF-16 is no JSON.
+    body = json.dumps({**VALID, "lastName": "Zoë"}, ensure_ascii=False)
+    answer = post_text(body, "application/json; charset=iso-8859-1")
+    assert field_codes(answer) == {"lastName": "invalid_name"}
+    assert problem(post_text(json.dumps(VALID), "application/json; charset=utf-16"), 400)
+    assert post_text(body, "application/json; charset=UTF-8").status == 201
+    assert stack.requests()[0]["lastName"] == "Zoë"
+
+
+def test_nan_and_infinity_are_not_json(stack: Stack) -> None:
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        body = json.dumps(VALID)[:-1] + f', "okToText": {constant}}}'
+        assert problem(post_text(body, "application/json"), 400)["detail"] == (
+            "The body is not well-formed."
+        )
+    assert stack.requests() == []
+
+
 def test_a_windows_1252_form_is_read_by_its_charset(stack: Stack) -> None:
     pairs = [*browser_form(), ("firstName", "Zoë"), ("lastName", "O\u2019Brien")]
     pairs = [pair for pair in pairs if pair[0] not in {"firstName", "lastName"}] + pairs[-2:]
@@ -314,6 +335,12 @@ def test_json_stays_strict_about_unknown_fields(stack: Stack) -> None:
     for name in ("utm_source", "send", "_charset_"):
         assert field_codes(post_json({**VALID, name: "x"})) == {"(unknown)": "unknown_field"}
     assert stack.requests() == []
+
+
+def test_a_honeypot_of_spaces_is_blank_and_the_request_stored(stack: Stack) -> None:
+    # A form drops a blank field; JSON's spaces are no bot's either: a person's request.
+    assert post_json({**VALID, "website": "   "}).status == 201
+    assert len(stack.requests()) == 1
 
 
 def test_the_honeypot_works_for_every_kind_of_post(stack: Stack) -> None:

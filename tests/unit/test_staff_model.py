@@ -98,6 +98,8 @@ def test_the_view_hides_internals_and_reads_like_the_clinic() -> None:
         assert internal not in shown
     assert local_time(STORED["createdAt"], clinic.time_zone).strftime("%H:%M %Z") == "09:05 PST"
     assert ClinicView.parse({**CLINIC, "timeZone": None}).time_zone == "UTC"
+    extension = detail({**STORED, "phone": "+15035550199;ext=12"}, clinic)
+    assert extension["phoneDisplay"] == "(503) 555-0199 ext. 12"
 
 
 def test_a_duplicate_is_shown_by_the_reference_its_stored_id_gives() -> None:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from clinic_api.appointments import request as rules
 from clinic_api.appointments.body import (
+    DEFAULT_CHARSET,
     FORM_TYPE,
     JSON_TYPE,
     MULTIPART_TYPE,
@@ -59,10 +60,9 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
         if kind.media == MULTIPART_TYPE:
             fields = _form_fields(multipart_pairs(raw, kind.boundary, kind.charset))
         else:
-            # A text body came decoded from the gateway; a base64 one is the client's bytes.
-            text = raw.decode(kind.charset) if is_base64 else body or ""
+            text = _text(body, raw, is_base64, kind.charset)
             if kind.media == JSON_TYPE:
-                fields = json.loads(text)
+                fields = json.loads(text, parse_constant=_not_json)
             else:
                 pairs = parse_qsl(
                     text,
@@ -79,6 +79,19 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
         raise bad_request(400, "Bad Request", "The body must be a JSON object.")
     # JSON null is an absent field, as an empty form field is.
     return {key: value for key, value in fields.items() if value is not None}
+
+
+def _text(body: str | None, raw: bytes, is_base64: bool, charset: str) -> str:
+    """The body as text, read in its charset. A text body came decoded from the gateway as
+    UTF-8 (kept as it came, lone surrogates and all, for the fields to refuse); in another
+    charset its bytes are read again in that one, as the sender labelled them."""
+    if is_base64 or charset != DEFAULT_CHARSET:
+        return raw.decode(charset)
+    return body or ""
+
+
+def _not_json(constant: str) -> object:
+    raise ValueError(f"{constant} is not JSON")  # Python's json reads NaN and Infinity
 
 
 def _raw_bytes(body: str | None, is_base64: bool) -> bytes:
@@ -188,7 +201,9 @@ def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
     errors: list[FieldError] = []
     if needed and fields.get(needed) in (None, ""):
         errors.append(FieldError(needed, "required", f"is needed to contact you by {contact}"))
-    if contact == "text" and fields.get("okToText") is not True:
+    ok_to_text = fields.get("okToText")
+    # Left out or false; any other value is the schema's to refuse (invalid_type).
+    if contact == "text" and (ok_to_text is None or ok_to_text is False):
         errors.append(FieldError("okToText", "must_be_true", "is needed to contact you by text"))
     return errors
 

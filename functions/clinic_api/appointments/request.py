@@ -101,11 +101,18 @@ class Broken(Exception):
 
 
 def _name(text: str, _: Site) -> str:
-    # Letters, marks and a few joiners: no digits, control characters, or URLs.
-    if _DOMAIN_LIKE.search(text) or not all(
-        char in _NAME_PUNCTUATION or unicodedata.category(char)[0] in "LM" for char in text
+    # Letters, marks and a few joiners: no digits, control characters, or URLs. A letter
+    # at least ("-" is no name), and no mark before it (one would combine with nothing).
+    kinds = [unicodedata.category(char)[0] for char in text]
+    if (
+        "L" not in kinds
+        or kinds[0] == "M"
+        or _DOMAIN_LIKE.search(text)
+        or not all(
+            kind in "LM" or c in _NAME_PUNCTUATION for c, kind in zip(text, kinds, strict=True)
+        )
     ):
-        raise Broken("invalid_name", "may hold only letters, spaces, ' - . ,")
+        raise Broken("invalid_name", "must be letters (and spaces ' - . ,), not a web address")
     return text
 
 
@@ -121,7 +128,8 @@ def _email(text: str, _: Site) -> str:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        return validate_email(text, check_deliverability=False).normalized
+        # strict: at most 64 characters before the @, as mail servers take (RFC 5321).
+        return validate_email(text, check_deliverability=False, strict=True).normalized
     except EmailNotValidError:
         raise Broken("invalid_email", "is not an e-mail address") from None
 
@@ -135,7 +143,9 @@ def _phone(text: str, site: Site) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise Broken("invalid_phone", "is not a phone number we can call")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    # An extension ("ext. 12") is kept as RFC 3966 writes it: staff dial it after the number.
+    return f"{e164};ext={number.extension}" if number.extension else e164
 
 
 class Typed(NamedTuple):

@@ -45,8 +45,9 @@ NAME_PATTERN = (
     f"(?:[^{_NOT_IN_NAMES}]{{0,{NAME_MAX - 2}}}[^{_NOT_IN_NAMES}{SPACE_CHARS}])?{STRIPPED}*$"
 )
 NAME_DESCRIPTION = (
-    f"1-{NAME_MAX} letters (any script), accents, spaces and ' \u2019 - . , only, and nothing "
-    "like a web address (`format: person-name`). Trimmed first."
+    f"1-{NAME_MAX} letters (any script), accents, spaces and ' \u2019 - . , only, a letter "
+    "among them, and nothing like a web address (`format: person-name`). Trimmed and in "
+    "Unicode NFC first (the pattern counts what was sent: a name sent decomposed is longer)."
 )
 PHONE_PATTERN = (
     f"^{STRIPPED}*[^{SPACE_CHARS}](?:[\\s\\S]{{0,{PHONE_MAX - 2}}}[^{SPACE_CHARS}])?{STRIPPED}*$"
@@ -94,12 +95,13 @@ PROVIDER_DESCRIPTION = (
 PHONE_DESCRIPTION = (
     "A number we can call: in the clinic's region (`phoneRegion` of `GET /site`) as people "
     "write it, or international with `+` (`format: phone`: a valid number, by libphonenumber's "
-    "rules). Required when `preferredContact` is `phone` or `text`. Stored as E.164."
+    "rules). Required when `preferredContact` is `phone` or `text`. Stored as E.164, with an "
+    "extension as RFC 3966 writes it (`ext. 12` → `+15035550199;ext=12`)."
 )
 EMAIL_DESCRIPTION = (
     "Required when `preferredContact` is `email`. An address at a domain that can exist: "
     "special-use names (`.test`, `.local`, `localhost`, `.invalid`, `.onion`, `.arpa`) are "
-    "refused. Trimmed and normalised."
+    "refused; at most 64 characters before the @. Trimmed and normalised."
 )
 
 

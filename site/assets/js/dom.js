@@ -60,7 +60,8 @@ export function safeHref(href, fallback = '/') {
 }
 
 export function telHref(phone) {
-  return `tel:${String(phone).replace(/[^\d+]/g, '')}`;
+  const parts = String(phone).split(';ext=').map((part) => part.replace(/[^\d+]/g, ''));
+  return `tel:${parts.join(';ext=')}`;
 }
 
 /** "tms" → "Tms"; "side-effects" → "Side effects" (what /tags does without a label). */
