@@ -87,6 +87,21 @@ def test_a_plain_html_form_is_redirected_to_the_thank_you_page(stack: Stack) -> 
     assert "phone" not in item
 
 
+def test_a_json_field_left_blank_is_left_out_as_in_a_form(stack: Stack) -> None:
+    # A frontend that sends every input as it stands ("" where nothing was typed).
+    blanks = ["email", "message", "insuranceCarrier", "provider", "visitFormat", "payment"]
+    blank = {name: " " * index for index, name in enumerate(blanks)}
+    answer = post_json({**VALID, **blank, "sourceArticle": "", "website": "  "})
+    assert answer.status == 201, answer.body
+    (item,) = stack.requests()
+    assert not set(blank) & set(item) and "sourceArticle" not in item
+    # The channel a contact needs is still needed: blank is no e-mail address.
+    by_email = {**VALID, "preferredContact": "email", "email": "   "}
+    assert field_codes(post_json(by_email)) == {"email": "required"}
+    # A field that must be given is still too short when blank.
+    assert field_codes(post_json({**VALID, "lastName": "  "})) == {"lastName": "too_short"}
+
+
 @pytest.mark.parametrize(
     ("configured", "location"),
     [

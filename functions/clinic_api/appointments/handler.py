@@ -140,7 +140,7 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
     fields = form.read_submission(sent.body, sent.is_base64_encoded, content_type)
     # A form that filled the trap is a bot: the thank-you page, whatever else it sent. A JSON
     # client is told what is invalid first (the OpenAPI document states every rule anyway).
-    if not json_client and _filled(fields.get("website")):
+    if not json_client and fields.get("website"):
         return _honeypot()
     key = _idempotency_key(sent.headers.get(IDEMPOTENCY_HEADER))
     clinic = clinic_settings()
@@ -152,7 +152,7 @@ def _take_counted(content_type: str | None, json_client: bool, client_hash: str)
         fields = [f"{error.field}:{error.code}" for error in problem.errors]
         logger.info("Appointment request invalid", extra={"fields": fields})
         raise
-    if _filled(request["website"]):
+    if request["website"]:  # a blank one is no bot's: request.check left it out
         return _honeypot()
     submitted = {"key": key, "request": request}
     if key is None:
@@ -182,12 +182,6 @@ def _accept_keyed(submitted: dict[str, Any], request: Request, client_hash: str)
             "Idempotency-Key", "key_reused", "was already used for a different request"
         )
         raise invalid_input([error]) from None
-
-
-def _filled(trap: object) -> bool:
-    """Whether the trap holds something: spaces are blank, in JSON as in a form (where a
-    blank field is absent), so a person's request is never dropped for them."""
-    return bool(trap.strip()) if isinstance(trap, str) else bool(trap)
 
 
 def _honeypot() -> dict[str, str]:

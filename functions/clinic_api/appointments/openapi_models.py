@@ -17,15 +17,19 @@ from pydantic.fields import FieldInfo
 from pydantic.json_schema import SkipJsonSchema
 
 from clinic_api.appointments.request import REQUEST_EXAMPLE
-from clinic_api.appointments.schemas import AppointmentRequest, contact_channels
+from clinic_api.appointments.schemas import (
+    BLANK_PATTERN,
+    FILLED,
+    AppointmentRequest,
+    Blank,
+    contact_channels,
+)
 from clinic_api.core.schemas import STRIPPED, SchemaExtra, titled
 
 # An HTML form sends every value as text: checkboxes send `on` (or true/1/yes; off/false/0/no
 # are unchecked), a blank field is an absent one, and a repeated key makes a list.
 _CHECKED = "[oO][nN]|[tT][rR][uU][eE]|1|[yY][eE][sS]"
 _UNCHECKED = "[oO][fF][fF]|[fF][aA][lL][sS][eE]|0|[nN][oO]"
-BLANK_PATTERN = rf"^{STRIPPED}*$"
-Blank = Annotated[str, SchemaExtra(pattern=BLANK_PATTERN, title="Blank: left out")]
 Checkbox = Annotated[
     str, SchemaExtra(pattern=rf"^{STRIPPED}*(?:{_CHECKED}|{_UNCHECKED})?{STRIPPED}*$")
 ]
@@ -43,9 +47,7 @@ def _form_schema(schema: dict[str, Any]) -> None:
     for field in schema["properties"].values():
         if field.get("default", "") is None:  # a form has no null: a left-out field is absent
             del field["default"]
-    schema["allOf"] = contact_channels(
-        {"not": {"pattern": BLANK_PATTERN}}, {"type": "string", "pattern": CHECKED_PATTERN}
-    )
+    schema["allOf"] = contact_channels(FILLED, {"type": "string", "pattern": CHECKED_PATTERN})
     schema["examples"] = [FORM_EXAMPLE]
 
 
@@ -143,13 +145,18 @@ def checked_schema() -> dict[str, Any]:
     return _checks(AppointmentRequest.model_json_schema(by_alias=True))
 
 
+def _absent(option: dict[str, Any]) -> bool:
+    return option == {"type": "null"} or option.get("pattern") == BLANK_PATTERN
+
+
 def _checks(node: Any) -> Any:
     if isinstance(node, list):
         return [_checks(item) for item in node]
     if not isinstance(node, dict):
         return node
-    options = [option for option in node.get("anyOf", ()) if option != {"type": "null"}]
-    if "anyOf" in node and len(options) == 1:  # X | None: X
+    # Null and a blank text never reach the checks: `request.check` drops them as absent.
+    options = [option for option in node.get("anyOf", ()) if not _absent(option)]
+    if "anyOf" in node and len(options) == 1:  # X | Blank | None: X
         node = {**{key: value for key, value in node.items() if key != "anyOf"}, **options[0]}
     return {
         key: {name: _checks(field) for name, field in value.items()}

@@ -201,22 +201,33 @@ KEPT: dict[str, Callable[[Any, Site], Any]] = {
 }
 
 
+class Schema(NamedTuple):
+    validator: jsonschema_rs.Validator
+    properties: dict[str, Any]  # in the form's order
+    required: frozenset[str]
+
+
 @cache
-def schema() -> tuple[jsonschema_rs.Validator, dict[str, Any]]:
-    """The request's validator, and its properties (in the form's order)."""
+def schema() -> Schema:
+    """The request's schema, read once."""
     document = json.loads(SCHEMA_FILE.read_bytes())
-    return jsonschema_rs.validator_for(document), document["properties"]
+    validator = jsonschema_rs.validator_for(document)
+    return Schema(validator, document["properties"], frozenset(document["required"]))
 
 
 def field_names() -> frozenset[str]:
-    return frozenset(schema()[1])
+    return frozenset(schema().properties)
 
 
 def check(fields: Mapping[str, Any], site: Site) -> tuple[Request, list[FieldError]]:
     """The normalised request, and every error (a field may have several: the first is
-    the one to show)."""
-    validator, properties = schema()
-    errors = [error for error in map(_schema_error, validator.iter_errors(dict(fields))) if error]
+    the one to show). A blank text where a field may be left out is left out, as null is
+    (and as a form's blank field is)."""
+    validator, properties, required = schema()
+    fields = {
+        name: value for name, value in fields.items() if name in required or not _blank(value)
+    }
+    errors = [error for error in map(_schema_error, validator.iter_errors(fields)) if error]
     refused = {error.field for error in errors}
     request: Request = {name: _absent(spec) for name, spec in properties.items()}
     for name, value in fields.items():
@@ -230,8 +241,12 @@ def check(fields: Mapping[str, Any], site: Site) -> tuple[Request, list[FieldErr
 
 def in_form_order(errors: list[FieldError]) -> list[FieldError]:
     """As the form lists its fields; an unknown field's error last."""
-    order = {name: index for index, name in enumerate(schema()[1])}
+    order = {name: index for index, name in enumerate(schema().properties)}
     return sorted(errors, key=lambda error: order.get(error.field, len(order)))
+
+
+def _blank(value: object) -> bool:
+    return isinstance(value, str) and not value.strip()
 
 
 def _absent(spec: Mapping[str, Any]) -> Any:
@@ -247,6 +262,6 @@ def _schema_error(error: jsonschema_rs.ValidationError) -> FieldError | None:
     if field in TYPED and kind.name in _LENGTHS:
         return None  # its Typed rule measures it trimmed
     code = _CODES.get(kind.name, "invalid_format")
-    if kind.name == "required" and schema()[1].get(field, {}).get("const") is True:
+    if kind.name == "required" and schema().properties.get(field, {}).get("const") is True:
         code = "must_be_true"  # consent left out is consent not given
     return FieldError(field, code, MESSAGES[code])

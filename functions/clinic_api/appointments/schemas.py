@@ -55,6 +55,13 @@ PHONE_PATTERN = (
 _CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"  # but tab and newline
 
 
+# A blank text (spaces at most) in a field that may be left out is left out, in JSON as in
+# a form; a filled one has something more.
+BLANK_PATTERN = rf"^{STRIPPED}*$"
+Blank = Annotated[str, SchemaExtra(pattern=BLANK_PATTERN, title="Blank: left out")]
+FILLED = {"type": "string", "not": {"pattern": BLANK_PATTERN}}
+
+
 def text_pattern(longest: int) -> str:
     """Free text, trimmed: at most `longest` characters, no control characters but tab, newline."""
     return f"^{STRIPPED}*[^{_CONTROL}]{{0,{longest}}}{STRIPPED}*$"
@@ -129,7 +136,7 @@ def _request_schema(schema: dict[str, Any]) -> None:
     # `consent` has a default only so that its absence is `must_be_true`, not `required`.
     schema["required"] = [*schema.get("required", []), "consent"]
     del schema["properties"]["consent"]["default"]
-    schema["allOf"] = contact_channels({"type": "string"}, {"const": True})  # null is absent
+    schema["allOf"] = contact_channels(FILLED, {"const": True})  # null or blank is absent
     schema["examples"] = [REQUEST_EXAMPLE]
 
 
@@ -148,8 +155,8 @@ class AppointmentRequest(BaseModel):
     patient_status: Literal["new", "existing"] = Field(title="New or existing patient")
     first_name: Name
     last_name: Name
-    email: Email | None = Field(None, title="E-mail", description=EMAIL_DESCRIPTION)
-    phone: Phone | None = Field(None, description=PHONE_DESCRIPTION)
+    email: Email | Blank | None = Field(None, title="E-mail", description=EMAIL_DESCRIPTION)
+    phone: Phone | Blank | None = Field(None, description=PHONE_DESCRIPTION)
     preferred_contact: Literal["phone", "text", "email"] = Field(title="Preferred way to contact")
     ok_to_text: bool = Field(
         False, title="OK to text", description="Must be `true` when `preferredContact` is `text`."
@@ -162,14 +169,16 @@ class AppointmentRequest(BaseModel):
         default_factory=list, max_length=3, description="Repeated times count once."
     )
     service: ServiceId
-    provider: ProviderSlug | None = Field(None, description=PROVIDER_DESCRIPTION)
-    visit_format: Literal["in-person", "telehealth", "no-preference"] | None = None
-    payment: Literal["self-pay", "insurance", "unsure"] | None = None
-    insurance_carrier: Carrier | None = None
-    message: Message | None = Field(
+    provider: ProviderSlug | Blank | None = Field(None, description=PROVIDER_DESCRIPTION)
+    visit_format: Literal["in-person", "telehealth", "no-preference"] | Blank | None = None
+    payment: Literal["self-pay", "insurance", "unsure"] | Blank | None = None
+    insurance_carrier: Carrier | Blank | None = None
+    message: Message | Blank | None = Field(
         None, description="Not for medical history: the care team asks for that in private."
     )
-    source_article: Slug | None = Field(None, description="The slug of the article that led here")
+    source_article: Slug | Blank | None = Field(
+        None, description="The slug of the article that led here"
+    )
     consent: bool = Field(
         False,
         description="`true`: the visitor agrees to the consent text of `GET /site`.",
