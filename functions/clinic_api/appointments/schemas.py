@@ -141,7 +141,8 @@ def _request_schema(schema: dict[str, Any]) -> None:
 
 
 class AppointmentRequest(BaseModel):
-    """A request for a call back, as a frontend sends it in JSON. Unknown fields are refused."""
+    """A request for a call back, as a frontend sends it in JSON. Unknown fields are refused;
+    a field sent as null, or blank where it may be left out, is left out."""
 
     model_config = titled(
         ConfigDict(
