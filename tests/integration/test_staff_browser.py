@@ -265,6 +265,14 @@ def test_an_ended_session_or_an_account_not_on_the_staff_returns_to_sign_in(
     assert "RevokeToken" in inbox.cognito.targets()
 
 
+def test_an_inbox_that_is_down_is_not_called_a_connection_problem(inbox: Inbox) -> None:
+    inbox.watched.allow_status(503)
+    inbox.sign_in()
+    inbox.api.answer_with = 503
+    inbox.page.click(f"button[data-reference='{NEWEST}']")  # opening it
+    inbox.page.wait_for_selector("#inbox-problem:has-text('not answering just now')")
+
+
 def test_search_filter_and_more(inbox: Inbox) -> None:
     page = inbox.page
     inbox.sign_in()

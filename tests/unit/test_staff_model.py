@@ -139,6 +139,8 @@ def test_the_groups_claim_is_read_in_each_form_it_comes_in(claim: Any, groups: s
         ("mar", True),
         ("quenby-h", True),
         ("hart", False),  # a name's start, not its middle
+        ("marisol quen", True),  # the full name's start
+        ("QUENBY", True),
         ("2079460958", True),
         ("+44 20 7946", True),
         ("12", False),  # too few digits to mean a phone
@@ -148,3 +150,14 @@ def test_a_search_matches_a_reference_a_names_start_or_phone_digits(q: str, hit:
     from clinic_api.staff.inbox import matches
 
     assert matches(STORED, q) is hit
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "q"),
+    [("Zoë", "Núñez", "nunez"), ("Ana", "O\u2019Brien", "obrien"), ("Ana", "O'Brien", "o'br")],
+)
+def test_a_name_is_found_as_a_caller_spells_it(first: str, last: str, q: str) -> None:
+    from clinic_api.staff.inbox import matches
+
+    assert matches({**STORED, "firstName": first, "lastName": last}, q)
+    assert matches({**STORED, "firstName": first, "lastName": last}, "zoe") is (first == "Zoë")

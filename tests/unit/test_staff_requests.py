@@ -213,6 +213,21 @@ def test_export_writes_fixed_columns_national_phones_and_defuses_formulas(
     assert "exported 2 requests" in run.err
 
 
+def test_a_list_as_csv_has_the_lists_columns_not_the_audited_export(
+    stack: Stack, clinic: Clinic
+) -> None:
+    from clinic_tools.staff.render import LIST_COLUMNS
+
+    (receipt,) = submit(1, message="=1+1 about my sleep", email="marisol@example.org")
+    run = clinic("list", "--format", "csv")
+    assert run.code == 0
+    header, row = list(csv.reader(io.StringIO(run.out)))
+    assert tuple(header) == LIST_COLUMNS
+    assert row[0] == receipt["reference"] and "(503) 555-0199" in row
+    assert "sleep" not in run.out and "marisol@" not in run.out  # export's, audited
+    assert clinic("audit", receipt["reference"]).out.count("export") == 0
+
+
 def test_export_by_status(clinic: Clinic) -> None:
     submit(2)
     rows = list(csv.reader(io.StringIO(clinic("export", "--status", "closed").out)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,16 +32,26 @@ class Page:
 
 
 def matches(request: dict[str, Any], q: str) -> bool:
-    """A reference (any case, I/L→1, O→0), a first or last name's start, or phone digits."""
+    """A reference (any case, I/L→1, O→0), the start of a first, last or full name, or
+    phone digits. Names as a caller spells them at the desk: "nunez" finds Núñez,
+    "obrien" O'Brien."""
     text = q.strip()
     if is_reference(text) and request.get("reference") == normalise_reference(text):
         return True
-    folded = text.casefold()
-    names = (request.get("firstName") or "", request.get("lastName") or "")
-    if folded and any(name.casefold().startswith(folded) for name in names):
+    first, last = request.get("firstName") or "", request.get("lastName") or ""
+    folded = _folded(text)
+    if folded and any(
+        _folded(name).startswith(folded) for name in (first, last, f"{first} {last}")
+    ):
         return True
     digits = re.sub(r"[\s().+-]", "", text)
     return digits.isdigit() and len(digits) >= 3 and digits in (request.get("phone") or "")
+
+
+def _folded(name: str) -> str:
+    """Without case, accents or apostrophes."""
+    letters = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in letters if c not in "'\u2019" and not unicodedata.combining(c))
 
 
 def encode_cursor(request: dict[str, Any], status: str, q: str | None) -> str:

@@ -86,7 +86,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.add_argument("--since", type=since, help="7d, 12h, 2w or a date")
     listing.add_argument("--limit", type=positive, default=50, help="at most (default: 50)")
     listing.add_argument(
-        "--format", choices=("table", "json", "csv"), default="table", help="default: table"
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="default: table; csv has the table's columns (the whole requests: export)",
     )
     show = action("show", "one request in full, with its history (audited)", "reference")
     show.add_argument("--raw", action="store_true", help="every stored attribute, internals too")
@@ -260,7 +263,7 @@ def _list(session: Session) -> int:
     clinic = session.clinic()
     rows = islice(_requests(session.store(), args.status, args.since), args.limit)
     if args.format == "csv":
-        render.write_csv(rows, sys.stdout, clinic.phone_region)
+        render.write_list_csv(rows, sys.stdout, clinic)
     elif args.format == "json":
         render.write_json(rows, sys.stdout, clinic)
     elif render.write_table(rows, sys.stdout, clinic) == 0:

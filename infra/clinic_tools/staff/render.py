@@ -72,6 +72,19 @@ def write_json(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicVi
     return len(rows)
 
 
+def write_list_csv(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
+    """The list's own columns as CSV: what the desk sees, not the audited export's whole."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LIST_COLUMNS)
+    count = 0
+    for request in requests:
+        writer.writerow(
+            [cell(text) for text in _list_row(summary(request, clinic), clinic.time_zone)]
+        )
+        count += 1
+    return count
+
+
 def write_table(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
     rows = [_list_row(summary(request, clinic), clinic.time_zone) for request in requests]
     if rows:  # none: the caller says so in words, with no header above nothing

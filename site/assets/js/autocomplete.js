@@ -3,7 +3,8 @@
 // Enter without a chosen option submits the form: /search?q= lists every hit.
 
 import { getJson } from './api.js';
-import { el, highlighted, isSlug } from './dom.js';
+import { el, isSlug } from './dom.js';
+import { highlighted } from './highlight.js';
 
 const MIN_CODE_POINTS = 2;
 const DELAY_MS = 150;

@@ -2,7 +2,8 @@
 
 import { getJson } from './api.js';
 import { hitUrl, searchUrl } from './autocomplete.js';
-import { el, highlighted, isSlug } from './dom.js';
+import { el, isSlug } from './dom.js';
+import { highlighted } from './highlight.js';
 import { pageTitle, startPage } from './layout.js';
 
 const LIMIT = 10;

@@ -176,7 +176,9 @@ function problem(error, context) {
   if (status === 401) return session.signOut('expired');
   if (status === 403) return session.signOut('not-staff');
   if (error instanceof CognitoError && !session.signedIn) return undefined;
-  let text = 'The inbox could not be reached. Check the connection and try again.';
+  let text = status >= 500
+    ? 'The inbox is not answering just now. Try again in a moment.'
+    : 'The inbox could not be reached. Check the connection and try again.';
   if (status === 412) {
     text = 'Someone else changed this request while you had it open. It now shows their change: make yours again if it is still needed.';
   } else if (status === 404 && context === 'open') {
