@@ -245,6 +245,9 @@ def test_someone_elses_change_is_loaded_and_explained(inbox: Inbox) -> None:
     page.click("#change-save")
     page.wait_for_selector("#history li:nth-child(2):has-text('Called back.')")
     assert inbox.patches()[-1]["headers"]["if-match"] == '"v2"'
+    assert page.text_content("#inbox-problem") == ""  # the conflict is over
+    page.click("#change-save")  # nothing changed since: said on screen, not only aloud
+    page.wait_for_selector("#inbox-problem:has-text('Nothing to save')")
 
 
 @pytest.mark.parametrize(

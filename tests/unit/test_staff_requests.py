@@ -136,6 +136,7 @@ def test_show_raw_prints_the_internals_too(clinic: Clinic) -> None:
     run = clinic("show", receipt["reference"], "--raw")
     assert receipt["id"] in run.out
     assert "expiresAt" in run.out and "clientHash" in run.out
+    assert "+15035550199" in run.out  # as stored, not as the desk reads it
 
 
 def test_set_status_appends_to_history(stack: Stack, clinic: Clinic) -> None:

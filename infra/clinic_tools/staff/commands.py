@@ -275,12 +275,11 @@ def _show(session: Session) -> int:
     from clinic_tools.staff import render
 
     request = session.store().find(session.args.reference)
-    clinic = session.clinic()
     session.audit().record(request["reference"], "read", session.actor())
     if session.args.raw:
-        render.write_raw(request, sys.stdout, clinic.phone_region)
+        render.write_raw(request, sys.stdout)
     else:
-        render.write_request(request, sys.stdout, clinic)
+        render.write_request(request, sys.stdout, session.clinic())
     return 0
 
 

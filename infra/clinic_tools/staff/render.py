@@ -172,9 +172,9 @@ def _history_line(entry: dict[str, Any]) -> str:
     return text + (f"  ({entry['note']})" if entry.get("note") else "")
 
 
-def write_raw(request: dict[str, Any], out: TextIO, region: str) -> None:
-    """Every stored attribute, one per line (internals too), then the history as stored."""
-    shown = {**request, "phone": national_phone(request.get("phone"), region) or ""}
+def write_raw(request: dict[str, Any], out: TextIO) -> None:
+    """Every stored attribute as stored, one per line (internals too), then the history."""
+    shown = dict(request)
     history = shown.pop("history", [])
     width = max(len(key) for key in shown)
     for key in sorted(shown, key=_field_order):

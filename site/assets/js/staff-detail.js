@@ -65,7 +65,7 @@ function historyItem(entry, timeZone) {
 }
 
 export class RequestDetail {
-  /** `events`: announce(text), problem(error, context), changed(request), closed(reference), open(reference). */
+  /** `events`: announce(text), notice(text: shown), problem(error, context), changed(request), closed(reference), open(reference). */
   constructor(api, events) {
     this.api = api;
     this.events = events;
@@ -159,7 +159,7 @@ export class RequestDetail {
     if (status !== this.request.status) changes.status = status;
     if (note) changes.note = note;
     if (!Object.keys(changes).length) {
-      this.events.announce('Nothing to save: choose another status or write a note.');
+      this.events.notice('Nothing to save: choose another status or write a note.');
       return;
     }
     const saved = await this.change(changes, 'change-save');
@@ -172,7 +172,7 @@ export class RequestDetail {
 
   async assign(assignee) {
     if (assignee === '') {
-      this.events.announce('Write a name to assign the request to, or choose Unassign.');
+      this.events.notice('Write a name to assign the request to, or choose Unassign.');
       $('assignee').focus();
       return;
     }
@@ -191,6 +191,7 @@ export class RequestDetail {
       const { request, etag } = await this.api.change(this.request.reference, this.etag, changes);
       this.show(request, etag);
       this.events.changed(request);
+      this.events.notice(''); // what a failed try said is over
       return true;
     } catch (error) {
       if (error?.status === 412) await this.reloadAfterConflict();

@@ -24,6 +24,7 @@ const api = new InboxApi(session);
 const list = { status: 'new', q: '', cursor: null, timeZone: 'UTC', rows: new Map(), loads: 0 };
 const detail = new RequestDetail(api, {
   announce,
+  notice: (text) => alertText('inbox-problem', text),
   problem,
   me: () => session.email,
   changed: (request) => replaceRow(request),
