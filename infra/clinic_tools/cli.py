@@ -57,6 +57,21 @@ def _publish(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _check(args: argparse.Namespace) -> int:
+    from clinic_api.core.keys import ARTICLE_PREFIX
+    from clinic_tools.publish.loader import ContentError
+    from clinic_tools.publish.publisher import build_objects
+
+    try:
+        objects = build_objects(args.content)
+    except ContentError as error:
+        print(f"Not ready to publish; fix these first:\n{error}", file=sys.stderr)
+        return ExitCode.INVALID_CONTENT
+    articles = sum(1 for key in objects if key.startswith(ARTICLE_PREFIX))
+    print(f"{args.content}: ready to publish ({articles} articles, every link leads somewhere)")
+    return ExitCode.OK
+
+
 def _openapi(args: argparse.Namespace) -> int:
     from clinic_tools.openapi import build_openapi
     from clinic_tools.publish.compile import site_document
@@ -133,6 +148,15 @@ def parser() -> argparse.ArgumentParser:
         "sitemap.xml and feed.xml (they need baseUrl)",
     )
     pub.set_defaults(run=_publish)
+
+    check = commands.add_parser(
+        "check",
+        help="check content/ as publish would, with no AWS: every problem, or ready",
+    )
+    check.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
+    check.set_defaults(run=_check)
 
     api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")
     api.add_argument("--output", default="-", help="file to write (default: standard output)")

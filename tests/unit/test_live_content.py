@@ -8,7 +8,6 @@ and it counts nothing, so adding, editing or removing an article keeps the suite
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 from pathlib import Path
 
@@ -16,42 +15,13 @@ import pytest
 
 from clinic_api.content.schemas import Article, ArticleSummary, Page, Provider, Site
 from clinic_api.core.keys import article_url
-from clinic_tools.publish.compile import CompiledSite, compile_site
-from clinic_tools.publish.loader import load_content
+from clinic_tools.publish.compile import compile_site
+from clinic_tools.publish.links import ARTICLE_LINK, link_problems
+from clinic_tools.publish.loader import ContentError, load_content
 from tests.conftest import CONTENT, LIVE_CONTENT
 from tests.fixture_content import ANXIETY, DEPRESSION, DRAFT, INFUSION_VISIT, SCHEDULED
 
-# An href to an article page, relative or absolute: its slug.
-ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/articles/([^"/?#]+)/?(?:[?#][^"]*)?"')
-PAGE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/pages/([^"/?#]+)/?(?:[?#][^"]*)?"')
 BEFORE_SCHEDULED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)  # for the fixture content
-
-
-def moment(published_at: str) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(published_at)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-
-
-def broken_links(compiled: CompiledSite, now: dt.datetime) -> list[str]:
-    """Each related article, /articles/ or /pages/ link (in an article or a page) that leads
-    a reader to a 404, now or later, as `source -> target (why)`. The function hides a
-    related article until it is due; a link in the text it cannot hide, so that one must
-    be due with its source."""
-    articles = compiled.articles
-    documents = {**articles, **compiled.pages}
-    problems = []
-    for slug, document in documents.items():
-        linked = ARTICLE_LINK.findall(document["html"])
-        for target in [link["slug"] for link in document.get("related", [])] + linked:
-            if target not in articles:
-                problems.append(f"{slug} -> {target} (no such published article)")
-        for target in sorted(set(linked) & set(articles)):
-            if moment(articles[target]["publishedAt"]) > max(now, moment(document["publishedAt"])):
-                problems.append(f"{slug} -> {target} (due after it)")
-        for target in PAGE_LINK.findall(document["html"]):
-            if target not in compiled.pages:
-                problems.append(f"{slug} -> {target} (no such published page)")
-    return problems
 
 
 def problems(content: Path, now: dt.datetime) -> list[str]:
@@ -60,7 +30,8 @@ def problems(content: Path, now: dt.datetime) -> list[str]:
     Loading and compiling raise ContentError, naming the file and field, on anything
     invalid; what they return must be what the API promises.
     """
-    compiled = compile_site(load_content(content))
+    loaded = load_content(content)
+    compiled = compile_site(loaded)
     Site.model_validate(compiled.site)
     for slug, article in compiled.articles.items():
         assert Article.model_validate(article).slug == slug
@@ -71,7 +42,7 @@ def problems(content: Path, now: dt.datetime) -> list[str]:
         assert Page.model_validate(page).slug == slug
     for slug, provider in compiled.providers.items():
         assert Provider.model_validate(provider).slug == slug
-    return broken_links(compiled, now)
+    return [str(problem) for problem in link_problems(loaded, compiled, now)]
 
 
 def test_the_clinics_content_is_valid_and_its_links_lead_somewhere() -> None:
@@ -109,22 +80,50 @@ def test_the_fixture_content_passes_and_has_a_link_to_check(content: Path) -> No
 @pytest.mark.parametrize(
     ("href", "why"),
     [
-        pytest.param("/articles/no-such-article", "no such published article", id="missing"),
+        pytest.param("/articles/no-such-article", "is no published article", id="missing"),
         pytest.param(
             "https://www.fernhill-mood.example/articles/no-such-article/",
-            "no such published article",
+            "is no published article",
             id="missing, absolute",
         ),
-        pytest.param(f"/articles/{DRAFT}", "no such published article", id="a draft"),
-        pytest.param(f"/articles/{SCHEDULED}#cost", "due after it", id="not yet due"),
-        pytest.param("/pages/no-such-page", "no such published page", id="a missing page"),
+        pytest.param(f"/articles/{DRAFT}", "is no published article", id="a draft"),
+        pytest.param(
+            f"/articles/{SCHEDULED}#cost", "is published after this one", id="not yet due"
+        ),
+        pytest.param("/pages/no-such-page", "is no published page", id="a missing page"),
+        pytest.param("no-such-article.md", "is relative", id="relative"),
     ],
 )
 def test_a_link_a_reader_cannot_follow_is_reported(content: Path, href: str, why: str) -> None:
     add_link(content, ANXIETY, href)
-    target = href.rstrip("/").split("/")[-1].split("#")[0]
 
-    assert problems(content, BEFORE_SCHEDULED) == [f"{ANXIETY} -> {target} ({why})"]
+    (problem,) = problems(content, BEFORE_SCHEDULED)
+    assert problem.startswith(f"{content / 'articles' / ANXIETY}.md: links: ")
+    assert why in problem
+
+
+def test_publishing_refuses_a_link_that_leads_nowhere(content: Path) -> None:
+    from clinic_tools.publish.publisher import build_objects
+
+    add_link(content, ANXIETY, "/articles/no-such-article")
+    with pytest.raises(ContentError, match="no-such-article is no published article"):
+        build_objects(content, BEFORE_SCHEDULED)
+
+
+def test_clinic_check_says_ready_or_every_problem_with_no_aws(
+    content: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinic_tools.cli import main
+    from clinic_tools.exit_codes import ExitCode
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing answers there
+    assert main(["check", "--content", str(content)]) == ExitCode.OK
+    assert "ready to publish" in capsys.readouterr().out
+    add_link(content, ANXIETY, "no-such-article.md")
+    add_link(content, DEPRESSION, "/articles/no-such-article")
+    assert main(["check", "--content", str(content)]) == ExitCode.INVALID_CONTENT
+    said = capsys.readouterr().err
+    assert "'no-such-article.md' is relative" in said and "is no published article" in said
 
 
 def test_a_scheduled_article_may_link_to_an_older_one(content: Path) -> None:

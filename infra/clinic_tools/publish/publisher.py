@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 from clinic_api.core.aws_errors import error_code
 from clinic_tools.openapi import build_openapi
 from clinic_tools.publish.compile import CompiledSite, compile_site
+from clinic_tools.publish.links import check_links
 from clinic_tools.publish.loader import Content, load_content
 from clinic_tools.publish.media import publish_media
 from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
@@ -39,10 +40,17 @@ class MissingSiteBucket(Exception):
         self.bucket = bucket
 
 
-def build_objects(content_dir: Path) -> dict[str, Payload]:
+def build_objects(content_dir: Path, now: datetime | None = None) -> dict[str, Payload]:
     """Every object a publish writes, in upload order; raises ContentError when invalid."""
+    return _content_objects(*_checked(content_dir, now))
+
+
+def _checked(content_dir: Path, now: datetime | None) -> tuple[Content, CompiledSite]:
+    """The content, compiled; ContentError when a file is invalid or a link leads nowhere."""
     content = load_content(content_dir)
-    return _content_objects(content, compile_site(content))
+    compiled = compile_site(content)
+    check_links(content, compiled, now or datetime.now(UTC))
+    return content, compiled
 
 
 def _content_objects(content: Content, compiled: CompiledSite) -> dict[str, Payload]:
@@ -75,8 +83,7 @@ def publish(
     file is invalid or the site bucket does not exist. Returns the content
     bucket's plan.
     """
-    content = load_content(content_dir)
-    compiled = compile_site(content)
+    content, compiled = _checked(content_dir, now)
     objects = _content_objects(content, compiled)
     site_files = None
     if site_bucket is not None:

@@ -1,0 +1,72 @@
+"""The links a reader follows from an article or a page: each leads somewhere, now and later.
+
+A related article or an `/articles/` or `/pages/` link must name a published one (not a
+draft, not a missing file), and an article linked in the text must be due when its source
+is: the function hides a related article until it is due, but not a link in the text. A
+relative link (`other-article.md`, as an editor's preview writes it) would resolve under
+the page's own path. Each is a ContentError of the source's file, so `clinic publish`
+refuses the content before anything is uploaded.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from clinic_tools.publish.compile import CompiledSite
+from clinic_tools.publish.loader import Content, ContentError, Problem
+
+# An href to an article or a page, relative to the site or absolute: its slug.
+ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/articles/([^"/?#]+)/?(?:[?#][^"]*)?"')
+PAGE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/pages/([^"/?#]+)/?(?:[?#][^"]*)?"')
+_RELATIVE = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"', re.IGNORECASE)
+
+
+def check_links(content: Content, compiled: CompiledSite, now: datetime) -> None:
+    """Raises ContentError naming each link a reader could not follow."""
+    problems = link_problems(content, compiled, now)
+    if problems:
+        raise ContentError(problems)
+
+
+def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> list[Problem]:
+    paths = {source.slug: source.path for source in content.sources}
+    paths |= {page.slug: page.path for page in content.pages}
+    documents = {**compiled.articles, **compiled.pages}
+    return [
+        Problem(paths.get(slug, Path(slug)), "links", message)
+        for slug, document in documents.items()
+        for message in _unfollowable(document, compiled, now)
+    ]
+
+
+def _unfollowable(document: dict[str, Any], compiled: CompiledSite, now: datetime) -> list[str]:
+    articles, html = compiled.articles, document["html"]
+    linked = ARTICLE_LINK.findall(html)
+    messages = [
+        f"{target} is no published article (a missing file, or a draft)"
+        for target in dict.fromkeys([link["slug"] for link in document.get("related", [])] + linked)
+        if target not in articles
+    ]
+    messages += [
+        f"{target} is published after this one: link to it once it is due"
+        for target in sorted(set(linked) & set(articles))
+        if _moment(articles[target]["publishedAt"]) > max(now, _moment(document["publishedAt"]))
+    ]
+    messages += [
+        f"/pages/{target} is no published page"
+        for target in PAGE_LINK.findall(html)
+        if target not in compiled.pages
+    ]
+    messages += [
+        f"'{href}' is relative: link from the site's root, like /articles/other-article"
+        for href in _RELATIVE.findall(html)
+    ]
+    return messages
+
+
+def _moment(published_at: str) -> datetime:
+    parsed = datetime.fromisoformat(published_at)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
