@@ -123,9 +123,9 @@ def test_a_site_without_a_pages_folder_has_no_pages(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "field", "message"),
     [
-        (page(title=None), "title", "Field required"),
-        (page(description=None), "description", "Field required"),
-        (page(author="dr-ada-stone"), "author", "Extra inputs are not permitted"),
+        (page(title=None), "title", "is required"),
+        (page(description=None), "description", "is required"),
+        (page(author="dr-ada-stone"), "author", "is not a field here"),
         (page(nav=-1), "nav", "greater than or equal to 0"),
         (page(updated=dt.date(2025, 1, 1)), "", "updated is before date"),
         (page(image={"src": "about.png"}), "image", "alt: describe the picture"),

@@ -102,6 +102,18 @@ def test_every_problem_of_a_file_comes_at_once_in_an_authors_words(tmp_path: Pat
     assert "^[a-z0-9]" not in str(error)  # no regular expression for an author to decode
 
 
+def test_a_misspelt_key_or_tag_is_answered_with_what_was_likely_meant(tmp_path: Path) -> None:
+    misspelt = "pubishAt: 2027-03-01T09:00:00Z\ndate:"
+    text = article(tags="[What-To-Expect]").replace("date:", misspelt)
+    content = write_content(tmp_path / "content", {"bad.md": text})
+
+    error = content_error(content)
+
+    bad = content / "articles" / "bad.md"
+    assert names(error, bad, "pubishAt", "is not a field here: did you mean publishAt?")
+    assert names(error, bad, "tags.0", "'What-To-Expect' is not a slug", "like what-to-expect")
+
+
 def test_related_naming_a_draft_is_an_error(tmp_path: Path) -> None:
     content = write_content(
         tmp_path / "content",

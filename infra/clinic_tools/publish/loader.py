@@ -6,7 +6,9 @@ reading code; the publish stops before it uploads anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -113,21 +115,30 @@ def _validate(
     try:
         return model.model_validate(data)
     except ValidationError as error:
+        names = [info.alias or name for name, info in model.model_fields.items()]
         for detail in error.errors(include_url=False):
             field = ".".join(str(part) for part in ((prefix,) if prefix else ()) + detail["loc"])
-            problems.append(Problem(path, field, _message(detail)))
+            problems.append(Problem(path, field, _message(detail, names)))
         return None
 
 
 _SLUG_RULE = f"^{SLUG_PATTERN.pattern}$"  # tags and slugs alike
 
 
-def _message(detail: Any) -> str:
-    """pydantic's message, in an author's words where it would quote a regular expression."""
-    if detail["type"] == "string_pattern_mismatch" and detail["ctx"]["pattern"] == _SLUG_RULE:
+def _message(detail: Any, names: Sequence[str]) -> str:
+    """pydantic's message in an author's words: no regular expression, and the likely
+    intent where a key or a slug is misspelt (`names`: the keys the file may have)."""
+    kind, where = detail["type"], detail["loc"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(where[-1]), names, n=1) if len(where) == 1 else []
+        return "is not a field here" + (f": did you mean {close[0]}?" if close else "")
+    if kind == "string_pattern_mismatch" and detail["ctx"]["pattern"] == _SLUG_RULE:
+        like = re.sub(r"[^a-z0-9]+", "-", str(detail["input"]).lower()).strip("-")
         return (
             f"{detail['input']!r} is not a slug: lowercase letters and digits joined by "
-            "hyphens, like side-effects"
+            f"hyphens, like {like or 'side-effects'}"
         )
     return detail["msg"].removeprefix("Value error, ")
 
