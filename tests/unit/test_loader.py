@@ -114,6 +114,17 @@ def test_a_misspelt_key_or_tag_is_answered_with_what_was_likely_meant(tmp_path: 
     assert names(error, bad, "tags.0", "'What-To-Expect' is not a slug", "like what-to-expect")
 
 
+def test_an_article_in_a_folder_of_its_own_is_an_error_not_skipped(tmp_path: Path) -> None:
+    content = write_content(tmp_path / "content", {"good.md": article()})
+    nested = content / "articles" / "2026" / "new.md"
+    nested.parent.mkdir()
+    nested.write_text(article(), encoding="utf-8")
+
+    error = content_error(content)
+
+    assert names(error, nested, "in a folder of its own"), str(error)
+
+
 def test_related_naming_a_draft_is_an_error(tmp_path: Path) -> None:
     content = write_content(
         tmp_path / "content",

@@ -381,6 +381,14 @@ def _raw_html_message(html: str) -> str:
     )
 
 
+def _check_nothing_nested(content_dir: Path, problems: list[Problem]) -> None:
+    """An article or a page in a folder of its own would be skipped without a word."""
+    for kind in ("articles", "pages"):
+        for path in sorted((content_dir / kind).glob("*/**/[!.]*.md")):
+            message = f"is in a folder of its own: move it to {content_dir / kind}/ to publish it"
+            problems.append(Problem(path, "", message))
+
+
 def load_content(content_dir: Path) -> Content:
     """Everything under `content_dir`, validated; raises ContentError listing every problem."""
     problems: list[Problem] = []
@@ -404,6 +412,7 @@ def load_content(content_dir: Path) -> Content:
     _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
     pages = _read_pages(content_dir / "pages", md, pictures, problems)
     _check_page_slugs(pages, {source.slug for source in sources}, problems)
+    _check_nothing_nested(content_dir, problems)
     if problems or site is None:
         raise ContentError(problems)
     return Content(site, authors, sources, synonyms, pages, pictures.read)
