@@ -37,6 +37,7 @@ export function clinicTime(iso, timeZone) {
   try {
     return new Intl.DateTimeFormat('en-US', {
       timeZone: timeZone || 'UTC', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit',
+      timeZoneName: 'short',
     }).format(moment);
   } catch {
     return moment.toISOString();
