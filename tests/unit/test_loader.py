@@ -125,6 +125,18 @@ def test_an_article_in_a_folder_of_its_own_is_an_error_not_skipped(tmp_path: Pat
     assert names(error, nested, "in a folder of its own"), str(error)
 
 
+def test_a_yaml_mistake_is_placed_by_the_files_own_line(tmp_path: Path) -> None:
+    text = article().replace("---\n", "---\ntitle: TMS: a guide\n", 1)
+    content = write_content(tmp_path / "content", {"bad.md": text})
+    bad = content / "articles" / "bad.md"
+
+    error = content_error(content)
+
+    lines = str(error).splitlines()
+    assert any(line.startswith(f"{bad}:2: ") and "needs quotes" in line for line in lines), lines
+    assert "<unicode string>" not in str(error)
+
+
 def test_related_naming_a_draft_is_an_error(tmp_path: Path) -> None:
     content = write_content(
         tmp_path / "content",
@@ -171,14 +183,16 @@ def test_duplicate_slugs_name_both_files(tmp_path: Path) -> None:
 
 
 def test_invalid_yaml_in_front_matter_names_the_file(tmp_path: Path) -> None:
-    content = write_content(tmp_path / "content", {"broken.md": article(tags="[ketamine, tms")})
+    text = article(tags="[ketamine, tms")
+    content = write_content(tmp_path / "content", {"broken.md": text})
 
     error = content_error(content)
 
     assert names(error, content / "articles" / "broken.md", "YAML"), str(error)
     # An author finds the mistake by its line, shown as written (the pure-Python parser's
     # message: libyaml's, tried first for speed, has no snippet).
-    assert "line 5" in str(error) and "tags: [ketamine, tms" in str(error), str(error)
+    line = text.splitlines().index("tags: [ketamine, tms") + 1  # the file's, not the YAML's
+    assert f"broken.md:{line}: " in str(error) and "in: tags: [ketamine, tms" in str(error)
 
 
 def test_missing_front_matter_names_the_file(tmp_path: Path) -> None:

@@ -164,7 +164,7 @@ def test_a_bad_synonyms_file_names_the_file_and_field(
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ContentError) as caught:
         load_content(content)
-    expected = f"{path}: {field}: " if field else f"{path}: "
+    expected = f"{path}: {field}: " if field else f"{path}:"  # with the file's line, if one
     assert any(
         line.startswith(expected) and words in line for line in str(caught.value).splitlines()
     ), str(caught.value)

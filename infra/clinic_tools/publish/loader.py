@@ -155,6 +155,21 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     return None
 
 
+def _yaml_problem(path: Path, what: str, error: yaml.YAMLError, first_line: int) -> Problem:
+    """Where in the file, in the file's own line numbers, and what, without YAML's internals
+    ('in "<unicode string>", line 1, column 22')."""
+    # Where what went wrong began (an unclosed `[`), else where it was found.
+    mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+    if mark is None:
+        return Problem(path, "", f"{what}: {error}")
+    said = getattr(error, "problem", None) or "cannot be read"
+    hint = "; a value holding ': ' needs quotes" if "mapping values" in said else ""
+    # The line as written, then a caret under it (libyaml's marks have none).
+    written = ((mark.get_snippet() or "").splitlines() or [""])[0].strip()
+    shown = f", in: {written}" if written else ""
+    return Problem(path, "", f"{what}: {said}{hint}{shown}", first_line + mark.line)
+
+
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     text = _read_text(path, problems)
     if text is None:
@@ -162,7 +177,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     try:
         return _load_yaml(text)
     except yaml.YAMLError as error:
-        problems.append(Problem(path, "", f"not valid YAML: {error}"))
+        problems.append(_yaml_problem(path, "not valid YAML", error, first_line=1))
     return None
 
 
@@ -216,8 +231,8 @@ def _read_markdown(
         return None
     try:
         data = _load_yaml(tokens[0].content)
-    except yaml.YAMLError as error:
-        problems.append(Problem(path, "", f"front matter is not valid YAML: {error}"))
+    except yaml.YAMLError as error:  # the front matter starts on the file's second line
+        problems.append(_yaml_problem(path, "front matter is not valid YAML", error, first_line=2))
         return None
     _check_images(path, tokens, pictures, problems)
     fields = data if isinstance(data, dict) else {}
