@@ -8,15 +8,17 @@ pressed twice is not an error, and staff see the pair.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clinic_api.appointments.request import Request
 from clinic_api.appointments.settings import AppointmentsSettings, ClinicSettings
 from clinic_api.appointments.store import DuplicateMarker, DuplicateRace, IntakeStore
 from clinic_api.core.aws_errors import DependencyUnavailable
 from clinic_api.core.identity import keyed_hash
 from clinic_api.core.reference import reference_of
 from clinic_api.core.timestamps import iso
+
+if TYPE_CHECKING:  # the checks load with the form (handler._form), beside the prefetch
+    from clinic_api.appointments.request import Request
 
 DUPLICATE_WINDOW = 600
 SUBMITTED_BY = "web-form"

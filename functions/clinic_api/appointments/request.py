@@ -175,16 +175,16 @@ TYPED: dict[str, Typed] = {
 }
 
 
-def _service(value: str, site: Site) -> str:
-    if site.services is not None and value not in site.services:
-        raise Broken("invalid_choice")
-    return value
+def _listed(choices: Callable[[Site], Sequence[str] | None]) -> Callable[[str, Site], str]:
+    """One of the clinic's own (services, providers), when site.json lists them."""
 
+    def check(value: str, site: Site) -> str:
+        listed = choices(site)
+        if listed is not None and value not in listed:
+            raise Broken("invalid_choice")
+        return value
 
-def _provider(value: str, site: Site) -> str:
-    if site.providers is not None and value not in site.providers:
-        raise Broken("invalid_choice")
-    return value
+    return check
 
 
 def _distinct(values: list[str], _: Site) -> list[str]:
@@ -194,8 +194,8 @@ def _distinct(values: list[str], _: Site) -> list[str]:
 # What each field's value becomes once the schema took it (any other field: as sent).
 KEPT: dict[str, Callable[[Any, Site], Any]] = {
     **TYPED,
-    "service": _service,
-    "provider": _provider,
+    "service": _listed(lambda site: site.services),
+    "provider": _listed(lambda site: site.providers),
     "preferredDays": _distinct,
     "preferredTimes": _distinct,
 }
@@ -215,6 +215,7 @@ def schema() -> Schema:
     return Schema(validator, document["properties"], frozenset(document["required"]))
 
 
+@cache
 def field_names() -> frozenset[str]:
     return frozenset(schema().properties)
 

@@ -1,20 +1,21 @@
 """The links a reader follows from an article or a page: each leads somewhere, now and later.
 
-A related article or an `/articles/` or `/pages/` link must name a published one (not a
-draft, not a missing file), and an article linked in the text must be due when its source
-is: the function hides a related article until it is due, but not a link in the text. A
-relative link (`other-article.md`, as an editor's preview writes it) would resolve under
-the page's own path. Each is a ContentError of the source's file, so `clinic publish`
-refuses the content before anything is uploaded.
+An `/articles/` or `/pages/` link in the text must name a published one (not a draft,
+not a missing file), and an article it names must be due when its source is: the
+function hides a related article until it is due, but not a link in the text (`related:`
+is the loader's to check). A relative link (`other-article.md`, as an editor's preview
+writes it) would resolve under the page's own path. Each is a ContentError of the
+source's file, so `clinic publish` refuses the content before anything is uploaded.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
 from clinic_tools.publish.loader import Content, ContentError, Problem
 
@@ -47,13 +48,14 @@ def _unfollowable(document: dict[str, Any], compiled: CompiledSite, now: datetim
     linked = ARTICLE_LINK.findall(html)
     messages = [
         f"{target} is no published article (a missing file, or a draft)"
-        for target in dict.fromkeys([link["slug"] for link in document.get("related", [])] + linked)
+        for target in dict.fromkeys(linked)
         if target not in articles
     ]
     messages += [
         f"{target} is published after this one: link to it once it is due"
         for target in sorted(set(linked) & set(articles))
-        if _moment(articles[target]["publishedAt"]) > max(now, _moment(document["publishedAt"]))
+        if visible_from(articles[target]["publishedAt"])
+        > max(now.timestamp(), visible_from(document["publishedAt"]))
     ]
     messages += [
         f"/pages/{target} is no published page"
@@ -65,8 +67,3 @@ def _unfollowable(document: dict[str, Any], compiled: CompiledSite, now: datetim
         for href in _RELATIVE.findall(html)
     ]
     return messages
-
-
-def _moment(published_at: str) -> datetime:
-    parsed = datetime.fromisoformat(published_at)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

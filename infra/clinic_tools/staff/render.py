@@ -54,12 +54,20 @@ def when(iso: str, time_zone: str) -> str:
 
 
 def write_csv(requests: Iterable[dict[str, Any]], out: TextIO, region: str) -> int:
+    def row(request: dict[str, Any]) -> list[Any]:
+        shown = {**request, "phone": national_phone(request.get("phone"), region) or ""}
+        return [shown.get(column) for column in EXPORT_COLUMNS]
+
+    return _write_csv(out, EXPORT_COLUMNS, map(row, requests))
+
+
+def _write_csv(out: TextIO, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """A header, then each row with every cell made safe for a spreadsheet; how many rows."""
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow(columns)
     count = 0
-    for request in requests:
-        row = {**request, "phone": national_phone(request.get("phone"), region) or ""}
-        writer.writerow([cell(row.get(column)) for column in EXPORT_COLUMNS])
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
         count += 1
     return count
 
@@ -74,15 +82,8 @@ def write_json(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicVi
 
 def write_list_csv(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
     """The list's own columns as CSV: what the desk sees, not the audited export's whole."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(LIST_COLUMNS)
-    count = 0
-    for request in requests:
-        writer.writerow(
-            [cell(text) for text in _list_row(summary(request, clinic), clinic.time_zone)]
-        )
-        count += 1
-    return count
+    rows = (_list_row(summary(request, clinic), clinic.time_zone) for request in requests)
+    return _write_csv(out, LIST_COLUMNS, rows)
 
 
 def write_table(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
