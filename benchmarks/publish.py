@@ -37,7 +37,8 @@ STEPS = ("full", "unchanged", "incremental")
 def write_content(size: int, folder: Path) -> Path:
     """content/'s settings and authors with `size` generated articles."""
     import yaml
-    from search import SEED, TextMaker, sample_corpus
+    from search import TextMaker, sample_corpus
+    from search_queries import SEED
 
     from clinic_tools.publish.search_index import search_units, vocabulary
 

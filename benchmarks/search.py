@@ -10,8 +10,9 @@ intro, H2/H3 sections; seeded, so every run sees the same text).
 For each engine and corpus: index build time and size, cold open + first
 query (from the built file to the first answer, in-process), and per-query
 p50/p99 for plain, as-you-type (last word cut short) and misspelt queries.
-A query is what the function does for a request: plan the words (synonyms,
-completions, corrections), search, count, and build up to 10 snippets.
+A query is what the function does for a request: plan the words (synonyms and
+completions; corrections when the words as typed find nothing), search, count,
+and build up to 10 snippets.
 
 - tantivy (ours): `build_search_index` and `SearchIndex`, as published and served.
 - SQLite FTS5 (sqlean.py: FTS5 and a fuzzy extension on every platform):
@@ -30,7 +31,6 @@ import argparse
 import platform
 import random
 import re
-import statistics
 import tempfile
 import time
 from collections import Counter
@@ -42,9 +42,10 @@ from typing import Any, Protocol
 
 import sqlean
 from search_cold import measure_cold, print_cold
+from search_queries import SEED, percentile, query_sets
 
 from clinic_api.search.index import SearchIndex
-from clinic_api.search.query import Slot, Synonyms, plan_query
+from clinic_api.search.query import Slot, Synonyms, plan_query, with_corrections
 from clinic_api.search.schema import (
     ARTICLE_TITLE,
     BODY,
@@ -60,7 +61,6 @@ from clinic_tools.publish.search_index import build_search_index, search_units, 
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 # The index as it was before it was made smaller (issue 13): the default baseline.
 BASELINE = "e8c5dad"
-SEED = 20260302
 LIMIT = 10
 TAG_POOL = [
     "ketamine", "anxiety", "depression", "tms", "esketamine", "side-effects", "safety",
@@ -157,39 +157,6 @@ def _article_html(maker: TextMaker, rng: random.Random) -> str:
         if rng.random() < 0.4:
             parts.append(f'<h3 id="s{section}-1">{maker.heading()}</h3><p>{maker.paragraph(2)}</p>')
     return "".join(parts)
-
-
-# --- queries --------------------------------------------------------------------
-
-
-def query_sets(words: list[str], count: int) -> dict[str, list[str]]:
-    rng = random.Random(SEED)
-
-    def plain() -> str:
-        return " ".join(rng.sample(words, rng.choice((1, 1, 2))))
-
-    def as_you_type() -> str:
-        word = rng.choice([word for word in words if len(word) > 5])
-        cut = word[: rng.randint(3, len(word) - 1)]
-        return f"{rng.choice(words)} {cut}" if rng.random() < 0.4 else cut
-
-    def misspelt() -> str:
-        word = rng.choice([word for word in words if len(word) > 4])
-        return _typo(_typo(word, rng) if len(word) >= 8 and rng.random() < 0.3 else word, rng)
-
-    makers = {"plain": plain, "as-you-type": as_you_type, "misspelt": misspelt}
-    return {name: [make() for _ in range(count)] for name, make in makers.items()}
-
-
-def _typo(word: str, rng: random.Random) -> str:
-    at = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(("swap", "drop", "replace", "insert"))
-    if kind == "swap":
-        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
-    if kind == "drop":
-        return word[:at] + word[at + 1 :]
-    letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
-    return word[:at] + letter + word[at + (kind == "replace") :]
 
 
 # --- engines --------------------------------------------------------------------
@@ -291,6 +258,12 @@ class Fts5:
         slots = plan_query(text, self, self.synonyms)
         if not slots:
             return 0, []
+        total, hits = self._matched(slots)
+        if not total:  # as our index does: corrections only when the words as typed fail
+            total, hits = self._matched(with_corrections(slots, self))
+        return total, hits
+
+    def _matched(self, slots: list[Slot]) -> tuple[int, list[dict[str, Any]]]:
         match = _fts5_match(slots)
         rows = self.db.execute(_SELECT, (match,)).fetchall()
         (total,) = self.db.execute("SELECT count(*) FROM units WHERE units MATCH ?", (match,))
@@ -350,7 +323,7 @@ def measure(engine: Engine, corpus: Corpus, queries: dict[str, list[str]]) -> Ro
             for text in texts:  # warm-up: caches as a warm container has them
                 engine.search(text)
             samples, hits = _timed(engine.search, texts)
-            latency[name] = (_percentile(samples, 50), _percentile(samples, 99))
+            latency[name] = (percentile(samples, 50), percentile(samples, 99))
             found[name] = hits / len(texts)
     units = len(search_units(corpus.articles))
     return Row(corpus.name, engine.name, len(corpus.articles), units, built, size / 1e6,
@@ -365,10 +338,6 @@ def _timed(search: Callable[[str], tuple[int, Any]], texts: list[str]) -> tuple[
         samples.append((time.perf_counter_ns() - started) / 1e6)
         hits += total > 0
     return samples, hits
-
-
-def _percentile(samples: list[float], percent: int) -> float:
-    return statistics.quantiles(samples, n=100, method="inclusive")[percent - 1]
 
 
 def print_table(rows: list[Row]) -> None:

@@ -213,7 +213,7 @@ def _build(corpus: Path, archive: Path) -> dict[str, Any]:
 
 def _cold(key: str, queries: int, words: Path) -> dict[str, Any]:
     import boto3
-    from search import _percentile, query_sets
+    from search_queries import percentile, query_sets
 
     from clinic_api.search.index import SearchIndex
 
@@ -236,7 +236,7 @@ def _cold(key: str, queries: int, words: Path) -> dict[str, Any]:
             before = time.perf_counter_ns()
             index.search(text, tag=None, limit=10, hidden=())
             samples.append((time.perf_counter_ns() - before) / 1e6)
-        p50[name] = _percentile(samples, 50)
+        p50[name] = percentile(samples, 50)
     return {
         "download_ms": (downloaded - started) * 1e3,
         "open_ms": (opened - downloaded) * 1e3,

@@ -246,14 +246,34 @@ def test_the_proposal_is_whole_words(published: Any, typed: str, meant: str) -> 
     assert results(typed)["didYouMean"] == meant
 
 
-def test_exact_matches_rank_above_corrected_ones(published: Any) -> None:
-    # "care" is in many sections; one typo away, "are" and "area" are in more.
-    hits = [(hit["score"], marked(hit)) for hit in results("care", limit="20")["items"]]
+def test_a_word_found_as_typed_brings_no_corrections(published: Any) -> None:
+    # "care" is in some sections; one typo away, "are" and "area" are in many more.
+    # A visitor who typed a real word is not shown what a typo of it would be.
+    answer = results("care", limit="20")
+    assert answer["items"]
+    assert answer["total"] == len(answer["items"])
+    for hit in answer["items"]:
+        assert all(word.startswith("care") for word in marked(hit)), hit["text"]
+    assert answer["didYouMean"] is None
+
+
+def test_words_that_find_nothing_together_as_typed_are_corrected(published: Any) -> None:
+    # "tms" and "care" are both in the articles, but no section holds both.
+    answer = results("tms care")
+    assert answer["total"] > 0
+    assert answer["didYouMean"] not in (None, "tms care")
+
+
+def test_with_a_misspelt_word_exact_matches_rank_above_corrected_ones(published: Any) -> None:
+    # "ketamime" is in no article, so every word's corrections count: "care" as typed
+    # still ranks above "are" and "area".
+    answer = results("ketamime care", limit="20")
+    hits = [(hit["score"], marked(hit)) for hit in answer["items"]]
     exact = [score for score, words in hits if any(word.startswith("care") for word in words)]
     corrected = [score for score, words in hits if {"are", "area"} & set(words)]
     assert exact and corrected
     assert min(exact) > max(corrected)
-    assert results("care")["didYouMean"] is None
+    assert answer["didYouMean"] == "ketamine care"
 
 
 # Snippets

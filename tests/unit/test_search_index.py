@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 from clinic_api.search.index import SearchIndex
-from clinic_api.search.query import edit_distance, query_words, typo_budget
+from clinic_api.search.query import edit_distance, query_words, stem, typo_budget
 from clinic_api.search.records import Records, pack_records
 from clinic_api.search.schema import (
+    BODY,
     FIELD_WEIGHTS,
     MANIFEST,
     RECORDS,
@@ -23,7 +24,9 @@ from clinic_api.search.schema import (
     SLUG,
     TERM,
     phrase_term,
+    words_analyzer,
 )
+from clinic_api.search.snippets import StemFinder
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import ContentError, load_content
 from clinic_tools.publish.search_index import Phrases, build_search_index, search_units
@@ -204,6 +207,34 @@ def test_query_words_are_split_folded_and_capped() -> None:
         "ketamine",
     ]
     assert len(query_words("a " * 50)) == 10
+
+
+# Words an English stem rewrites at its end, and Snowball's exceptions.
+REWRITTEN = [
+    "dying", "lying", "tying", "skies", "happy", "happiness", "possibility", "stability",
+    "generously", "relational", "hoping", "fluency", "sensitivity", "ugly", "early", "only",
+    "agreed",
+]  # fmt: skip
+
+
+def test_a_text_is_never_said_to_lack_a_word_it_has(compiled: Any) -> None:
+    # The snippet's shortcut around stemming a whole hit: a false "no" would show a
+    # section's opening instead of the passage with the words.
+    texts = [unit[BODY] for unit in search_units(compiled.articles)] + [" ".join(REWRITTEN)]
+    for text in texts:
+        for word in words_analyzer().analyze(text):
+            assert StemFinder([stem(word)]).may_hold(text), (word, text[:60])
+
+
+def test_a_text_without_the_word_is_told_apart() -> None:
+    assert not StemFinder([stem("anxiety")]).may_hold("Ketamine helps some people.")
+    assert not StemFinder([stem("happy")]).may_hold("unhappy")  # a word's start, not its middle
+    assert StemFinder([stem("happiness")]).may_hold("a happy day")
+    assert StemFinder([stem("effects")]).may_hold("side_effects")  # tokens split at "_"
+    several = StemFinder([stem(word) for word in ("ketamine", "ketamines", "keto")])
+    assert several.may_hold("a keto diet")
+    assert several.may_hold("Ketamine works.")
+    assert not several.may_hold("kettles")
 
 
 def test_the_index_stores_only_what_a_hit_reads_and_each_article_once(compiled: Any) -> None:

@@ -27,7 +27,14 @@ import tantivy
 from tantivy import DocAddress, Occur, Query
 
 from clinic_api.core.keys import article_url, page_url
-from clinic_api.search.query import COMPLETION, Slot, Synonyms, Term, plan_query
+from clinic_api.search.query import (
+    COMPLETION,
+    Slot,
+    Synonyms,
+    Term,
+    plan_query,
+    with_corrections,
+)
 from clinic_api.search.records import Records
 from clinic_api.search.schema import (
     ARTICLE,
@@ -105,6 +112,7 @@ class SearchIndex:
         self._synonyms = Synonyms(manifest["synonyms"])
         self._vocabulary = _IndexVocabulary(self._searcher, self._schema)
         self._records = records
+        self._articles: dict[int, Article] = {}
 
     @classmethod
     def load(cls, archive: bytes) -> SearchIndex:
@@ -142,12 +150,7 @@ class SearchIndex:
         slots = plan_query(text, self._vocabulary, self._synonyms)
         if not slots:  # punctuation, emoji: nothing to look for
             return Found([], 0, None)
-        query = self._query(slots, tag, hidden)
-        ranked, total = (
-            self._best_per_article(query, offset + limit)
-            if distinct
-            else self._ranked(query, offset + limit)
-        )
+        slots, ranked, total = self._find(slots, tag, hidden, offset + limit, distinct)
         given = TIER * sum(1 for slot in slots if _as_typed_only(slot))
         ranked = [(score + given, address) for score, address in ranked]
         # "Did you mean" comes from the best hit of all, so every page proposes the same:
@@ -167,6 +170,46 @@ class SearchIndex:
             else None,
         )
 
+    def _find(
+        self,
+        slots: list[Slot],
+        tag: str | None,
+        hidden: Collection[str],
+        wanted: int,
+        distinct: bool,
+    ) -> tuple[list[Slot], Ranked, int]:
+        """The words as typed; only if they find nothing, with their corrections too
+        (Algolia's typoTolerance "min"). Returns the slots the hits were found by."""
+        found = self._hits(slots, tag, hidden, wanted, distinct) if self._may_match(slots) else None
+        if found and found[1]:
+            return slots, *found
+        corrected = with_corrections(slots, self._vocabulary)
+        if corrected == slots and found:  # no word has a correction: the same search
+            return slots, *found
+        return corrected, *self._hits(corrected, tag, hidden, wanted, distinct)
+
+    def _hits(
+        self,
+        slots: Sequence[Slot],
+        tag: str | None,
+        hidden: Collection[str],
+        wanted: int,
+        distinct: bool,
+    ) -> tuple[Ranked, int]:
+        query = self._query(slots, tag, hidden)
+        if distinct:
+            return self._best_per_article(query, wanted)
+        return self._ranked(query, wanted)
+
+    def _may_match(self, slots: Sequence[Slot]) -> bool:
+        """Whether each slot has a term in the index. A misspelt word's stem is in no
+        field: its search as typed would find nothing, and is not made."""
+        return all(any(self._indexed(term) for term in slot.terms) for slot in slots)
+
+    def _indexed(self, term: Term) -> bool:
+        word = _token(term)
+        return any(self._searcher.doc_freq(field, word) for field in FIELD_WEIGHTS)
+
     def _records_of(self, hits: Ranked) -> tuple[list[Unit], list[Article]]:
         """Each hit's texts and its article's (slug, title, kind), in the order of `hits`."""
         if not hits:
@@ -177,8 +220,15 @@ class SearchIndex:
         # Every unit has both numbers.
         return (
             [Unit(*self._records[int(number or 0)]) for number in units],
-            [Article(*self._records[int(number or 0)]) for number in articles],
+            [self._article(int(number or 0)) for number in articles],
         )
+
+    def _article(self, number: int) -> Article:
+        """An article's record, decoded once: its sections' hits share it."""
+        found = self._articles.get(number)
+        if found is None:
+            found = self._articles[number] = Article(*self._records[number])
+        return found
 
     def _ranked(self, query: Query, wanted: int) -> tuple[Ranked, int]:
         """The best `wanted` hits and how many there are in all."""
@@ -246,8 +296,7 @@ class SearchIndex:
         return _any([Query.const_score_query(_any(untypoed), TIER), best])
 
     def _match(self, field: str, term: Term, record: str) -> Query:
-        word = term.stems[0] if len(term.stems) == 1 else phrase_term(term.stems)
-        return Query.term_query(self._schema, field, word, record)
+        return Query.term_query(self._schema, field, _token(term), record)
 
 
 class _IndexVocabulary:
@@ -267,6 +316,11 @@ class _IndexVocabulary:
     def _words(self, query: Query, limit: int) -> list[str]:
         found = self._searcher.search(query, limit, count=False, order_by_field=UNITS_WITH_TERM)
         return [str(self._searcher.doc(address).get_first(TERM)) for _, address in found.hits]
+
+
+def _token(term: Term) -> str:
+    """The indexed token a term is: its stem, or a synonym phrase's one token."""
+    return term.stems[0] if len(term.stems) == 1 else phrase_term(term.stems)
 
 
 def _as_typed_only(slot: Slot) -> bool:

@@ -8,7 +8,9 @@ Every word must match (AND); a word matches through any of its terms:
 - for the last word only, the words it begins ("ketam" finds "ketamine"),
   because the visitor may still be typing;
 - corrections, like Algolia's typo tolerance: one typo from 4 letters, two
-  from 8; a swap of two letters counts as one.
+  from 8; a swap of two letters counts as one. They are planned only when the
+  words as typed find nothing (Algolia's `typoTolerance: "min"`): "care" is
+  not also a search for "are" and "core".
 
 Completions and corrections come from the index's vocabulary, so every term
 here names words that are really in the articles.
@@ -51,6 +53,7 @@ class Slot:
 
     asked: str
     terms: tuple[Term, ...]
+    word: bool = True  # one word, which may be misspelt; not a synonym phrase
 
 
 class Vocabulary(Protocol):
@@ -120,7 +123,8 @@ def _phrase_stems(expression: str) -> tuple[str, ...]:
 
 
 def plan_query(text: str, vocabulary: Vocabulary, synonyms: Synonyms) -> list[Slot]:
-    """One slot per word (or synonym phrase); an empty list when the text has no words."""
+    """One slot per word (or synonym phrase), as typed: its stem, synonyms and, for the
+    last word, completions. An empty list when the text has no words."""
     words = query_words(text)
     stems = [stem(word) for word in words]
     slots: list[Slot] = []
@@ -129,13 +133,26 @@ def plan_query(text: str, vocabulary: Vocabulary, synonyms: Synonyms) -> list[Sl
         length, alternatives = synonyms.at(stems, start)
         asked = " ".join(words[start : start + length])
         terms = [Term(tuple(stems[start : start + length]), asked), *alternatives]
-        if length == 1:
-            last = start == len(words) - 1
-            terms += _completions(asked, vocabulary) if last else []
-            terms += _corrections(asked, vocabulary, prefix=last)
-        slots.append(Slot(asked, _distinct(terms)))
+        if length == 1 and start == len(words) - 1:
+            terms += _completions(asked, vocabulary)
+        slots.append(Slot(asked, _distinct(terms), word=length == 1))
         start += length
     return slots
+
+
+def with_corrections(slots: Sequence[Slot], vocabulary: Vocabulary) -> list[Slot]:
+    """The slots with each word's corrections added, ranked below its other terms; the
+    last word's are corrections of a prefix, since it may be half-typed."""
+    last = len(slots) - 1
+    return [
+        Slot(
+            slot.asked,
+            _distinct([*slot.terms, *_corrections(slot.asked, vocabulary, prefix=index == last)]),
+        )
+        if slot.word
+        else slot
+        for index, slot in enumerate(slots)
+    ]
 
 
 def _completions(word: str, vocabulary: Vocabulary) -> list[Term]:

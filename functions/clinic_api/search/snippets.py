@@ -9,8 +9,10 @@ and with how many typos, is looked up by its stem.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import tantivy
 from tantivy import Occur, Query
@@ -20,6 +22,7 @@ from clinic_api.search.schema import BODY, stemmed_analyzer
 
 SNIPPET_LENGTH = 160  # characters of passage, about two lines of a results page
 ELLIPSIS = "…"
+_WORD = re.compile("[a-z0-9]+")  # a token of ASCII text, lowercased
 
 TermsByStem = dict[str, list[tuple[int, Term]]]  # stem → (slot index, term) holding it
 
@@ -74,20 +77,32 @@ class Highlighter:
     def __init__(
         self, searcher: tantivy.Searcher, schema: tantivy.Schema, slots: Sequence[Slot]
     ) -> None:
+        self._searcher = searcher
+        self._schema = schema
         self._terms = terms_by_stem(slots)
-        untypoed = [
+        self._untypoed = StemFinder(
             word for word, held in self._terms.items() if any(not term.typos for _, term in held)
-        ]
-        self._as_typed = _generator(searcher, schema, untypoed)
-        self._corrected = _generator(searcher, schema, list(self._terms))
+        )
+        self._all = StemFinder(self._terms)
+
+    @cached_property
+    def _as_typed(self) -> tantivy.SnippetGenerator:
+        return _generator(self._searcher, self._schema, self._untypoed.stems)
+
+    @cached_property
+    def _corrected(self) -> tantivy.SnippetGenerator:
+        """Made only for a query with corrections: most queries need none."""
+        return _generator(self._searcher, self._schema, self._all.stems)
 
     def snippet(self, body: str, corrected: bool) -> Snippet:
         """`corrected`: whether the hit needed a typo for some word; if not, the
         passage marks no correction ("are" for "care") whatever it holds."""
+        if not (self._all if corrected else self._untypoed).may_hold(body):
+            return _opening(body)  # the words matched a heading or tag, not the body
         document = tantivy.Document(**{BODY: body})
         found = (self._corrected if corrected else self._as_typed).snippet_from_doc(document)
         fragment = found.fragment()
-        if not fragment:  # the words matched a heading or tag, not the body
+        if not fragment:
             return _opening(body)
         spans = _code_points(fragment, [(mark.start, mark.end) for mark in found.highlighted()])
         matches = fewest_typos(
@@ -105,8 +120,38 @@ class Highlighter:
         return _snippet(lead + fragment + tail, kept)
 
 
+class StemFinder:
+    """Whether a text may have a word with one of `stems`, told without stemming all of it
+    (the snippet generator's cost, which most hits found by a heading would pay for
+    nothing). An English (Snowball) stem keeps its word's letters but for its last two
+    at most ("possibl" of "possibility", "happi" of "happy", "die" of "dying"), so only
+    the words that start with those letters are stemmed."""
+
+    def __init__(self, stems: Iterable[str]) -> None:
+        self.stems = frozenset(stems)
+        starts = sorted({word[: max(len(word) - 2, 1)] for word in self.stems})
+        # A word starting with "ketamin" starts with "ketam" too: one search finds both.
+        self._starts = [
+            one for at, one in enumerate(starts) if not one.startswith(tuple(starts[:at]))
+        ]
+
+    def may_hold(self, text: str) -> bool:
+        if not text.isascii():  # accents fold ("cafe" matches "café"): let it through
+            return True
+        lower = text.lower()
+        for start in self._starts:
+            at = lower.find(start)
+            while at >= 0:
+                if at == 0 or not lower[at - 1].isalnum():  # a word starts here
+                    word = _WORD.match(lower, at)
+                    if word and stem(word.group()) in self.stems:
+                        return True
+                at = lower.find(start, at + 1)
+        return False
+
+
 def _generator(
-    searcher: tantivy.Searcher, schema: tantivy.Schema, stems: list[str]
+    searcher: tantivy.Searcher, schema: tantivy.Schema, stems: Collection[str]
 ) -> tantivy.SnippetGenerator:
     query = Query.boolean_query(
         [(Occur.Should, Query.term_query(schema, BODY, word)) for word in sorted(stems)]
