@@ -24,6 +24,7 @@ from moto.backends import get_backend
 from moto.core.base_backend import BackendDict
 from moto.s3.models import s3_backends
 
+from clinic_tools.local import moto_caches
 from clinic_tools.local.cognito import LocalStaffPool, create_staff_pool
 from clinic_tools.local.stack import DEV_SECRET, _create_bucket, _create_table
 from clinic_tools.local.template import (
@@ -36,7 +37,6 @@ from clinic_tools.local.template import (
     TOPIC,
     LocalTemplate,
 )
-from tests import moto_caches
 
 if TYPE_CHECKING:
     from botocore.model import OperationModel

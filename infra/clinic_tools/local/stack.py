@@ -101,6 +101,9 @@ def start_moto(port: int) -> ThreadedMotoServer:
     # creates resources (each test process, through the tests' in-process moto) never uses.
     from moto.server import ThreadedMotoServer
 
+    from clinic_tools.local import moto_caches
+
+    moto_caches.install()
     server = ThreadedMotoServer(ip_address=MOTO_HOST, port=port, verbose=False)
     server.start()
     return server
