@@ -10,8 +10,9 @@
   the same short key ("!"), so a well-formed key is made unique per case; a
   malformed one is sent as drawn.
 - A `cursor` is opaque and good only for the query it came with: a well-formed
-  drawn one is swapped for the `nextCursor` the API gives that same query (or
-  left out when there is no next page), as a client that pages would send it.
+  drawn one (in the query, or in the inbox search's body) is swapped for the
+  `nextCursor` the API gives that same query (or left out when there is no next
+  page), as a client that pages would send it.
 - The staff routes sit behind the JWT authorizer: with `CLINIC_FUZZ_STAFF_TOKEN`
   (a staff ID token from the local pool; tests/integration/test_fuzz.py signs one
   in) every staff case carries it, so the fuzzer reaches the function; without
@@ -96,28 +97,41 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
 
 @schemathesis.hook("before_call")
 def real_cursors(ctx: Any, case: Any, **kwargs: Any) -> None:
-    query = case.query or {}
-    cursor = query.get("cursor")
-    if not (isinstance(cursor, str) and _CURSOR.fullmatch(cursor)):
-        return
-    rest = {name: value for name, value in query.items() if name != "cursor"}
-    url = f"{case.operation.schema.get_base_url()}{case.operation.path}?{urlencode(rest, True)}"
+    """In the query (GET /articles, /staff/requests) or the body (the inbox's search)."""
+    for where, sent in (("query", case.query), ("body", case.body)):
+        if not isinstance(sent, dict):
+            continue
+        cursor = sent.get("cursor")
+        if isinstance(cursor, str) and _CURSOR.fullmatch(cursor):
+            rest = {name: value for name, value in sent.items() if name != "cursor"}
+            next_cursor = _next_cursor(case, **{where: rest})
+            if next_cursor is None:
+                del sent["cursor"]
+            else:
+                sent["cursor"] = next_cursor
+
+
+def _next_cursor(
+    case: Any, query: dict[str, Any] | None = None, body: dict[str, Any] | None = None
+) -> str | None:
+    """The `nextCursor` the API gives the same query, or None: the query itself is refused
+    (the case is refused for its other fields either way), or no answer came in time (a
+    loaded machine): a cursor no page gave would be refused as one, so the case pages
+    from the start."""
+    url = f"{case.operation.schema.get_base_url()}{case.operation.path}"
     token = STAFF_TOKEN if case.operation.path.startswith("/staff/") else None
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    data = None
+    if body is not None:
+        data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+    asked = urllib.request.Request(
+        f"{url}?{urlencode(query or {}, True)}", data=data, headers=headers
+    )
     try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url, headers=headers), timeout=10
-        ) as response:
-            next_cursor = json.load(response).get("nextCursor")
+        with urllib.request.urlopen(asked, timeout=10) as response:
+            return json.load(response).get("nextCursor")
     except (OSError, ValueError):
-        # The query itself is refused (the case is refused for its other fields either way),
-        # or no answer came in time (a loaded machine): a cursor no page gave would be
-        # refused as one, so the case pages from the start.
-        next_cursor = None
-    if next_cursor is None:
-        del case.query["cursor"]
-    else:
-        case.query["cursor"] = next_cursor
+        return None
 
 
 STAFF_TOKEN = os.environ.get("CLINIC_FUZZ_STAFF_TOKEN")

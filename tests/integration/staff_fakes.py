@@ -178,7 +178,8 @@ SUMMARY_FIELDS = (
 
 @dataclass
 class FakeInbox:
-    """GET /staff/requests, GET and PATCH /staff/requests/{reference}, as the contract says."""
+    """GET /staff/requests, POST /staff/requests/search, GET and PATCH
+    /staff/requests/{reference}, as the contract says."""
 
     items: dict[str, dict[str, Any]]
     versions: dict[str, int] = field(default_factory=dict)
@@ -214,6 +215,9 @@ class FakeInbox:
             return self.problem(route, self.answer_with)
         if path == "/staff/requests":
             return self.list_calls(route, parse_qs(url.query))
+        if path == "/staff/requests/search" and request.method == "POST":
+            searched = json.loads(request.post_data)
+            return self.list_calls(route, {name: [str(v)] for name, v in searched.items()})
         reference = unquote(path.rsplit("/", 1)[1])
         if reference not in self.items:
             return self.problem(route, 404)

@@ -122,6 +122,36 @@ def test_an_admin_works_the_inbox(
     assert item["serviceLabel"]
 
 
+def test_a_search_by_name_finds_the_request_and_leaves_no_trace_of_the_name(
+    local_stack: LocalStack, staff_token: StaffToken, reference: str
+) -> None:
+    """As the inbox searches from the site's origin: a preflighted POST with the words in
+    the body. Neither the gateway's log nor the function's holds them afterwards."""
+    preflight = call(
+        f"{local_stack.api}/staff/requests/search",
+        method="OPTIONS",
+        headers={
+            "Origin": local_stack.site,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    assert preflight.status in (200, 204), preflight.body
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    found = send(
+        local_stack,
+        "/search",
+        staff_token(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Origin": local_stack.site},
+        data=json.dumps({"q": "varga-okaf", "status": "all", "limit": 100}).encode(),
+    )
+    assert found.status == 200, found.body
+    assert found.headers["cache-control"] == "no-store"
+    assert reference in [item["reference"] for item in found.json()["items"]]
+    assert "varga" not in local_stack.log.read_text().lower()
+
+
 def test_a_receptionist_reads_then_changes_a_request_and_both_are_audited(
     local_stack: LocalStack, staff_token: StaffToken, reference: str
 ) -> None:

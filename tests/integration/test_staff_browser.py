@@ -285,9 +285,12 @@ def test_search_filter_and_more(inbox: Inbox) -> None:
     page.fill("#search-q", "robin")
     page.click("#filter-form button[type=submit]")
     page.wait_for_selector("#list-status:has-text('1 request matching “robin”')")
-    query = inbox.api.seen[-1]["query"]
-    assert (query["q"], query["status"]) == (["robin"], ["all"])
-    assert "robin" not in page.url  # what staff type stays out of the page's address
+    searched = inbox.api.seen[-1]
+    assert (searched["method"], searched["path"]) == ("POST", "/staff/requests/search")
+    assert (searched["body"]["q"], searched["body"]["status"]) == ("robin", "all")
+    # What staff type stays out of every address: the page's and the API's.
+    assert "robin" not in page.url
+    assert not [seen["path"] for seen in inbox.api.seen if "robin" in str(seen["query"])]
     # Paging: 30 more requests come 25 at a time.
     for number in range(30):
         reference = f"P{number:07d}"

@@ -17,6 +17,7 @@ FRONT_DESK = {
     "exp": "1795863600",
 }
 CALLER_ADDRESS = "198.51.100.44"
+SEARCH = "/staff/requests/search"
 
 
 def staff_event(
@@ -27,9 +28,10 @@ def staff_event(
     query: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
     body: Any = None,
+    collection: str = "/staff/requests",
 ) -> dict[str, Any]:
-    route = "/staff/requests" + ("/{reference}" if reference is not None else "")
-    path = "/staff/requests" + (f"/{reference}" if reference is not None else "")
+    route = collection + ("/{reference}" if reference is not None else "")
+    path = collection + (f"/{reference}" if reference is not None else "")
     event = http_event(
         method,
         path,
@@ -49,6 +51,11 @@ def staff_event(
 
 def inbox(query: dict[str, str] | None = None, **kwargs: Any) -> Answer:
     return invoke(STAFF, staff_event("GET", query=query, **kwargs))
+
+
+def search(body: Any, **kwargs: Any) -> Answer:
+    """POST /staff/requests/search: what staff look for, in the body."""
+    return invoke(STAFF, staff_event("POST", body=body, collection=SEARCH, **kwargs))
 
 
 def open_request(reference: str, **kwargs: Any) -> Answer:

@@ -151,15 +151,18 @@ def test_logs_name_the_failing_fields_and_codes_only(
 
 def staff_outcomes(reference: str) -> list[Any]:
     """Every answer of the inbox API: lists and searches by name and phone, reads, changes."""
-    from tests.unit.inbox import FRONT_DESK, change, inbox, open_request
+    from tests.unit.inbox import FRONT_DESK, change, inbox, open_request, search
 
     outsider = {**FRONT_DESK, "cognito:groups": "[billing]"}
     tag = open_request(reference).headers["etag"]
     return [
         inbox(),
-        inbox({"q": VALID["lastName"], "status": "all"}),
-        inbox({"q": "5550199"}),
-        inbox({"q": VALID["firstName"] * 30}),  # too long: 422
+        search({"q": VALID["lastName"], "status": "all"}),
+        search({"q": "5550199"}),
+        search({"q": VALID["firstName"] * 30}),  # too long: 422
+        search({"q": VALID["lastName"], VALID["email"]: VALID["firstName"]}),  # unknown: 422
+        search(VALID["lastName"]),  # not JSON: 400
+        inbox({"q": VALID["lastName"]}),  # a search in the URL: 422
         open_request(reference),
         change(reference, {"note": VALID["message"], "assignee": VALID["firstName"]}, tag),
         change(reference, {"note": VALID["message"]}, tag),  # stale: 412
@@ -181,7 +184,7 @@ def test_no_patient_data_reaches_the_inbox_apis_logs_metrics_errors_or_audit(
     reference = post_json(VALID).json()["reference"]
     with captured(logger) as log:
         answers = staff_outcomes(reference)
-    assert {answer.status for answer in answers} == {200, 403, 404, 412, 422, 428}
+    assert {answer.status for answer in answers} == {200, 400, 403, 404, 412, 422, 428}
     output = capfd.readouterr()
     written = log.getvalue() + output.out + output.err + caplog.text
     assert "Request updated" in written  # the logs are really captured

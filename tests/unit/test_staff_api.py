@@ -11,7 +11,7 @@ import pytest
 
 from clinic_api.content.cursor import encode_cursor
 from tests.fixture_content import PHYSICIAN
-from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request
+from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request, search
 from tests.unit.stack import VALID, Stack, post_json
 
 
@@ -105,9 +105,11 @@ def test_an_edited_or_foreign_inbox_cursor_is_a_422_naming_the_cursor(stack: Sta
     ):
         assert problem_fields(inbox({"cursor": foreign})) == [("cursor", "invalid_cursor")]
     # Good only for the status and search it was given for.
-    for other in ({"status": "contacted"}, {"q": "Marisol"}, {"status": "all"}):
+    for other in ({"status": "contacted"}, {"status": "all"}):
         answer = inbox({"limit": "1", "cursor": cursor, **other})
         assert problem_fields(answer) == [("cursor", "invalid_cursor")]
+    answer = search({"q": "Marisol", "limit": 1, "cursor": cursor})
+    assert problem_fields(answer) == [("cursor", "invalid_cursor")]
 
 
 @pytest.mark.parametrize(
@@ -116,14 +118,81 @@ def test_an_edited_or_foreign_inbox_cursor_is_a_422_naming_the_cursor(stack: Sta
 )
 def test_the_inbox_searches_names_and_phones(stack: Stack, q: str, found: bool) -> None:
     submit()
-    assert bool(inbox({"q": q}).json()["items"]) is found
+    answer = search({"q": q})
+    assert answer.status == 200, answer.body
+    assert answer.headers["cache-control"] == "no-store"
+    assert bool(answer.json()["items"]) is found
 
 
 def test_the_inbox_finds_a_reference_as_it_was_heard(stack: Stack) -> None:
     reference = submit()["reference"]
     heard = reference.lower().replace("1", "l").replace("0", "o")
-    (item,) = inbox({"q": heard, "status": "all"}).json()["items"]
+    (item,) = search({"q": heard, "status": "all"}).json()["items"]
     assert item["reference"] == reference
+
+
+def test_a_search_pages_with_a_cursor_good_only_for_its_words(stack: Stack) -> None:
+    sent = [submit(message=f"request {n}")["reference"] for n in range(3)]
+    submit(firstName="Tomasz", lastName="Wren")
+    first = search({"q": "quenby", "limit": 2.0}).json()  # a JSON Schema integer
+    second = search({"q": "quenby", "limit": 2, "cursor": first["nextCursor"]}).json()
+    seen = [item["reference"] for item in first["items"] + second["items"]]
+    assert seen == list(reversed(sent))
+    assert second["nextCursor"] is None
+    other = search({"q": "wren", "limit": 2, "cursor": first["nextCursor"]})
+    assert problem_fields(other) == [("cursor", "invalid_cursor")]
+
+
+def test_a_search_in_the_url_is_refused_without_searching(stack: Stack) -> None:
+    """What staff type (a patient's name) belongs in a body: a URL is kept in logs and
+    histories. An old client's `q` gets a 422 that says where to send it."""
+    submit()
+    answer = inbox({"q": "Quenby"})
+    assert problem_fields(answer) == [("q", "not_here")]
+    assert "POST /staff/requests/search" in answer.json()["errors"][0]["message"]
+    assert "Quenby" not in answer.body
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({}, [("q", "required")]),
+        ({"q": "   "}, [("q", "too_short")]),
+        ({"q": "x" * 101}, [("q", "too_long")]),
+        ({"q": 5550199}, [("q", "invalid_type")]),
+        ({"q": "\ud800"}, [("q", "invalid_text")]),
+        ({"q": "quenby", "status": "done"}, [("status", "invalid_choice")]),
+        ({"q": "quenby", "limit": 0}, [("limit", "out_of_range")]),
+        ({"q": "quenby", "limit": True}, [("limit", "invalid_type")]),
+        ({"q": "quenby", "limit": 2.5}, [("limit", "invalid_type")]),
+        ({"q": "quenby", "limit": 1e300}, [("limit", "out_of_range")]),
+        ({"q": "quenby", "cursor": ""}, [("cursor", "too_short")]),
+        ({"q": "Quenby", "name": "Quenby"}, [("(unknown)", "unknown_field")]),
+    ],
+)
+def test_a_bad_search_is_a_422_naming_each_field_never_its_value(
+    stack: Stack, body: dict[str, Any], fields: list[tuple[str, str]]
+) -> None:
+    answer = search(body)
+    assert problem_fields(answer) == fields
+    assert "Quenby" not in answer.body
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        ("q=quenby", {"content-type": "application/x-www-form-urlencoded"}, 415),
+        ('{"q": "quenby"', {}, 400),
+        ('["quenby"]', {}, 400),
+    ],
+)
+def test_a_search_that_is_no_json_object_is_refused(
+    stack: Stack, body: str, headers: dict[str, str], status: int
+) -> None:
+    answer = search(body, headers=headers)
+    assert answer.status == status, answer.body
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "quenby" not in answer.body
 
 
 def test_opening_a_request_shows_everything_but_internals_and_is_audited(stack: Stack) -> None:
@@ -157,7 +226,7 @@ def test_a_possible_duplicate_names_the_first_request_by_its_reference(stack: St
     answer = open_request(second["reference"])
     assert answer.json()["duplicateOf"] == first["reference"]
     assert first["id"] not in answer.body
-    (found,) = inbox({"q": answer.json()["duplicateOf"]}).json()["items"]
+    (found,) = search({"q": answer.json()["duplicateOf"]}).json()["items"]
     assert found["reference"] == first["reference"]
 
 

@@ -23,9 +23,11 @@ from clinic_api.core.http import Response
 from clinic_api.core.identity import client_address, forget_hash_key, hash_key, keyed_hash
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import (
+    FieldError,
     Problem,
     dependency_unavailable,
     foreign_cursor,
+    invalid_input,
     not_found,
 )
 from clinic_api.core.query import parse_query
@@ -37,6 +39,7 @@ from clinic_api.staff.audit import Actor, AuditLog
 from clinic_api.staff.changes import read_change
 from clinic_api.staff.claims import StaffCaller, staff_caller
 from clinic_api.staff.requests import RequestNotFound, RequestStore, StaleRequest, etag
+from clinic_api.staff.searches import read_search
 from clinic_api.staff.settings import clinic_view, staff_settings
 
 app = HttpFunction()
@@ -47,16 +50,32 @@ logger, counts = app.logger, app.counts
 def list_requests() -> Response:
     _caller()
     request = app.request
+    if "q" in (request.query or {}):  # an old client's search: its words are in the URL
+        raise invalid_input(
+            [FieldError("q", "not_here", "search with POST /staff/requests/search")]
+        )
     query = parse_query(request.query, routes.LIST_QUERY, request.raw_query)
+    return _page(query["status"] or "new", None, query["limit"], query["cursor"])
+
+
+@app.handles(routes.SEARCH_REQUESTS)
+def search_requests() -> Response:
+    _caller()
+    sent = app.request
+    search = read_search(sent.body, sent.is_base64_encoded, sent.headers.get("content-type"))
+    return _page(search.status, search.q, search.limit, search.cursor)
+
+
+def _page(status: str, q: str | None, limit: int, cursor: str | None) -> Response:
     clinic = clinic_view()
     try:
-        found = inbox.page(
-            _store(), query["status"] or "new", query["q"], query["limit"], query["cursor"]
-        )
+        found = inbox.page(_store(), status, q, limit, cursor)
     except inbox.InvalidCursor:
         raise foreign_cursor() from None
     items = [view.summary(request, clinic) for request in found.items]
-    logger.info("Inbox listed", extra={"status": query["status"] or "new", "count": len(items)})
+    logger.info(
+        "Inbox listed", extra={"status": status, "searched": q is not None, "count": len(items)}
+    )
     return _json({"items": items, "nextCursor": found.next_cursor, "timeZone": clinic.time_zone})
 
 

@@ -26,18 +26,15 @@ MERGE_PATCH = "application/merge-patch+json"
 AUTHORIZER = "StaffAuthorizer"
 ETAG_PATTERN = r'^"[0-9a-f]{32}"$'
 
-LIST_QUERY = (
-    ChoiceParam("status", (*STATUSES, "all"), "Only requests with this status (default `new`)."),
-    TextParam(
-        "q", 100, "A reference (any case), the start of a first or last name, or phone digits."
-    ),
-    IntParam("limit", 25, 1, 100, "How many requests per page."),
-    TextParam(
-        "cursor",
-        512,
-        "`nextCursor` of the previous page, unchanged, with the same `status` and `q`.",
-    ),
+STATUS = ChoiceParam(
+    "status", (*STATUSES, "all"), "Only requests with this status (default `new`)."
 )
+LIMIT = IntParam("limit", 25, 1, 100, "How many requests per page.")
+CURSOR = TextParam(
+    "cursor", 512, "`nextCursor` of the previous page, unchanged, with the same `status`."
+)
+LIST_QUERY = (STATUS, LIMIT, CURSOR)
+Q_MAX = 100  # a search's words: a reference, a name's start or phone digits
 
 
 def schemas():  # unannotated: inferred as the module, so `schemas().RequestPage` is checked
@@ -89,8 +86,9 @@ LIST_REQUESTS = Route(
     "/staff/requests",
     "listRequests",
     "The inbox: requests by status, newest first",
-    "Summaries, a page at a time, searched by reference, name or phone. Not audited per "
-    "request: opening one is.",
+    "Summaries, a page at a time. Searching is `POST /staff/requests/search`: a patient's "
+    "name in a URL would be kept where a body is not; a `q` here is refused. Not audited "
+    "per request: opening one is.",
     "Staff",
     _guarded(
         Answer(
@@ -110,12 +108,41 @@ LIST_REQUESTS = Route(
         ),
         problem(
             422,
-            "A bad `status`, `q`, `limit` or `cursor` (a cursor is only good with the `status` "
-            "and `q` it came with); `errors` names each.",
+            "A bad `status`, `limit` or `cursor` (a cursor is only good with the `status` it "
+            "came with), or a `q` (code `not_here`); `errors` names each.",
         ),
     ),
     query=LIST_QUERY,
     query_examples={"status": "new", "limit": 25},
+    auth=AUTHORIZER,
+)
+SEARCH_REQUESTS = Route(
+    "POST",
+    "/staff/requests/search",
+    "searchRequests",
+    "Search the inbox by reference, name or phone",
+    "The inbox list, of the requests that match `q`: a reference as it was read out, the "
+    "start of a first, last or full name (without accents, case or apostrophes), or phone "
+    "digits. The words travel in the body, never in a URL. Not audited per request.",
+    "Staff",
+    _guarded(
+        Answer(
+            200,
+            "One page of the requests that match.",
+            JSON,
+            lambda: schemas().RequestPage,
+            (NO_STORE,),
+        ),
+        problem(400, "The body is not a well-formed JSON object."),
+        problem(415, "The body is not `application/json`."),
+        problem(
+            422,
+            "A bad `q`, `status`, `limit` or `cursor` (a cursor is only good with the `q` "
+            "and `status` it came with), or a field a search does not have; `errors` names "
+            "each, never its value.",
+        ),
+    ),
+    bodies=(Body(JSON, lambda: schemas().RequestSearch, "what to look for."),),
     auth=AUTHORIZER,
 )
 GET_REQUEST = Route(
@@ -182,4 +209,4 @@ UPDATE_REQUEST = Route(
     auth=AUTHORIZER,
 )
 
-STAFF = declare("StaffFunction", LIST_REQUESTS, GET_REQUEST, UPDATE_REQUEST)
+STAFF = declare("StaffFunction", LIST_REQUESTS, SEARCH_REQUESTS, GET_REQUEST, UPDATE_REQUEST)

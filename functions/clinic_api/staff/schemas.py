@@ -15,6 +15,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from clinic_api.core.schemas import SPACE_CHARS, titled
 from clinic_api.staff.changes import ASSIGNEE_MAX, NOTE_MAX
+from clinic_api.staff.routes import CURSOR, LIMIT, Q_MAX, STATUS
 
 Status = Literal["new", "contacted", "scheduled", "closed", "spam"]
 REFERENCE_PATTERN = "^[0-9A-HJKMNP-TV-Z]{8}$"
@@ -165,6 +166,31 @@ class RequestChange(BaseModel):
     status: Status | SkipJsonSchema[None] = None
     note: Note | SkipJsonSchema[None] = Field(None, description="Added to the history")
     assignee: Assignee | None = Field(None, description="`null` unassigns")
+
+
+class RequestSearch(BaseModel):
+    """What a receptionist looks for in the inbox."""
+
+    model_config = titled(
+        ConfigDict(
+            extra="forbid",
+            title="Request search",
+            json_schema_extra={"examples": [{"q": "quenby", "status": "all"}]},
+        )
+    )
+
+    q: Annotated[str, StringConstraints(max_length=Q_MAX, pattern=_NOT_BLANK)] = Field(
+        title="Search words",
+        description="A reference (any case), the start of a first, last or full name, or "
+        "phone digits",
+    )
+    status: Literal[*STATUS.choices] = Field(  # pyright: ignore[reportInvalidTypeForm]
+        "new", description=STATUS.description
+    )
+    limit: int = Field(LIMIT.default, ge=LIMIT.minimum, le=LIMIT.maximum)
+    cursor: (
+        Annotated[str, StringConstraints(max_length=CURSOR.max_length, pattern=_NOT_BLANK)] | None
+    ) = Field(None, description="`nextCursor` of the previous page, with the same `q` and `status`")
 
 
 class GatewayMessage(BaseModel):

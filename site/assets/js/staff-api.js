@@ -1,4 +1,4 @@
-// The inbox API (GET/PATCH /staff/requests...), called with the signed-in staff member's
+// The inbox API (GET/POST/PATCH /staff/requests...), called with the signed-in staff member's
 // ID token. Answers are JSON; errors are problem+json, told apart by status only.
 
 import { ApiError, apiUrl, drain } from './config.js';
@@ -32,10 +32,16 @@ export class InboxApi {
     return { document: await response.json(), etag: response.headers.get('ETag') };
   }
 
-  /** {items, nextCursor, timeZone}: newest first. */
+  /** {items, nextCursor, timeZone}: newest first. A search is a POST: what staff type
+   * (a patient's name, phone digits) stays out of URLs. */
   async list({ status = 'new', q = '', cursor = '' } = {}) {
-    const params = { status, q: q.trim(), cursor, limit: PAGE_SIZE };
-    return (await this.call('/staff/requests', { params })).document;
+    const words = q.trim();
+    if (!words) {
+      const params = { status, cursor, limit: PAGE_SIZE };
+      return (await this.call('/staff/requests', { params })).document;
+    }
+    const body = { q: words, status, limit: PAGE_SIZE, ...(cursor && { cursor }) };
+    return (await this.call('/staff/requests/search', { method: 'POST', body })).document;
   }
 
   /** {request, etag}: one request in full, with its history. */
