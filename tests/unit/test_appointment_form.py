@@ -152,6 +152,18 @@ def test_accept_naming_json_gets_json_even_for_a_form_body(stack: Stack) -> None
     assert answer.json()["status"] == "received"
 
 
+def test_a_null_field_is_stored_as_left_out(stack: Stack) -> None:
+    """As the document allows: null for any field that may be left out, booleans and
+    lists too, is a request without it."""
+    nulls = ("email", "okToText", "okToLeaveVoicemail", "preferredDays", "preferredTimes")
+    answer = post_json({**VALID, **dict.fromkeys(nulls), "message": None})
+    assert answer.status == 201, answer.body
+    (stored,) = stack.requests()
+    assert stored.get("email") is None and stored.get("message") is None
+    assert (stored["okToText"], stored["okToLeaveVoicemail"]) == (False, False)
+    assert (stored["preferredDays"], stored["preferredTimes"]) == ([], [])
+
+
 def test_accept_star_alone_is_a_form_client(stack: Stack) -> None:
     fields = {key: value for key, value in VALID.items() if not isinstance(value, bool | list)}
     answer = post_form({**fields, "consent": "on"}, headers={"accept": "*/*"})

@@ -176,6 +176,22 @@ def test_every_example_holds_to_its_schema() -> None:
     assert examples >= 8
 
 
+def test_every_field_that_may_be_left_out_may_be_null() -> None:
+    """The function takes a null field as absent (docs/appointments.md): the document lets a
+    client send one, booleans and lists too."""
+    schema = SCHEMAS["AppointmentRequest"]
+    root = {"components": {"schemas": SCHEMAS}, "$ref": "#/components/schemas/AppointmentRequest"}
+    validator = jsonschema_rs.validator_for(root)
+    example = schema["examples"][0]
+    channels = {"phone", "email", "okToText"}  # needed by a preferred contact (contact_channels)
+    optional = set(schema["properties"]) - set(schema["required"]) - channels
+    assert {"okToLeaveVoicemail", "preferredDays", "preferredTimes", "message"} <= optional
+    for name in sorted(optional):
+        assert validator.is_valid({**example, name: None}), name
+    by_email = {**example, "preferredContact": "email", "email": "avery@example.com"}
+    assert validator.is_valid({**by_email, "phone": None, "okToText": None})
+
+
 def test_the_form_documents_every_field_of_the_request() -> None:
     request = SCHEMAS["AppointmentRequest"]["properties"]
     form = SCHEMAS["AppointmentForm"]["properties"]

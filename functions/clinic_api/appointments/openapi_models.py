@@ -71,16 +71,18 @@ def _form_field(name: str, field: FieldInfo) -> tuple[Any, Any]:  # (type, Field
     }
     if name == "consent":
         return Checked, Field(**described)
-    if field.annotation is bool:
-        return Checkbox | SkipJsonSchema[None], Field(None, title=field.title)
-    factory: dict[str, Any] = (
-        {"default_factory": field.default_factory} if field.default_factory else {}
+    # A form has no null: the value a request may send as null, without it.
+    given: Any = next(
+        (arg for arg in get_args(field.annotation) if arg is not type(None)), field.annotation
     )
-    if field.is_required() or factory:  # as the request has it
-        return field.rebuild_annotation(), Field(**described, **factory)
-    given: Any = next(arg for arg in get_args(field.annotation) if arg is not type(None))
+    if given is bool:
+        return Checkbox | SkipJsonSchema[None], Field(None, title=field.title)
     if field.metadata:  # constraints of the whole field (a length) hold for the value given
         given = Annotated[given, *field.metadata]
+    if field.is_required():  # as the request has it
+        return field.rebuild_annotation(), Field(**described)
+    if field.default_factory:  # a list: left out, none
+        return given, Field(**described, default_factory=field.default_factory)
     return given | Blank | SkipJsonSchema[None], Field(None, **described)
 
 

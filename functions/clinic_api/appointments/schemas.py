@@ -159,14 +159,14 @@ class AppointmentRequest(BaseModel):
     email: Email | Blank | None = Field(None, title="E-mail", description=EMAIL_DESCRIPTION)
     phone: Phone | Blank | None = Field(None, description=PHONE_DESCRIPTION)
     preferred_contact: Literal["phone", "text", "email"] = Field(title="Preferred way to contact")
-    ok_to_text: bool = Field(
+    ok_to_text: bool | None = Field(
         False, title="OK to text", description="Must be `true` when `preferredContact` is `text`."
     )
-    ok_to_leave_voicemail: bool = Field(False, title="OK to leave a voicemail")
-    preferred_days: list[Day] = Field(
+    ok_to_leave_voicemail: bool | None = Field(False, title="OK to leave a voicemail")
+    preferred_days: list[Day] | None = Field(
         default_factory=list, max_length=6, description="Repeated days count once."
     )
-    preferred_times: list[Time] = Field(
+    preferred_times: list[Time] | None = Field(
         default_factory=list, max_length=3, description="Repeated times count once."
     )
     service: ServiceId
