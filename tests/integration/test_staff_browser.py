@@ -276,6 +276,26 @@ def test_an_inbox_that_is_down_is_not_called_a_connection_problem(inbox: Inbox) 
     inbox.page.wait_for_selector("#inbox-problem:has-text('not answering just now')")
 
 
+def test_a_search_that_fails_keeps_the_list_shown(inbox: Inbox) -> None:
+    """Staff lose nothing to a bad moment: the list stays as it was, with the reason, and
+    the same search sent again shows its answer and clears the reason."""
+    inbox.watched.allow_status(503)
+    page = inbox.page
+    inbox.sign_in()
+    page.wait_for_selector(f"button[data-reference='{NEWEST}']")
+    shown = page.locator("#requests li").count()
+    inbox.api.answer_with = 503
+    page.fill("#search-q", "robin")
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_selector("#inbox-problem:has-text('not answering just now')")
+    assert page.locator("#requests li").count() == shown
+    assert "robin" not in page.locator("#list-status").inner_text()
+    inbox.api.answer_with = None
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_selector("#list-status:has-text('matching “robin”')")
+    assert page.locator("#inbox-problem").inner_text().strip() == ""
+
+
 def test_search_filter_and_more(inbox: Inbox) -> None:
     page = inbox.page
     inbox.sign_in()

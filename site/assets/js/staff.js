@@ -21,7 +21,7 @@ const SIGNED_OUT = {
 
 const session = new StaffSession(signedOut);
 const api = new InboxApi(session);
-const list = { status: 'new', q: '', cursor: null, timeZone: 'UTC', rows: new Map(), loads: 0 };
+const list = { status: 'new', q: '', cursor: null, timeZone: 'UTC', rows: new Map(), loads: 0, failed: false };
 const detail = new RequestDetail(api, {
   announce,
   notice: (text) => alertText('inbox-problem', text),
@@ -189,27 +189,30 @@ function problem(error, context) {
   return undefined;
 }
 
-async function loadList({ reset }) {
+/** A new filter (`reset`) replaces the list only once its answer has come: a search that
+ * fails leaves what was shown, and what it was for. */
+async function loadList({ reset, status = list.status, q = list.q }) {
   const load = ++list.loads;
-  if (reset) {
-    list.cursor = null;
-    list.rows.clear();
-    $('requests').replaceChildren();
-  }
   $('list-status').textContent = 'Loading requests…';
   $('requests').setAttribute('aria-busy', 'true');
   try {
-    const answer = await api.list({ status: list.status, q: list.q, cursor: list.cursor ?? '' });
+    const answer = await api.list({ status, q, cursor: reset ? '' : list.cursor ?? '' });
     if (load !== list.loads) return; // superseded: only the latest load's answer is shown
-    list.timeZone = answer.timeZone || 'UTC';
-    list.cursor = answer.nextCursor ?? null;
+    if (reset) {
+      list.rows.clear();
+      $('requests').replaceChildren();
+    }
+    Object.assign(list, { status, q, timeZone: answer.timeZone || 'UTC', cursor: answer.nextCursor ?? null });
+    if (list.failed) alertText('inbox-problem', ''); // the list's own problem is over
+    list.failed = false;
     const rows = (answer.items ?? []).map((request) => addRow(request));
     $('more').hidden = !list.cursor;
     $('list-status').textContent = listSummary();
     if (!reset) rows[0]?.querySelector('button')?.focus();
   } catch (error) {
     if (load !== list.loads) return;
-    $('list-status').textContent = '';
+    $('list-status').textContent = list.rows.size ? listSummary() : '';
+    list.failed = true;
     problem(error, 'list');
   } finally {
     if (load === list.loads) $('requests').removeAttribute('aria-busy');
@@ -267,14 +270,11 @@ function openRequest(reference) {
 
 function startList() {
   $('status-filter').addEventListener('change', () => {
-    list.status = $('status-filter').value;
-    loadList({ reset: true });
+    loadList({ reset: true, status: $('status-filter').value });
   });
   $('filter-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    list.status = $('status-filter').value;
-    list.q = $('search-q').value.trim();
-    loadList({ reset: true });
+    loadList({ reset: true, status: $('status-filter').value, q: $('search-q').value.trim() });
   });
   $('more').addEventListener('click', () => loadList({ reset: false }));
 }
