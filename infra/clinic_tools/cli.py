@@ -60,15 +60,17 @@ def _publish(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from clinic_api.core.keys import ARTICLE_PREFIX
     from clinic_tools.publish.loader import ContentError
-    from clinic_tools.publish.publisher import build_objects
+    from clinic_tools.publish.publisher import check_content
 
     try:
-        objects = build_objects(args.content)
+        objects, hints = check_content(args.content)
     except ContentError as error:
         print(f"Not ready to publish; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT
     articles = sum(1 for key in objects if key.startswith(ARTICLE_PREFIX))
     print(f"{args.content}: ready to publish ({articles} articles, every link leads somewhere)")
+    for hint in hints:
+        print(hint)
     return ExitCode.OK
 
 

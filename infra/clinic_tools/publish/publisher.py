@@ -24,6 +24,7 @@ from clinic_tools.publish.loader import Content, load_content
 from clinic_tools.publish.media import publish_media
 from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
 from clinic_tools.publish.site_files import build_site_files
+from clinic_tools.publish.tag_hints import tag_hints
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
 
 if TYPE_CHECKING:
@@ -43,6 +44,13 @@ class MissingSiteBucket(Exception):
 def build_objects(content_dir: Path, now: datetime | None = None) -> dict[str, Payload]:
     """Every object a publish writes, in upload order; raises ContentError when invalid."""
     return _content_objects(*_checked(content_dir, now))
+
+
+def check_content(content_dir: Path) -> tuple[dict[str, Payload], list[str]]:
+    """`clinic check`: what a publish would upload and the tag hints it would report;
+    raises ContentError as a publish would."""
+    content, compiled = _checked(content_dir, None)
+    return _content_objects(content, compiled), tag_hints(content)
 
 
 def _checked(content_dir: Path, now: datetime | None) -> tuple[Content, CompiledSite]:
@@ -84,6 +92,8 @@ def publish(
     bucket's plan.
     """
     content, compiled = _checked(content_dir, now)
+    for hint in tag_hints(content):
+        report(hint)
     objects = _content_objects(content, compiled)
     site_files = None
     if site_bucket is not None:
