@@ -64,6 +64,13 @@ def test_raw_html_is_an_error_naming_the_file_and_line(
     assert f"{path}:{body_line(line)}: body: raw HTML is not allowed ({shown}" in error
 
 
+def test_a_line_with_several_tags_names_each_once(tmp_path: Path) -> None:
+    body = "Text with <b>bold</b>, <i>italic</i> and <b>more</b>."
+    error = refused(tmp_path, {"the-article": article(body)})
+    assert error.count("raw HTML is not allowed") == 1
+    assert "raw HTML is not allowed (<b>, <i>):" in error
+
+
 def test_every_piece_of_raw_html_is_reported_at_once(tmp_path: Path) -> None:
     body = "<div>\nx\n</div>\n\nText with <span>a</span> and <i>b</i>."
     error = refused(tmp_path, {"one": article(body), "two": article("<p>two</p>")})

@@ -220,12 +220,12 @@ def _read_markdown(
     if text is None:
         return None
     tokens = md.parse(text)
-    # Reported even when the front matter fails too; once a line (`<b>` needs no `</b>` error).
-    lines: set[int] = set()
+    # Reported even when the front matter fails too; once a line, naming each tag on it.
+    by_line: dict[int, list[str]] = {}
     for line, html in raw_html(tokens):
-        if line not in lines:
-            lines.add(line)
-            problems.append(Problem(path, "body", _raw_html_message(html), line))
+        by_line.setdefault(line, []).append(html)
+    for line, pieces in by_line.items():
+        problems.append(Problem(path, "body", _raw_html_message(pieces), line))
     if not tokens or tokens[0].type != "front_matter":
         problems.append(Problem(path, "", "starts without a front matter block between --- lines"))
         return None
@@ -387,9 +387,11 @@ def _front_matter_line(front_matter: str, key: str) -> int | None:
     return None
 
 
-def _raw_html_message(html: str) -> str:
-    first = html.strip().splitlines()[0] if html.strip() else html
-    shown = first if len(first) <= 40 else first[:39] + "…"
+def _raw_html_message(pieces: list[str]) -> str:
+    """Each tag a line opens, as written (a closing `</b>` says nothing `<b>` did not)."""
+    firsts = [piece.strip().splitlines()[0] if piece.strip() else piece for piece in pieces]
+    opened = [first for first in firsts if not first.startswith("</")] or firsts[:1]
+    shown = ", ".join(dict.fromkeys(tag if len(tag) <= 40 else tag[:39] + "…" for tag in opened))
     return (
         f"raw HTML is not allowed ({shown}): write it in Markdown, or `\\<` for a literal <"
         " (HTML comments are fine: they are dropped)"
