@@ -236,7 +236,11 @@ def test_missing_consent_must_be_true(stack: Stack) -> None:
 )
 def test_the_preferred_channel_needs_its_value(stack: Stack, channel: str, missing: str) -> None:
     fields = {key: value for key, value in VALID.items() if key != missing}
-    assert field_codes(post_json({**fields, "preferredContact": channel})) == {missing: "required"}
+    for left in ({}, {missing: None}, {missing: "   "}):  # out, null or blank: the same
+        answer = post_json({**fields, **left, "preferredContact": channel})
+        (error,) = problem(answer, 422)["errors"]
+        assert (error["field"], error["code"]) == (missing, "required")
+        assert error["message"] == f"is needed to contact you by {channel}"
 
 
 @pytest.mark.parametrize("ok_to_text", [False, None])

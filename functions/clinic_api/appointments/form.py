@@ -199,7 +199,8 @@ def _channel_errors(fields: Mapping[str, Any]) -> list[FieldError]:
     contact = str(fields.get("preferredContact"))
     needed = {"phone": "phone", "text": "phone", "email": "email"}.get(contact)
     errors: list[FieldError] = []
-    if needed and fields.get(needed) in (None, ""):
+    value = fields.get(needed) if needed else None
+    if needed and (value is None or rules.blank(value)):
         errors.append(FieldError(needed, "required", f"is needed to contact you by {contact}"))
     ok_to_text = fields.get("okToText")
     # Left out or false; any other value is the schema's to refuse (invalid_type).

@@ -225,9 +225,7 @@ def check(fields: Mapping[str, Any], site: Site) -> tuple[Request, list[FieldErr
     the one to show). A blank text where a field may be left out is left out, as null is
     (and as a form's blank field is)."""
     validator, properties, required = schema()
-    fields = {
-        name: value for name, value in fields.items() if name in required or not _blank(value)
-    }
+    fields = {name: value for name, value in fields.items() if name in required or not blank(value)}
     errors = [error for error in map(_schema_error, validator.iter_errors(fields)) if error]
     refused = {error.field for error in errors}
     request: Request = {name: _absent(spec) for name, spec in properties.items()}
@@ -246,7 +244,8 @@ def in_form_order(errors: list[FieldError]) -> list[FieldError]:
     return sorted(errors, key=lambda error: order.get(error.field, len(order)))
 
 
-def _blank(value: object) -> bool:
+def blank(value: object) -> bool:
+    """Text of spaces only, which an optional field takes as left out."""
     return isinstance(value, str) and not value.strip()
 
 
