@@ -99,6 +99,16 @@ def call(
         return Reply(error.code, _lower(error.headers), error.read())
 
 
+def preflight(url: str, origin: str, method: str, headers: str) -> Reply:
+    """The CORS preflight a browser sends before a cross-origin `method` with `headers`."""
+    asked = {
+        "Origin": origin,
+        "Access-Control-Request-Method": method,
+        "Access-Control-Request-Headers": headers,
+    }
+    return call(url, method="OPTIONS", headers=asked)
+
+
 def _lower(headers: Any) -> dict[str, str]:
     return {name.lower(): value for name, value in headers.items()}
 

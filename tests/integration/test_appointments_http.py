@@ -11,7 +11,7 @@ import pytest
 
 from clinic_tools.local.template import load_template
 from tests.conftest import ROOT
-from tests.integration.conftest import LocalStack, call, local_aws
+from tests.integration.conftest import LocalStack, call, local_aws, preflight
 
 pytestmark = pytest.mark.integration
 
@@ -153,14 +153,7 @@ def test_twenty_concurrent_submissions_with_one_key_leave_one_item(
 
 
 def test_the_browser_may_send_an_idempotency_key_cross_origin(local_stack: LocalStack) -> None:
-    preflight = call(
-        f"{local_stack.api}/appointments",
-        method="OPTIONS",
-        headers={
-            "Origin": "http://localhost:5173",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type,idempotency-key",
-        },
-    )
-    assert preflight.status == 204
-    assert "idempotency-key" in preflight.headers["access-control-allow-headers"].lower()
+    url, origin = f"{local_stack.api}/appointments", "http://localhost:5173"
+    allowed = preflight(url, origin, "POST", "content-type,idempotency-key")
+    assert allowed.status == 204
+    assert "idempotency-key" in allowed.headers["access-control-allow-headers"].lower()

@@ -19,7 +19,14 @@ from joserfc.jwk import RSAKey
 from clinic_api.staff.audit import AuditLog
 from clinic_tools.local.template import load_template
 from tests.conftest import ROOT
-from tests.integration.conftest import LocalStack, Reply, StaffToken, call, local_aws
+from tests.integration.conftest import (
+    LocalStack,
+    Reply,
+    StaffToken,
+    call,
+    local_aws,
+    preflight,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -127,17 +134,10 @@ def test_a_search_by_name_finds_the_request_and_leaves_no_trace_of_the_name(
 ) -> None:
     """As the inbox searches from the site's origin: a preflighted POST with the words in
     the body. Neither the gateway's log nor the function's holds them afterwards."""
-    preflight = call(
-        f"{local_stack.api}/staff/requests/search",
-        method="OPTIONS",
-        headers={
-            "Origin": local_stack.site,
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization,content-type",
-        },
-    )
-    assert preflight.status in (200, 204), preflight.body
-    assert "POST" in preflight.headers["access-control-allow-methods"]
+    url = f"{local_stack.api}/staff/requests/search"
+    allowed = preflight(url, local_stack.site, "POST", "authorization,content-type")
+    assert allowed.status in (200, 204), allowed.body
+    assert "POST" in allowed.headers["access-control-allow-methods"]
     found = send(
         local_stack,
         "/search",

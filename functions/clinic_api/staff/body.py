@@ -6,13 +6,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from clinic_api.core.problems import Problem
+from clinic_api.core.problems import FieldError, Problem
 from clinic_api.core.text import has_surrogate
 
 JSON = "application/json"
+Check = Callable[[Any], tuple[str, str] | None]  # (code, message) when the value is refused
 
 
 def json_object(
@@ -45,3 +46,22 @@ def text_error(value: Any, maximum: int) -> tuple[str, str] | None:
     if len(value) > maximum:
         return "too_long", f"must be at most {maximum} characters"
     return None
+
+
+def unknown_fields(
+    document: Mapping[str, Any], known: Mapping[str, Check], what: str
+) -> list[FieldError]:
+    """One error for any field `what` does not have, never named: staff may have pasted
+    anything there."""
+    if set(document) - set(known):
+        return [FieldError("(unknown)", "unknown_field", f"is not a field of a {what}")]
+    return []
+
+
+def field_errors(document: Mapping[str, Any], checks: Mapping[str, Check]) -> list[FieldError]:
+    """An error for each field of `document` that its check refuses."""
+    return [
+        FieldError(name, *error)
+        for name, check in checks.items()
+        if name in document and (error := check(document[name])) is not None
+    ]

@@ -10,27 +10,20 @@ from typing import Any
 
 from clinic_api.core.problems import FieldError, invalid_input
 from clinic_api.staff import STATUSES
-from clinic_api.staff.body import JSON, json_object, text_error
+from clinic_api.staff.body import JSON, Check, field_errors, json_object, text_error, unknown_fields
 from clinic_api.staff.requests import Change
 
 MEDIA_TYPES = (JSON, "application/merge-patch+json")
 NOTE_MAX = 2000
 ASSIGNEE_MAX = 100
-_FIELDS = ("status", "note", "assignee")
 
 
 def read_change(body: str | None, base64_encoded: bool, content_type: str | None) -> Change:
     document = json_object(body, base64_encoded, content_type, MEDIA_TYPES)
-    errors = []
-    if set(document) - set(_FIELDS):  # never named: a staff member may have pasted anything
-        errors.append(FieldError("(unknown)", "unknown_field", "is not a field of a change"))
+    errors = unknown_fields(document, _CHECKS, "change")
     if not errors and not document:
         errors.append(FieldError("status", "required", "give status, note or assignee"))
-    for name, check in (("status", _status), ("note", _note), ("assignee", _assignee)):
-        if name in document:
-            error = check(document[name])
-            if error is not None:
-                errors.append(FieldError(name, *error))
+    errors += field_errors(document, _CHECKS)
     if errors:
         raise invalid_input(errors)
     assignee = document.get("assignee")
@@ -53,3 +46,6 @@ def _note(value: Any) -> tuple[str, str] | None:
 
 def _assignee(value: Any) -> tuple[str, str] | None:
     return None if value is None else text_error(value, ASSIGNEE_MAX)
+
+
+_CHECKS: dict[str, Check] = {"status": _status, "note": _note, "assignee": _assignee}

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinic_api.core.problems import FieldError, invalid_input
-from clinic_api.staff.body import json_object, text_error
+from clinic_api.staff.body import Check, field_errors, json_object, text_error, unknown_fields
 from clinic_api.staff.routes import CURSOR, LIMIT, Q_MAX, STATUS
-
-_FIELDS = ("q", "status", "limit", "cursor")
 
 
 @dataclass(frozen=True)
@@ -27,17 +25,10 @@ class Search:
 
 def read_search(body: str | None, base64_encoded: bool, content_type: str | None) -> Search:
     document = json_object(body, base64_encoded, content_type)
-    errors = []
-    if set(document) - set(_FIELDS):  # never named: staff may have pasted anything
-        errors.append(FieldError("(unknown)", "unknown_field", "is not a field of a search"))
+    errors = unknown_fields(document, _CHECKS, "search")
     if "q" not in document:
         errors.append(FieldError("q", "required", "is required"))
-    checks = (("q", _q), ("status", _status), ("limit", _limit), ("cursor", _cursor))
-    for name, check in checks:
-        if name in document:
-            error = check(document[name])
-            if error is not None:
-                errors.append(FieldError(name, *error))
+    errors += field_errors(document, _CHECKS)
     if errors:
         raise invalid_input(errors)
     return Search(
@@ -70,3 +61,6 @@ def _limit(value: Any) -> tuple[str, str] | None:
 
 def _cursor(value: Any) -> tuple[str, str] | None:
     return None if value is None else text_error(value, CURSOR.max_length)
+
+
+_CHECKS: dict[str, Check] = {"q": _q, "status": _status, "limit": _limit, "cursor": _cursor}
