@@ -59,6 +59,7 @@ from clinic_api.search.schema import (
 )
 from clinic_api.search.snippets import (
     Highlighter,
+    StemFinder,
     fewest_typos,
     find_matches,
     terms_by_stem,
@@ -375,10 +376,10 @@ def _did_you_mean(score: float, best: Unit, article: Article, slots: Sequence[Sl
     if not _needed_typos(score, slots):
         return None
     terms = terms_by_stem(slots)
-    texts = _searched_texts(best, article)
-    found = fewest_typos(
-        [match for field in FIELD_WEIGHTS for match in find_matches(texts[field], terms)]
-    )
+    held = StemFinder(terms)  # a text that cannot hold a term is not stemmed through
+    searched = _searched_texts(best, article)
+    texts = [searched[field] for field in FIELD_WEIGHTS if held.may_hold(searched[field])]
+    found = fewest_typos([match for text in texts for match in find_matches(text, terms)])
     chosen: dict[int, Term] = {}  # per slot, the likeliest reading: as typed before a completion
     for match in found:
         held = chosen.get(match.slot)
