@@ -138,8 +138,13 @@ def test_the_groups_claim_is_read_in_each_form_it_comes_in(claim: Any, groups: s
         ("1HEH-Y7KB", True),
         ("mar", True),
         ("quenby-h", True),
-        ("hart", False),  # a name's start, not its middle
+        ("hart", True),  # either part of a double-barrelled name
+        ("art", False),  # a word's start, not its middle
         ("marisol quen", True),  # the full name's start
+        ("quenby marisol", True),  # surname first, as the desk often says it
+        ("marisol hart", True),
+        ("marisol marisol", False),  # each word its own
+        ("marisol zed", False),  # every word must match
         ("QUENBY", True),
         ("2079460958", True),
         ("+44 20 7946", True),

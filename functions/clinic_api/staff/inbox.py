@@ -32,20 +32,34 @@ class Page:
 
 
 def matches(request: dict[str, Any], q: str) -> bool:
-    """A reference (any case, I/L→1, O→0), the start of a first, last or full name, or
-    phone digits. Names as a caller spells them at the desk: "nunez" finds Núñez,
-    "obrien" O'Brien."""
+    """A reference (any case, I/L→1, O→0), the starts of a name's words in any order, or
+    phone digits. Names as a caller says them at the desk: "nunez" finds Núñez, "obrien"
+    O'Brien, "hale robin" Robin Hale, "ng" Quigley-Ng (either part of a double name)."""
     text = q.strip()
     if is_reference(text) and request.get("reference") == normalise_reference(text):
         return True
-    first, last = request.get("firstName") or "", request.get("lastName") or ""
-    folded = _folded(text)
-    if folded and any(
-        _folded(name).startswith(folded) for name in (first, last, f"{first} {last}")
-    ):
+    asked = _name_words(text)
+    name = f"{request.get('firstName') or ''} {request.get('lastName') or ''}"
+    if asked and _each_starts_a_word(asked, _name_words(name)):
         return True
     digits = re.sub(r"[\s().+-]", "", text)
     return digits.isdigit() and len(digits) >= 3 and digits in (request.get("phone") or "")
+
+
+def _name_words(text: str) -> list[str]:
+    """A name's words, folded, split at spaces and hyphens."""
+    return [word for word in re.split(r"[\s\-\u2010-\u2015]+", _folded(text)) if word]
+
+
+def _each_starts_a_word(asked: list[str], words: list[str]) -> bool:
+    """Whether each asked word starts a word of its own in `words`, longest asked first."""
+    left = list(words)
+    for start in sorted(asked, key=len, reverse=True):
+        found = next((word for word in left if word.startswith(start)), None)
+        if found is None:
+            return False
+        left.remove(found)
+    return True
 
 
 def _folded(name: str) -> str:

@@ -122,8 +122,8 @@ SEARCH_REQUESTS = Route(
     "searchRequests",
     "Search the inbox by reference, name or phone",
     "The inbox list, of the requests that match `q`: a reference as it was read out, the "
-    "start of a first, last or full name (without accents, case or apostrophes), or phone "
-    "digits. The words travel in the body, never in a URL. Not audited per request.",
+    "starts of a name's words in any order (without accents, case or apostrophes), or "
+    "phone digits. The words travel in the body, never in a URL. Not audited per request.",
     "Staff",
     _guarded(
         Answer(

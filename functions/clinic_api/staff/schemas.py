@@ -181,7 +181,7 @@ class RequestSearch(BaseModel):
 
     q: Annotated[str, StringConstraints(max_length=Q_MAX, pattern=_NOT_BLANK)] = Field(
         title="Search words",
-        description="A reference (any case), the start of a first, last or full name, or "
+        description="A reference (any case), the starts of a name's words in any order, or "
         "phone digits",
     )
     status: Literal[*STATUS.choices] = Field(  # pyright: ignore[reportInvalidTypeForm]
