@@ -260,7 +260,7 @@ class Fts5:
             return 0, []
         total, hits = self._matched(slots)
         if not total:  # as our index does: corrections only when the words as typed fail
-            total, hits = self._matched(with_corrections(slots, self))
+            total, hits = self._matched(with_corrections(slots, self, self.synonyms))
         return total, hits
 
     def _matched(self, slots: list[Slot]) -> tuple[int, list[dict[str, Any]]]:

@@ -184,7 +184,7 @@ class SearchIndex:
         found = self._hits(slots, tag, hidden, wanted, distinct) if self._may_match(slots) else None
         if found and found[1]:
             return slots, *found
-        corrected = with_corrections(slots, self._vocabulary)
+        corrected = with_corrections(slots, self._vocabulary, self._synonyms)
         if corrected == slots and found:  # no word has a correction: the same search
             return slots, *found
         return corrected, *self._hits(corrected, tag, hidden, wanted, distinct)

@@ -140,19 +140,30 @@ def plan_query(text: str, vocabulary: Vocabulary, synonyms: Synonyms) -> list[Sl
     return slots
 
 
-def with_corrections(slots: Sequence[Slot], vocabulary: Vocabulary) -> list[Slot]:
+def with_corrections(
+    slots: Sequence[Slot], vocabulary: Vocabulary, synonyms: Synonyms
+) -> list[Slot]:
     """The slots with each word's corrections added, ranked below its other terms; the
-    last word's are corrections of a prefix, since it may be half-typed."""
+    last word's are corrections of a prefix, since it may be half-typed. A correction
+    brings its synonyms, as the word it stands for would ("spravto" finds esketamine as
+    "spravato" does)."""
     last = len(slots) - 1
-    return [
-        Slot(
-            slot.asked,
-            _distinct([*slot.terms, *_corrections(slot.asked, vocabulary, prefix=index == last)]),
-        )
-        if slot.word
-        else slot
-        for index, slot in enumerate(slots)
-    ]
+    corrected = []
+    for index, slot in enumerate(slots):
+        if not slot.word:
+            corrected.append(slot)
+            continue
+        terms = list(slot.terms)
+        for term in _corrections(slot.asked, vocabulary, prefix=index == last):
+            _, alternatives = synonyms.at(term.stems, 0)
+            terms += [term, *(_as_correction(other, term) for other in alternatives)]
+        corrected.append(Slot(slot.asked, _distinct(terms)))
+    return corrected
+
+
+def _as_correction(synonym: Term, correction: Term) -> Term:
+    """A synonym of a correction: found with the correction's typos, proposed as it."""
+    return Term(synonym.stems, correction.word, correction.typos, correction.weight * SYNONYM)
 
 
 def _completions(word: str, vocabulary: Vocabulary) -> list[Term]:
