@@ -89,6 +89,8 @@ def test_the_search_page_lists_every_hit_and_offers_a_correction(
     page.goto(f"{local_stack.site}/search?q=infusoin")  # a typo the API corrects
     page.wait_for_selector("#results li a")
     assert page.is_visible("#did-you-mean")
+    said = page.inner_text("#did-you-mean")
+    assert said.startswith("Nothing matched the words as typed. Showing results for infusion")
     assert page.title() == f"Search results for “infusoin”: {CLINIC}"
     check_page(watched, "search")
 

@@ -117,16 +117,17 @@ export function startSearchBox(input) {
     listbox.hidden = hits.length === 0;
     const count = hits.length === 1 ? '1 suggestion' : `${hits.length} suggestions`;
     showMessage(query, hits.length ? '' : `No articles match “${query}”.`, answer.didYouMean);
+    const corrected = answer.didYouMean ? ` for ${answer.didYouMean}` : '';
     status.textContent = hits.length
-      ? `${count}. Use the up and down arrow keys to choose one.`
-      : `No suggestions.${answer.didYouMean ? ` Did you mean ${answer.didYouMean}?` : ''}`;
+      ? `${count}${corrected}. Use the up and down arrow keys to choose one.`
+      : 'No suggestions.';
   }
 
   function showMessage(query, message, didYouMean) {
     const lines = [];
     if (message) lines.push(el('p', {}, message));
     if (typeof didYouMean === 'string' && didYouMean) {
-      lines.push(el('p', {}, 'Did you mean ', el('a', { href: searchUrl(didYouMean) }, didYouMean), '?'));
+      lines.push(el('p', {}, 'Suggestions for ', el('a', { href: searchUrl(didYouMean) }, didYouMean), '.'));
     }
     lines.push(el('p', {}, el('a', { href: searchUrl(query) }, `See all results for “${query}”`)));
     footer.replaceChildren(...lines);

@@ -1,4 +1,5 @@
-// /search?q=: every hit (sections too, not one per article), with paging and "Did you mean".
+// /search?q=: every hit (sections too, not one per article), with paging, and the words the
+// results are for when the API corrected the ones typed (it does only when they find nothing).
 
 import { getJson } from './api.js';
 import { hitUrl, searchUrl } from './autocomplete.js';
