@@ -93,6 +93,12 @@ def test_the_search_page_lists_every_hit_and_offers_a_correction(
     assert said.startswith("Nothing matched the words as typed. Showing results for infusion")
     assert page.title() == f"Search results for “infusoin”: {CLINIC}"
     check_page(watched, "search")
+    # Two sections may share a heading: each says the H2 it sits under.
+    page.goto(f"{local_stack.site}/search?q=what+the+research+shows")
+    page.wait_for_selector("#results li a")
+    shared = page.locator("#results li", has_text="What the research shows")
+    places = {shared.nth(n).locator(".hit-article").inner_text() for n in range(shared.count())}
+    assert len(places) == shared.count() >= 2, places
 
 
 def test_a_request_sent_with_javascript_shows_its_reference_and_isstored_requests(

@@ -120,7 +120,11 @@ def test_section_hits_name_a_section_of_the_article_to_link_to(published: Any) -
     body = results("maintenance infusions")
     best = body["items"][0]
     assert best["slug"] == ANXIETY
-    assert best["section"] == {"id": "maintenance-infusions", "title": "Maintenance infusions"}
+    assert best["section"] == {
+        "id": "maintenance-infusions",
+        "title": "Maintenance infusions",
+        "parent": "After the first series",  # an H3: the H2 above it
+    }
     assert best["url"] == f"/articles/{ANXIETY}"
     for query in ("maintenance infusions", "side effects", "research"):
         for hit in results(query, limit="20")["items"]:
@@ -137,6 +141,12 @@ def test_repeated_headings_are_told_apart_by_their_ids(published: Any) -> None:
         if hit["slug"] == ANXIETY and hit["section"]
     }
     assert {"what-the-research-shows", "what-the-research-shows-2"} <= sections
+    parents = {
+        hit["section"]["parent"]
+        for hit in results("what the research shows")["items"]
+        if hit["slug"] == ANXIETY and hit["section"]
+    }
+    assert len(parents) >= 2  # and by the H2 each sits under, as a reader tells them
 
 
 def test_every_word_must_match(published: Any) -> None:
@@ -322,7 +332,8 @@ def test_snippets_are_html_escaped_and_offsets_count_code_points(s3: Any, conten
 
 def test_a_hit_in_a_heading_only_shows_the_start_of_its_section(published: Any) -> None:
     best = results("typical timeline")["items"][0]
-    assert best["section"] == {"id": "a-typical-timeline", "title": "A typical timeline"}
+    assert best["section"]["id"] == "a-typical-timeline"
+    assert best["section"]["title"] == "A typical timeline"
     assert best["text"].startswith("Everyone")
 
 

@@ -290,6 +290,9 @@ class SearchSection(Contract):
 
     id: str = Field(description="The heading's id in the article's `html` and `toc`: link `#id`")
     title: str
+    parent: str | None = Field(
+        None, description="On an H3, the H2 above it: two sections may share a heading"
+    )
 
 
 class SearchHit(Contract):

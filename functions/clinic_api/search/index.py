@@ -359,7 +359,11 @@ def _hit(
         "slug": article.slug,
         "title": article.title,
         "url": page_url(article.slug) if kind == "page" else article_url(article.slug),
-        "section": {"id": unit.section_id, "title": unit.section_title}
+        "section": {
+            "id": unit.section_id,
+            "title": unit.section_title,
+            "parent": unit.parent_title or None,
+        }
         if unit.section_id
         else None,
         "snippet": snippet.html,

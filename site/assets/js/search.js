@@ -59,8 +59,11 @@ async function run(first) {
 
 function result(hit) {
   const section = hit.section?.title;
-  // Above the heading: where the section is, and that a page is one of the clinic's pages.
-  const where = [hit.kind === 'page' ? 'Page' : null, section ? String(hit.title) : null].filter(Boolean);
+  const parent = hit.section?.parent;
+  // Above the heading: where the section is (an H3's H2 too: two may share a heading), and
+  // that a page is one of the clinic's pages.
+  const within = section ? [hit.title, parent].filter(Boolean).map(String).join(' › ') : null;
+  const where = [hit.kind === 'page' ? 'Page' : null, within].filter(Boolean);
   return el(
     'li',
     { class: 'card', 'data-kind': hit.kind === 'page' ? 'page' : 'article' },
