@@ -99,6 +99,9 @@ def test_the_search_page_lists_every_hit_and_offers_a_correction(
     shared = page.locator("#results li", has_text="What the research shows")
     places = {shared.nth(n).locator(".hit-article").inner_text() for n in range(shared.count())}
     assert len(places) == shared.count() >= 2, places
+    # A hit its heading found marks the words there, not in a passage that lacks them.
+    heading_marks = page.locator("#results li h2 mark").all_inner_texts()
+    assert {"What", "research", "shows"} <= set(heading_marks), heading_marks
 
 
 def test_a_request_sent_with_javascript_shows_its_reference_and_isstored_requests(

@@ -335,6 +335,19 @@ def test_a_hit_in_a_heading_only_shows_the_start_of_its_section(published: Any) 
     assert best["section"]["id"] == "a-typical-timeline"
     assert best["section"]["title"] == "A typical timeline"
     assert best["text"].startswith("Everyone")
+    # What found it is marked in the heading instead: "typical", "timeline".
+    assert best["headingMatches"] == [[2, 9], [10, 18]]
+
+
+def test_heading_marks_follow_the_snippets_rules(published: Any) -> None:
+    for hit in results("ketamine", limit="20")["items"]:
+        heading = hit["section"]["title"] if hit["section"] else hit["title"]
+        words = [heading[start:end].lower() for start, end in hit["headingMatches"]]
+        assert all(word.startswith("ketamine") for word in words), (heading, words)
+    intro = results("esketamine nasal spray basics")["items"][0]  # the article's title
+    assert intro["section"] is None
+    marked_words = [intro["title"][a:b].lower() for a, b in intro["headingMatches"]]
+    assert {"esketamine", "basics"} <= set(marked_words)
 
 
 # Filter, limit, no results

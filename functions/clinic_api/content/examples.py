@@ -111,10 +111,11 @@ SEARCH_RESULTS: dict[str, JsonValue] = {
             "slug": "how-fast-does-ketamine-work-for-anxiety",
             "title": "How fast does ketamine work for anxiety?",
             "url": "/articles/how-fast-does-ketamine-work-for-anxiety",
-            "section": {"id": "the-first-day", "title": "The first day"},
+            "section": {"id": "the-first-day", "title": "The first day", "parent": None},
             "snippet": "Most people feel <mark>ketamine</mark> ease their <mark>anxiety</mark>",
             "text": "Most people feel ketamine ease their anxiety",
             "matches": [[17, 25], [37, 44]],
+            "headingMatches": [],
             "score": 12.5,
         }
     ],

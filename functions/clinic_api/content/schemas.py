@@ -306,6 +306,13 @@ class SearchHit(Contract):
     matches: list[tuple[int, int]] = Field(
         description="[start, end) of each match in `text`, in code points"
     )
+    heading_matches: list[tuple[int, int]] = Field(
+        default_factory=list,
+        alias="headingMatches",
+        description="[start, end) of each match in the heading the hit shows (`section.title`, "
+        "or `title` for an intro), in code points: a hit found by its heading alone has none "
+        "in `text`",
+    )
     score: float = Field(description="Higher is better")
 
 

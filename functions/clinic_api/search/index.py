@@ -352,8 +352,10 @@ def _needed_typos(score: float, slots: Sequence[Slot]) -> bool:
 def _hit(
     unit: Unit, article: Article, score: float, highlighter: Highlighter, slots: Sequence[Slot]
 ) -> dict[str, Any]:
-    snippet = highlighter.snippet(unit.body, corrected=_needed_typos(score, slots))
+    corrected = _needed_typos(score, slots)
+    snippet = highlighter.snippet(unit.body, corrected=corrected)
     kind = "page" if article.kind == PAGE_KIND else "article"
+    heading = unit.section_title if unit.section_id else article.title
     return {
         "kind": kind,
         "slug": article.slug,
@@ -369,6 +371,7 @@ def _hit(
         "snippet": snippet.html,
         "text": snippet.text,
         "matches": snippet.matches,
+        "headingMatches": highlighter.marks(heading, corrected=corrected),
         "score": round(score, 4),
     }
 

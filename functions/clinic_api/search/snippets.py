@@ -72,7 +72,7 @@ def find_matches(text: str, terms: TermsByStem) -> list[Match]:
 
 
 class Highlighter:
-    """Snippets of hits' body text for one query."""
+    """Snippets of hits' body text, and the words marked in their headings, for one query."""
 
     def __init__(
         self, searcher: tantivy.Searcher, schema: tantivy.Schema, slots: Sequence[Slot]
@@ -118,6 +118,20 @@ class Highlighter:
         tail = ELLIPSIS if where.end < len(body.encode()) else ""
         kept = sorted({(match.start + len(lead), match.end + len(lead)) for match in matches})
         return _snippet(lead + fragment + tail, kept)
+
+    def marks(self, text: str, corrected: bool) -> list[tuple[int, int]]:
+        """[start, end) in code points of each word of `text` (a heading) that a term holds,
+        as `snippet` marks them."""
+        if not (self._all if corrected else self._untypoed).may_hold(text):
+            return []
+        found = fewest_typos(
+            [
+                match
+                for match in find_matches(text, self._terms)
+                if corrected or not match.term.typos
+            ]
+        )
+        return sorted({(match.start, match.end) for match in found})  # already code points
 
 
 class StemFinder:

@@ -74,7 +74,7 @@ function result(hit) {
         'a',
         { href: hitUrl(hit) },
         where.length ? el('span', { class: 'hit-article' }, where.join(': ')) : null,
-        String(section || hit.title),
+        highlighted(section || hit.title, hit.headingMatches), // a hit its heading found
       ),
     ),
     el('p', {}, highlighted(hit.text, hit.matches)),
