@@ -145,8 +145,8 @@ def with_corrections(
 ) -> list[Slot]:
     """The slots with each word's corrections added, ranked below its other terms; the
     last word's are corrections of a prefix, since it may be half-typed. A correction
-    brings its synonyms, as the word it stands for would ("spravto" finds esketamine as
-    "spravato" does)."""
+    with the fewest typos brings its synonyms, as the word it stands for would ("spravto"
+    finds esketamine as "spravato" does)."""
     last = len(slots) - 1
     corrected = []
     for index, slot in enumerate(slots):
@@ -154,8 +154,10 @@ def with_corrections(
             corrected.append(slot)
             continue
         terms = list(slot.terms)
-        for term in _corrections(slot.asked, vocabulary, prefix=index == last):
-            _, alternatives = synonyms.at(term.stems, 0)
+        found = _corrections(slot.asked, vocabulary, prefix=index == last)
+        fewest = min((term.typos for term in found), default=0)
+        for term in found:  # the likeliest readings bring their synonyms, not every reading
+            _, alternatives = synonyms.at(term.stems, 0) if term.typos == fewest else (1, [])
             terms += [term, *(_as_correction(other, term) for other in alternatives)]
         corrected.append(Slot(slot.asked, _distinct(terms)))
     return corrected

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -122,15 +122,16 @@ class Highlighter:
     def marks(self, text: str, corrected: bool) -> list[tuple[int, int]]:
         """[start, end) in code points of each word of `text` (a heading) that a term holds,
         as `snippet` marks them."""
-        if not (self._all if corrected else self._untypoed).may_hold(text):
-            return []
-        found = fewest_typos(
-            [
-                match
-                for match in find_matches(text, self._terms)
-                if corrected or not match.term.typos
+        if text.isascii():  # found without the analyser: a heading's few words
+            finder = self._all if corrected else self._untypoed
+            candidates = [
+                Match(start, end, index, term)
+                for start, end, stemmed in finder.words(text)
+                for index, term in self._terms[stemmed]
             ]
-        )
+        else:
+            candidates = find_matches(text, self._terms)
+        found = fewest_typos([match for match in candidates if corrected or not match.term.typos])
         return sorted({(match.start, match.end) for match in found})  # already code points
 
 
@@ -150,18 +151,21 @@ class StemFinder:
         ]
 
     def may_hold(self, text: str) -> bool:
-        if not text.isascii():  # accents fold ("cafe" matches "café"): let it through
-            return True
+        # Accents fold ("cafe" matches "café"): text with any is let through.
+        return not text.isascii() or next(self.words(text), None) is not None
+
+    def words(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """(start, end, stem) of each word of ASCII `text` with one of the stems, as the
+        index's tokenizer cuts and stems it (letters and digits, lower-cased)."""
         lower = text.lower()
         for start in self._starts:
             at = lower.find(start)
             while at >= 0:
                 if at == 0 or not lower[at - 1].isalnum():  # a word starts here
                     word = _WORD.match(lower, at)
-                    if word and stem(word.group()) in self.stems:
-                        return True
+                    if word and (stemmed := stem(word.group())) in self.stems:
+                        yield at, word.end(), stemmed
                 at = lower.find(start, at + 1)
-        return False
 
 
 def _generator(
