@@ -57,13 +57,7 @@ from clinic_api.search.schema import (
     register_analyzers,
     unit_context,
 )
-from clinic_api.search.snippets import (
-    Highlighter,
-    StemFinder,
-    fewest_typos,
-    find_matches,
-    terms_by_stem,
-)
+from clinic_api.search.snippets import Highlighter, fewest_typos
 
 TIER = 1000.0
 # A unit whose heading (an intro's is its article's title) holds every word of the
@@ -166,7 +160,9 @@ class SearchIndex:
                 _hit(unit, article, score, highlighter, slots) for (score, _), unit, article in page
             ],
             total=total,
-            did_you_mean=_did_you_mean(ranked[0][0], units[best], articles[best], slots)
+            did_you_mean=_did_you_mean(
+                ranked[0][0], units[best], articles[best], slots, highlighter
+            )
             if ranked
             else None,
         )
@@ -376,17 +372,22 @@ def _hit(
     }
 
 
-def _did_you_mean(score: float, best: Unit, article: Article, slots: Sequence[Slot]) -> str | None:
+def _did_you_mean(
+    score: float, best: Unit, article: Article, slots: Sequence[Slot], highlighter: Highlighter
+) -> str | None:
     """The query as the best hit matched it, when that took a correction: each corrected
     word, and a last word the hit completed ("anxity ketamin" → "anxiety ketamine"), so
     that the proposal is a query of whole words. A word matched as typed stays as typed."""
     if not _needed_typos(score, slots):
         return None
-    terms = terms_by_stem(slots)
-    held = StemFinder(terms)  # a text that cannot hold a term is not stemmed through
     searched = _searched_texts(best, article)
-    texts = [searched[field] for field in FIELD_WEIGHTS if held.may_hold(searched[field])]
-    found = fewest_typos([match for text in texts for match in find_matches(text, terms)])
+    found = fewest_typos(
+        [
+            match
+            for field in FIELD_WEIGHTS
+            for match in highlighter.matches(searched[field], corrected=True)
+        ]
+    )
     chosen: dict[int, Term] = {}  # per slot, the likeliest reading: as typed before a completion
     for match in found:
         held = chosen.get(match.slot)

@@ -157,7 +157,7 @@ def with_corrections(
         found = _corrections(slot.asked, vocabulary, prefix=index == last)
         fewest = min((term.typos for term in found), default=0)
         for term in found:  # the likeliest readings bring their synonyms, not every reading
-            _, alternatives = synonyms.at(term.stems, 0) if term.typos == fewest else (1, [])
+            alternatives = synonyms.at(term.stems, 0)[1] if term.typos == fewest else []
             terms += [term, *(_as_correction(other, term) for other in alternatives)]
         corrected.append(Slot(slot.asked, _distinct(terms)))
     return corrected

@@ -42,7 +42,7 @@ class Snippet:
     matches: list[tuple[int, int]]  # [start, end) in code points of `text`
 
 
-def terms_by_stem(slots: Sequence[Slot]) -> TermsByStem:
+def _terms_by_stem(slots: Sequence[Slot]) -> TermsByStem:
     found: TermsByStem = {}
     for index, slot in enumerate(slots):
         for term in slot.terms:
@@ -60,7 +60,7 @@ def fewest_typos(matches: Sequence[Match]) -> list[Match]:
     return [match for match in matches if match.term.typos == least[match.slot]]
 
 
-def find_matches(text: str, terms: TermsByStem) -> list[Match]:
+def _find_matches(text: str, terms: TermsByStem) -> list[Match]:
     """Every word of `text` that a slot's term holds (all of `text`, not a passage)."""
     tokens = stemmed_analyzer().pre_tokenize(text).tokens
     return [
@@ -79,7 +79,7 @@ class Highlighter:
     ) -> None:
         self._searcher = searcher
         self._schema = schema
-        self._terms = terms_by_stem(slots)
+        self._terms = _terms_by_stem(slots)
         self._untypoed = StemFinder(
             word for word, held in self._terms.items() if any(not term.typos for _, term in held)
         )
@@ -122,17 +122,24 @@ class Highlighter:
     def marks(self, text: str, corrected: bool) -> list[tuple[int, int]]:
         """[start, end) in code points of each word of `text` (a heading) that a term holds,
         as `snippet` marks them."""
-        if text.isascii():  # found without the analyser: a heading's few words
-            finder = self._all if corrected else self._untypoed
-            candidates = [
-                Match(start, end, index, term)
-                for start, end, stemmed in finder.words(text)
-                for index, term in self._terms[stemmed]
-            ]
-        else:
-            candidates = find_matches(text, self._terms)
-        found = fewest_typos([match for match in candidates if corrected or not match.term.typos])
+        found = fewest_typos(self.matches(text, corrected))
         return sorted({(match.start, match.end) for match in found})  # already code points
+
+    def matches(self, text: str, corrected: bool) -> list[Match]:
+        """`_find_matches` of the query's terms (only those as typed unless `corrected`), in
+        the text's order. ASCII text is searched without the analyser (a title, a heading,
+        a body that may hold no term), with the same words as it would find."""
+        if not text.isascii():
+            found = _find_matches(text, self._terms)
+            return [match for match in found if corrected or not match.term.typos]
+        finder = self._all if corrected else self._untypoed
+        words = sorted(finder.words(text))
+        return [
+            Match(start, end, index, term)
+            for start, end, stemmed in words
+            for index, term in self._terms[stemmed]
+            if corrected or not term.typos
+        ]
 
 
 class StemFinder:
