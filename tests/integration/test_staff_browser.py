@@ -539,6 +539,9 @@ def test_the_front_desk_signs_in_and_marks_a_request_just_sent_contacted_with_a_
     local_stack: LocalStack, watched: Watched
 ) -> None:
     page = watched.page
+    # The list holds what the session's other tests sent too (the fuzzer's among them), whose
+    # articles the public API may not have: the inbox asks for their titles and gets 404.
+    watched.allow_status(404)
     page.goto(f"{local_stack.site}/request-appointment")
     page.wait_for_selector("#request-form")
     fill_request(page)
