@@ -17,10 +17,11 @@ from werkzeug.wrappers import Request
 
 from clinic_tools.local.gateway import Gateway, RouteTable
 from clinic_tools.local.template import Function, Route
-from clinic_tools.local.workers import InvocationFailed, Workers, function_environment
+from clinic_tools.local.workers import SDK, InvocationFailed, Workers, function_environment
 
 HANDLERS = """\
 import os
+import sys
 import time
 
 
@@ -36,6 +37,10 @@ def context(event, context):
         "remaining": context.get_remaining_time_in_millis(),
         "request": context.aws_request_id,
     }
+
+
+def modules(event, context):
+    return sorted(name for name in event["names"] if name in sys.modules)
 
 
 def fail(event, context):
@@ -76,6 +81,7 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
         "EnvFunction": function("EnvFunction", "environment", code, TEMPLATE_ENV),
         "ContextFunction": function("ContextFunction", "context", code),
         "FailFunction": function("FailFunction", "fail", code),
+        "ModulesFunction": function("ModulesFunction", "modules", code),
         "SlowFunction": function("SlowFunction", "slow", code),
     }
     running = Workers(functions, OVERRIDES, FORCED, size=1)
@@ -105,6 +111,18 @@ def test_the_worker_process_runs_with_that_environment(workers: Workers) -> None
         "AWS_ENDPOINT_URL": "http://127.0.0.1:5999",
         "AWS_LAMBDA_FUNCTION_NAME": "EnvFunction",
     }
+
+
+def test_a_worker_starts_with_the_sdk_imported_and_nothing_of_the_gateway(
+    workers: Workers,
+) -> None:
+    gateway = ["clinic_tools.local.gateway", "clinic_tools.local.dev", "werkzeug", "moto"]
+    # Powertools reads the function's variables at import: a worker imports it after they
+    # are set, so a fork server must not have imported it before.
+    late = ["aws_lambda_powertools", "aws_lambda_powertools.metrics.provider.cold_start"]
+    names = [*SDK, *gateway, *late]
+    loaded = workers.invoke("ModulesFunction", {"names": names})
+    assert loaded == sorted(SDK)
 
 
 def test_each_invocation_gets_a_lambda_context(workers: Workers) -> None:
