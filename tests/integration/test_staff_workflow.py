@@ -71,6 +71,9 @@ def test_staff_hear_of_a_request_then_list_work_and_export_it(local_stack: Local
         assert time.monotonic() < deadline, local_stack.log.read_text()
         time.sleep(0.25)
     log = local_stack.log.read_text()
+    # Its link is the local site's inbox, where the local staff member signs in.
+    assert f"    {local_stack.site}/staff/\n" in log
+    assert "fernhill-mood.example/staff" not in log
     for secret in ("Oksana", "Delacroix", "oksana.dn", "555-0166", "5550166", "antidepressants"):
         assert secret not in log
 

@@ -23,6 +23,10 @@ def test_the_api_allows_the_sites_origin_and_redirects_to_its_pages(port: int) -
     environment = template.functions["AppointmentsFunction"].environment
     assert environment["THANK_YOU_URL"] == origin + DEFAULTS["ThankYouUrl"]
     assert environment["FORM_ERROR_URL"] == origin + DEFAULTS["FormErrorUrl"]
+    # Notifications link to the local site's inbox, not the clinic's baseUrl.
+    for function in ("NotifyFunction", "DigestFunction"):
+        inbox = template.functions[function].environment["INBOX_URL"]
+        assert inbox == origin + DEFAULTS["InboxUrl"] == f"{origin}/staff/"
 
 
 def test_a_redirect_the_template_gives_as_a_url_is_left_alone() -> None:

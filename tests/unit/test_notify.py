@@ -79,6 +79,26 @@ def test_a_new_request_becomes_one_message_with_reference_time_and_where_to_look
     assert "byStatus" in body
 
 
+@pytest.mark.parametrize(
+    ("inbox_url", "link"),
+    [
+        ("https://inbox.fernhill-mood.example/", "https://inbox.fernhill-mood.example/"),
+        ("/front-desk/", "https://www.fernhill-mood.example/front-desk/"),  # on the baseUrl
+    ],
+)
+def test_the_inbox_link_is_the_templates_inbox_url(
+    stack: Stack, inbox: Any, monkeypatch: pytest.MonkeyPatch, inbox_url: str, link: str
+) -> None:
+    monkeypatch.setenv("INBOX_URL", inbox_url)
+    receipt = post_json(VALID).json()
+    invoke_function("NotifyFunction", stream_event(("INSERT", receipt["id"])))
+    invoke_function("DigestFunction", {})
+    notice, digest = inbox()
+    for message in (notice, digest):
+        assert f"  {link}\n" in message["Message"]
+        assert INBOX not in message["Message"]
+
+
 def test_a_notification_names_the_day_the_clinic_received_it_as_the_inbox_does(
     stack: Stack, inbox: Any
 ) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 from clinic_api.core.timestamps import clinic_time
 
+INBOX_PAGE = "/staff/"  # the template's InboxUrl default: the site's inbox page
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -19,16 +21,23 @@ class Notice:
 @dataclass(frozen=True)
 class ClinicDesk:
     """What site.json tells a notice: the clinic's clock (as the inbox and the CLI show
-    times) and the site's inbox page, known only when site.yaml has a `baseUrl`."""
+    times) and the site's address, and where on it (INBOX_URL) the inbox is."""
 
     time_zone: str = "UTC"
-    inbox: str | None = None
+    base_url: str | None = None
+    inbox_page: str = INBOX_PAGE
 
     @classmethod
     def parse(cls, site: dict[str, Any]) -> ClinicDesk:
-        base = site.get("baseUrl")
-        inbox = f"{base.rstrip('/')}/staff/" if base else None
-        return cls(site.get("timeZone") or "UTC", inbox)
+        return cls(site.get("timeZone") or "UTC", site.get("baseUrl") or None)
+
+    @property
+    def inbox(self) -> str | None:
+        """The inbox's address: `inbox_page` itself when it is a URL (an inbox on a host of
+        its own, the local site's), else that path on the site's baseUrl (none without)."""
+        if "://" in self.inbox_page:
+            return self.inbox_page
+        return f"{self.base_url.rstrip('/')}{self.inbox_page}" if self.base_url else None
 
     def time(self, moment: datetime) -> str:
         return clinic_time(moment, self.time_zone)

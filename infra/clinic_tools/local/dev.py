@@ -99,14 +99,15 @@ def site_parameters(parameters: dict[str, Any], site_origin: str) -> dict[str, A
     CORS allows the site's origin (and its localhost twin: a browser treats them as
     two origins), next to the template's own; a form redirect the template gives as
     a path on the site's origin becomes a URL on the local site's origin, because
-    locally the API is another origin and a path would resolve against it.
+    locally the API is another origin and a path would resolve against it; and so does
+    the inbox's path, which notifications would otherwise put on the clinic's baseUrl.
     """
     overrides: dict[str, Any] = {}
     if "AllowedOrigins" in parameters:
         twins = [site_origin, site_origin.replace("//127.0.0.1:", "//localhost:")]
         origins = [*parameters["AllowedOrigins"], *twins]
         overrides["AllowedOrigins"] = list(dict.fromkeys(origins))
-    for name in ("ThankYouUrl", "FormErrorUrl"):
+    for name in ("ThankYouUrl", "FormErrorUrl", "InboxUrl"):
         value = parameters.get(name)
         if isinstance(value, str) and value.startswith("/"):
             overrides[name] = site_origin + value
