@@ -30,11 +30,12 @@ from clinic_tools.local.template import load_template
 from tests.conftest import CONTENT, ROOT
 from tests.integration.browser import browser, watched  # noqa: F401 (fixtures for browser tests)
 
-# Idle, the stack answers in about 7 s; a shared 2-core CI machine can take several times that.
+# Idle, the stack answers in about 5 s; a shared 2-core CI machine can take several times that.
 STARTUP_TIMEOUT_S = 90
 REQUESTS_TABLE = "clinic-requests-local"
 # For a module's own stack whose tests send one request at a time: a worker per function
-# instead of two, five fewer processes to start (0.3-0.6 s of CPU each, their imports).
+# instead of two, five fewer processes to start (each forked with boto3 loaded, then
+# importing its handler: about 0.15 s of CPU).
 ONE_WORKER = ("--workers", "1")
 
 
