@@ -74,6 +74,7 @@ def test_list_shows_new_requests_newest_first(clinic: Clinic) -> None:
     assert "(503) 555-0199" in run.out  # the clinic's national format
     assert "Ketamine consultation" in run.out  # the service's label, not its id
     assert re.search(r"\d\d:\d\d P[SD]T", run.out)  # the clinic's clock (America/Los_Angeles)
+    assert all(line.endswith("  -") for line in lines[1:])  # nobody assigned yet
 
 
 def test_list_as_json_and_with_a_limit(clinic: Clinic) -> None:
@@ -225,6 +226,8 @@ def test_a_list_as_csv_has_the_lists_columns_not_the_audited_export(
     header, row = list(csv.reader(io.StringIO(run.out)))
     assert tuple(header) == LIST_COLUMNS
     assert row[0] == receipt["reference"] and "(503) 555-0199" in row
+    assert row[header.index("ASSIGNEE")] == ""  # nobody yet: an empty cell, not "'-"
+    assert "'-" not in run.out
     assert "sleep" not in run.out and "marisol@" not in run.out  # export's, audited
     assert clinic("audit", receipt["reference"]).out.count("export") == 0
 

@@ -87,22 +87,28 @@ def write_list_csv(requests: Iterable[dict[str, Any]], out: TextIO, clinic: Clin
 
 
 def write_table(requests: Iterable[dict[str, Any]], out: TextIO, clinic: ClinicView) -> int:
-    rows = [_list_row(summary(request, clinic), clinic.time_zone) for request in requests]
+    """The list's columns for a person: "-" where a request has nothing (a CSV cell stays
+    empty, as a spreadsheet expects; "-" would be guarded as a formula, "'-")."""
+    rows = [
+        [text or "-" for text in _list_row(summary(request, clinic), clinic.time_zone)]
+        for request in requests
+    ]
     if rows:  # none: the caller says so in words, with no header above nothing
         _columns(out, LIST_COLUMNS, rows)
     return len(rows)
 
 
 def _list_row(shown: dict[str, Any], time_zone: str) -> list[str]:
+    """The list's columns, "" where the request has no value."""
     return [
         shown["reference"],
         when(shown["createdAt"], time_zone),
         shown["status"],
         f"{shown['firstName'] or ''} {shown['lastName'] or ''}".strip(),
-        shown["phoneDisplay"] or "-",
-        shown["serviceLabel"] or "-",
-        shown["preferredContact"] or "-",
-        shown["assignee"] or "-",
+        shown["phoneDisplay"] or "",
+        shown["serviceLabel"] or "",
+        shown["preferredContact"] or "",
+        shown["assignee"] or "",
     ]
 
 
