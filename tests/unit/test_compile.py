@@ -194,7 +194,7 @@ def test_links_get_a_rel(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("heading", ["# A second title", "A second title\n=============="])
-def test_an_h1_in_the_body_is_an_error_naming_the_file_and_body(
+def test_an_h1_in_the_body_is_an_error_naming_the_file_and_line(
     tmp_path: Path, heading: str
 ) -> None:
     content = write_content(tmp_path / "content", {"the-article": article(f"{heading}\n\nText.")})
@@ -202,7 +202,9 @@ def test_an_h1_in_the_body_is_an_error_naming_the_file_and_body(
     with pytest.raises(ContentError) as caught:
         load_content(content)
 
-    assert f"{content / 'articles' / 'the-article.md'}: body" in str(caught.value)
+    path = content / "articles" / "the-article.md"
+    line = path.read_text().splitlines().index(heading.splitlines()[0]) + 1
+    assert f"{path}:{line}: body: use ## for sections" in str(caught.value)
 
 
 def test_the_body_has_no_h1(sample: CompiledSite) -> None:

@@ -87,6 +87,18 @@ def test_raw_html_is_reported_beside_front_matter_errors(tmp_path: Path) -> None
     assert "raw HTML is not allowed" in error and "unknown author 'nobody'" in error
 
 
+def test_an_h1_is_reported_by_its_line_beside_raw_html_and_front_matter_errors(
+    tmp_path: Path,
+) -> None:
+    """One `clinic check` lists them all: a second H1 was hidden while the front matter
+    (or anything else of the file) failed, and named no line."""
+    body = "Intro.\n\n# A second title\n\n<div>x</div>"
+    error = refused(tmp_path, {"bad": article(body, author="nobody")})
+    assert f"bad.md:{body_line(3)}: body: use ## for sections" in error
+    assert f"bad.md:{body_line(5)}: body: raw HTML is not allowed" in error
+    assert "unknown author 'nobody'" in error
+
+
 def test_a_long_piece_of_html_is_shown_shortened(tmp_path: Path) -> None:
     tag = '<div class="' + "x" * 80 + '">'
     error = refused(tmp_path, {"long": article(tag)})

@@ -98,7 +98,9 @@ def test_a_link_a_reader_cannot_follow_is_reported(content: Path, href: str, why
     add_link(content, ANXIETY, href)
 
     (problem,) = problems(content, BEFORE_SCHEDULED)
-    assert problem.startswith(f"{content / 'articles' / ANXIETY}.md: links: ")
+    path = content / "articles" / f"{ANXIETY}.md"
+    line = len(path.read_text(encoding="utf-8").splitlines())  # add_link's, the last
+    assert problem.startswith(f"{path}:{line}: links: ")  # where it is, not just the file
     assert why in problem
 
 

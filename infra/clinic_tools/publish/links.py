@@ -36,34 +36,48 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
     paths = {source.slug: source.path for source in content.sources}
     paths |= {page.slug: page.path for page in content.pages}
     documents = {**compiled.articles, **compiled.pages}
-    return [
-        Problem(paths.get(slug, Path(slug)), "links", message)
-        for slug, document in documents.items()
-        for message in _unfollowable(document, compiled, now)
-    ]
+    problems = []
+    for slug, document in documents.items():
+        path = paths.get(slug, Path(slug))
+        for message, written in _unfollowable(document, compiled, now):
+            problems.append(Problem(path, "links", message, _line_of(path, written)))
+    return problems
 
 
-def _unfollowable(document: dict[str, Any], compiled: CompiledSite, now: datetime) -> list[str]:
+def _line_of(path: Path, written: str) -> int | None:
+    """The first line of the source that holds the link as written (none if the Markdown
+    spells it otherwise, escaped or as a reference), so that an author need not hunt."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return next((number for number, line in enumerate(lines, 1) if written in line), None)
+
+
+def _unfollowable(
+    document: dict[str, Any], compiled: CompiledSite, now: datetime
+) -> list[tuple[str, str]]:
+    """(message, the link's text as written) for each link a reader could not follow."""
     articles, html = compiled.articles, document["html"]
     linked = ARTICLE_LINK.findall(html)
-    messages = [
-        f"{target} is no published article (a missing file, or a draft)"
+    found = [
+        (f"{target} is no published article (a missing file, or a draft)", f"/articles/{target}")
         for target in dict.fromkeys(linked)
         if target not in articles
     ]
-    messages += [
-        f"{target} is published after this one: link to it once it is due"
+    found += [
+        (f"{target} is published after this one: link to it once it is due", f"/articles/{target}")
         for target in sorted(set(linked) & set(articles))
         if visible_from(articles[target]["publishedAt"])
         > max(now.timestamp(), visible_from(document["publishedAt"]))
     ]
-    messages += [
-        f"/pages/{target} is no published page"
+    found += [
+        (f"/pages/{target} is no published page", f"/pages/{target}")
         for target in PAGE_LINK.findall(html)
         if target not in compiled.pages
     ]
-    messages += [
-        f"'{href}' is relative: link from the site's root, like /articles/other-article"
+    found += [
+        (f"'{href}' is relative: link from the site's root, like /articles/other-article", href)
         for href in _RELATIVE.findall(html)
     ]
-    return messages
+    return found

@@ -220,12 +220,18 @@ def _read_markdown(
     if text is None:
         return None
     tokens = md.parse(text)
-    # Reported even when the front matter fails too; once a line, naming each tag on it.
+    # Reported even when the front matter fails too: raw HTML once a line, naming each tag
+    # on it, and each H1.
     by_line: dict[int, list[str]] = {}
     for line, html in raw_html(tokens):
         by_line.setdefault(line, []).append(html)
     for line, pieces in by_line.items():
         problems.append(Problem(path, "body", _raw_html_message(pieces), line))
+    for token in tokens:
+        if token.type == "heading_open" and token.tag == "h1":
+            line = token.map[0] + 1 if token.map else None
+            title = "use ## for sections: the title comes from front matter"
+            problems.append(Problem(path, "body", title, line))
     if not tokens or tokens[0].type != "front_matter":
         problems.append(Problem(path, "", "starts without a front matter block between --- lines"))
         return None
@@ -244,10 +250,6 @@ def _read_markdown(
     if front.image is not None:
         line = _front_matter_line(tokens[0].content, "image")
         check_image_spec(path, front.image, pictures, problems, "image", line)
-    if any(token.type == "heading_open" and token.tag == "h1" for token in tokens):
-        problems.append(
-            Problem(path, "body", "use ## for sections: the title comes from front matter")
-        )
     slug = front.slug or path.stem
     if not is_slug(slug):
         problems.append(
