@@ -135,6 +135,20 @@ def test_invalid_content_is_reported_and_nothing_restarts(content: Path, s3: Any
     assert f"{SLUG}.md" in said[0]
 
 
+def test_invalid_content_is_named_by_the_path_clinic_dev_was_given(
+    content: Path, s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make dev` runs with `content`: an error says content/articles/x.md, as `clinic check`
+    does, while the watcher reports the folder resolved."""
+    monkeypatch.chdir(content.parent)
+    said: list[str] = []
+    article = content / "articles" / f"{SLUG}.md"
+    article.write_text(article.read_text().replace("author: dr-nadia-brandt", "author: dr-nobody"))
+    reloader(Path("content"), s3, FakeWorkers(), said)([content.resolve()])
+    assert f"\ncontent/articles/{SLUG}.md: author: unknown author" in said[0]
+    assert str(content) not in said[0]
+
+
 def test_new_code_that_fails_to_import_is_reported(content: Path, s3: Any) -> None:
     said: list[str] = []
     workers = FakeWorkers(error="ContentFunction failed to import clinic_api.content.handler")

@@ -201,7 +201,8 @@ def _start(
         started.callback(inbox.stop)
     watcher = Watcher(
         _watched(template, args, site),
-        Reloader(args.content.resolve(), bucket, s3, workers, _say, site_sync),
+        # As given: an author's errors name content/... as `clinic check` does, not /home/...
+        Reloader(args.content, bucket, s3, workers, _say, site_sync),
     )
     watcher.start()
     started.callback(watcher.stop)
