@@ -127,8 +127,9 @@ class Reloader:
     def __call__(self, changed: list[Path]) -> None:
         what = ", ".join(f"{folder.name}/" for folder in changed)
         site_folder = self.site.folder if self.site is not None else None
-        content_changed = self.content.resolve() in changed  # the watcher's are resolved
-        code_changed = any(folder not in {self.content, site_folder} for folder in changed)
+        content = self.content.resolve()  # as the watcher names its folders
+        content_changed = content in changed
+        code_changed = any(folder not in {content, site_folder} for folder in changed)
         done = []
         if content_changed and self.bucket is not None:
             site_bucket = self.site.bucket if self.site is not None else None
