@@ -38,19 +38,26 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
     documents = {**compiled.articles, **compiled.pages}
     problems = []
     for slug, document in documents.items():
+        found = _unfollowable(document, compiled, now)
+        if not found:
+            continue
         path = paths.get(slug, Path(slug))
-        for message, written in _unfollowable(document, compiled, now):
-            problems.append(Problem(path, "links", message, _line_of(path, written)))
+        lines = _source_lines(path)  # read once, and only for a source with a bad link
+        for message, written in found:
+            problems.append(Problem(path, "links", message, _line_of(lines, written)))
     return problems
 
 
-def _line_of(path: Path, written: str) -> int | None:
+def _source_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return []
+
+
+def _line_of(lines: list[str], written: str) -> int | None:
     """The first line of the source that holds the link as written (none if the Markdown
     spells it otherwise, escaped or as a reference), so that an author need not hunt."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
     return next((number for number, line in enumerate(lines, 1) if written in line), None)
 
 

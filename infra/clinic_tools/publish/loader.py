@@ -230,8 +230,8 @@ def _read_markdown(
     for token in tokens:
         if token.type == "heading_open" and token.tag == "h1":
             line = token.map[0] + 1 if token.map else None
-            title = "use ## for sections: the title comes from front matter"
-            problems.append(Problem(path, "body", title, line))
+            message = "use ## for sections: the title comes from front matter"
+            problems.append(Problem(path, "body", message, line))
     if not tokens or tokens[0].type != "front_matter":
         problems.append(Problem(path, "", "starts without a front matter block between --- lines"))
         return None
