@@ -64,10 +64,10 @@ class World:
         )
         return int(attributes["Attributes"]["ApproximateNumberOfMessages"])
 
-    def redrive(self) -> int:
+    def redrive(self, *options: str) -> int:
         return main([
             "notify", "redrive", "--queue-url", self.queue, "--topic-arn", self.topic,
-            "--table", self.stack.requests_table, "--content", str(CONTENT),
+            "--table", self.stack.requests_table, "--content", str(CONTENT), *options,
         ])  # fmt: skip
 
 
@@ -106,6 +106,45 @@ def test_a_resent_notice_reads_like_the_first_in_the_clinics_time_with_its_inbox
     (body,) = world.received("Message")
     assert re.search(r"Received: +\w{3} \d\d \w{3} 2026 \d\d:\d\d P[SD]T\n", body)
     assert "https://www.fernhill-mood.example/staff/\n" in body
+
+
+def test_the_inbox_link_is_the_stacks_as_its_notices_have_it(world: World) -> None:
+    """The stack's InboxUrl output (the template's parameter), as NotifyFunction's INBOX_URL."""
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {
+            "NotifyDeadLetterQueueUrl": {"Value": world.queue},
+            "StaffTopicArn": {"Value": world.topic},
+            "RequestsTableName": {"Value": world.stack.requests_table},
+            "InboxUrl": {"Value": "https://inbox.fernhill-mood.example/"},
+        },
+    }
+    boto3.client("cloudformation").create_stack(
+        StackName="clinic-prod", TemplateBody=json.dumps(template)
+    )
+    for options, link in [
+        (["--stack", "clinic-prod"], "https://inbox.fernhill-mood.example/"),
+        (["--stack", "clinic-prod", "--inbox-url", "/desk/"], "https://www.fernhill-mood.example/desk/"),
+        (["--inbox-url", "http://127.0.0.1:8080/staff/"], "http://127.0.0.1:8080/staff/"),
+    ]:  # fmt: skip
+        post_json(VALID)
+        number = world.sequence_numbers()[-1]
+        world.dead_letter(number, number)
+        assert world.redrive(*options) == ExitCode.OK
+        (body,) = world.received("Message")
+        assert f"{link}\n" in body, options
+        assert "/staff/" not in body.replace(link, ""), options
+
+
+def test_an_inbox_url_that_is_neither_a_url_nor_a_path_is_a_usage_error(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        world.redrive("--inbox-url", "staff")
+    assert exited.value.code == ExitCode.USAGE
+    assert (
+        "--inbox-url: a URL (https://...) or a path on baseUrl (/staff/)" in capsys.readouterr().err
+    )
 
 
 def test_running_it_again_publishes_nothing_twice(world: World) -> None:

@@ -3,7 +3,9 @@
 The queue, topic and requests table come from --queue-url/--topic-arn/--table,
 else --stack's outputs (NotifyDeadLetterQueueUrl, StaffTopicArn,
 RequestsTableName), else (with AWS_ENDPOINT_URL) the local stack's, else the
-stack in samconfig.toml. Runs with your own AWS credentials.
+stack in samconfig.toml. The notices link to the inbox as the stack's do:
+--inbox-url, else the stack's InboxUrl output, else /staff/ on site.yaml's
+baseUrl. Runs with your own AWS credentials.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +41,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--content", type=Path, default=Path("content"),
         help="for site.yaml's time zone and baseUrl (the notices' times and inbox link)",
     )  # fmt: skip
+    redrive.add_argument(
+        "--inbox-url", type=_inbox_url,
+        help="the inbox the notices link to: a URL, or a path on baseUrl "
+        "(default: the stack's InboxUrl output, else /staff/)",
+    )  # fmt: skip
     redrive.set_defaults(run=run)
+
+
+def _inbox_url(value: str) -> str:
+    if value.startswith(("/", "https://", "http://")):
+        return value
+    raise argparse.ArgumentTypeError("a URL (https://...) or a path on baseUrl (/staff/)")
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class Targets:
     queue_url: str
     topic_arn: str
     table: str
+    inbox_page: str | None = None  # the stack's InboxUrl, where read
 
 
 class NoTarget(Exception):
@@ -64,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         targets = _targets(args)
         region = boto3.session.Session().region_name or "us-east-1"
         desk = _clinic_desk(args.content / "site.yaml")
+        if inbox_page := args.inbox_url or targets.inbox_page:
+            desk = replace(desk, inbox_page=inbox_page)
         redrive = Redrive(
             boto3.client("sqs"), boto3.client("dynamodbstreams"), boto3.client("sns"),
             targets.queue_url, targets.topic_arn, WhereToLook(targets.table, region, desk),
@@ -95,7 +111,7 @@ def _targets(args: argparse.Namespace) -> Targets:
 
     from clinic_tools.staff.tables import REQUESTS, TableFinder
 
-    if args.queue_url and args.topic_arn and args.table:
+    if args.queue_url and args.topic_arn and args.table and not args.stack:
         return Targets(args.queue_url, args.topic_arn, args.table)
     finder = TableFinder(lambda: boto3.client("cloudformation"), lambda: boto3.client("dynamodb"))
     local = bool(os.environ.get("AWS_ENDPOINT_URL")) and not args.stack
@@ -112,7 +128,7 @@ def _targets(args: argparse.Namespace) -> Targets:
     queue = pick(args.queue_url, QUEUE, _local_queue)
     topic = pick(args.topic_arn, TOPIC, _local_topic)
     table = args.table or outputs.get("RequestsTableName") or finder.find(REQUESTS, None, stack)
-    return Targets(queue, topic, table)
+    return Targets(queue, topic, table, outputs.get("InboxUrl"))
 
 
 def _clinic_desk(site_yaml: Path) -> ClinicDesk:
