@@ -74,6 +74,7 @@ def test_staff_hear_of_a_request_then_list_work_and_export_it(local_stack: Local
     # Its link is the local site's inbox, where the local staff member signs in.
     assert f"    {local_stack.site}/staff/\n" in log
     assert "fernhill-mood.example/staff" not in log
+    assert "console.aws.amazon.com" not in log  # moto's table is in no AWS console
     for secret in ("Oksana", "Delacroix", "oksana.dn", "555-0166", "5550166", "antidepressants"):
         assert secret not in log
 

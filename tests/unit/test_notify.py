@@ -10,6 +10,9 @@ import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
+from clinic_api.core.settings import Environment
+from clinic_api.notify.messages import ClinicDesk, WhereToLook
+from clinic_api.notify.settings import NotifySettings
 from tests.unit.stack import VALID, Stack, invoke_function, post_json
 
 PATIENT_DATA = [
@@ -123,6 +126,19 @@ def test_without_site_json_staff_are_still_told_in_utc_without_an_inbox_link(
     assert "Received:  Sat 28 Nov 2026 10:00 UTC" in message["Message"]
     assert "/staff/" not in message["Message"]
     assert f"clinic requests show {receipt['reference']}" in message["Message"]
+
+
+def test_a_table_outside_aws_sends_no_one_to_the_dynamodb_console() -> None:
+    """Under `clinic dev` (AWS_ENDPOINT_URL names moto) the table is in no AWS console."""
+    env = {"REQUESTS_TABLE": "requests", "TOPIC_ARN": "arn:aws:sns:us-east-1:1:t"}
+    env |= {"AWS_REGION": "us-east-1"}
+    desk = ClinicDesk(base_url="https://www.fernhill-mood.example")
+    for endpoint, console in [("", True), ("http://127.0.0.1:5000", False)]:
+        settings = NotifySettings.read(Environment({**env, "AWS_ENDPOINT_URL": endpoint}))
+        where = WhereToLook(settings.requests_table, settings.region, desk, settings.in_aws)
+        text = "\n".join(where.lines("Read it in the inbox", "clinic requests show X"))
+        assert ("console.aws.amazon.com" in text) is console
+        assert "clinic requests show X" in text and INBOX in text
 
 
 def test_a_notification_carries_no_patient_data(stack: Stack, inbox: Any) -> None:

@@ -48,19 +48,25 @@ class WhereToLook:
     table: str
     region: str
     desk: ClinicDesk
+    in_aws: bool = True  # not where AWS_ENDPOINT_URL names another (clinic dev's moto)
 
     def lines(self, in_the_inbox: str, command: str) -> list[str]:
-        console = (
-            f"https://{self.region}.console.aws.amazon.com/dynamodbv2/home"
-            f"?region={self.region}#item-explorer?table={self.table}"
-        )
         inbox = [f"{in_the_inbox}:", f"  {self.desk.inbox}"] if self.desk.inbox else []
         return [
             *inbox,
             "or with the staff CLI:" if inbox else "Read it with the staff CLI:",
             f"  {command}",
+            *self._console(),
+        ]
+
+    def _console(self) -> list[str]:
+        """The table in the DynamoDB console, which has only AWS's own tables."""
+        if not self.in_aws:
+            return []
+        return [
             f"or in the DynamoDB console: table {self.table}, index byStatus, status = new:",
-            f"  {console}",
+            f"  https://{self.region}.console.aws.amazon.com/dynamodbv2/home"
+            f"?region={self.region}#item-explorer?table={self.table}",
         ]
 
 

@@ -21,6 +21,7 @@ class NotifySettings:
     topic_arn: str
     region: str  # Lambda sets AWS_REGION: the console links in a message name it
     inbox_page: str = INBOX_PAGE
+    in_aws: bool = True
 
     @classmethod
     def read(cls, env: Environment) -> NotifySettings:
@@ -29,11 +30,12 @@ class NotifySettings:
             env.text("TOPIC_ARN"),
             env.text("AWS_REGION"),
             env.optional("INBOX_URL") or INBOX_PAGE,
+            in_aws=not env.optional("AWS_ENDPOINT_URL"),
         )
 
     def where_to_look(self) -> WhereToLook:
         desk = replace(clinic_desk(), inbox_page=self.inbox_page)
-        return WhereToLook(self.requests_table, self.region, desk)
+        return WhereToLook(self.requests_table, self.region, desk, self.in_aws)
 
 
 def clinic_desk() -> ClinicDesk:

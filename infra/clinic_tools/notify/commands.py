@@ -80,9 +80,10 @@ def run(args: argparse.Namespace) -> int:
         desk = _clinic_desk(args.content / "site.yaml")
         if inbox_page := args.inbox_url or targets.inbox_page:
             desk = replace(desk, inbox_page=inbox_page)
+        where = WhereToLook(targets.table, region, desk, not os.environ.get("AWS_ENDPOINT_URL"))
         redrive = Redrive(
             boto3.client("sqs"), boto3.client("dynamodbstreams"), boto3.client("sns"),
-            targets.queue_url, targets.topic_arn, WhereToLook(targets.table, region, desk),
+            targets.queue_url, targets.topic_arn, where,
         )  # fmt: skip
         outcome = redrive.run()
     except NoTarget as missing:
