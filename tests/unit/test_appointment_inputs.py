@@ -139,6 +139,27 @@ def test_a_lone_surrogate_as_raw_text_in_the_event_is_422(stack: Stack) -> None:
     assert stack.requests() == []
 
 
+def test_a_textareas_line_breaks_as_a_browser_posts_them_are_kept_as_newlines(
+    stack: Stack,
+) -> None:
+    """A browser sends a textarea's line breaks as CRLF (JavaScript's JSON has LF) and its
+    maxlength counted each as one character: 500 of them with CRLFs is not too long."""
+    lines = ["Hello,", "I work nights.", "Please call after 3pm."]
+    at_the_limit = "\r\n".join(["x" * 40] * 12) + "\r\n" + "y" * 8  # 500 as typed, 512 sent
+    for message in ("\r\n".join(lines), at_the_limit):
+        form = urlencode({**dict(browser_form()), "message": message})
+        location, _ = redirected(post_text(form, FORM, BROWSER))
+        assert location == "/request-appointment/thank-you"
+    answer = post_json({**VALID, "message": "one\rtwo\r\nthree"})  # a lone CR too
+    assert answer.status == 201, answer.body
+    stored = sorted(item["message"] for item in stack.requests())
+    typed = "\n".join(["x" * 40] * 12) + "\n" + "y" * 8
+    assert stored == sorted(
+        ["Hello,\nI work nights.\nPlease call after 3pm.", typed, "one\ntwo\nthree"]
+    )
+    assert post_json({**VALID, "message": at_the_limit + "z"}).status == 422  # 501 as typed
+
+
 def test_a_lone_surrogate_in_the_idempotency_key_is_422(stack: Stack) -> None:
     answer = post_json(VALID, headers={"idempotency-key": "key-\ud800"})
     assert field_codes(answer) == {"Idempotency-Key": "invalid_format"}

@@ -157,12 +157,18 @@ class Typed(NamedTuple):
     check: Callable[[str, Site], str]
 
     def __call__(self, value: str, site: Site) -> str:
-        text = unicodedata.normalize("NFC", value).strip()
+        text = _line_breaks(unicodedata.normalize("NFC", value)).strip()
         if len(text) < self.shortest:
             raise Broken("too_short")
         if len(text) > self.longest:
             raise Broken("too_long")
         return self.check(text, site)
+
+
+def _line_breaks(text: str) -> str:
+    """Line breaks as "\n": a browser posts a textarea's as "\r\n" (HTML's form encoding),
+    and its maxlength counted each as one character."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 TYPED: dict[str, Typed] = {

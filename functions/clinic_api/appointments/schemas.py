@@ -52,7 +52,7 @@ NAME_DESCRIPTION = (
 PHONE_PATTERN = (
     f"^{STRIPPED}*[^{SPACE_CHARS}](?:[\\s\\S]{{0,{PHONE_MAX - 2}}}[^{SPACE_CHARS}])?{STRIPPED}*$"
 )
-_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"  # but tab and newline
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # but tab and line breaks (LF, CR)
 
 
 # A blank text (spaces at most) in a field that may be left out is left out, in JSON as in
@@ -63,8 +63,10 @@ FILLED = {"type": "string", "not": {"pattern": BLANK_PATTERN}}
 
 
 def text_pattern(longest: int) -> str:
-    """Free text, trimmed: at most `longest` characters, no control characters but tab, newline."""
-    return f"^{STRIPPED}*[^{_CONTROL}]{{0,{longest}}}{STRIPPED}*$"
+    """Free text, trimmed: at most `longest` characters (a CRLF line break counts as one, as
+    a textarea's maxlength counts it), no control characters but tab and line breaks."""
+    # One way only to read a CRLF (as one), or a failing match would try them all.
+    return f"^{STRIPPED}*(?:\\r\\n|\\r(?!\\n)|[^{_CONTROL}\\r]){{0,{longest}}}{STRIPPED}*$"
 
 
 # Texts people type: `request.TYPED` checks them trimmed, so their lengths are in the patterns.
