@@ -161,6 +161,7 @@ def test_a_search_in_the_url_is_refused_without_searching(stack: Stack) -> None:
         ({"q": "x" * 101}, [("q", "too_long")]),
         ({"q": 5550199}, [("q", "invalid_type")]),
         ({"q": "\ud800"}, [("q", "invalid_text")]),
+        ({"q": "quen\u0000by"}, [("q", "invalid_text")]),
         ({"q": "quenby", "status": "done"}, [("status", "invalid_choice")]),
         ({"q": "quenby", "limit": 0}, [("limit", "out_of_range")]),
         ({"q": "quenby", "limit": True}, [("limit", "invalid_type")]),
@@ -315,11 +316,12 @@ def test_a_note_alone_and_unassigning_each_add_one_history_entry(stack: Stack) -
     reference = submit()["reference"]
     tag = open_request(reference).headers["etag"]
     tag = change(reference, {"assignee": "Dana"}, tag).headers["etag"]
-    tag = change(reference, {"note": "Asked for an evening slot."}, tag).headers["etag"]
+    note = "Asked for an evening slot.\n\tAfter 6 pm."  # a note's lines may break
+    tag = change(reference, {"note": note}, tag).headers["etag"]
     detail = change(reference, {"assignee": None}, tag).json()
     assert detail["status"] == "new"
     assert detail["assignee"] is None
-    assert [entry.get("note") for entry in detail["history"]][-2] == "Asked for an evening slot."
+    assert [entry.get("note") for entry in detail["history"]][-2] == note
     assert detail["history"][-1]["assignee"] is None
 
 
@@ -338,6 +340,8 @@ def test_a_change_that_changes_nothing_is_a_read(stack: Stack) -> None:
         ({"status": "done"}, 422, {"status:invalid_choice"}),
         ({"note": ""}, 422, {"note:too_short"}),
         ({"note": "x" * 2001}, 422, {"note:too_long"}),
+        ({"note": "red \u001b[31mflag"}, 422, {"note:invalid_text"}),  # a terminal's escape
+        ({"assignee": "Dana\nSmith"}, 422, {"assignee:invalid_text"}),  # a name is one line
         ({"assignee": 7}, 422, {"assignee:invalid_type"}),
         ({"vermilion": "red"}, 422, {"(unknown):unknown_field"}),
         ({}, 422, {"status:required"}),

@@ -133,11 +133,36 @@ def test_show_names_the_provider_asked_for(clinic: Clinic) -> None:
 
 
 def test_show_raw_prints_the_internals_too(clinic: Clinic) -> None:
-    (receipt,) = submit(1)
+    (receipt,) = submit(1, phone="503-555-0199 ext. 12")
+    clinic("assign", receipt["reference"], "=1+1")
     run = clinic("show", receipt["reference"], "--raw")
     assert receipt["id"] in run.out
     assert "expiresAt" in run.out and "clientHash" in run.out
-    assert "+15035550199" in run.out  # as stored, not as the desk reads it
+    # As stored, not as the desk reads it, nor as a spreadsheet would need it guarded.
+    assert re.search(r"^phone +\+15035550199;ext=12$", run.out, re.MULTILINE)
+    assert re.search(r"^assignee +=1\+1$", run.out, re.MULTILINE)
+
+
+def test_a_stored_control_character_never_reaches_the_terminal(
+    stack: Stack, clinic: Clinic
+) -> None:
+    """A note the API refuses today (an escape, a carriage return) from an older version,
+    or written to the table directly, is shown written out in every view."""
+    (receipt,) = submit(1)
+    reference = receipt["reference"]
+    entry = {"M": {"at": {"S": "2026-11-28T10:05:00Z"}, "by": {"S": "ana"}}}
+    entry["M"]["note"] = {"S": "red \u001b[31mflag\rgone"}
+    boto3.client("dynamodb").update_item(
+        TableName=stack.requests_table,
+        Key={"id": {"S": receipt["id"]}},
+        UpdateExpression="SET history = list_append(history, :entry), assignee = :who",
+        ExpressionAttributeValues={":entry": {"L": [entry]}, ":who": {"S": "Dana\u001b[2J"}},
+    )
+    for view in (["show", reference], ["show", reference, "--raw"], ["list"]):
+        out = clinic(*view).out
+        assert "\u001b" not in out and "\r" not in out, view
+        assert "\\x1b[" in out, view
+    assert "red \\x1b[31mflag\\rgone" in clinic("show", reference).out
 
 
 def test_set_status_appends_to_history(stack: Stack, clinic: Clinic) -> None:

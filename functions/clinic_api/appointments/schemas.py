@@ -32,6 +32,7 @@ from clinic_api.core.schemas import (
     Slug,
     titled,
 )
+from clinic_api.core.text import CONTROLS_BUT_LINES
 
 # The same rules in JSON Schema, for clients and the document (tests hold them to the code),
 # in patterns that ECMA-262 and Python's `re` read alike. Values are trimmed before they are
@@ -52,7 +53,6 @@ NAME_DESCRIPTION = (
 PHONE_PATTERN = (
     f"^{STRIPPED}*[^{SPACE_CHARS}](?:[\\s\\S]{{0,{PHONE_MAX - 2}}}[^{SPACE_CHARS}])?{STRIPPED}*$"
 )
-_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # but tab and line breaks (LF, CR)
 
 
 # A blank text (spaces at most) in a field that may be left out is left out, in JSON as in
@@ -66,7 +66,9 @@ def text_pattern(longest: int) -> str:
     """Free text, trimmed: at most `longest` characters (a CRLF line break counts as one, as
     a textarea's maxlength counts it), no control characters but tab and line breaks."""
     # One way only to read a CRLF (as one), or a failing match would try them all.
-    return f"^{STRIPPED}*(?:\\r\\n|\\r(?!\\n)|[^{_CONTROL}\\r]){{0,{longest}}}{STRIPPED}*$"
+    return (
+        f"^{STRIPPED}*(?:\\r\\n|\\r(?!\\n)|[^{CONTROLS_BUT_LINES}\\r]){{0,{longest}}}{STRIPPED}*$"
+    )
 
 
 # Texts people type: `request.TYPED` checks them trimmed, so their lengths are in the patterns.

@@ -1,4 +1,4 @@
-"""Text a client sent that no character encoding can carry."""
+"""Text a client sent that no character encoding can carry, or that would steer a terminal."""
 
 from __future__ import annotations
 
@@ -11,3 +11,17 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def has_surrogate(text: str) -> bool:
     return _SURROGATE.search(text) is not None
+
+
+# C0 and C1 control characters (Unicode's Cc) but tab and the line breaks (LF, CR): a
+# pattern's class in syntax that Python, ECMA-262 and JSON Schema read alike.
+CONTROLS_BUT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+CONTROLS = r"\x00-\x1f\x7f-\x9f"
+_CONTROL_IN_LINES = re.compile(f"[{CONTROLS_BUT_LINES}]")
+_CONTROL = re.compile(f"[{CONTROLS}]")
+
+
+def has_control(text: str, *, lines: bool) -> bool:
+    """Whether `text` holds a control character (an escape that recolours or rewrites a
+    terminal's line, a NUL); with `lines`, tab, LF and CR are text."""
+    return (_CONTROL_IN_LINES if lines else _CONTROL).search(text) is not None

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clinic_api.core.problems import FieldError, Problem
-from clinic_api.core.text import has_surrogate
+from clinic_api.core.text import has_control, has_surrogate
 
 JSON = "application/json"
 Check = Callable[[Any], tuple[str, str] | None]  # (code, message) when the value is refused
@@ -35,12 +35,15 @@ def json_object(
     return document
 
 
-def text_error(value: Any, maximum: int) -> tuple[str, str] | None:
-    """(code, message) when `value` is not text of 1 to `maximum` characters, spaces aside."""
+def text_error(value: Any, maximum: int, *, lines: bool = False) -> tuple[str, str] | None:
+    """(code, message) when `value` is not text of 1 to `maximum` characters, spaces aside,
+    without control characters (but tab and line breaks, with `lines`)."""
     if not isinstance(value, str):
         return "invalid_type", "must be text"
     if has_surrogate(value):
         return "invalid_text", "is not valid Unicode text"
+    if has_control(value, lines=lines):
+        return "invalid_text", "has control characters"
     if not value.strip():
         return "too_short", "must not be empty"
     if len(value) > maximum:

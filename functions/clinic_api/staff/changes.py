@@ -41,7 +41,7 @@ def _status(value: Any) -> tuple[str, str] | None:
 
 
 def _note(value: Any) -> tuple[str, str] | None:
-    return text_error(value, NOTE_MAX)
+    return text_error(value, NOTE_MAX, lines=True)
 
 
 def _assignee(value: Any) -> tuple[str, str] | None:
