@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from clinic_api.search.index import SearchIndex
 from clinic_api.search.query import plan_query, with_corrections
 from clinic_api.search.schema import BODY, words_analyzer
-from clinic_api.search.snippets import SNIPPET_LENGTH, Highlighter
+from clinic_api.search.snippets import ELLIPSIS, SNIPPET_LENGTH, Highlighter
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import load_content
 from clinic_tools.publish.search_index import build_search_index, search_units
@@ -81,9 +81,8 @@ def test_an_ascii_snippet_is_the_passage_the_generator_chooses(opened: Opened, d
     text, query = data.draw(texts_and_queries(opened.words))
     highlighter = _highlighter(opened.index, query)
     for corrected in (False, True):
-        assert highlighter.snippet(text, corrected) == highlighter._analysed_snippet(
-            text, corrected
-        )
+        chosen = highlighter._snippet_of(text, corrected, generated=False)
+        assert chosen == highlighter._snippet_of(text, corrected, generated=True)
 
 
 def test_a_snippet_of_the_fixture_bodies_is_the_generators(opened: Opened) -> None:
@@ -91,5 +90,45 @@ def test_a_snippet_of_the_fixture_bodies_is_the_generators(opened: Opened) -> No
         highlighter = _highlighter(opened.index, query)
         for body in opened.bodies:
             for corrected in (False, True):
-                found = highlighter.snippet(body, corrected)
-                assert found == highlighter._analysed_snippet(body, corrected), (query, body[:40])
+                chosen = highlighter._snippet_of(body, corrected, generated=False)
+                generated = highlighter._snippet_of(body, corrected, generated=True)
+                assert chosen == generated, (query, body[:40])
+
+
+FILLER = (
+    "Sleep changes with the seasons and with the hours a person keeps at work. "
+    "Some people wake early whatever they do, while others find their evenings long. "
+)
+
+
+def test_a_match_near_the_end_comes_with_its_sentence_and_context(opened: Opened) -> None:
+    highlighter = _highlighter(opened.index, "ketamine")
+    body = FILLER * 3 + "A clinician may suggest ketamine when schedules clash."
+    found = highlighter.snippet(body, corrected=False)
+    # The whole last sentence, its full stop and no ellipsis after it; text before it to
+    # fill the passage, from a sentence's start.
+    assert found.text.endswith("ketamine when schedules clash.")
+    assert found.text.startswith(ELLIPSIS + "Some people wake early")
+    start = found.text.index("ketamine")
+    assert found.matches == [(start, start + len("ketamine"))]
+
+
+def test_a_passage_starts_with_the_sentence_of_its_first_match(opened: Opened) -> None:
+    highlighter = _highlighter(opened.index, "ketamine")
+    body = FILLER * 2 + "Ketamine can help within hours for some. " + FILLER * 2
+    found = highlighter.snippet(body, corrected=False)
+    assert found.text.startswith(ELLIPSIS + "Ketamine can help within hours for some. Sleep")
+    assert found.text.endswith(ELLIPSIS) and len(found.text) <= SNIPPET_LENGTH + 2
+    assert found.matches == [(1, 1 + len("Ketamine"))]
+
+
+def test_every_match_shown_is_marked_the_filled_words_too(opened: Opened) -> None:
+    highlighter = _highlighter(opened.index, "ketamine")
+    sleep, wake = FILLER.split(". ", 1)
+    body = sleep + ". Ketamine helps some people. " + wake + "Ketamine again."
+    found = highlighter.snippet(body, False)
+    # The generator's passage starts at 0 and ends before the second; the shown one starts
+    # at the first's sentence and reaches the second.
+    assert found.text == ELLIPSIS + "Ketamine helps some people. " + wake + "Ketamine again."
+    second = found.text.rindex("Ketamine")
+    assert found.matches == [(1, 9), (second, second + 8)]

@@ -34,6 +34,10 @@ _NOT_LETTERS_OR_DIGITS = "".join(
     chr(code) for code in range(128) if chr(code) not in _LETTERS_AND_DIGITS
 )
 _F32 = struct.Struct("<f")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # any script's
+# A sentence's end: its stop, any closing quotes or brackets, then a space.
+_SENTENCE_END = re.compile("[.!?][\"'\u201d\u2019)\\]]*\\s+")
+_CLOSING = ".!?\"'\u201d\u2019)]"  # what ends a sentence, kept after its last word
 
 TermsByStem = dict[str, list[tuple[int, Term]]]  # stem → (slot index, term) holding it
 
@@ -118,45 +122,34 @@ class Highlighter:
     def snippet(self, body: str, corrected: bool) -> Snippet:
         """`corrected`: whether the hit needed a typo for some word; if not, the
         passage marks no correction ("are" for "care") whatever it holds."""
-        if not body.isascii():
-            return self._analysed_snippet(body, corrected)
-        words = sorted((self._all if corrected else self._untypoed).words(body))
-        passage = _best_passage(body, words, self._rarity)
+        return self._snippet_of(body, corrected, generated=not body.isascii())
+
+    def _snippet_of(self, body: str, corrected: bool, generated: bool) -> Snippet:
+        """The passage chosen by tantivy's generator (`generated`: text that is not ASCII,
+        whose accents it folds) or from StemFinder's words (the same choice, for ASCII
+        text; the tests compare the two), made readable, its matches marked."""
+        if generated:
+            passage = self._generated_passage(body, corrected)
+            marks = self.matches(body, corrected) if passage else []
+        else:
+            words = sorted((self._all if corrected else self._untypoed).words(body))
+            passage = _best_passage(body, words, self._rarity)
+            marks = self._marked(words, corrected)
         if passage is None:
             return _opening(body)  # the words matched a heading or tag, not the body
-        start, stop, held = passage
-        matches = fewest_typos(
-            [
-                Match(begin - start, end - start, index, term)
-                for begin, end, word in held
-                for index, term in self._terms[word]
-                if corrected or not term.typos
-            ]
-        )
-        return _passage_snippet(body, start, stop, matches)
+        return _passage_snippet(body, *passage, marks)
 
-    def _analysed_snippet(self, body: str, corrected: bool) -> Snippet:
-        """The snippet generator's passage of a text that is not ASCII."""
+    def _generated_passage(self, body: str, corrected: bool) -> tuple[int, int] | None:
+        """[start, stop) in code points of the snippet generator's passage, if any."""
         if not (self._all if corrected else self._untypoed).may_hold(body):
-            return _opening(body)  # the words matched a heading or tag, not the body
+            return None
         document = tantivy.Document(**{BODY: body})
         found = (self._corrected if corrected else self._as_typed).snippet_from_doc(document)
         fragment = found.fragment()
         if not fragment:
-            return _opening(body)
-        spans = _code_points(fragment, [(mark.start, mark.end) for mark in found.highlighted()])
-        matches = fewest_typos(
-            [
-                Match(start, end, index, term)
-                for start, end in spans
-                for index, term in self._terms.get(stem(fragment[start:end]), ())
-                if corrected or not term.typos
-            ]
-        )
-        where = found.fragment_range()
-        encoded = body.encode()
-        start = len(encoded[: where.start].decode())  # code points, as `_passage_snippet` counts
-        return _passage_snippet(body, start, start + len(fragment), matches)
+            return None
+        start = len(body.encode()[: found.fragment_range().start].decode())  # from bytes
+        return start, start + len(fragment)
 
     def marks(self, text: str, corrected: bool) -> list[tuple[int, int]]:
         """[start, end) in code points of each word of `text` (a heading) that a term holds,
@@ -172,7 +165,10 @@ class Highlighter:
             found = _find_matches(text, self._terms)
             return [match for match in found if corrected or not match.term.typos]
         finder = self._all if corrected else self._untypoed
-        words = sorted(finder.words(text))
+        return self._marked(sorted(finder.words(text)), corrected)
+
+    def _marked(self, words: Iterable[tuple[int, int, str]], corrected: bool) -> list[Match]:
+        """A Match per slot's term for each (start, end, stem) StemFinder found."""
         return [
             Match(start, end, index, term)
             for start, end, stemmed in words
@@ -222,10 +218,10 @@ def _f32(value: float) -> float:
 
 def _best_passage(
     body: str, words: list[tuple[int, int, str]], rarity: Callable[[str], float]
-) -> tuple[int, int, list[tuple[int, int, str]]] | None:
+) -> tuple[int, int] | None:
     """tantivy's choice of passage in an ASCII `body` (`search_fragments` and
-    `select_best_fragment_combination`, for the simple tokenizer): [start, stop) and the
-    `words` (start, end, stem; in text order) it holds, or None if no word scores. A
+    `select_best_fragment_combination`, for the simple tokenizer) from the `words` found in
+    it (start, end, stem; in text order): [start, stop), or None if no word scores. A
     passage starts at 0 or at a word and takes each following word while it ends within
     SNIPPET_LENGTH of that start; its score is the sum of its words' rarity; the first
     of the best wins."""
@@ -234,16 +230,13 @@ def _best_passage(
     start, at = 0, 0
     while at < len(words):
         following = _next_passage(body, start)
-        held, score = [], 0.0
+        score = 0.0
         while at < len(words) and words[at][0] < following:
-            word = words[at]
-            if worth := rarity(word[2]):
-                held.append(word)
-                score = _f32(score + worth)
+            score = _f32(score + rarity(words[at][2]))
             at += 1
         if score > best_score:
             stop = start + len(body[start:following].rstrip(_NOT_LETTERS_OR_DIGITS))
-            best, best_score = (start, stop, held), score
+            best, best_score = (start, stop), score
         start = following
     return best
 
@@ -264,13 +257,72 @@ def _next_passage(body: str, start: int) -> int:
     return following.start() if following else len(body)
 
 
-def _passage_snippet(body: str, start: int, stop: int, matches: Sequence[Match]) -> Snippet:
-    """`body[start:stop]`, with an ellipsis where it is cut, and `matches` (relative to
-    `start`) marked."""
+def _passage_snippet(body: str, start: int, stop: int, marks: Sequence[Match]) -> Snippet:
+    """`body[start:stop]` made readable (`_readable`), with an ellipsis where the text goes
+    on, and the `marks` within it marked (those with the fewest typos per slot)."""
+    first = min((mark.start for mark in marks if start <= mark.start < stop), default=start)
+    start, stop = _readable(body, start, stop, first)
+    shown = fewest_typos([mark for mark in marks if start <= mark.start and mark.end <= stop])
     lead = ELLIPSIS if start > 0 else ""
-    tail = ELLIPSIS if stop < len(body) else ""
-    kept = sorted({(match.start + len(lead), match.end + len(lead)) for match in matches})
+    tail = ELLIPSIS if _LETTER_OR_DIGIT.search(body, stop) else ""
+    at = len(lead) - start
+    kept = sorted({(mark.start + at, mark.end + at) for mark in shown})
     return _snippet(lead + body[start:stop] + tail, kept)
+
+
+def _readable(body: str, start: int, stop: int, first: int) -> tuple[int, int]:
+    """The passage [start, stop) as a reader wants it. The generator's passages start where
+    the one before was full, so a match came with the last words of the sentence before,
+    or near a text's end with a few words only. Here the passage starts with the sentence
+    that holds `first` (its first match) where that sentence starts within reach (the
+    passage's end kept in view), is filled out to SNIPPET_LENGTH with the words after it
+    (at the text's end, with those before it, from a sentence's start where one is in
+    reach), and ends with its last sentence's full stop."""
+    reach = max(0, stop - SNIPPET_LENGTH)
+    starts = [found.end() for found in _SENTENCE_END.finditer(body, reach, first)]
+    if starts:
+        start = starts[-1]
+    elif reach == 0:  # the text's own start is in reach
+        start = 0
+    stop = max(stop, _words_end(body, start + SNIPPET_LENGTH))
+    short = SNIPPET_LENGTH - (stop - start)
+    if start and short > 0:
+        start = _filled_back(body, start, short)
+    while stop < len(body) and body[stop] in _CLOSING:
+        stop += 1
+    return start, stop
+
+
+def _filled_back(body: str, start: int, short: int) -> int:
+    """Where a passage at the text's end, `short` of SNIPPET_LENGTH, starts instead: at the
+    text's start, or the first sentence's in reach, or the first word's."""
+    earliest = start - short
+    if earliest <= 0:
+        return 0
+    found = _SENTENCE_END.search(body, earliest, start)
+    return found.end() if found else min(start, _word_start(body, earliest))
+
+
+def _words_end(body: str, limit: int) -> int:
+    """The end of the last word that ends by `limit`."""
+    if limit >= len(body):
+        limit = len(body)
+    elif body[limit].isalnum():  # within a word: before it
+        while limit > 0 and body[limit - 1].isalnum():
+            limit -= 1
+    while limit > 0 and not body[limit - 1].isalnum():
+        limit -= 1
+    return limit
+
+
+def _word_start(body: str, at: int) -> int:
+    """The start of the first word that starts at `at` or after."""
+    if at and body[at - 1].isalnum():  # within a word: after it
+        while at < len(body) and body[at].isalnum():
+            at += 1
+    while at < len(body) and not body[at].isalnum():
+        at += 1
+    return at
 
 
 def _generator(
@@ -282,18 +334,6 @@ def _generator(
     generator = tantivy.SnippetGenerator.create(searcher, query, schema, BODY)
     generator.set_max_num_chars(SNIPPET_LENGTH)
     return generator
-
-
-def _code_points(text: str, byte_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """tantivy's offsets count UTF-8 bytes; the API's count code points."""
-    if text.isascii():
-        return byte_spans
-    encoded = text.encode()
-
-    def point(offset: int) -> int:
-        return len(encoded[:offset].decode(errors="ignore"))
-
-    return [(point(start), point(end)) for start, end in byte_spans]
 
 
 def _opening(body: str) -> Snippet:
