@@ -157,6 +157,17 @@ def _validated(fields: str) -> str:
     )
 
 
+def test_the_inbox_loads_its_name_folding_only_for_a_search() -> None:
+    # anyascii's import (importlib.resources) costs tens of milliseconds: the list, the
+    # detail and a change never need it.
+    search = "from clinic_api.staff.inbox import matches; matches({'firstName': 'Zoë'}, 'zoe')"
+    loaded = loaded_after_each(["clinic_api.staff.handler"], ("anyascii",), [search])
+    assert [sorted({name.split(".")[0] for name in found}) for found in loaded] == [
+        [],
+        ["anyascii"],
+    ]
+
+
 def test_the_request_checks_load_the_phone_and_email_libraries_only_for_a_value() -> None:
     # Each costs a cold start about 40 ms to import; a request without one never needs it.
     # The models only the OpenAPI document reads are not built on the function's path.

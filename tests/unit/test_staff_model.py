@@ -159,7 +159,18 @@ def test_a_search_matches_a_reference_a_names_start_or_phone_digits(q: str, hit:
 
 @pytest.mark.parametrize(
     ("first", "last", "q"),
-    [("Zoë", "Núñez", "nunez"), ("Ana", "O\u2019Brien", "obrien"), ("Ana", "O'Brien", "o'br")],
+    [
+        ("Zoë", "Núñez", "nunez"),
+        ("Ana", "O\u2019Brien", "obrien"),
+        ("Ana", "O'Brien", "o'br"),
+        # Letters no accent stripping folds, as the site's search folds them.
+        ("Ana", "Østergaard", "ostergaard"),
+        ("Ana", "Łukasiewicz", "lukas"),
+        ("Ana", "Strauß", "strauss"),
+        ("Ana", "Ærø-Dahl", "aero dahl"),
+        ("Ana", "Иванова", "ivanova"),  # a receptionist may have only Latin keys
+        ("Ana", "Иванова", "Иван"),
+    ],
 )
 def test_a_name_is_found_as_a_caller_spells_it(first: str, last: str, q: str) -> None:
     from clinic_api.staff.inbox import matches

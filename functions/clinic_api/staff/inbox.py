@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,9 +62,13 @@ def _each_starts_a_word(asked: list[str], words: list[str]) -> bool:
 
 
 def _folded(name: str) -> str:
-    """Without case, accents or apostrophes."""
-    letters = unicodedata.normalize("NFKD", name.casefold())
-    return "".join(c for c in letters if c not in "'\u2019" and not unicodedata.combining(c))
+    """In plain Latin letters, without case or apostrophes, as a caller spells a name at the
+    desk: "Núñez" as "nunez", "Østergaard" as "ostergaard", "Straße" as "strasse", "Иван" as
+    "ivan". anyascii is imported by the first search, not with the function (its import
+    takes tens of milliseconds; the list without a search never needs it)."""
+    from anyascii import anyascii
+
+    return anyascii(name).casefold().replace("'", "")
 
 
 def encode_cursor(request: dict[str, Any], status: str, q: str | None) -> str:
