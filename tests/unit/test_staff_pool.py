@@ -54,6 +54,23 @@ def test_inviting_someone_twice_says_so(
     assert "--resend" in capsys.readouterr().err
 
 
+def test_resending_an_invitation_keeps_the_one_account(
+    staff_pool: LocalStaffPool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert staff(staff_pool, "invite", "desk@clinic.example") == 0
+    assert staff(staff_pool, "invite", "desk@clinic.example", "--resend") == 0
+    (account,) = listed(staff_pool, capsys)
+    assert account["email"] == "desk@clinic.example"
+    assert account["groups"] == ["staff"] and account["status"] == "FORCE_CHANGE_PASSWORD"
+    # No account to resend to; an account that has signed in has no invitation left.
+    assert staff(staff_pool, "invite", "nobody@clinic.example", "--resend") == ExitCode.NOT_FOUND
+    assert "No staff account nobody@clinic.example" in capsys.readouterr().err
+    create_staff_user(staff_pool, "nurse@clinic.example", local_password(), ["staff"])
+    assert staff(staff_pool, "invite", "nurse@clinic.example", "--resend") == ExitCode.AWS
+    assert "nurse@clinic.example has signed in already" in capsys.readouterr().err
+    assert len(listed(staff_pool, capsys)) == 2
+
+
 def test_an_address_that_is_not_an_email_is_a_usage_error(staff_pool: LocalStaffPool) -> None:
     with pytest.raises(SystemExit) as exited:
         staff(staff_pool, "invite", "front desk")

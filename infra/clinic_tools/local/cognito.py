@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from clinic_tools.local.moto_cognito import teach_moto_cognito
 from clinic_tools.local.stack import moto_session
 from clinic_tools.local.template import (
     REGION,
@@ -29,7 +30,6 @@ from clinic_tools.local.template import (
     LocalTemplate,
     Resource,
 )
-from clinic_tools.local.token_revocation import add_revoke_token
 
 if TYPE_CHECKING:
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
@@ -121,7 +121,7 @@ def create_staff_pool(template: LocalTemplate, endpoint: str | None) -> LocalSta
     found = staff_resources(template)
     if found is None:
         return None
-    add_revoke_token()
+    teach_moto_cognito()
     pool_resource, client_resource = found
     idp = cognito_client(endpoint)
     settings = _present(pool_resource.properties, _POOL_SETTINGS)

@@ -109,6 +109,8 @@ def _explain(code: str, error: Exception, args: argparse.Namespace) -> str:
         return "Access denied: managing staff needs cognito-idp:Admin* rights on the pool."
     if code == "ResourceNotFoundException":
         return "No such user pool: check --pool-id, $CLINIC_STAFF_POOL or --stack."
+    if code == "UnsupportedUserStateException":  # --resend for someone who has signed in
+        return f"{args.email} has signed in already: there is no invitation to resend."
     return f"Cognito refused: {error}"
 
 
