@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 import uuid
 from typing import Any
@@ -194,6 +195,22 @@ def test_a_search_that_is_no_json_object_is_refused(
     assert answer.status == status, answer.body
     assert answer.headers["content-type"] == "application/problem+json"
     assert "quenby" not in answer.body
+
+
+def test_a_body_over_16_kib_is_413_and_never_read(stack: Stack) -> None:
+    """The appointment form's bodies are capped; the staff routes' are too (a note is 2,000
+    characters at most): the gateway would pass up to 10 MB to be parsed."""
+    reference = submit()["reference"]
+    tag = open_request(reference).headers["etag"]
+    padded = json.dumps({"q": "quenby", "padding": "x" * 300_000})
+    long_note = json.dumps({"note": "é" * 8_200}, ensure_ascii=False)  # é: two bytes
+    for answer in (search(padded), change(reference, long_note, tag)):
+        assert answer.status == 413, answer.body
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert "xxxx" not in answer.body
+    assert (
+        change(reference, json.dumps({"note": "é" * 2_000}, ensure_ascii=False), tag).status == 200
+    )
 
 
 def test_opening_a_request_shows_everything_but_internals_and_is_audited(stack: Stack) -> None:

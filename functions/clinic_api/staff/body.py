@@ -13,6 +13,9 @@ from clinic_api.core.problems import FieldError, Problem
 from clinic_api.core.text import has_control, has_surrogate
 
 JSON = "application/json"
+# A change's note (2,000 characters) or a search's words, as JSON, fit many times over; a
+# larger body is read no further (the gateway would take up to 10 MB).
+MAX_BODY_BYTES = 16_384
 Check = Callable[[Any], tuple[str, str] | None]  # (code, message) when the value is refused
 
 
@@ -27,8 +30,14 @@ def json_object(
         raise Problem(415, "Unsupported Media Type", "Send the body as application/json.")
     try:
         raw = base64.b64decode(body or "", validate=True) if base64_encoded else (body or "")
-        document = json.loads(raw)
     except (ValueError, binascii.Error):
+        raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode(errors="surrogatepass"))
+    if size > MAX_BODY_BYTES:
+        raise Problem(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES:,} bytes.")
+    try:
+        document = json.loads(raw)
+    except ValueError:
         raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
     if not isinstance(document, dict):
         raise Problem(400, "Bad Request", "The body is not a JSON object.")

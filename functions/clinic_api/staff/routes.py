@@ -21,6 +21,7 @@ from clinic_api.core.routes import (
     problem,
 )
 from clinic_api.staff import STATUSES
+from clinic_api.staff.body import MAX_BODY_BYTES
 
 MERGE_PATCH = "application/merge-patch+json"
 AUTHORIZER = "StaffAuthorizer"
@@ -134,6 +135,7 @@ SEARCH_REQUESTS = Route(
             (NO_STORE,),
         ),
         problem(400, "The body is not a well-formed JSON object."),
+        problem(413, f"The body is over {MAX_BODY_BYTES:,} bytes."),
         problem(415, "The body is not `application/json`."),
         problem(
             422,
@@ -196,6 +198,7 @@ UPDATE_REQUEST = Route(
         problem(400, "The body is not a well-formed JSON object."),
         problem(404, "No request has this reference."),
         problem(412, "Changed meanwhile: `ETag` holds the current version.", REQUEST_ETAG),
+        problem(413, f"The body is over {MAX_BODY_BYTES:,} bytes."),
         problem(415, "The body is not `application/json` or `application/merge-patch+json`."),
         problem(422, "Invalid fields, a code for each (never the value)."),
         problem(428, "No `If-Match`: read the request first and send its `ETag`."),
