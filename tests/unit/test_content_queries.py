@@ -183,6 +183,22 @@ def test_a_lone_surrogate_in_a_query_is_422_naming_the_field(
     assert "\\ud800" not in answer.body.lower() and "\\udfff" not in answer.body.lower()
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"q": "sl\x00eep"}, "q"),
+        ({"q": "sleep\x1b[2J"}, "q"),
+        ({"q": "x", "cursor": "a\nb"}, "cursor"),
+    ],
+)
+def test_a_control_character_in_a_query_is_422_and_not_echoed(
+    clinic: Any, query: dict[str, str], field: str
+) -> None:
+    answer = get("/search", query)
+    assert field_codes(answer) == {field: "invalid_text"}
+    assert "\\u0000" not in answer.body and "\\u001b" not in answer.body
+
+
 def test_every_failing_parameter_is_named_at_once() -> None:
     from clinic_api.content.routes import SEARCH_QUERY
     from clinic_api.core.problems import Problem as RaisedProblem

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from clinic_api.core.problems import FieldError, invalid_input
-from clinic_api.core.text import has_surrogate
+from clinic_api.core.text import CONTROLS, has_control, has_surrogate
 
 
 class IntParam(NamedTuple):
@@ -85,6 +85,8 @@ class TextParam(NamedTuple):
         accepted = self._accepted()
         if accepted is not None:
             schema["pattern"] = f"^{accepted}$"
+        else:
+            schema["not"] = {"pattern": f"[{CONTROLS}]"}  # no control character anywhere
         return schema
 
 
@@ -143,6 +145,8 @@ def parse_query(
                 values[param.name] = param.default
         elif has_surrogate(text):
             errors.append(FieldError(param.name, "invalid_text", "is not valid Unicode text"))
+        elif has_control(text, lines=False):
+            errors.append(FieldError(param.name, "invalid_text", "has control characters"))
         else:
             try:
                 values[param.name] = param.parse(text)
