@@ -3,6 +3,7 @@ type and a year's cache, only those the bucket lacks, and `clinic site deploy` l
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,27 @@ def test_every_copy_is_uploaded_with_its_type_and_a_years_cache(
         assert head["ContentType"] == types[key.rsplit(".", 1)[1]], key
         assert head["CacheControl"] == YEAR_CACHE == "public, max-age=31536000, immutable"
     assert "media: uploaded 10, skipped 0 already there" in lines
+
+
+def test_the_upload_threads_report_one_line_at_a_time(site_bucket: Any, content: Path) -> None:
+    """Lines reach `report` whole: `clinic dev` prints them, and print writes a line and its
+    newline apart (two threads' lines ran together)."""
+    from clinic_tools.publish.media import publish_media
+
+    sources = [f"diagram-{width}.png" for width in range(600, 606)]  # as long to make each
+    for src in sources:
+        drawing(content / "images" / src, int(src[8:11]), 300)
+    pictures = {src: read_picture(content / "images", src) for src in sources}
+    inside: list[str] = []
+
+    def report(line: str) -> None:
+        inside.append(line)
+        time.sleep(0.005)  # another thread would come in meanwhile
+        assert inside == [line], inside
+        inside.clear()
+
+    plan = publish_media(pictures, SITE_BUCKET, site_bucket, report=report)
+    assert len(plan.uploads) == 4 * len(sources)  # two widths, WebP and PNG
 
 
 def test_the_uploaded_photo_has_no_location_left(site_bucket: Any, content: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from threading import Lock
 from typing import TYPE_CHECKING
 
 from clinic_tools.publish.images import MEDIA_PREFIX, YEAR_CACHE, Picture, render_copies
@@ -61,11 +62,24 @@ def publish_media(
     else:
         needed = {picture.digest: picture for picture in pictures.values()}
         todo = [p for p in needed.values() if any(c.key in missing for c in p.all_copies())]
+        lines = _one_at_a_time(report)
         with ThreadPoolExecutor(_WORKERS) as pool:
-            list(pool.map(lambda picture: _upload(picture, missing, bucket, client, report), todo))
+            list(pool.map(lambda picture: _upload(picture, missing, bucket, client, lines), todo))
     verb = "would upload" if dry_run else "uploaded"
     report(f"media: {verb} {len(plan.uploads)}, skipped {len(plan.skipped)} already there")
     return plan
+
+
+def _one_at_a_time(report: Callable[[str], None]) -> Callable[[str], None]:
+    """`report` for the upload threads: one line at a time (print writes a line and its
+    newline apart, so two threads' lines ran together in `clinic dev`'s output)."""
+    lock = Lock()
+
+    def reported(line: str) -> None:
+        with lock:
+            report(line)
+
+    return reported
 
 
 def _upload(
