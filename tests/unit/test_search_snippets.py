@@ -113,6 +113,16 @@ def test_a_match_near_the_end_comes_with_its_sentence_and_context(opened: Opened
     assert found.matches == [(start, start + len("ketamine"))]
 
 
+def test_a_short_last_sentence_is_filled_out_with_the_words_before_it(opened: Opened) -> None:
+    highlighter = _highlighter(opened.index, "ketamine")
+    long_sentence = "Stress and " + "sleep and " * 20 + "work all matter. "
+    found = highlighter.snippet(long_sentence + "Ketamine can help.", corrected=False)
+    # No sentence starts within reach: the words before it, from a word's start.
+    assert found.text.endswith(" sleep and work all matter. Ketamine can help.")
+    assert found.text.startswith(ELLIPSIS) and found.text[1] != " "
+    assert SNIPPET_LENGTH - 10 <= len(found.text) <= SNIPPET_LENGTH + 1
+
+
 def test_a_passage_starts_with_the_sentence_of_its_first_match(opened: Opened) -> None:
     highlighter = _highlighter(opened.index, "ketamine")
     body = FILLER * 2 + "Ketamine can help within hours for some. " + FILLER * 2

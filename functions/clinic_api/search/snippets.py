@@ -286,7 +286,7 @@ def _readable(body: str, start: int, stop: int, first: int) -> tuple[int, int]:
         start = 0
     stop = max(stop, _words_end(body, start + SNIPPET_LENGTH))
     short = SNIPPET_LENGTH - (stop - start)
-    if start and short > 0:
+    if start and short > 0 and not _LETTER_OR_DIGIT.search(body, stop):  # the text's end
         start = _filled_back(body, start, short)
     while stop < len(body) and body[stop] in _CLOSING:
         stop += 1
@@ -295,12 +295,17 @@ def _readable(body: str, start: int, stop: int, first: int) -> tuple[int, int]:
 
 def _filled_back(body: str, start: int, short: int) -> int:
     """Where a passage at the text's end, `short` of SNIPPET_LENGTH, starts instead: at the
-    text's start, or the first sentence's in reach, or the first word's."""
+    text's start or the first sentence's in reach; if none, and it is less than half a
+    passage, at the first word's in reach (a few words alone say too little)."""
     earliest = start - short
     if earliest <= 0:
         return 0
-    found = _SENTENCE_END.search(body, earliest, start)
-    return found.end() if found else min(start, _word_start(body, earliest))
+    for found in _SENTENCE_END.finditer(body, earliest, start):
+        if found.end() < start:  # not the end of the sentence just before `start`
+            return found.end()
+    if short > SNIPPET_LENGTH // 2:
+        return min(start, _word_start(body, earliest))
+    return start
 
 
 def _words_end(body: str, limit: int) -> int:
