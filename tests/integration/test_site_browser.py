@@ -77,6 +77,9 @@ def test_searching_as_you_type_with_a_typo_reaches_the_right_section(
     option.wait_for()
     assert page.get_attribute("#site-search", "aria-expanded") == "true"
     assert page.locator("#site-search-listbox mark").count() >= 1  # highlighted matches
+    # The first suggestion is the section its heading found: the heading's words marked.
+    marked = option.locator(".suggestion-section mark").all_inner_texts()
+    assert marked == ["Maintenance", "infusions"], marked
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/articles/{ARTICLE}#{SECTION}")

@@ -106,8 +106,12 @@ export function startSearchBox(input) {
         el(
           'li',
           { role: 'option', id: `${id}-option-${index}`, 'aria-selected': 'false' },
-          el('span', { class: 'suggestion-title' }, String(hit.title ?? '')),
-          hit.section?.title ? el('span', { class: 'suggestion-section' }, String(hit.section.title)) : null,
+          // headingMatches mark the hit's own heading: its section's, or its article's title.
+          el('span', { class: 'suggestion-title' }, hit.section?.title
+            ? String(hit.title ?? '') : highlighted(hit.title, hit.headingMatches)),
+          hit.section?.title
+            ? el('span', { class: 'suggestion-section' }, highlighted(hit.section.title, hit.headingMatches))
+            : null,
           el('span', { class: 'suggestion-text' }, highlighted(hit.text, hit.matches)),
         ),
       ),
