@@ -35,6 +35,7 @@ _NOT_LETTERS_OR_DIGITS = "".join(
 )
 _F32 = struct.Struct("<f")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # any script's
+_ESCAPED = re.compile("[&<>\"']")  # what html.escape changes
 # A sentence's end: its stop, any closing quotes or brackets, then a space.
 _SENTENCE_END = re.compile("[.!?][\"'\u201d\u2019)\\]]*\\s+")
 _CLOSING = ".!?\"'\u201d\u2019)]"  # what ends a sentence, kept after its last word
@@ -349,9 +350,11 @@ def _opening(body: str) -> Snippet:
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> Snippet:
+    # Most passages hold nothing to escape: their pieces are then taken as they are.
+    escape = html.escape if _ESCAPED.search(text) else str
     parts, done = [], 0
     for start, end in spans:
-        parts += [html.escape(text[done:start]), "<mark>", html.escape(text[start:end]), "</mark>"]
+        parts += [escape(text[done:start]), "<mark>", escape(text[start:end]), "</mark>"]
         done = end
-    parts.append(html.escape(text[done:]))
+    parts.append(escape(text[done:]))
     return Snippet(text, "".join(parts), spans)
