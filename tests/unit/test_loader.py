@@ -249,3 +249,17 @@ def test_a_file_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as raised:
         load_content(content)
     assert f"{latin1}: is not UTF-8 text" in str(raised.value)
+
+
+def test_a_byte_order_mark_is_no_part_of_the_text(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a byte-order mark: the file still starts with ---."""
+    content = write_content(tmp_path / "content", {"ok.md": article()})
+    marked = content / "articles" / "notepad.md"
+    marked.write_bytes(b"\xef\xbb\xbf" + article("Caf\xe9 and more.").encode())
+    site = content / "site.yaml"
+    site.write_bytes(b"\xef\xbb\xbf" + site.read_bytes())
+    loaded = load_content(content)
+    assert sorted(source.slug for source in loaded.sources) == ["notepad", "ok"]
+    (notepad,) = [source for source in loaded.sources if source.slug == "notepad"]
+    text = "".join(token.content for token in notepad.tokens)
+    assert "Café and more." in text and "\ufeff" not in text

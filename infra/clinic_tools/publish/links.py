@@ -50,7 +50,7 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
 
 def _source_lines(path: Path) -> list[str]:
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8-sig").splitlines()
     except OSError:
         return []
 

@@ -145,7 +145,8 @@ def _message(detail: Any, names: Sequence[str]) -> str:
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
     try:
-        return path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (Windows Notepad saves one) is no part of the text.
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.append(Problem(path, "", "file is missing"))
     except UnicodeDecodeError:
