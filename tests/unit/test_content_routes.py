@@ -313,3 +313,16 @@ def test_a_path_no_route_has_is_the_gateway_404(published: Any) -> None:
     assert answer.status == 404
     assert answer.json() == {"message": "Not Found"}
     assert invoke_content(http_event("DELETE", "/articles")).status == 404
+
+
+def test_a_malformed_setting_is_logged_by_its_variables_name(
+    published: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The operator learns which variable to fix; its value stays out of the log."""
+    monkeypatch.setenv("CACHE_TTL_SECONDS", "abc-not-seconds")
+    answer = get_article(ANXIETY)
+    assert_problem(answer, 500)
+    (record,) = [record for record in caplog.records if record.getMessage() == "Unhandled error"]
+    assert vars(record)["error"] == "SettingsError"
+    assert vars(record)["variable"] == "CACHE_TTL_SECONDS"
+    assert "abc-not-seconds" not in str(vars(record)) + caplog.text + answer.body

@@ -24,7 +24,7 @@ _REDIRECT_TARGET = re.compile(r"(https?://[^\s?#]+|/[^\s?#/\\][^\s?#]*)(\?[^\s#]
 def redirect_target(name: str, value: str) -> str:
     """A configured redirect target, checked as the template's AllowedPattern checks it."""
     if not _REDIRECT_TARGET.fullmatch(value):
-        raise SettingsError(f"{name} must be an http(s) URL or a path such as /thank-you")
+        raise SettingsError(name, "must be an http(s) URL or a path such as /thank-you")
     return value
 
 

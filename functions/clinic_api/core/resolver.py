@@ -30,6 +30,7 @@ from clinic_api.core.metrics import Counts
 from clinic_api.core.prefetch import Warmup
 from clinic_api.core.problems import Problem, internal_error, no_route, where_raised
 from clinic_api.core.routes import Route
+from clinic_api.core.settings import SettingsError
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 Handler = TypeVar("Handler", bound=Callable[..., Response])
@@ -114,9 +115,12 @@ class HttpFunction:
 
     def log_unexpected(self, error: Exception) -> None:
         """An error nobody expected, logged by its type and where it was raised: never its
-        message, which can quote the input."""
-        at = where_raised(error)
-        self.logger.error("Unhandled error", extra={"error": type(error).__name__, "at": at})
+        message, which can quote the input. A bad setting's names its variable: the operator's
+        next step is to fix that variable."""
+        found = {"error": type(error).__name__, "at": where_raised(error)}
+        if isinstance(error, SettingsError):
+            found["variable"] = error.variable
+        self.logger.error("Unhandled error", extra=found)
 
     def _unexpected(self, error: Exception) -> Response:
         self.log_unexpected(error)

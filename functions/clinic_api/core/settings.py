@@ -18,7 +18,12 @@ from clinic_api.core.s3_cache import S3ObjectCache
 
 
 class SettingsError(ValueError):
-    """A variable the function needs is missing or malformed (the message names it)."""
+    """A variable the function needs is missing or malformed: `variable` names it (a log may
+    show the name; the message, which may quote the value, stays in the exception)."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable} {problem}")
+        self.variable = variable
 
 
 class Environment:
@@ -30,7 +35,7 @@ class Environment:
     def text(self, name: str) -> str:
         value = self._values.get(name, "")
         if not value:
-            raise SettingsError(f"{name} is not set")
+            raise SettingsError(name, "is not set")
         return value
 
     def optional(self, name: str) -> str | None:
@@ -40,7 +45,7 @@ class Environment:
         """A count or a period from 1 up (the default when the variable is not set)."""
         value = self._values.get(name) or str(default)
         if not value.isdigit() or int(value) < 1:
-            raise SettingsError(f"{name} must be a whole number from 1, not {value!r}")
+            raise SettingsError(name, f"must be a whole number from 1, not {value!r}")
         return int(value)
 
     def seconds(self, name: str, default: float) -> float:
@@ -51,7 +56,7 @@ class Environment:
         except ValueError:
             seconds = -1.0
         if not 0 <= seconds < float("inf"):
-            raise SettingsError(f"{name} must be a number of seconds from 0, not {value!r}")
+            raise SettingsError(name, f"must be a number of seconds from 0, not {value!r}")
         return seconds
 
 
