@@ -11,6 +11,7 @@ entry to it. Anything else in env.json is dropped without a word. `clinic dev
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import boto3
@@ -68,3 +69,26 @@ def test_an_empty_endpoint_url_is_no_endpoint_url(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("AWS_ENDPOINT_URL", "")
     client = boto3.client("s3", region_name="us-east-1")
     assert client.meta.endpoint_url == "https://s3.amazonaws.com"
+
+
+def test_the_configuration_docs_list_each_functions_variables_as_the_template_does() -> None:
+    """docs/configuration.md's table: each variable and the functions that have it."""
+    doc = (ROOT / "docs" / "configuration.md").read_text()
+    rows = re.findall(r"^\| ((?:`[A-Z_]+`(?:, )?)+) \| ([^|]+) \|", doc, re.MULTILINE)
+    short = {name: name.removesuffix("Function").lower() for name in FUNCTIONS}
+    shared = set(TEMPLATE["Globals"]["Function"]["Environment"]["Variables"])
+    documented: dict[str, set[str]] = {}
+    for names, functions in rows:
+        having = (
+            set(short.values())
+            if functions.startswith(("all", "each"))
+            else {word.strip() for word in functions.split(",")}
+        )
+        for name in re.findall(r"`([A-Z_]+)`", names):
+            documented[name] = having
+    template: dict[str, set[str]] = {}
+    for function in FUNCTIONS:
+        for name in declared(function):
+            template.setdefault(name, set()).add(short[function])
+    assert documented == template
+    assert shared <= {name for name, having in documented.items() if having == set(short.values())}
