@@ -28,6 +28,8 @@ def _publish(args: argparse.Namespace) -> int:
     from clinic_tools.publish.publisher import MissingSiteBucket, publish
 
     try:
+        if args.stack:
+            _buckets_of_stack(args)
         publish(
             args.content,
             args.bucket,
@@ -36,6 +38,11 @@ def _publish(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             site_bucket=args.site_bucket,
         )
+    except StackWithoutBucket as missing:
+        print(
+            f"Stack {args.stack!r} has no {missing} output: is it this project's?", file=sys.stderr
+        )
+        return ExitCode.AWS
     except ContentError as error:
         print(f"Nothing was published; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT
@@ -46,7 +53,9 @@ def _publish(args: argparse.Namespace) -> int:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
         return ExitCode.AWS
     except ClientError as error:
-        if error_code(error) in {"404", "NoSuchBucket", "NotFound"}:
+        if args.stack and error_code(error) == "ValidationError":
+            print(f"No stack {args.stack!r} in this account and region.", file=sys.stderr)
+        elif error_code(error) in {"404", "NoSuchBucket", "NotFound"}:
             print(f"No bucket {args.bucket!r}: use the stack's ContentBucketName.", file=sys.stderr)
         else:
             print(f"S3 refused the publish to {args.bucket!r}: {error}", file=sys.stderr)
@@ -55,6 +64,23 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"Could not reach S3: {error}", file=sys.stderr)
         return ExitCode.AWS
     return ExitCode.OK
+
+
+class StackWithoutBucket(Exception):
+    pass
+
+
+def _buckets_of_stack(args: argparse.Namespace) -> None:
+    """--stack: the content bucket and (unless --site-bucket names another) the site's,
+    from the stack's outputs."""
+    from clinic_tools.stack_outputs import stack_outputs
+
+    outputs = stack_outputs(boto3.client("cloudformation"), args.stack)
+    for option, output in (("bucket", "ContentBucketName"), ("site_bucket", "SiteBucketName")):
+        if not getattr(args, option):
+            if output not in outputs:
+                raise StackWithoutBucket(output)
+            setattr(args, option, outputs[output])
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -141,7 +167,12 @@ def parser() -> argparse.ArgumentParser:
     pub.add_argument(
         "--content", type=Path, default=Path("content"), help="content folder (default: content)"
     )
-    pub.add_argument("--bucket", required=True, help="the stack's ContentBucketName output")
+    where = pub.add_mutually_exclusive_group(required=True)
+    where.add_argument("--bucket", help="the stack's ContentBucketName output")
+    where.add_argument(
+        "--stack",
+        help="the deployed stack's name: its ContentBucketName and SiteBucketName outputs",
+    )
     pub.add_argument("--prune", action="store_true", help="delete articles no longer in content/")
     pub.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     pub.add_argument(

@@ -3,10 +3,12 @@ type and a year's cache, only those the bucket lacks, and `clinic site deploy` l
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from PIL import ExifTags
 
@@ -73,6 +75,26 @@ def test_the_upload_threads_report_one_line_at_a_time(site_bucket: Any, content:
 
     plan = publish_media(pictures, SITE_BUCKET, site_bucket, report=report)
     assert len(plan.uploads) == 4 * len(sources)  # two widths, WebP and PNG
+
+
+def test_publishing_by_the_stacks_name_fills_both_its_buckets(
+    site_bucket: Any, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clinic_tools.cli import main
+
+    outputs = {"ContentBucketName": BUCKET, "SiteBucketName": SITE_BUCKET}
+    template = {
+        "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+        "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+    }
+    boto3.client("cloudformation").create_stack(
+        StackName="clinic-prod", TemplateBody=json.dumps(template)
+    )
+    assert main(["publish", "--stack", "clinic-prod", "--content", str(content)]) == 0
+    assert len(media(site_bucket)) == 10
+    assert site_bucket.head_object(Bucket=BUCKET, Key="index.json")
+    assert main(["publish", "--stack", "clinic-test", "--content", str(content)]) == 3
+    assert "No stack 'clinic-test' in this account and region." in capsys.readouterr().err
 
 
 def test_the_uploaded_photo_has_no_location_left(site_bucket: Any, content: Path) -> None:
