@@ -102,6 +102,21 @@ def test_every_problem_of_a_file_comes_at_once_in_an_authors_words(tmp_path: Pat
     assert "^[a-z0-9]" not in str(error)  # no regular expression for an author to decode
 
 
+def test_a_date_or_a_list_written_another_way_says_how_to_write_it(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content",
+        {"bad.md": article(date="November 20, 2026", tags="ketamine", updated="2026-13-01")},
+    )
+
+    error = content_error(content)
+
+    bad = content / "articles" / "bad.md"
+    assert names(error, bad, "date: 'November 20, 2026' is not a date", "like 2026-11-20")
+    assert names(error, bad, "updated: '2026-13-01' is not a date", "YYYY-MM-DD"), str(error)
+    assert names(error, bad, "tags: 'ketamine' is not a list", "[first, second]")
+    assert "Input should be" not in str(error)  # pydantic's words, not an author's
+
+
 def test_a_misspelt_key_or_tag_is_answered_with_what_was_likely_meant(tmp_path: Path) -> None:
     misspelt = "pubishAt: 2027-03-01T09:00:00Z\ndate:"
     text = article(tags="[What-To-Expect]").replace("date:", misspelt)

@@ -140,7 +140,20 @@ def _message(detail: Any, names: Sequence[str]) -> str:
             f"{detail['input']!r} is not a slug: lowercase letters and digits joined by "
             f"hyphens, like {like or 'side-effects'}"
         )
+    if kind in _WORDS:
+        return f"{detail['input']!r} {_WORDS[kind]}"
     return detail["msg"].removeprefix("Value error, ")
+
+
+# pydantic's type errors an author meets, in an author's words.
+_WORDS = {
+    "date_from_datetime_parsing": "is not a date: write it as YYYY-MM-DD, like 2026-11-20",
+    "date_parsing": "is not a date: write it as YYYY-MM-DD, like 2026-11-20",
+    "datetime_from_date_parsing": "is not a time: write it as 2026-11-20T09:00:00-08:00",
+    "datetime_parsing": "is not a time: write it as 2026-11-20T09:00:00-08:00",
+    "tuple_type": "is not a list: write [first, second], or one item per line after a -",
+    "list_type": "is not a list: write [first, second], or one item per line after a -",
+}
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
