@@ -117,6 +117,25 @@ def test_a_date_or_a_list_written_another_way_says_how_to_write_it(tmp_path: Pat
     assert "Input should be" not in str(error)  # pydantic's words, not an author's
 
 
+def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
+    tmp_path: Path,
+) -> None:
+    service = "cta: {label: Book, href: '/request-appointment?service=tms-consultaton'}"
+    provider = "cta: {label: Book, href: '/request-appointment/?provider=dr-nobody'}"
+    fine = "cta: {label: Book, href: '/request-appointment?service=tms-consultation'}"
+    content = write_content(tmp_path / "content", {"ok.md": article(), "fine.md": article()})
+    articles = content / "articles"
+    for name, line in (("typo.md", service), ("who.md", provider), ("fine.md", fine)):
+        (articles / name).write_text(article().replace("---\n", f"---\n{line}\n", 1))
+
+    error = content_error(content)
+
+    assert names(error, articles / "typo.md", "cta.href", "service 'tms-consultaton'", "known: ")
+    assert names(error, articles / "typo.md", "tms-consultation, other)")
+    assert names(error, articles / "who.md", "cta.href", "provider 'dr-nobody'")
+    assert "fine.md" not in str(error) and "ok.md" not in str(error)
+
+
 def test_a_misspelt_key_or_tag_is_answered_with_what_was_likely_meant(tmp_path: Path) -> None:
     misspelt = "pubishAt: 2027-03-01T09:00:00Z\ndate:"
     text = article(tags="[What-To-Expect]").replace("date:", misspelt)

@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
+from clinic_api.content.schemas import Link
 from clinic_api.core.keys import SLUG_PATTERN, is_slug
 from clinic_tools.publish.images import Picture, PictureError, Pictures, markdown_src
 from clinic_tools.publish.markdown import DECORATIVE, image_alt, images, parse_markdown, raw_html
@@ -123,6 +125,7 @@ def _validate(
 
 
 _SLUG_RULE = f"^{SLUG_PATTERN.pattern}$"  # tags and slugs alike
+REQUEST_PAGE = "/request-appointment"  # the form a call to action leads to
 
 
 def _message(detail: Any, names: Sequence[str]) -> str:
@@ -327,6 +330,29 @@ def _check_people(
                 )
 
 
+def _check_calls_to_action(
+    calls: list[tuple[Path, Link]],
+    site: SiteSettings,
+    authors: dict[str, Author],
+    problems: list[Problem],
+) -> None:
+    """A call to action's `?service=` or `?provider=` must be one the form offers: another
+    (a typo) brings the reader to the form with nothing chosen, and no one notices."""
+    offered = {
+        "service": [service.id for service in site.services],
+        "provider": [key for key, author in authors.items() if author.sees_patients],
+    }
+    for path, cta in calls:
+        where = urlsplit(cta.href)
+        if where.netloc or where.path.rstrip("/") != REQUEST_PAGE:
+            continue
+        for name, value in parse_qsl(where.query):
+            if name in offered and value not in offered[name]:
+                known = ", ".join(offered[name]) or "none"
+                message = f"{name} {value!r} is not one the form offers (known: {known})"
+                problems.append(Problem(path, "cta.href", message))
+
+
 def check_image_spec(
     path: Path,
     spec: ImageSpec,
@@ -442,6 +468,10 @@ def load_content(content_dir: Path) -> Content:
             sources.append(source)
     _check_slugs(sources, problems)
     _check_people(content_dir / "authors.yaml", authors, site, problems)
+    if site is not None:
+        calls = [(content_dir / "site.yaml", site.cta)]
+        calls += [(source.path, source.front.cta) for source in sources if source.front.cta]
+        _check_calls_to_action(calls, site, authors, problems)
     _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
     pages = _read_pages(content_dir / "pages", md, pictures, problems)
     _check_page_slugs(pages, {source.slug for source in sources}, problems)
