@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import boto3
@@ -84,6 +85,7 @@ def _buckets_of_stack(args: argparse.Namespace) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    from clinic_api.content.store import visible_from
     from clinic_api.core.keys import ARTICLE_PREFIX
     from clinic_tools.publish.loader import ContentError
     from clinic_tools.publish.publisher import check_content
@@ -93,8 +95,23 @@ def _check(args: argparse.Namespace) -> int:
     except ContentError as error:
         print(f"Not ready to publish; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT
-    articles = sum(1 for key in objects if key.startswith(ARTICLE_PREFIX))
-    print(f"{args.content}: ready to publish ({articles} articles, every link leads somewhere)")
+    articles = [
+        json.loads(payload.body)
+        for key, payload in objects.items()
+        if key.startswith(ARTICLE_PREFIX)
+    ]
+    later = sorted(
+        (article["publishedAt"], article["slug"])
+        for article in articles
+        if visible_from(article["publishedAt"]) > time.time()
+    )
+    scheduled = f", {len(later)} of them scheduled" if later else ""
+    print(
+        f"{args.content}: ready to publish ({len(articles)} articles{scheduled}, "
+        "every link leads somewhere)"
+    )
+    for when, slug in later:  # a future `date:` schedules too, perhaps by mistake
+        print(f"  {slug}: shown from {when}")
     for hint in hints:
         print(hint)
     return ExitCode.OK

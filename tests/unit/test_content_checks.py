@@ -206,3 +206,26 @@ def test_the_documented_cta_pattern_agrees_with_the_check() -> None:
         except ValueError:
             accepted = False
         assert accepted == bool(re.fullmatch(CTA_HREF_PATTERN, href)), href
+
+
+def test_clinic_check_names_the_articles_it_would_publish_for_later(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A `date:` in the future schedules an article as `publishAt:` does: said, in case it
+    is a slip (far in the future here, so that the test keeps its meaning)."""
+    import datetime as dt
+
+    from clinic_tools.cli import main
+
+    content = write_clinic(
+        tmp_path / "content",
+        {
+            "now": article(),
+            "later": article(date=dt.date(2099, 1, 5)),
+            "timed": article(publishAt="2099-03-01T09:00:00Z"),
+        },
+    )
+    assert main(["check", "--content", str(content)]) == 0
+    said = capsys.readouterr().out
+    assert "ready to publish (3 articles, 2 of them scheduled, every link" in said
+    assert "  later: shown from 2099-01-05\n  timed: shown from 2099-03-01T09:00:00Z\n" in said
