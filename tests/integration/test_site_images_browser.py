@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import CONTENT
 from tests.integration.browser import (
     PHONE,
+    SCREENSHOTS,
     keep_screenshots,
     open_context,
     serious_accessibility_findings,
@@ -51,11 +52,27 @@ You rest in the same room until you feel steady.
 """
 
 
+PORTRAIT = "a-tall-picture"  # an article whose picture in the text stands upright
+PORTRAIT_ARTICLE = """---
+title: "The recovery chair"
+description: "The chair you rest in after a treatment."
+date: 2026-02-02
+author: dr-nadia-brandt
+---
+
+You rest in a reclining chair by the window.
+
+![A reclining chair by a window, seen from the door](../images/rooms/chair.jpg)
+"""
+
+
 @pytest.fixture(scope="module")
 def picture_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     content = Path(shutil.copytree(CONTENT, tmp_path_factory.mktemp("pictures") / "content"))
     (content / "articles" / f"{SLUG}.md").write_text(ARTICLE, encoding="utf-8")
     photo(content / "images" / "rooms" / "treatment-room.jpg", 2000, 1200)
+    (content / "articles" / f"{PORTRAIT}.md").write_text(PORTRAIT_ARTICLE, encoding="utf-8")
+    photo(content / "images" / "rooms" / "chair.jpg", 1000, 1600)
     drawing(content / "images" / "visit.png", 1200, 400)
     # A provider's photo and the About page's picture: the fixture's, given pictures here.
     photo(content / "images" / "team" / "nadia.jpg", 600, 800)
@@ -159,6 +176,30 @@ def test_pictures_keep_their_space_while_loading_and_pick_a_fitting_copy(
     assert og_image.startswith(f"{BASE_URL}/media/") and og_image.endswith("-1600.jpg")
     assert serious_accessibility_findings(page) == []
     keep_screenshots(page, "article-pictures")
+    assert page.errors == []
+    page.context.close()
+
+
+def test_an_upright_picture_in_the_text_stays_within_the_screen(
+    picture_stack: LocalStack, browser: Any
+) -> None:
+    page = _open_article(browser, picture_stack, {"width": 1280, "height": 900})
+    held = HeldPictures(page)
+    page.goto(f"{picture_stack.site}/articles/{PORTRAIT}")
+    page.wait_for_selector("#article-body picture img")
+    box = "() => { const b = document.querySelector('#article-body img')" + (
+        ".getBoundingClientRect(); return [Math.round(b.width), Math.round(b.height)]; }"
+    )
+    before = page.evaluate(box)
+    held.release()
+    page.wait_for_function(LOADED)
+    width, height = page.evaluate(box)
+    assert [width, height] == before  # its space was kept while it loaded
+    assert height <= 0.75 * 900 + 1  # not a screen and a half of chair
+    fit = page.eval_on_selector("#article-body img", "img => getComputedStyle(img).objectFit")
+    assert fit == "contain"  # drawn whole, not squeezed to the box
+    page.locator("#article-body img").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "article-upright-picture-1280.png"))
     assert page.errors == []
     page.context.close()
 
