@@ -137,13 +137,19 @@ def _open_article(browser: Any, stack: LocalStack, viewport: dict[str, int]) -> 
     return page
 
 
+def _held_article(browser: Any, stack: LocalStack, slug: str) -> tuple[Any, HeldPictures]:
+    """An article at a desktop's size, its pictures held back until `held.release()`."""
+    page = _open_article(browser, stack, {"width": 1280, "height": 900})
+    held = HeldPictures(page)
+    page.goto(f"{stack.site}/articles/{slug}")
+    page.wait_for_selector("#article-body picture img")
+    return page, held
+
+
 def test_pictures_keep_their_space_while_loading_and_pick_a_fitting_copy(
     picture_stack: LocalStack, browser: Any
 ) -> None:
-    page = _open_article(browser, picture_stack, {"width": 1280, "height": 900})
-    held = HeldPictures(page)
-    page.goto(f"{picture_stack.site}/articles/{SLUG}")
-    page.wait_for_selector("#article-body picture img")
+    page, held = _held_article(browser, picture_stack, SLUG)
     page.locator("#article-body picture img").scroll_into_view_if_needed()  # lazy: now wanted
     page.evaluate("window.scrollTo(0, 0)")
     for _ in range(50):  # both pictures asked for, none answered
@@ -183,10 +189,7 @@ def test_pictures_keep_their_space_while_loading_and_pick_a_fitting_copy(
 def test_an_upright_picture_in_the_text_stays_within_the_screen(
     picture_stack: LocalStack, browser: Any
 ) -> None:
-    page = _open_article(browser, picture_stack, {"width": 1280, "height": 900})
-    held = HeldPictures(page)
-    page.goto(f"{picture_stack.site}/articles/{PORTRAIT}")
-    page.wait_for_selector("#article-body picture img")
+    page, held = _held_article(browser, picture_stack, PORTRAIT)
     box = "() => { const b = document.querySelector('#article-body img')" + (
         ".getBoundingClientRect(); return [Math.round(b.width), Math.round(b.height)]; }"
     )
