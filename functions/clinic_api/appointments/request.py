@@ -167,8 +167,9 @@ class Typed(NamedTuple):
 
 def _line_breaks(text: str) -> str:
     """Line breaks as "\n": a browser posts a textarea's as "\r\n" (HTML's form encoding),
-    and its maxlength counted each as one character."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    and its maxlength counted each as one character. A CR on its own stays a control
+    character (no browser sends one)."""
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 TYPED: dict[str, Typed] = {
