@@ -28,9 +28,12 @@ def _publish(args: argparse.Namespace) -> int:
     from clinic_tools.publish.loader import ContentError
     from clinic_tools.publish.publisher import MissingSiteBucket, publish
 
+    if args.stack:
+        failed = _buckets_of_stack(args)
+        if failed:
+            print(failed, file=sys.stderr)
+            return ExitCode.AWS
     try:
-        if args.stack:
-            _buckets_of_stack(args)
         publish(
             args.content,
             args.bucket,
@@ -39,11 +42,6 @@ def _publish(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             site_bucket=args.site_bucket,
         )
-    except StackWithoutBucket as missing:
-        print(
-            f"Stack {args.stack!r} has no {missing} output: is it this project's?", file=sys.stderr
-        )
-        return ExitCode.AWS
     except ContentError as error:
         print(f"Nothing was published; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT
@@ -54,9 +52,7 @@ def _publish(args: argparse.Namespace) -> int:
         print("No AWS credentials: set AWS_PROFILE or run `aws configure`.", file=sys.stderr)
         return ExitCode.AWS
     except ClientError as error:
-        if args.stack and error_code(error) == "ValidationError":
-            print(f"No stack {args.stack!r} in this account and region.", file=sys.stderr)
-        elif error_code(error) in {"404", "NoSuchBucket", "NotFound"}:
+        if error_code(error) in {"404", "NoSuchBucket", "NotFound"}:
             print(f"No bucket {args.bucket!r}: use the stack's ContentBucketName.", file=sys.stderr)
         else:
             print(f"S3 refused the publish to {args.bucket!r}: {error}", file=sys.stderr)
@@ -67,21 +63,28 @@ def _publish(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-class StackWithoutBucket(Exception):
-    pass
-
-
-def _buckets_of_stack(args: argparse.Namespace) -> None:
+def _buckets_of_stack(args: argparse.Namespace) -> str | None:
     """--stack: the content bucket and (unless --site-bucket names another) the site's,
-    from the stack's outputs."""
+    from the stack's outputs; what went wrong, in words, if they cannot be read."""
+    from clinic_api.core.aws_errors import error_code
     from clinic_tools.stack_outputs import stack_outputs
 
-    outputs = stack_outputs(boto3.client("cloudformation"), args.stack)
+    try:
+        outputs = stack_outputs(boto3.client("cloudformation"), args.stack)
+    except NoCredentialsError:
+        return "No AWS credentials: set AWS_PROFILE or run `aws configure`."
+    except ClientError as error:
+        if error_code(error) == "ValidationError":
+            return f"No stack {args.stack!r} in this account and region."
+        return f"CloudFormation refused to describe {args.stack!r}: {error}"
+    except BotoCoreError as error:
+        return f"Could not reach CloudFormation: {error}"
     for option, output in (("bucket", "ContentBucketName"), ("site_bucket", "SiteBucketName")):
-        if not getattr(args, option):
+        if not getattr(args, option):  # --bucket and --stack exclude each other
             if output not in outputs:
-                raise StackWithoutBucket(output)
+                return f"Stack {args.stack!r} has no {output} output: is it this project's?"
             setattr(args, option, outputs[output])
+    return None
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -101,7 +104,7 @@ def _check(args: argparse.Namespace) -> int:
         if key.startswith(ARTICLE_PREFIX)
     ]
     later = sorted(
-        (article["publishedAt"], article["slug"])
+        (visible_from(article["publishedAt"]), article["publishedAt"], article["slug"])
         for article in articles
         if visible_from(article["publishedAt"]) > time.time()
     )
@@ -110,7 +113,7 @@ def _check(args: argparse.Namespace) -> int:
         f"{args.content}: ready to publish ({len(articles)} articles{scheduled}, "
         "every link leads somewhere)"
     )
-    for when, slug in later:  # a future `date:` schedules too, perhaps by mistake
+    for _, when, slug in later:  # a future `date:` schedules too, perhaps by mistake
         print(f"  {slug}: shown from {when}")
     for hint in hints:
         print(hint)

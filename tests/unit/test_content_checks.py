@@ -223,9 +223,14 @@ def test_clinic_check_names_the_articles_it_would_publish_for_later(
             "now": article(),
             "later": article(date=dt.date(2099, 1, 5)),
             "timed": article(publishAt="2099-03-01T09:00:00Z"),
+            "tokyo": article(publishAt="2099-03-01T12:00:00+09:00"),  # 03:00 UTC: first
         },
     )
     assert main(["check", "--content", str(content)]) == 0
     said = capsys.readouterr().out
-    assert "ready to publish (3 articles, 2 of them scheduled, every link" in said
-    assert "  later: shown from 2099-01-05\n  timed: shown from 2099-03-01T09:00:00Z\n" in said
+    assert "ready to publish (4 articles, 3 of them scheduled, every link" in said
+    assert (
+        "  later: shown from 2099-01-05\n"
+        "  tokyo: shown from 2099-03-01T03:00:00Z\n"  # in UTC, as published
+        "  timed: shown from 2099-03-01T09:00:00Z\n"
+    ) in said

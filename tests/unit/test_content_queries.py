@@ -188,7 +188,7 @@ def test_a_lone_surrogate_in_a_query_is_422_naming_the_field(
     [
         ({"q": "sl\x00eep"}, "q"),
         ({"q": "sleep\x1b[2J"}, "q"),
-        ({"q": "x", "cursor": "a\nb"}, "cursor"),
+        ({"q": "x", "cursor": "a\x7fb"}, "cursor"),
     ],
 )
 def test_a_control_character_in_a_query_is_422_and_not_echoed(
@@ -197,6 +197,11 @@ def test_a_control_character_in_a_query_is_422_and_not_echoed(
     answer = get("/search", query)
     assert field_codes(answer) == {field: "invalid_text"}
     assert "\\u0000" not in answer.body and "\\u001b" not in answer.body
+
+
+def test_a_tab_or_line_break_in_a_search_is_a_space(clinic: Any) -> None:
+    assert get("/search", {"q": "ketamine\tanxiety"}).status == 200
+    assert get("/search", {"q": "ketamine\r\n"}).status == 200
 
 
 def test_every_failing_parameter_is_named_at_once() -> None:

@@ -95,6 +95,12 @@ def test_publishing_by_the_stacks_name_fills_both_its_buckets(
     assert site_bucket.head_object(Bucket=BUCKET, Key="index.json")
     assert main(["publish", "--stack", "clinic-test", "--content", str(content)]) == 3
     assert "No stack 'clinic-test' in this account and region." in capsys.readouterr().err
+    template["Outputs"].pop("SiteBucketName")
+    boto3.client("cloudformation").create_stack(
+        StackName="other-app", TemplateBody=json.dumps(template)
+    )
+    assert main(["publish", "--stack", "other-app", "--content", str(content)]) == 3
+    assert "Stack 'other-app' has no SiteBucketName output" in capsys.readouterr().err
 
 
 def test_the_uploaded_photo_has_no_location_left(site_bucket: Any, content: Path) -> None:

@@ -115,7 +115,14 @@ def test_an_edited_or_foreign_inbox_cursor_is_a_422_naming_the_cursor(stack: Sta
 
 @pytest.mark.parametrize(
     ("q", "found"),
-    [("quenby", True), ("MARI", True), ("5550199", True), ("(503) 555", True), ("Zed", False)],
+    [
+        ("quenby", True),
+        ("quenby\t", True),
+        ("MARI", True),
+        ("5550199", True),
+        ("(503) 555", True),
+        ("Zed", False),
+    ],
 )
 def test_the_inbox_searches_names_and_phones(stack: Stack, q: str, found: bool) -> None:
     submit()

@@ -146,8 +146,8 @@ def test_show_raw_prints_the_internals_too(clinic: Clinic) -> None:
 def test_a_stored_control_character_never_reaches_the_terminal(
     stack: Stack, clinic: Clinic
 ) -> None:
-    """A note the API refuses today (an escape, a carriage return) from an older version,
-    or written to the table directly, is shown written out in every view."""
+    """A note with an escape (which the API refuses today: a version before, or a write to
+    the table itself) or a carriage return is shown written out in the table and `show`."""
     (receipt,) = submit(1)
     reference = receipt["reference"]
     entry = {"M": {"at": {"S": "2026-11-28T10:05:00Z"}, "by": {"S": "ana"}}}

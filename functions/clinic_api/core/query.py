@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from clinic_api.core.problems import FieldError, invalid_input
-from clinic_api.core.text import CONTROLS, has_control, has_surrogate
+from clinic_api.core.text import CONTROLS_BUT_LINES, has_control, has_surrogate
 
 
 class IntParam(NamedTuple):
@@ -86,7 +86,7 @@ class TextParam(NamedTuple):
         if accepted is not None:
             schema["pattern"] = f"^{accepted}$"
         else:
-            schema["not"] = {"pattern": f"[{CONTROLS}]"}  # no control character anywhere
+            schema["not"] = {"pattern": f"[{CONTROLS_BUT_LINES}]"}  # but tab and line breaks
         return schema
 
 
@@ -145,7 +145,7 @@ def parse_query(
                 values[param.name] = param.default
         elif has_surrogate(text):
             errors.append(FieldError(param.name, "invalid_text", "is not valid Unicode text"))
-        elif has_control(text, lines=False):
+        elif has_control(text, lines=True):  # a tab or line break is only a space here
             errors.append(FieldError(param.name, "invalid_text", "has control characters"))
         else:
             try:

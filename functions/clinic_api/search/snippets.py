@@ -142,6 +142,8 @@ class Highlighter:
 
     def _generated_passage(self, body: str, corrected: bool) -> tuple[int, int] | None:
         """[start, stop) in code points of the snippet generator's passage, if any."""
+        # For non-ASCII text (the function's only use) may_hold is always true; for the
+        # tests' ASCII text it spares the generator a body without the words, as before.
         if not (self._all if corrected else self._untypoed).may_hold(body):
             return None
         document = tantivy.Document(**{BODY: body})
@@ -278,7 +280,8 @@ def _readable(body: str, start: int, stop: int, first: int) -> tuple[int, int]:
     that holds `first` (its first match) where that sentence starts within reach (the
     passage's end kept in view), is filled out to SNIPPET_LENGTH with the words after it
     (at the text's end, with those before it, from a sentence's start where one is in
-    reach), and ends with its last sentence's full stop."""
+    reach), and keeps the punctuation that ends its last word (a full stop, a closing
+    quote or bracket)."""
     reach = max(0, stop - SNIPPET_LENGTH)
     starts = [found.end() for found in _SENTENCE_END.finditer(body, reach, first)]
     if starts:

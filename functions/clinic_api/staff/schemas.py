@@ -183,7 +183,7 @@ class RequestSearch(BaseModel):
         )
     )
 
-    q: Annotated[str, StringConstraints(max_length=Q_MAX, pattern=_NOT_BLANK), _ONE_LINE] = Field(
+    q: Annotated[str, StringConstraints(max_length=Q_MAX, pattern=_NOT_BLANK), _LINES] = Field(
         title="Search words",
         description="A reference (any case), the starts of a name's words in any order, or "
         "phone digits",

@@ -40,7 +40,7 @@ def read_search(body: str | None, base64_encoded: bool, content_type: str | None
 
 
 def _q(value: Any) -> tuple[str, str] | None:
-    return text_error(value, Q_MAX)
+    return text_error(value, Q_MAX, lines=True)  # a tab pasted from a spreadsheet is a space
 
 
 def _status(value: Any) -> tuple[str, str] | None:
