@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from clinic_api.core.problems import FieldError, invalid_input
-from clinic_api.core.text import CONTROLS_BUT_LINES, has_control, has_surrogate
+from clinic_api.core.text import CONTROLS_BUT_LINES, unreadable
 
 
 class IntParam(NamedTuple):
@@ -143,10 +143,8 @@ def parse_query(
                 errors.append(FieldError(param.name, "required", "is required"))
             else:
                 values[param.name] = param.default
-        elif has_surrogate(text):
-            errors.append(FieldError(param.name, "invalid_text", "is not valid Unicode text"))
-        elif has_control(text, lines=True):  # a tab or line break is only a space here
-            errors.append(FieldError(param.name, "invalid_text", "has control characters"))
+        elif fault := unreadable(text, lines=True):  # a tab or line break: only a space here
+            errors.append(FieldError(param.name, "invalid_text", fault))
         else:
             try:
                 values[param.name] = param.parse(text)

@@ -18,10 +18,15 @@ def has_surrogate(text: str) -> bool:
 CONTROLS_BUT_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 CONTROLS = r"\x00-\x1f\x7f-\x9f"
 _CONTROL_IN_LINES = re.compile(f"[{CONTROLS_BUT_LINES}]")
-_CONTROL = re.compile(f"[{CONTROLS}]")
+CONTROL = re.compile(f"[{CONTROLS}]")
 
 
-def has_control(text: str, *, lines: bool) -> bool:
-    """Whether `text` holds a control character (an escape that recolours or rewrites a
+def unreadable(text: str, *, lines: bool) -> str | None:
+    """Why `text` is no text to take (the message of an `invalid_text` error), or None: a
+    lone surrogate, or a control character (an escape that recolours or rewrites a
     terminal's line, a NUL); with `lines`, tab, LF and CR are text."""
-    return (_CONTROL_IN_LINES if lines else _CONTROL).search(text) is not None
+    if has_surrogate(text):
+        return "is not valid Unicode text"
+    if (_CONTROL_IN_LINES if lines else CONTROL).search(text):
+        return "has control characters"
+    return None

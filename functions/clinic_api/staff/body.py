@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clinic_api.core.problems import FieldError, Problem
-from clinic_api.core.text import has_control, has_surrogate
+from clinic_api.core.text import unreadable
 
 JSON = "application/json"
 # A change's note (2,000 characters) or a search's words, as JSON, fit many times over; a
@@ -49,10 +49,8 @@ def text_error(value: Any, maximum: int, *, lines: bool = False) -> tuple[str, s
     without control characters (but tab and line breaks, with `lines`)."""
     if not isinstance(value, str):
         return "invalid_type", "must be text"
-    if has_surrogate(value):
-        return "invalid_text", "is not valid Unicode text"
-    if has_control(value, lines=lines):
-        return "invalid_text", "has control characters"
+    if fault := unreadable(value, lines=lines):
+        return "invalid_text", fault
     if not value.strip():
         return "too_short", "must not be empty"
     if len(value) > maximum:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from clinic_api.core.text import CONTROLS
+from clinic_api.core.text import CONTROL
 from clinic_api.core.timestamps import clinic_time
 from clinic_api.staff.view import ClinicView, detail, local_time, national_phone, summary
 
@@ -36,7 +36,6 @@ LIST_COLUMNS = (
 )
 TRAIL_COLUMNS = ("WHEN", "ACTION", "WHO", "FIELDS", "IDENTITY")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(f"[{CONTROLS}]")
 
 
 def _text(value: Any) -> str:
@@ -59,7 +58,7 @@ def cell(value: Any) -> str:
 def _terminal(text: str) -> str:
     """`text` with each control character written out (ESC as \\x1b, a line break as \\n):
     a stored value never recolours, moves or rewrites the staff member's terminal."""
-    return _CONTROL.sub(_escaped, text)
+    return CONTROL.sub(_escaped, text)
 
 
 def _escaped(found: re.Match[str]) -> str:
