@@ -103,11 +103,9 @@ def _check(args: argparse.Namespace) -> int:
         for key, payload in objects.items()
         if key.startswith(ARTICLE_PREFIX)
     ]
-    later = sorted(
-        (visible_from(article["publishedAt"]), article["publishedAt"], article["slug"])
-        for article in articles
-        if visible_from(article["publishedAt"]) > time.time()
-    )
+    now = time.time()
+    shown = [(visible_from(a["publishedAt"]), a["publishedAt"], a["slug"]) for a in articles]
+    later = sorted(entry for entry in shown if entry[0] > now)
     scheduled = f", {len(later)} of them scheduled" if later else ""
     print(
         f"{args.content}: ready to publish ({len(articles)} articles{scheduled}, "
