@@ -78,6 +78,10 @@ def test_searching_as_you_type_with_a_typo_reaches_the_right_section(
     assert page.get_attribute("#site-search", "aria-expanded") == "true"
     assert page.locator("#site-search-listbox mark").count() >= 1  # highlighted matches
     # The first suggestion is the section its heading found: the heading's words marked.
+    # (The list is redrawn as each lookup answers: wait for the whole query's, with two.)
+    page.wait_for_selector(
+        "#site-search-listbox [role=option]:first-child .suggestion-section mark:nth-of-type(2)"
+    )
     marked = option.locator(".suggestion-section mark").all_inner_texts()
     assert marked == ["Maintenance", "infusions"], marked
     page.keyboard.press("ArrowDown")
