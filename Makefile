@@ -41,14 +41,17 @@ checkov: $(CHECKOV_STAMP)
 $(CHECKOV_STAMP): pyproject.toml
 	$(call tool_venv,$(CHECKOV_VENV),checkov)
 
-# Browser tests drive Debian's chromium; Playwright cannot download its own browser here.
-# Without root (or apt-get) this says what to install instead of failing.
+# Browser tests drive Debian's Chromium headless shell (Playwright's own headless browser,
+# half the CPU of chromium --headless); chromium is for looking at pages and `bench-site`.
+# Playwright cannot download its own browser here. Without root (or apt-get) this says what
+# to install instead of failing.
+BROWSER_PACKAGES := chromium-headless-shell chromium
 browser:
-	@command -v chromium >/dev/null && exit 0; \
+	@command -v chromium-headless-shell >/dev/null && command -v chromium >/dev/null && exit 0; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	else \
-		echo "make browser: install Debian's chromium (sudo apt-get install -y chromium) for the browser tests"; \
+		echo "make browser: install Debian's $(BROWSER_PACKAGES) (sudo apt-get install -y $(BROWSER_PACKAGES)) for the browser tests"; \
 	fi
 
 # Options go through ARGS: make dev ARGS="--reload --port 3001"

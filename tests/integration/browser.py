@@ -1,8 +1,11 @@
 """Debian's Chromium driven by Playwright, as a patient's browser meets the site.
 
 Playwright cannot download its own browser here: the project installs Debian's
-`chromium` (`.ci/run`, `make browser`). Without it the browser tests cannot
-run: outside CI they are skipped with a loud reason; in CI (`CI=true`) the run
+`chromium-headless-shell` and `chromium` (`.ci/run`, `make browser`). The tests
+drive the headless shell, as Playwright's own headless runs do: the same Blink
+without the browser's user interface, half the CPU of `chromium --headless`.
+Without the shell they drive `chromium`; without either they cannot run:
+outside CI they are skipped with a loud reason; in CI (`CI=true`) the run
 fails. Every page a test opens is checked for uncaught errors and console
 errors (CSP refusals included), and can be scanned with axe-core and kept as
 screenshots at phone and desktop widths under `test-artifacts/screenshots/`.
@@ -43,13 +46,14 @@ _FAILED_LOAD = "Failed to load resource: the server responded with a status of"
 
 
 def chromium_path() -> str:
-    """Debian's chromium, or a loud skip (a failure in CI)."""
-    path = shutil.which("chromium")
-    if path is not None:
-        return path
+    """Debian's Chromium headless shell, else its chromium, or a loud skip (a failure in CI)."""
+    for name in ("chromium-headless-shell", "chromium"):
+        path = shutil.which(name)
+        if path is not None:
+            return path
     message = (
-        "Chromium is missing, so the browser tests cannot run: "
-        "install Debian's package (`apt-get install -y chromium`, or `make browser`)."
+        "Chromium is missing, so the browser tests cannot run: install Debian's packages "
+        "(`apt-get install -y chromium-headless-shell chromium`, or `make browser`)."
     )
     if os.environ.get("CI") == "true":
         pytest.fail(message)
