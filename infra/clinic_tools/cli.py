@@ -66,24 +66,22 @@ def _publish(args: argparse.Namespace) -> int:
 def _buckets_of_stack(args: argparse.Namespace) -> str | None:
     """--stack: the content bucket and (unless --site-bucket names another) the site's,
     from the stack's outputs; what went wrong, in words, if they cannot be read."""
-    from clinic_api.core.aws_errors import error_code
-    from clinic_tools.stack_outputs import stack_outputs
+    from clinic_tools.stack_outputs import StackError, required_output, stack_outputs
 
     try:
         outputs = stack_outputs(boto3.client("cloudformation"), args.stack)
+        for option, output in (("bucket", "ContentBucketName"), ("site_bucket", "SiteBucketName")):
+            if not getattr(args, option):  # --bucket and --stack exclude each other
+                (value,) = required_output(outputs, args.stack, output)
+                setattr(args, option, value)
+    except StackError as error:
+        return str(error)
     except NoCredentialsError:
         return "No AWS credentials: set AWS_PROFILE or run `aws configure`."
     except ClientError as error:
-        if error_code(error) == "ValidationError":
-            return f"No stack {args.stack!r} in this account and region."
         return f"CloudFormation refused to describe {args.stack!r}: {error}"
     except BotoCoreError as error:
         return f"Could not reach CloudFormation: {error}"
-    for option, output in (("bucket", "ContentBucketName"), ("site_bucket", "SiteBucketName")):
-        if not getattr(args, option):  # --bucket and --stack exclude each other
-            if output not in outputs:
-                return f"Stack {args.stack!r} has no {output} output: is it this project's?"
-            setattr(args, option, outputs[output])
     return None
 
 
@@ -146,7 +144,8 @@ def _written(text: str, output: str) -> int:
 
 def _site_deploy(args: argparse.Namespace) -> int:
     from clinic_tools.publish.loader import ContentError
-    from clinic_tools.site.deploy import SiteStackError, deploy_site
+    from clinic_tools.site.deploy import deploy_site
+    from clinic_tools.stack_outputs import StackError
 
     try:
         deploy_site(
@@ -160,7 +159,7 @@ def _site_deploy(args: argparse.Namespace) -> int:
     except ContentError as error:
         print(f"The site was not deployed; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT
-    except SiteStackError as error:
+    except StackError as error:
         print(f"clinic site deploy: {error}", file=sys.stderr)
         return ExitCode.AWS
     except NoCredentialsError:

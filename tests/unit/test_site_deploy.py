@@ -13,7 +13,8 @@ import pytest
 
 from clinic_tools.cli import main
 from clinic_tools.exit_codes import ExitCode
-from clinic_tools.site.deploy import SiteStackError, deploy_site
+from clinic_tools.site.deploy import deploy_site
+from clinic_tools.stack_outputs import StackError
 from tests.aws_world import AwsWorld
 from tests.unit.site_fixtures import settings_only_content, write_site
 from tests.worker_plugin import fresh_world
@@ -163,7 +164,7 @@ def test_a_stack_without_the_site_outputs_is_explained(aws: Aws) -> None:
         StackName="older",
         TemplateBody=json.dumps({"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}),
     )
-    with pytest.raises(SiteStackError, match="SiteBucketName"):
+    with pytest.raises(StackError, match="SiteBucketName"):
         deploy_site("older", aws.content, aws.site, aws.cloudformation, aws.s3, aws.cloudfront)
 
 

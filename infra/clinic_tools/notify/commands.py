@@ -73,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
 
     from clinic_api.notify.messages import WhereToLook
     from clinic_tools.notify.redrive import Redrive
+    from clinic_tools.stack_outputs import StackError
 
     try:
         targets = _targets(args)
@@ -89,6 +90,9 @@ def run(args: argparse.Namespace) -> int:
     except NoTarget as missing:
         _say(f"Which {missing}? Pass --stack or the option, or run from the project folder.")
         return ExitCode.USAGE
+    except StackError as error:
+        _say(str(error))
+        return ExitCode.AWS
     except NoCredentialsError:
         _say("No AWS credentials: set AWS_PROFILE or run `aws configure`.")
         return ExitCode.AWS
@@ -110,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
 def _targets(args: argparse.Namespace) -> Targets:
     import boto3
 
+    from clinic_tools.stack_outputs import required_output
     from clinic_tools.staff.tables import REQUESTS, TableFinder
 
     if args.queue_url and args.topic_arn and args.table and not args.stack:
@@ -122,6 +127,8 @@ def _targets(args: argparse.Namespace) -> Targets:
     def pick(given: str | None, which: tuple[str, str], local_value: Any) -> str:
         logical_id, output = which
         value = given or outputs.get(output) or (local_value(logical_id) if local else None)
+        if not value and stack:  # the stack was read and lacks it: not this project's?
+            required_output(outputs, stack, output)
         if not value:
             raise NoTarget(output)
         return value

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from clinic_tools.publish.upload import Plan
 from clinic_tools.site.render import StaffSignIn
 from clinic_tools.site.upload import stale_paths, sync_site
-from clinic_tools.stack_outputs import stack_outputs
+from clinic_tools.stack_outputs import required_output, stack_outputs
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudformation import CloudFormationClient
@@ -30,10 +30,7 @@ API_BASE = "/api"
 # Past this many paths one wildcard is cheaper (each path is billed after 1,000 a month).
 MAX_INVALIDATION_PATHS = 15
 _OUTPUTS = ("SiteUrl", "SiteBucketName", "SiteDistributionId")
-
-
-class SiteStackError(Exception):
-    """The stack does not exist or has no site outputs (deployed before the site?)."""
+_REDEPLOY = "deploy the template with the site first (make deploy)"
 
 
 @dataclass(frozen=True)
@@ -46,17 +43,15 @@ class SiteStack:
     @classmethod
     def describe(cls, cloudformation: CloudFormationClient, stack_name: str) -> SiteStack:
         outputs = stack_outputs(cloudformation, stack_name)
-        missing = [name for name in _OUTPUTS if name not in outputs]
-        if missing:
-            raise SiteStackError(
-                f"stack {stack_name!r} has no output {', '.join(missing)}: "
-                "deploy the template with the site first (make deploy)"
-            )
+        url, bucket, distribution = required_output(
+            outputs,
+            stack_name,
+            *_OUTPUTS,
+            hint="deploy the template with the site first (make deploy)",
+        )
         pool, client = outputs.get("StaffUserPoolId"), outputs.get("StaffUserPoolClientId")
         staff = StaffSignIn.for_pool(pool, client) if pool and client else None
-        return cls(
-            outputs["SiteUrl"], outputs["SiteBucketName"], outputs["SiteDistributionId"], staff
-        )
+        return cls(url, bucket, distribution, staff)
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ def deploy_site(
     cloudfront: CloudFrontClient,
     report: Callable[[str], None] = print,
 ) -> Deployed:
-    """Raises SiteStackError, or ContentError when content/site.yaml is invalid."""
+    """Raises StackError, or ContentError when content/site.yaml is invalid."""
     site = SiteStack.describe(cloudformation, stack_name)
     plan = sync_site(site_dir, content_dir, API_BASE, site.bucket, s3, report, site.staff)
     paths = stale_paths(plan)

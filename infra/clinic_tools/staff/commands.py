@@ -114,7 +114,8 @@ def run(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
     from clinic_api.staff.requests import RequestNotFound, StaleRequest
-    from clinic_tools.staff.tables import NoTable, StackWithoutTable
+    from clinic_tools.stack_outputs import StackError
+    from clinic_tools.staff.tables import NoTable
 
     try:
         return _ACTIONS[args.action](Session(args))
@@ -125,8 +126,8 @@ def run(args: argparse.Namespace) -> int:
         now = stale.current["status"]
         _say(f"Someone changed it meanwhile: it is now {now!r}. Run show, then retry.")
         return ExitCode.STALE
-    except StackWithoutTable as missing:
-        _say(f"Stack {missing.stack!r} has no {missing.output} output: is it this project's?")
+    except StackError as error:
+        _say(str(error))
         return ExitCode.AWS
     except NoTable as missing:
         _say(f"Which table? Pass --table or --stack, set {missing.kind}, or run from the")
@@ -157,9 +158,6 @@ def _explain(error: Any, args: argparse.Namespace) -> str:
         return f"No table {args.table!r} in this account and region (check --table and AWS_REGION)."
     if code in {"AccessDeniedException", "AccessDenied", "UnrecognizedClientException"}:
         return "Access denied: ask for the stack's StaffPolicy to be attached to your user or role."
-    if code == "ValidationError":
-        stack = args.stack or "named in samconfig.toml"
-        return f"No stack {stack!r} in this account and region."
     return f"AWS refused: {code or error}"
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from clinic_tools.exit_codes import ExitCode
-from clinic_tools.stack_outputs import stack_outputs
+from clinic_tools.stack_outputs import StackError, required_output, stack_outputs
 
 POOL_VARIABLE = "CLINIC_STAFF_POOL"
 STAFF_GROUP, ADMIN_GROUP = "staff", "admin"
@@ -87,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
     except NoPool as error:
         _say(str(error))
         return ExitCode.USAGE
+    except StackError as error:
+        _say(str(error))
+        return ExitCode.AWS
     except NoCredentialsError:
         _say("No AWS credentials: set AWS_PROFILE or run `aws configure`.")
         return ExitCode.AWS
@@ -103,8 +106,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _explain(code: str, error: Exception, args: argparse.Namespace) -> str:
-    if code == "ValidationError" and args.stack:
-        return f"No stack {args.stack!r} in this account and region."
     if code in {"AccessDeniedException", "NotAuthorizedException"}:
         return "Access denied: managing staff needs cognito-idp:Admin* rights on the pool."
     if code == "ResourceNotFoundException":
@@ -132,10 +133,8 @@ def _pool_id(args: argparse.Namespace) -> str:
 
 
 def _stack_pool(cloudformation: Any, stack: str) -> str:
-    outputs = stack_outputs(cloudformation, stack)
-    if "StaffUserPoolId" not in outputs:
-        raise NoPool(f"Stack {stack!r} has no StaffUserPoolId output: is it this project's?")
-    return str(outputs["StaffUserPoolId"])
+    (pool,) = required_output(stack_outputs(cloudformation, stack), stack, "StaffUserPoolId")
+    return pool
 
 
 def _local_pool(endpoint: str) -> str | None:

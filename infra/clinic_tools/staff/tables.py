@@ -17,17 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clinic_tools.stack_outputs import stack_outputs
+from clinic_tools.stack_outputs import required_output, stack_outputs
 
 REQUESTS = ("RequestsTable", "RequestsTableName", "CLINIC_REQUESTS_TABLE")
 AUDIT = ("AuditTable", "AuditTableName", "CLINIC_AUDIT_TABLE")
-
-
-class StackWithoutTable(Exception):
-    def __init__(self, stack: str, output: str) -> None:
-        super().__init__(stack)
-        self.stack = stack
-        self.output = output
 
 
 class NoTable(Exception):
@@ -81,10 +74,8 @@ class TableFinder:
         return stack_outputs(self.cloudformation(), stack)
 
     def _output(self, stack: str, output: str) -> str:
-        outputs = self.outputs(stack)
-        if output not in outputs:
-            raise StackWithoutTable(stack, output)
-        return outputs[output]
+        (table,) = required_output(self.outputs(stack), stack, output)
+        return table
 
     def _local(self, logical_id: str) -> str | None:
         """The table `clinic dev` made from template.yaml's resource, if moto holds it."""
