@@ -8,7 +8,9 @@ Every word must match (AND); a word matches through any of its terms:
 - for the last word only, the words it begins ("ketam" finds "ketamine"),
   because the visitor may still be typing;
 - corrections, like Algolia's typo tolerance: one typo from 4 letters, two
-  from 8; a swap of two letters counts as one. They are planned only when the
+  from 8; a swap of two letters counts as one, and a wrong first letter as two
+  (Meilisearch's rule: people seldom get it wrong, and "seasonal" is not a
+  misspelt "personal"). They are planned only when the
   words as typed find nothing (Algolia's `typoTolerance: "min"`): "care" is
   not also a search for "are" and "core".
 
@@ -187,15 +189,19 @@ def _corrections(word: str, vocabulary: Vocabulary, prefix: bool) -> list[Term]:
     return [
         Term((stem(other),), other, typos[other], CORRECTION[typos[other]])
         for other in sorted(found, key=typos.__getitem__)
-        if typos[other]
+        if 0 < typos[other] <= budget
     ]
 
 
 def _typos(typed: str, word: str, prefix: bool, budget: int) -> int:
+    """The typos between what was typed and a word the index found within the budget; a
+    wrong first letter counts twice, so it may be over the budget."""
     if word.startswith(typed) if prefix else word == typed:
         return 0
-    # The index found `word` within the budget: only a budget of two needs measuring.
-    return 1 if budget == 1 else min(edit_distance(typed, word, prefix), budget)
+    first_letter = int(typed[0] != word[0])
+    if budget == 1:  # the index found it within one typo: no need to measure
+        return 1 + first_letter
+    return min(edit_distance(typed, word, prefix), budget) + first_letter
 
 
 def _distinct(terms: list[Term]) -> tuple[Term, ...]:
