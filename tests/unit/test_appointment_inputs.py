@@ -213,11 +213,21 @@ def test_a_text_body_is_read_in_its_charset_too(stack: Stack) -> None:
     assert stack.requests()[0]["lastName"] == "Zoë"
 
 
+def test_a_member_sent_twice_is_422_naming_it(stack: Stack) -> None:
+    # Of `"firstName": "Ana", ..., "firstName": "Bo"` Python keeps Bo without a word, where
+    # another reader of the body (a proxy, a log search) may keep Ana: which was meant?
+    body = json.dumps(VALID)[:-1] + ', "firstName": "Bo", "lastName": "Lee", "firstName": "Cy"}'
+    answer = post_text(body, "application/json")
+    assert field_codes(answer) == {"firstName": "repeated", "lastName": "repeated"}
+    assert "Bo" not in answer.body and "Cy" not in answer.body
+    assert stack.requests() == []
+
+
 def test_nan_and_infinity_are_not_json(stack: Stack) -> None:
     for constant in ("NaN", "Infinity", "-Infinity"):
         body = json.dumps(VALID)[:-1] + f', "okToText": {constant}}}'
         assert problem(post_text(body, "application/json"), 400)["detail"] == (
-            "The body is not well-formed."
+            "The body is not well-formed JSON."
         )
     assert stack.requests() == []
 

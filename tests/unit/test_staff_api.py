@@ -204,6 +204,25 @@ def test_a_search_that_is_no_json_object_is_refused(
     assert "quenby" not in answer.body
 
 
+def test_a_body_too_deep_or_with_nan_is_400_and_a_repeated_member_422(stack: Stack) -> None:
+    """JSON as RFC 8259 has it, read as the appointments function reads it: nesting deeper
+    than Python's recursion limit was a 500; NaN was read; of a member sent twice, the last
+    silently won (which one did the sender mean?)."""
+    reference = submit()["reference"]
+    tag = open_request(reference).headers["etag"]
+    for body in ("[" * 16_000, '{"q": NaN}'):
+        answer = search(body)
+        assert answer.status == 400, answer.body
+        assert json.loads(answer.body)["detail"] == "The body is not well-formed JSON."
+    twice = '{"status": "contacted", "note": "Called", "status": "closed"}'
+    answer = change(reference, twice, tag)
+    assert answer.status == 422, answer.body
+    assert json.loads(answer.body)["errors"] == [
+        {"field": "status", "code": "repeated", "message": "was given more than once"}
+    ]
+    assert open_request(reference).headers["etag"] == tag  # nothing was changed
+
+
 def test_a_body_over_16_kib_is_413_and_never_read(stack: Stack) -> None:
     """The appointment form's bodies are capped; the staff routes' are too (a note is 2,000
     characters at most): the gateway would pass up to 10 MB to be parsed."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -26,6 +25,7 @@ from clinic_api.appointments.body import (
     multipart_pairs,
 )
 from clinic_api.appointments.body import content_type as parse_content_type
+from clinic_api.core.json_body import read_json
 from clinic_api.core.problems import FieldError, Problem, invalid_input
 from clinic_api.core.text import has_surrogate
 
@@ -62,7 +62,7 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
         else:
             text = _text(body, raw, is_base64, kind.charset)
             if kind.media == JSON_TYPE:
-                fields = json.loads(text, parse_constant=_not_json)
+                fields = read_json(text)
             else:
                 pairs = parse_qsl(
                     text,
@@ -88,10 +88,6 @@ def _text(body: str | None, raw: bytes, is_base64: bool, charset: str) -> str:
     if is_base64 or charset != DEFAULT_CHARSET:
         return raw.decode(charset)
     return body or ""
-
-
-def _not_json(constant: str) -> object:
-    raise ValueError(f"{constant} is not JSON")  # Python's json reads NaN and Infinity
 
 
 def _raw_bytes(body: str | None, is_base64: bool) -> bytes:

@@ -46,6 +46,11 @@ class Problem(Exception):
         )
 
 
+def repeated(name: str) -> FieldError:
+    """A query parameter or JSON member sent twice: which value was meant is not ours to guess."""
+    return FieldError(name, "repeated", "was given more than once")
+
+
 def no_route() -> Response:
     """What API Gateway itself answers for a path or method no route has."""
     return Response(404, '{"message":"Not Found"}', "application/json")

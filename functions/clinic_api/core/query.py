@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
-from clinic_api.core.problems import FieldError, invalid_input
+from clinic_api.core.problems import FieldError, invalid_input, repeated
 from clinic_api.core.text import CONTROLS_BUT_LINES, unreadable
 
 
@@ -131,13 +131,13 @@ def parse_query(
     `raw` is the gateway's `queryStringParameters`, `raw_query` its `rawQueryString`.
     """
     raw = raw or {}
-    repeated = repeated_names(raw_query or "")
+    given_twice = repeated_names(raw_query or "")
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
     for param in spec:
         text = raw.get(param.name)
-        if param.name in repeated:
-            errors.append(FieldError(param.name, "repeated", "was given more than once"))
+        if param.name in given_twice:
+            errors.append(repeated(param.name))
         elif text is None or (text == "" and param.required):
             if param.required:
                 errors.append(FieldError(param.name, "required", "is required"))

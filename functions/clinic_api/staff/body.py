@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from clinic_api.core.json_body import read_json
 from clinic_api.core.problems import FieldError, Problem
 from clinic_api.core.text import unreadable
 
@@ -35,10 +35,7 @@ def json_object(
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode(errors="surrogatepass"))
     if size > MAX_BODY_BYTES:
         raise Problem(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES:,} bytes.")
-    try:
-        document = json.loads(raw)
-    except ValueError:
-        raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
+    document = read_json(raw)
     if not isinstance(document, dict):
         raise Problem(400, "Bad Request", "The body is not a JSON object.")
     return document
