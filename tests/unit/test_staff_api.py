@@ -288,6 +288,26 @@ def test_an_unknown_reference_is_404_and_not_audited(stack: Stack) -> None:
     assert audit_trail(stack, "ZZZZZZZZ") == []
 
 
+def test_only_a_reference_opens_a_request_and_never_an_expired_one(stack: Stack) -> None:
+    """The path names a reference. A request's id (in every receipt, and inside the inbox's
+    cursors) opened it too, expired or not, and a long path went to DynamoDB, which refuses
+    a key over 2,048 bytes (a 503 in AWS)."""
+    receipt = submit()
+    tag = open_request(receipt["reference"]).headers["etag"]
+    trail = audit_trail(stack, receipt["reference"])  # that one read
+    for path in (receipt["id"], "a" * 3_000):
+        assert open_request(path).status == 404
+        assert change(path, {"status": "contacted"}, tag).status == 404
+    stack.dynamodb.update_item(
+        TableName=stack.requests_table,
+        Key={"id": {"S": receipt["id"]}},
+        UpdateExpression="SET expiresAt = :past",
+        ExpressionAttributeValues={":past": {"N": "1"}},
+    )
+    assert open_request(receipt["reference"]).status == 404
+    assert audit_trail(stack, receipt["reference"]) == trail
+
+
 @pytest.mark.parametrize(
     "claims",
     [

@@ -98,6 +98,8 @@ def test_list_leaves_out_expired_requests(stack: Stack, clinic: Clinic) -> None:
     assert run.code == 0
     assert run.out == ""  # no header above nothing
     assert "No new requests." in run.err
+    for key in (receipt["reference"], receipt["id"]):  # the export lists ids: show takes both
+        assert clinic("show", key).code == ExitCode.NOT_FOUND
 
 
 def test_list_since_keeps_only_recent_requests(clinic: Clinic) -> None:

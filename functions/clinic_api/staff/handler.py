@@ -31,6 +31,7 @@ from clinic_api.core.problems import (
     not_found,
 )
 from clinic_api.core.query import parse_query
+from clinic_api.core.reference import is_reference
 from clinic_api.core.resolver import HttpFunction
 from clinic_api.core.s3_cache import ObjectMissing
 from clinic_api.core.site import forget_site
@@ -129,7 +130,11 @@ def _actor(caller: StaffCaller) -> Actor:
 
 
 def _find(reference: str) -> dict[str, Any]:
+    """The request a reference names: the path takes references only (an id, which receipts
+    and cursors carry, is no key to it here, nor a 3,000-letter path DynamoDB's to refuse)."""
     try:
+        if not is_reference(reference):
+            raise RequestNotFound(reference)
         return _store().find(reference)
     except RequestNotFound:
         raise not_found("No request has this reference.") from None

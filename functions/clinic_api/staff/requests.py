@@ -120,12 +120,14 @@ class RequestStore:
             yield from (from_item(item) for item in page["Items"])
 
     def find(self, id_or_reference: str) -> dict[str, Any]:
+        """A request by its reference, or (for `clinic requests`, whose export lists them) by
+        its id; an expired one is gone, as in every list (TTL deletes within days)."""
         if is_reference(id_or_reference):
             return self._by_reference(id_or_reference)
         found = self.client.get_item(
             TableName=self.name, Key={"id": {"S": id_or_reference}}, ConsistentRead=True
         ).get("Item")
-        if found is None:
+        if found is None or _expired(found):
             raise RequestNotFound(id_or_reference)
         return from_item(found)
 
@@ -221,3 +223,8 @@ def _history_entry(request: dict[str, Any], change: Change, by: str, at: str) ->
     if change.assigns and change.assignee != request.get("assignee"):
         entry["assignee"] = change.assignee
     return entry
+
+
+def _expired(item: dict[str, Any]) -> bool:
+    expires = item.get("expiresAt", {}).get("N")
+    return expires is not None and int(expires) <= int(datetime.now(UTC).timestamp())
