@@ -34,11 +34,12 @@ import schemathesis
 from hypothesis import strategies as st
 
 from clinic_api.appointments.request import NAME_MAX, PHONE_MAX, TYPED, Broken, Site
+from clinic_api.appointments.routes import KEY_CHARACTERS
 
 _REGIONS = ("US", "CA", "GB", "DE", "FR", "AU", "IN", "JP", "BR", "MX")
 _TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE)
 _STYLES = (phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-_KEY = re.compile(r"[!-~]{1,255}")
+_KEY = re.compile(KEY_CHARACTERS + "{1,255}")
 _CURSOR = re.compile(r".{1,512}", re.DOTALL)
 
 

@@ -167,6 +167,15 @@ def test_a_lone_surrogate_in_the_idempotency_key_is_422(stack: Stack) -> None:
     assert field_codes(answer) == {"Idempotency-Key": "invalid_format"}
 
 
+def test_an_idempotency_key_sent_twice_is_422_and_stores_nothing(stack: Stack) -> None:
+    # HTTP API hands the function a header sent twice as its values joined by a comma:
+    # "k-1,k-1" would be a key of its own, and the retry a second stored request.
+    assert post_json(VALID, headers={"idempotency-key": "k-1"}).status == 201
+    answer = post_json(VALID, headers={"idempotency-key": "k-1,k-1"})
+    assert field_codes(answer) == {"Idempotency-Key": "invalid_format"}
+    assert len(stack.requests()) == 1
+
+
 def test_a_surrogate_pair_is_one_character_and_welcome(stack: Stack) -> None:
     body = json.dumps({**VALID, "message": "Thank you \U0001f64f"})
     assert "\\ud83d\\ude4f" in body

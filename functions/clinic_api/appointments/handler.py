@@ -56,7 +56,7 @@ logger, counts = app.logger, app.counts
 # persistence error joins them once idempotency is loaded (`_unavailable`).
 _UNAVAILABLE: tuple[type[Exception], ...] = (DependencyUnavailable, ObjectMissing, BotoCoreError)
 IDEMPOTENCY_HEADER = "idempotency-key"
-_KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII
+_KEY_PATTERN = re.compile(routes.KEY_CHARACTERS + "{1,255}")
 
 
 def _unavailable() -> tuple[type[Exception], ...]:
@@ -194,7 +194,8 @@ def _idempotency_key(value: str | None) -> str | None:
     if value is None:
         return None
     if not _KEY_PATTERN.fullmatch(value):
-        error = FieldError("Idempotency-Key", "invalid_format", "must be 1-255 visible ASCII")
+        message = "must be 1-255 visible ASCII characters, no comma, sent once"
+        error = FieldError("Idempotency-Key", "invalid_format", message)
         raise invalid_input([error])
     return value
 

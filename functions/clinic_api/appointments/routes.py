@@ -17,13 +17,16 @@ from clinic_api.core.routes import (
     problem,
 )
 
+# Visible ASCII but the comma: a header sent twice reaches the function as its values joined
+# by commas (API Gateway's HTTP API), which would be a new key and a second stored request.
+KEY_CHARACTERS = r"[!-+\-.-~]"
 IDEMPOTENCY_KEY = Header(
     "Idempotency-Key",
-    "1-255 visible ASCII characters: a retry with the same key and the same request gets the "
-    "same answer and stores nothing twice (for 24 hours); the same key with another request "
-    "is 422.",
+    "1-255 visible ASCII characters but the comma: a retry with the same key and the same "
+    "request gets the same answer and stores nothing twice (for 24 hours); the same key with "
+    "another request is 422, and so is the header sent twice.",
     required=False,
-    pattern="^[!-~]+$",
+    pattern=f"^{KEY_CHARACTERS}+$",
     min_length=1,
     max_length=255,
     example="6f1d2c7e-2b1a-4c55-9a0e-1d4b8f3a9c21",
