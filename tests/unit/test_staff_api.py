@@ -12,8 +12,17 @@ import pytest
 
 from clinic_api.content.cursor import encode_cursor
 from tests.fixture_content import PHYSICIAN
-from tests.unit.inbox import CALLER_ADDRESS, FRONT_DESK, change, inbox, open_request, search
-from tests.unit.stack import VALID, Stack, post_json
+from tests.unit.inbox import (
+    CALLER_ADDRESS,
+    FRONT_DESK,
+    STAFF,
+    change,
+    inbox,
+    open_request,
+    search,
+    staff_event,
+)
+from tests.unit.stack import VALID, Stack, invoke, post_json
 
 
 def submit(**changes: Any) -> dict[str, str]:
@@ -221,6 +230,30 @@ def test_a_body_too_deep_or_with_nan_is_400_and_a_repeated_member_422(stack: Sta
         {"field": "status", "code": "repeated", "message": "was given more than once"}
     ]
     assert open_request(reference).headers["etag"] == tag  # nothing was changed
+
+
+def test_a_body_is_read_in_its_charset_as_the_forms_are(stack: Stack) -> None:
+    """The staff routes read the body in the charset its Content-Type names, as the request
+    form does: a latin-1 note was read as UTF-8 (400, or mojibake), and `charset=klingon`
+    was taken."""
+    reference = submit()["reference"]
+    tag = open_request(reference).headers["etag"]
+    event = staff_event(
+        "PATCH",
+        reference,
+        headers={"if-match": tag, "content-type": "application/json; charset=ISO-8859-1"},
+        body=base64.b64encode('{"note": "Caf\u00e9 au lait"}'.encode("latin-1")).decode(),
+    )
+    event["isBase64Encoded"] = True  # as the gateway passes bytes that are not UTF-8
+    answer = invoke(STAFF, event)
+    assert answer.status == 200, answer.body
+    assert json.loads(answer.body)["history"][-1]["note"] == "Caf\u00e9 au lait"
+    for charset in ("klingon", "rot13"):
+        headers = {"content-type": f"application/json; charset={charset}"}
+        assert search('{"q": "quenby"}', headers=headers).status == 415
+    answer = change(reference, '{"note": "x"}', tag, headers={"content-type": "text/plain"})
+    assert answer.status == 415
+    assert "application/merge-patch+json" in json.loads(answer.body)["detail"]
 
 
 def test_a_body_over_16_kib_is_413_and_never_read(stack: Stack) -> None:

@@ -1,9 +1,6 @@
 """An HTTP body's media type and charset, and the name/value pairs of a browser's form.
 
-A charset is read by Python's codecs when they know it as a text encoding
-(`iso-8859-1`, `windows-1252`, `utf-16`, ...); without one, the body is UTF-8.
-Python's own pseudo-encodings (`unicode_escape`, `idna`, ...) are no charset a
-client means, and could turn escapes into text no encoding can carry: unknown.
+Content-Type's media type and charset are read by `core/media_type.py`.
 
 multipart/form-data is what a plain HTML form sends with
 `enctype="multipart/form-data"`: its text parts are fields; a file part is
@@ -12,62 +9,16 @@ never read (we take no files).
 
 from __future__ import annotations
 
-import codecs
 import re
-from dataclasses import dataclass
+
+from clinic_api.core.media_type import content_type, parameters
 
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_TYPE = "multipart/form-data"
 FORM_TYPES = frozenset({FORM_TYPE, MULTIPART_TYPE})
-DEFAULT_CHARSET = "utf-8"
-_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode"})
-_PARAMETER = re.compile(r';\s*([!#$%&\'*+.^`|~\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 # RFC 2046: 1-70 characters, the last not a space.
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
-
-
-@dataclass(frozen=True)
-class ContentType:
-    media: str  # lower case, without parameters; "" when the header is absent
-    charset: str | None  # a Python codec's name; None when the header names one we cannot read
-    boundary: str | None  # multipart only
-
-
-def content_type(header: str | None) -> ContentType:
-    """`Application/JSON; charset="ISO-8859-1"` → ("application/json", "iso8859-1", None)."""
-    media, _, rest = (header or "").partition(";")
-    parameters = _parameters(rest)
-    charset = parameters.get("charset")
-    return ContentType(
-        media.strip().lower(),
-        DEFAULT_CHARSET if charset is None else text_codec(charset),
-        parameters.get("boundary"),
-    )
-
-
-def _parameters(text: str) -> dict[str, str]:
-    """`; charset="utf-8"; boundary=x` → {"charset": "utf-8", "boundary": "x"}."""
-    return {name.lower(): _unquoted(value) for name, value in _PARAMETER.findall(";" + text)}
-
-
-def _unquoted(value: str) -> str:
-    return re.sub(r"\\(.)", r"\1", value[1:-1]) if value.startswith('"') else value
-
-
-def text_codec(charset: str) -> str | None:
-    """The Python codec that decodes this charset to text, or None when there is none."""
-    try:
-        name = codecs.lookup(charset.strip()).name
-    except (LookupError, ValueError):
-        return None
-    try:
-        b"\x00".decode(name)  # not empty: only then is a codec that is no text encoding refused
-    except LookupError:  # base64, zlib, rot13: bytes to bytes, or text to text
-        return None
-    except UnicodeError:  # a text encoding in which one NUL byte is not text (utf-16)
-        pass
-    return None if name in _NOT_CHARSETS else name
 
 
 def is_browser_form(header: str | None) -> bool:
@@ -107,10 +58,10 @@ def _disposition(head: str) -> tuple[str, bool]:
         if header.strip().lower() != "content-disposition":
             continue
         kind, _, rest = value.partition(";")
-        parameters = _parameters(rest)
-        name = parameters.get("name")
+        named = parameters(rest)
+        name = named.get("name")
         # name="" is a field we do not have, ignored as in an urlencoded body; no name is malformed.
         if kind.strip().lower() != "form-data" or name is None:
             break
-        return name, "filename" in parameters
+        return name, "filename" in named or "filename*" in named  # RFC 2231 form too
     raise ValueError("a part without a form-data name")

@@ -10,22 +10,15 @@ dropped unread. A body is decoded by its Content-Type's charset (UTF-8 without o
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 from clinic_api.appointments import request as rules
-from clinic_api.appointments.body import (
-    DEFAULT_CHARSET,
-    FORM_TYPE,
-    JSON_TYPE,
-    MULTIPART_TYPE,
-    multipart_pairs,
-)
-from clinic_api.appointments.body import content_type as parse_content_type
+from clinic_api.appointments.body import FORM_TYPE, JSON_TYPE, MULTIPART_TYPE, multipart_pairs
 from clinic_api.core.json_body import read_json
+from clinic_api.core.media_type import body_bytes, body_text
+from clinic_api.core.media_type import content_type as parse_content_type
 from clinic_api.core.problems import FieldError, Problem, invalid_input
 from clinic_api.core.text import has_surrogate
 
@@ -44,7 +37,10 @@ def bad_request(status: int, title: str, detail: str) -> Problem:
 
 def read_submission(body: str | None, is_base64: bool, content_type: str | None) -> dict[str, Any]:
     """The body's fields; 413, 415 or 400 as problem details when it cannot be read."""
-    raw = _raw_bytes(body, is_base64)
+    try:
+        raw = body_bytes(body, is_base64)
+    except ValueError:
+        raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
     if len(raw) > MAX_BODY_BYTES:
         raise bad_request(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES} bytes.")
     kind = parse_content_type(content_type)
@@ -60,7 +56,7 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
         if kind.media == MULTIPART_TYPE:
             fields = _form_fields(multipart_pairs(raw, kind.boundary, kind.charset))
         else:
-            text = _text(body, raw, is_base64, kind.charset)
+            text = body_text(body, raw, is_base64, kind.charset)
             if kind.media == JSON_TYPE:
                 fields = read_json(text)
             else:
@@ -79,27 +75,6 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
         raise bad_request(400, "Bad Request", "The body must be a JSON object.")
     # JSON null is an absent field, as an empty form field is.
     return {key: value for key, value in fields.items() if value is not None}
-
-
-def _text(body: str | None, raw: bytes, is_base64: bool, charset: str) -> str:
-    """The body as text, read in its charset. A text body came decoded from the gateway as
-    UTF-8 (kept as it came, lone surrogates and all, for the fields to refuse); in another
-    charset its bytes are read again in that one, as the sender labelled them."""
-    if is_base64 or charset != DEFAULT_CHARSET:
-        return raw.decode(charset)
-    return body or ""
-
-
-def _raw_bytes(body: str | None, is_base64: bool) -> bytes:
-    if not body:
-        return b""
-    if not is_base64:
-        # surrogatepass: a lone surrogate is counted here and refused as a field's text later.
-        return body.encode("utf-8", "surrogatepass")
-    try:
-        return base64.b64decode(body, validate=True)
-    except (binascii.Error, ValueError):
-        raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
 
 
 def _form_fields(pairs: list[tuple[str, str]]) -> dict[str, Any]:

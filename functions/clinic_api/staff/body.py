@@ -3,12 +3,12 @@ object, every failing field at once as one 422 with stable codes, never a value.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from clinic_api.core.json_body import read_json
+from clinic_api.core.media_type import body_bytes, body_text
+from clinic_api.core.media_type import content_type as media_type
 from clinic_api.core.problems import FieldError, Problem
 from clinic_api.core.text import unreadable
 
@@ -25,17 +25,23 @@ def json_object(
     content_type: str | None,
     media_types: Sequence[str] = (JSON,),
 ) -> dict:
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    if media_type not in media_types:
-        raise Problem(415, "Unsupported Media Type", "Send the body as application/json.")
+    kind = media_type(content_type)
+    if kind.media not in media_types:
+        raise Problem(
+            415, "Unsupported Media Type", f"Send the body as {' or '.join(media_types)}."
+        )
+    if kind.charset is None:
+        raise Problem(
+            415, "Unsupported Media Type", "The body's charset is not one we read; send UTF-8."
+        )
     try:
-        raw = base64.b64decode(body or "", validate=True) if base64_encoded else (body or "")
-    except (ValueError, binascii.Error):
+        raw = body_bytes(body, base64_encoded)
+        if len(raw) > MAX_BODY_BYTES:
+            raise Problem(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES:,} bytes.")
+        text = body_text(body, raw, base64_encoded, kind.charset)
+    except ValueError:  # not base64, or not text in its charset
         raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
-    size = len(raw) if isinstance(raw, bytes) else len(raw.encode(errors="surrogatepass"))
-    if size > MAX_BODY_BYTES:
-        raise Problem(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES:,} bytes.")
-    document = read_json(raw)
+    document = read_json(text)
     if not isinstance(document, dict):
         raise Problem(400, "Bad Request", "The body is not a JSON object.")
     return document
