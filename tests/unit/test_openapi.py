@@ -243,6 +243,16 @@ def test_a_name_the_code_accepts_matches_the_names_pattern(value: str) -> None:
         assert re.fullmatch(appointments.NAME_PATTERN, value)
 
 
+@given(TRICKY)
+def test_a_name_with_a_control_or_another_space_inside_is_refused_by_both(value: str) -> None:
+    # What the pattern can say, it says as the code does: within the trimmed name, no control
+    # character and no space but the space itself ("Mary\nAnn", "Mary\u00a0Ann").
+    inside = value.strip()
+    if any((char.isspace() and char != " ") or char in "\x00\x7f\x9f" for char in inside):
+        assert not accepts("firstName", value)
+        assert not re.fullmatch(appointments.NAME_PATTERN, value)
+
+
 @pytest.mark.parametrize(
     ("field", "longest"),
     [("insuranceCarrier", request.CARRIER_MAX), ("message", request.MESSAGE_MAX)],

@@ -40,10 +40,13 @@ from clinic_api.core.text import CONTROLS_BUT_LINES
 # A name's letters are Unicode's, which such a pattern cannot list: it refuses only what is
 # never in a name (digits, other symbols, control characters but spaces), and
 # `format: person-name` says the rest.
+# Between a name's first and last letters the only space is the space itself: a tab, a line
+# break or a no-break space there is refused, as the function refuses it.
 _NOT_IN_NAMES = r'0-9!"#$%&()*+/:;<=>?@\[\\\]^_`{|}~\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f'
+_INSIDE = f"[^{_NOT_IN_NAMES}{SPACE_CHARS.replace(' ', '')}]"
 NAME_PATTERN = (
     f"^{STRIPPED}*[^{_NOT_IN_NAMES}{SPACE_CHARS}]"
-    f"(?:[^{_NOT_IN_NAMES}]{{0,{NAME_MAX - 2}}}[^{_NOT_IN_NAMES}{SPACE_CHARS}])?{STRIPPED}*$"
+    f"(?:{_INSIDE}{{0,{NAME_MAX - 2}}}[^{_NOT_IN_NAMES}{SPACE_CHARS}])?{STRIPPED}*$"
 )
 NAME_DESCRIPTION = (
     f"1-{NAME_MAX} letters (any script), accents, spaces and ' \u2019 - . , only, a letter "
