@@ -184,6 +184,21 @@ def test_the_gateway_answers_404_itself_without_invoking() -> None:
     assert calls == []
 
 
+def test_a_path_cannot_forge_a_line_or_an_escape_in_the_log() -> None:
+    """`clinic dev` prints each request's path: decoded, `%0A` and `%1B` made a line of
+    their own ("POST /appointments 201") and drove the terminal."""
+    logged: list[tuple[Any, ...]] = []
+    gateway = Gateway(
+        ROUTES, CORS, lambda name, event: None, lambda *line: logged.append(line), 3000
+    )
+    forged = "/articles/x%0APOST%20%2Fappointments%20201%1B%5B2K%00"
+    environ = EnvironBuilder(path=forged).get_environ()
+    gateway(environ, lambda status, headers: None)
+    ((method, path, _, _),) = logged
+    assert method == "GET"
+    assert path.isprintable() and "POST" in path
+
+
 def _no_log(*_: Any) -> None:
     return None
 

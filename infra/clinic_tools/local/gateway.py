@@ -25,6 +25,7 @@ from werkzeug.wrappers import Request, Response
 
 from clinic_tools.local.authorizer import UNAUTHORIZED, JwtVerifier, Unauthorized
 from clinic_tools.local.template import ACCOUNT_ID, Cors, Route
+from clinic_tools.terminal import printable
 
 Invoke = Callable[[str, dict[str, Any]], Any]
 Log = Callable[[str, str, int, float], None]
@@ -310,7 +311,9 @@ class Gateway:
         started = time.perf_counter()
         request = Request(environ)
         response = self.handle(request)
-        self.log(request.method, request.path, response.status_code, _ms_since(started))
+        # The path as sent, escapes and all: `%0A` decoded would forge a log line of its own.
+        shown = printable(_raw_path(request))
+        self.log(request.method, shown, response.status_code, _ms_since(started))
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:

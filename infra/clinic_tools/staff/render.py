@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TextIO
 
-from clinic_api.core.text import CONTROL
 from clinic_api.core.timestamps import clinic_time
 from clinic_api.staff.view import ClinicView, detail, local_time, national_phone, summary
+from clinic_tools.terminal import printable
 
 EXPORT_COLUMNS = (
     "reference", "createdAt", "status", "patientStatus", "firstName", "lastName", "phone",
@@ -53,16 +52,6 @@ def cell(value: Any) -> str:
     """A CSV cell: the value in words, guarded where a spreadsheet would run it."""
     text = _text(value)
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
-def _terminal(text: str) -> str:
-    """`text` with each control character written out (ESC as \\x1b, a line break as \\n):
-    a stored value never recolours, moves or rewrites the staff member's terminal."""
-    return CONTROL.sub(_escaped, text)
-
-
-def _escaped(found: re.Match[str]) -> str:
-    return repr(found.group())[1:-1]
 
 
 def when(iso: str, time_zone: str) -> str:
@@ -130,7 +119,7 @@ def _list_row(shown: dict[str, Any], time_zone: str) -> list[str]:
 
 
 def _columns(out: TextIO, titles: Sequence[str], rows: list[list[str]]) -> None:
-    rows = [[_terminal(text) for text in row] for row in rows]
+    rows = [[printable(text) for text in row] for row in rows]
     widths = [max([len(title), *(len(row[i]) for row in rows)]) for i, title in enumerate(titles)]
     for row in [list(titles), *rows]:
         line = "  ".join(text.ljust(width) for text, width in zip(row, widths, strict=True))
@@ -144,13 +133,13 @@ def write_request(request: dict[str, Any], out: TextIO, clinic: ClinicView) -> N
     lines = _facts(shown, zone)
     width = max(len(label) for label, _ in lines)
     for label, value in lines:
-        out.write(f"{label.ljust(width)}  {_terminal(value)}\n")
+        out.write(f"{label.ljust(width)}  {printable(value)}\n")
     if shown["message"]:
         message = shown["message"].split("\n")
-        out.write("\nmessage:\n" + "".join(f"  {_terminal(line)}\n" for line in message))
+        out.write("\nmessage:\n" + "".join(f"  {printable(line)}\n" for line in message))
     out.write("\nhistory:\n")
     for entry in shown["history"]:
-        out.write(f"  {when(entry['at'], zone)}  {_terminal(_history_line(entry))}\n")
+        out.write(f"  {when(entry['at'], zone)}  {printable(_history_line(entry))}\n")
 
 
 def _facts(shown: dict[str, Any], zone: str) -> list[tuple[str, str]]:
@@ -204,7 +193,7 @@ def write_raw(request: dict[str, Any], out: TextIO) -> None:
     history = shown.pop("history", [])
     width = max(len(key) for key in shown)
     for key in sorted(shown, key=_field_order):
-        out.write(f"{key.ljust(width)}  {_terminal(_text(shown[key]))}\n")
+        out.write(f"{key.ljust(width)}  {printable(_text(shown[key]))}\n")
     out.write("\nhistory:\n")
     for entry in history:
         out.write(f"  {json.dumps(entry, default=_number, ensure_ascii=False)}\n")
