@@ -63,7 +63,7 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
                 pairs = parse_qsl(
                     text,
                     keep_blank_values=True,
-                    strict_parsing=bool(text),
+                    strict_parsing=False,  # as browsers parse: `a=1&&b=2&` is a and b
                     encoding=kind.charset,
                     errors="strict",
                 )
