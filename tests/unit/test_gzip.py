@@ -127,6 +127,13 @@ def test_a_gzip_answer_carries_the_same_etag_weak_and_both_revalidate(
         ("identity", False),
         ("br, deflate", False),
         ("", False),
+        ("gzip;q=0.5;foo=1", True),  # a parameter after the weight
+        ("foo=1;gzip", False),
+        ("deflate, gzip;q=0, gzip", True),  # listed twice: the higher weight
+        ("*", True),  # any coding
+        ("br, *;q=0.2", True),
+        ("gzip;q=0, *", False),  # named, gzip's own weight wins over the wildcard's
+        ("gzip;q=abc", False),
     ],
 )
 def test_accept_encoding_weights_are_honoured(clinic: Any, header: str, gzipped: bool) -> None:

@@ -64,16 +64,26 @@ class Request:
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:
-    """RFC 9110 Accept-Encoding names gzip (or x-gzip) with a weight above 0."""
+    """RFC 9110 Accept-Encoding gives gzip (or x-gzip), or failing that `*`, a weight above
+    0; a coding listed twice counts with its higher weight."""
+    weights: dict[str, float] = {}
     for coding in (accept_encoding or "").split(","):
-        name, _, parameters = coding.partition(";")
-        if name.strip().lower() in ("gzip", "x-gzip"):
-            weight = parameters.strip().lower().removeprefix("q=").strip() or "1"
+        name, *parameters = (part.strip().lower() for part in coding.split(";"))
+        name = "gzip" if name == "x-gzip" else name
+        weights[name] = max(weights.get(name, 0.0), _weight(parameters))
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
+
+
+def _weight(parameters: list[str]) -> float:
+    """The `q` among a coding's parameters (1 when none is given; 0 when unreadable)."""
+    for parameter in parameters:
+        key, _, value = parameter.partition("=")
+        if key.strip() == "q":
             try:
-                return float(weight) > 0
+                return float(value)
             except ValueError:
-                return False
-    return False
+                return 0.0
+    return 1.0
 
 
 def gzipped(body: bytes) -> bytes:
