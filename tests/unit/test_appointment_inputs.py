@@ -412,6 +412,17 @@ def test_a_multipart_form_is_stored_and_redirected(stack: Stack) -> None:
     assert "send" not in item
 
 
+def test_a_multipart_message_may_quote_the_boundary_mid_line(stack: Stack) -> None:
+    # Only "--boundary" at a line's start delimits a part (RFC 2046); a patient's message
+    # that holds it elsewhere, or ends in a line break, is kept as typed.
+    message = f"see --{BOUNDARY} here\r\nand -- there\r\n"
+    fields = [(key, value) for key, value in browser_form() if key != "message"]
+    body = multipart([*fields, ("message", message)])
+    answer = post(body, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON_ACCEPT)
+    assert answer.status == 201, answer.body
+    assert stack.requests()[0]["message"] == message.replace("\r\n", "\n").rstrip()
+
+
 def test_a_multipart_part_with_an_empty_name_is_ignored_as_an_unknown_field(stack: Stack) -> None:
     body = multipart([*browser_form(), ("", "tracking")])
     answer = post(body, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON_ACCEPT)

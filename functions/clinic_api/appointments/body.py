@@ -34,15 +34,18 @@ def multipart_pairs(raw: bytes, boundary: str | None, charset: str) -> list[tupl
     """
     if boundary is None or not _BOUNDARY.fullmatch(boundary):
         raise ValueError("no usable boundary")
-    sections = raw.split(b"--" + boundary.encode("ascii"))
+    # RFC 2046: a delimiter is "--" and the boundary at a line's start (the body's first line
+    # too); mid-line, as in a message that quotes it, it is text.
+    sections = (b"\r\n" + raw).split(b"\r\n--" + boundary.encode("ascii"))
     # [preamble, part, ..., part, "--" epilogue]: the close delimiter ends the body.
     if len(sections) < 2 or not sections[-1].startswith(b"--"):
         raise ValueError("no close delimiter")
     pairs: list[tuple[str, str]] = []
     for section in sections[1:-1]:
-        if not section.startswith(b"\r\n") or not section.endswith(b"\r\n"):
+        padding, line_break, part = section.partition(b"\r\n")
+        if not line_break or padding.strip(b" \t"):  # the delimiter's line holds only it
             raise ValueError("a part outside its delimiters")
-        head, separator, content = section[2:-2].partition(b"\r\n\r\n")
+        head, separator, content = part.partition(b"\r\n\r\n")
         if not separator:
             raise ValueError("a part without headers")
         name, is_file = _disposition(head.decode("utf-8", "replace"))
