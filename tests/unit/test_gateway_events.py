@@ -99,6 +99,11 @@ def test_headers_are_lower_cased_and_repeats_joined() -> None:
     assert all(name == name.lower() for name in event["headers"])
 
 
+def test_a_header_value_loses_the_spaces_around_it() -> None:
+    event = event_for("/articles", headers=[("Idempotency-Key", " abc \t")])
+    assert event["headers"]["idempotency-key"] == "abc"
+
+
 def test_cookies_travel_in_their_own_list() -> None:
     event = event_for("/articles", headers={"Cookie": "a=1; b=2"})
     assert event["cookies"] == ["a=1", "b=2"]

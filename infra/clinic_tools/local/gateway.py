@@ -166,10 +166,12 @@ def _event_body(body: bytes, content_type: str) -> dict[str, Any]:
 
 
 def _event_headers(headers: Headers, source_ip: str, server_port: int) -> dict[str, str]:
-    """Lower-cased, repeated ones comma-joined; cookies travel in `cookies` instead."""
+    """Lower-cased, repeated ones comma-joined; cookies travel in `cookies` instead. A value
+    without the spaces and tabs around it, which are no part of it (RFC 9110 §5.5): Python's
+    HTTP server keeps a trailing one."""
     joined: dict[str, str] = {}
-    for name, value in headers.items():
-        key = name.lower()
+    for name, raw in headers.items():
+        key, value = name.lower(), raw.strip(" \t")
         if key == "cookie":
             continue
         joined[key] = f"{joined[key]},{value}" if key in joined else value
