@@ -136,6 +136,23 @@ def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
     assert "fine.md" not in str(error) and "ok.md" not in str(error)
 
 
+def test_an_authors_file_in_error_is_said_once_not_again_by_each_article(tmp_path: Path) -> None:
+    # An article naming dr-nadia-brandt, whose call to action asks for her by name: once
+    # authors.yaml cannot be read, or her entry is in error, that is the one thing to fix.
+    cta = "cta: {label: Book, href: '/request-appointment?provider=dr-nadia-brandt'}"
+    content = write_content(tmp_path / "content", {"hers.md": article()})
+    hers = content / "articles" / "hers.md"
+    hers.write_text(article().replace("---\n", f"---\n{cta}\n", 1))
+    authors = content / "authors.yaml"
+    entry = authors.read_text()
+    authors.write_text("dr-nadia-brandt: [unclosed\n")
+    lines = str(content_error(content)).splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{authors}:1: not valid YAML"), lines
+    authors.write_text(entry.replace("  name: Nadia Brandt\n", "", 1))
+    lines = str(content_error(content)).splitlines()
+    assert len(lines) == 1 and "dr-nadia-brandt.name" in lines[0], lines
+
+
 def test_a_misspelt_key_or_tag_is_answered_with_what_was_likely_meant(tmp_path: Path) -> None:
     misspelt = "pubishAt: 2027-03-01T09:00:00Z\ndate:"
     text = article(tags="[What-To-Expect]").replace("date:", misspelt)

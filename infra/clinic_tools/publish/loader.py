@@ -198,19 +198,24 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     return None
 
 
-def _read_authors(path: Path, problems: list[Problem]) -> dict[str, Author]:
+def _read_authors(
+    path: Path, problems: list[Problem]
+) -> tuple[dict[str, Author], frozenset[str] | None]:
+    """The valid authors, and the keys the file names, valid or not: None when it could not
+    be read at all. An article naming a key the file has is not also told "unknown author"
+    when that entry or the whole file is in error: their own problems say what to fix."""
     data = _read_yaml(path, problems)
     if data is None:
-        return {}
+        return {}, None
     if not isinstance(data, dict):
         problems.append(Problem(path, "", "must map author keys to name, credentials and bio"))
-        return {}
+        return {}, None
     authors = {}
     for key, value in data.items():
         author = _validate(Author, value, path, problems, prefix=str(key))
         if author is not None:
             authors[str(key)] = author
-    return authors
+    return authors, frozenset(str(key) for key in data)
 
 
 def _read_synonyms(path: Path, problems: list[Problem]) -> list[list[str]]:
@@ -278,7 +283,7 @@ def _read_markdown(
 def _read_article(
     path: Path,
     md: MarkdownIt,
-    authors: dict[str, Author],
+    named: frozenset[str] | None,
     pictures: Pictures,
     problems: list[Problem],
 ) -> Source | None:
@@ -286,8 +291,8 @@ def _read_article(
     def check_people(data: dict[str, Any]) -> None:  # even when other fields fail
         for field_name in ("author", "reviewedBy"):
             key = data.get(field_name)
-            if isinstance(key, str) and key not in authors:
-                known = ", ".join(sorted(authors)) or "none"
+            if isinstance(key, str) and named is not None and key not in named:
+                known = ", ".join(sorted(named)) or "none"
                 message = f"unknown author {key!r} (known: {known})"
                 problems.append(Problem(path, field_name, message))
 
@@ -334,19 +339,24 @@ def _check_calls_to_action(
     calls: list[tuple[Path, Link]],
     site: SiteSettings,
     authors: dict[str, Author],
+    named: frozenset[str] | None,
     problems: list[Problem],
 ) -> None:
     """A call to action's `?service=` or `?provider=` must be one the form offers: another
-    (a typo) brings the reader to the form with nothing chosen, and no one notices."""
+    (a typo) brings the reader to the form with nothing chosen, and no one notices. A
+    provider in an authors.yaml entry (or file) in error is not checked: its error is said."""
     offered = {
         "service": [service.id for service in site.services],
         "provider": [key for key, author in authors.items() if author.sees_patients],
     }
+    in_error = None if named is None else named - authors.keys()
     for path, cta in calls:
         where = urlsplit(cta.href)
         if where.netloc or where.path.rstrip("/") != REQUEST_PAGE:
             continue
         for name, value in parse_qsl(where.query):
+            if name == "provider" and (in_error is None or value in in_error):
+                continue
             if name in offered and value not in offered[name]:
                 known = ", ".join(offered[name]) or "none"
                 message = f"{name} {value!r} is not one the form offers (known: {known})"
@@ -457,13 +467,13 @@ def load_content(content_dir: Path) -> Content:
         if site_data is not None
         else None
     )
-    authors = _read_authors(content_dir / "authors.yaml", problems)
+    authors, named = _read_authors(content_dir / "authors.yaml", problems)
     synonyms = _read_synonyms(content_dir / "synonyms.yaml", problems)
     md = parse_markdown()
     pictures = Pictures(content_dir / "images")
     sources = []
     for path in sorted((content_dir / "articles").glob("[!.]*.md")):  # not editors' .#locks
-        source = _read_article(path, md, authors, pictures, problems)
+        source = _read_article(path, md, named, pictures, problems)
         if source is not None:
             sources.append(source)
     _check_slugs(sources, problems)
@@ -471,7 +481,7 @@ def load_content(content_dir: Path) -> Content:
     if site is not None:
         calls = [(content_dir / "site.yaml", site.cta)]
         calls += [(source.path, source.front.cta) for source in sources if source.front.cta]
-        _check_calls_to_action(calls, site, authors, problems)
+        _check_calls_to_action(calls, site, authors, named, problems)
     _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
     pages = _read_pages(content_dir / "pages", md, pictures, problems)
     _check_page_slugs(pages, {source.slug for source in sources}, problems)
