@@ -1,8 +1,8 @@
 """`sam build` succeeds, and each function's bundle holds its handler and everything it imports.
 
 The build (functions/Makefile) keeps the installed requirements in pytest's cache
-folder (`LAMBDA_DEPS_CACHE`), so a repeat run with unchanged requirements copies
-instead of downloading. Its output folder is emptied first: the assertions only ever
+folder (`LAMBDA_DEPS_CACHE`), so a repeat run with unchanged requirements links
+them instead of downloading. Its output folder is emptied first: the assertions only ever
 see this run's bundle.
 """
 

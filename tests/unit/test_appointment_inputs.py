@@ -229,6 +229,15 @@ def test_a_member_sent_twice_is_422_naming_it(stack: Stack) -> None:
     answer = post_text(body, "application/json")
     assert field_codes(answer) == {"firstName": "repeated", "lastName": "repeated"}
     assert "Bo" not in answer.body and "Cy" not in answer.body
+    # A name that is no field of ours is the sender's own text: never echoed. A repeat
+    # inside a value is that field's wrong type.
+    private = json.dumps(VALID)[:-1] + ', "Jane Roe 555-0199": 1, "Jane Roe 555-0199": 2}'
+    answer = post_text(private, "application/json")
+    assert field_codes(answer) == {"(unknown)": "repeated"}
+    assert "Jane" not in answer.body
+    nested = json.dumps({**VALID, "firstName": None})[:-1] + ', "firstName": {"a": 1, "a": 2}}'
+    nested = nested.replace('"firstName": null, ', "")
+    assert field_codes(post_text(nested, "application/json")) == {"firstName": "invalid_type"}
     assert stack.requests() == []
 
 
@@ -421,6 +430,11 @@ def test_a_multipart_message_may_quote_the_boundary_mid_line(stack: Stack) -> No
     answer = post(body, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON_ACCEPT)
     assert answer.status == 201, answer.body
     assert stack.requests()[0]["message"] == message.replace("\r\n", "\n").rstrip()
+    # After the close delimiter comes the epilogue, not read whatever it holds.
+    epilogue = f'\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name="x"\r\n\r\n'
+    body = multipart(fields) + epilogue.encode()
+    answer = post(body, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON_ACCEPT)
+    assert answer.status == 201, answer.body
 
 
 def test_a_multipart_part_with_an_empty_name_is_ignored_as_an_unknown_field(stack: Stack) -> None:

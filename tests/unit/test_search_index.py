@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 
 from clinic_api.search.index import SearchIndex
-from clinic_api.search.query import edit_distance, query_words, stem, typo_budget
+from clinic_api.search.query import (
+    Synonyms,
+    edit_distance,
+    plan_query,
+    query_words,
+    stem,
+    typo_budget,
+    with_corrections,
+)
 from clinic_api.search.records import Records, pack_records
 from clinic_api.search.schema import (
     BODY,
@@ -196,6 +204,31 @@ def test_edit_distance(typed: str, word: str, prefix: bool, distance: int) -> No
 
 def test_typo_budget_follows_algolia() -> None:
     assert [typo_budget("x" * size) for size in (1, 3, 4, 7, 8, 20)] == [0, 0, 1, 1, 2, 2]
+
+
+class _Words:
+    """A vocabulary of words, most frequent first, that counts typos as the index does:
+    optimal string alignment, a wrong first letter once."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+
+    def completions(self, prefix: str, limit: int) -> list[str]:
+        return [word for word in self.words if word.startswith(prefix)][:limit]
+
+    def corrections(self, word: str, typos: int, prefix: bool, limit: int) -> list[str]:
+        near = [other for other in self.words if edit_distance(word, other, prefix) <= typos]
+        return near[:limit]
+
+
+def test_a_correction_is_found_past_frequent_words_with_another_first_letter() -> None:
+    # "hure": eight frequent words one letter off at the first (two typos, over a 4-letter
+    # word's one), then "hare", one typo off: it is still the correction.
+    vocabulary = _Words(["cure", "pure", "sure", "lure", "bure", "dure", "mure", "ture", "hare"])
+    (slot,) = with_corrections(
+        plan_query("hure", _Words([]), Synonyms([])), vocabulary, Synonyms([])
+    )
+    assert [term.word for term in slot.terms if term.typos] == ["hare"]
 
 
 def test_query_words_are_split_folded_and_capped() -> None:

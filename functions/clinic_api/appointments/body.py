@@ -1,6 +1,5 @@
-"""An HTTP body's media type and charset, and the name/value pairs of a browser's form.
-
-Content-Type's media type and charset are read by `core/media_type.py`.
+"""The name/value pairs of a browser's form post (its Content-Type and charset are read by
+`core/media_type.py`).
 
 multipart/form-data is what a plain HTML form sends with
 `enctype="multipart/form-data"`: its text parts are fields; a file part is
@@ -37,11 +36,13 @@ def multipart_pairs(raw: bytes, boundary: str | None, charset: str) -> list[tupl
     # RFC 2046: a delimiter is "--" and the boundary at a line's start (the body's first line
     # too); mid-line, as in a message that quotes it, it is text.
     sections = (b"\r\n" + raw).split(b"\r\n--" + boundary.encode("ascii"))
-    # [preamble, part, ..., part, "--" epilogue]: the close delimiter ends the body.
-    if len(sections) < 2 or not sections[-1].startswith(b"--"):
+    # [preamble, part, ..., part, "--" epilogue]: the close delimiter ends the parts, and the
+    # epilogue after it, whatever it holds, is not read.
+    close = next((at for at, part in enumerate(sections) if at and part.startswith(b"--")), 0)
+    if not close:
         raise ValueError("no close delimiter")
     pairs: list[tuple[str, str]] = []
-    for section in sections[1:-1]:
+    for section in sections[1:close]:
         padding, line_break, part = section.partition(b"\r\n")
         if not line_break or padding.strip(b" \t"):  # the delimiter's line holds only it
             raise ValueError("a part outside its delimiters")

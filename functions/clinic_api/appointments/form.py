@@ -19,7 +19,7 @@ from clinic_api.appointments.body import FORM_TYPE, JSON_TYPE, MULTIPART_TYPE, m
 from clinic_api.core.json_body import read_json
 from clinic_api.core.media_type import body_bytes, body_text
 from clinic_api.core.media_type import content_type as parse_content_type
-from clinic_api.core.problems import FieldError, Problem, invalid_input
+from clinic_api.core.problems import UNKNOWN_FIELD, FieldError, Problem, invalid_input
 from clinic_api.core.text import has_surrogate
 
 MAX_BODY_BYTES = 10_240
@@ -58,7 +58,7 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
         else:
             text = body_text(body, raw, is_base64, kind.charset)
             if kind.media == JSON_TYPE:
-                fields = read_json(text)
+                fields = read_json(text, rules.field_names())
             else:
                 pairs = parse_qsl(
                     text,
@@ -132,7 +132,7 @@ def _readable(fields: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldErro
     errors: list[FieldError] = []
     for key, value in fields.items():
         if has_surrogate(key):  # not one of our names, which are ASCII
-            errors.append(_error(rules.UNKNOWN_FIELD, "unknown_field"))
+            errors.append(_error(UNKNOWN_FIELD, "unknown_field"))
         elif key not in rules.field_names():
             readable[key] = None
         elif _nested(value):

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 
 import jsonschema_rs
 
-from clinic_api.core.problems import FieldError
+from clinic_api.core.problems import UNKNOWN_FIELD, FieldError
 
 SCHEMA_FILE = Path(__file__).with_name("request_schema.json")
 NAME_MAX = 50
@@ -34,7 +34,6 @@ EMAIL_MAX = 254
 PHONE_MAX = 30
 MESSAGE_MAX = 500
 CARRIER_MAX = 60
-UNKNOWN_FIELD = "(unknown)"  # an unknown key is the sender's own text: never named
 
 # A valid request (the document's example; SnapStart's warm-up sends it).
 REQUEST_EXAMPLE: dict[str, Any] = {

@@ -3,38 +3,44 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
-from clinic_api.core.problems import Problem, invalid_input, repeated
+from clinic_api.core.problems import UNKNOWN_FIELD, Problem, invalid_input, repeated
 
 
-def read_json(text: str | bytes) -> Any:
+def read_json(text: str | bytes, fields: Collection[str]) -> Any:
     """The document, or a Problem: 400 when it is not JSON (NaN and Infinity, which Python
-    reads, are not; nor is nesting deeper than Python's recursion limit), 422 naming each
-    member an object repeats. Python would keep a repeated member's last value without a
-    word, where another reader of the same body (a proxy, a log search) may keep its first."""
+    reads, are not; nor is nesting deeper than Python's recursion limit), 422 `repeated` for
+    each member the top-level object repeats. Python would keep a repeated member's last
+    value without a word, where another reader of the same body (a proxy, a log search) may
+    keep its first. A member is named only when it is one of our `fields`: any other name is
+    the sender's own text. A repeat deeper down is in a value no field of ours takes as an
+    object, which that field's own check refuses."""
+    repeats: list[tuple[dict[str, Any], list[tuple[str, Any]]]] = []
+
+    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(pairs)
+        if len(found) < len(pairs):
+            repeats.append((found, pairs))
+        return found
+
     try:
-        return json.loads(text, parse_constant=_not_json, object_pairs_hook=_members)
-    except _Repeated as found:
-        raise invalid_input([repeated(name) for name in found.names]) from None
+        document = json.loads(text, parse_constant=_not_json, object_pairs_hook=members)
     # ValueError: JSONDecodeError and UnicodeDecodeError; RecursionError: `[[[[...`.
     except (ValueError, RecursionError):
         raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
+    for found, pairs in repeats:
+        if found is document:
+            raise invalid_input([repeated(name) for name in _named(pairs, fields)])
+    return document
 
 
-class _Repeated(Exception):  # not a ValueError: json.loads lets it through as raised
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(names)
-        self.names = names
-
-
-def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    members = dict(pairs)
-    if len(members) < len(pairs):
-        seen: set[str] = set()
-        again = [name for name, _ in pairs if name in seen or seen.add(name)]
-        raise _Repeated(list(dict.fromkeys(again)))
-    return members
+def _named(pairs: list[tuple[str, Any]], fields: Collection[str]) -> list[str]:
+    """The repeated names, in order, each once; one "(unknown)" for any not in `fields`."""
+    seen: set[str] = set()
+    again = [name for name, _ in pairs if name in seen or seen.add(name)]
+    return list(dict.fromkeys(name if name in fields else UNKNOWN_FIELD for name in again))
 
 
 def _not_json(constant: str) -> object:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from clinic_api.core.http import Response
 
 PROBLEM_JSON = "application/problem+json"
+UNKNOWN_FIELD = "(unknown)"  # a field we do not have: its name is the sender's own text
 
 
 @dataclass(frozen=True)

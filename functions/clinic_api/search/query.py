@@ -184,13 +184,17 @@ def _corrections(word: str, vocabulary: Vocabulary, prefix: bool) -> list[Term]:
     if not budget or len(word) > MAX_FUZZY_LENGTH:
         return []
     found = vocabulary.corrections(word, budget, prefix, CORRECTIONS)
+    if len(found) == CORRECTIONS and any(other[0] != word[0] for other in found):
+        # The index counts a wrong first letter once: the most frequent words it found may
+        # all be over the budget, and a word within it further down the list.
+        found = vocabulary.corrections(word, budget, prefix, 4 * CORRECTIONS)
     typos = {other: _typos(word, other, prefix, budget) for other in found}
     # No typo means the word itself or a completion: those are terms already.
     return [
         Term((stem(other),), other, typos[other], CORRECTION[typos[other]])
         for other in sorted(found, key=typos.__getitem__)
         if 0 < typos[other] <= budget
-    ]
+    ][:CORRECTIONS]
 
 
 def _typos(typed: str, word: str, prefix: bool, budget: int) -> int:

@@ -3,13 +3,13 @@ object, every failing field at once as one 422 with stable codes, never a value.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from clinic_api.core.json_body import read_json
 from clinic_api.core.media_type import body_bytes, body_text
 from clinic_api.core.media_type import content_type as media_type
-from clinic_api.core.problems import FieldError, Problem
+from clinic_api.core.problems import UNKNOWN_FIELD, FieldError, Problem
 from clinic_api.core.text import unreadable
 
 JSON = "application/json"
@@ -23,6 +23,7 @@ def json_object(
     body: str | None,
     base64_encoded: bool,
     content_type: str | None,
+    fields: Collection[str],
     media_types: Sequence[str] = (JSON,),
 ) -> dict:
     kind = media_type(content_type)
@@ -41,7 +42,7 @@ def json_object(
         text = body_text(body, raw, base64_encoded, kind.charset)
     except ValueError:  # not base64, or not text in its charset
         raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
-    document = read_json(text)
+    document = read_json(text, fields)
     if not isinstance(document, dict):
         raise Problem(400, "Bad Request", "The body is not a JSON object.")
     return document
@@ -67,7 +68,7 @@ def unknown_fields(
     """One error for any field `what` does not have, never named: staff may have pasted
     anything there."""
     if set(document) - set(known):
-        return [FieldError("(unknown)", "unknown_field", f"is not a field of a {what}")]
+        return [FieldError(UNKNOWN_FIELD, "unknown_field", f"is not a field of a {what}")]
     return []
 
 

@@ -19,7 +19,7 @@ ASSIGNEE_MAX = 100
 
 
 def read_change(body: str | None, base64_encoded: bool, content_type: str | None) -> Change:
-    document = json_object(body, base64_encoded, content_type, MEDIA_TYPES)
+    document = json_object(body, base64_encoded, content_type, _CHECKS, MEDIA_TYPES)
     errors = unknown_fields(document, _CHECKS, "change")
     if not errors and not document:
         errors.append(FieldError("status", "required", "give status, note or assignee"))

@@ -24,7 +24,7 @@ class Search:
 
 
 def read_search(body: str | None, base64_encoded: bool, content_type: str | None) -> Search:
-    document = json_object(body, base64_encoded, content_type)
+    document = json_object(body, base64_encoded, content_type, _CHECKS)
     errors = unknown_fields(document, _CHECKS, "search")
     if "q" not in document:
         errors.append(FieldError("q", "required", "is required"))

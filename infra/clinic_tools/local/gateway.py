@@ -315,7 +315,7 @@ class Gateway:
         response = self.handle(request)
         # The path as sent, escapes and all: `%0A` decoded would forge a log line of its own.
         shown = printable(_raw_path(request))
-        self.log(request.method, shown, response.status_code, _ms_since(started))
+        self.log(printable(request.method), shown, response.status_code, _ms_since(started))
         return response(environ, start_response)
 
     def handle(self, request: Request) -> Response:

@@ -47,7 +47,7 @@ class SiteStack:
             outputs,
             stack_name,
             *_OUTPUTS,
-            hint="deploy the template with the site first (make deploy)",
+            hint=_REDEPLOY,
         )
         pool, client = outputs.get("StaffUserPoolId"), outputs.get("StaffUserPoolClientId")
         staff = StaffSignIn.for_pool(pool, client) if pool and client else None
