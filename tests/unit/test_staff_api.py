@@ -326,9 +326,12 @@ def test_only_a_reference_opens_a_request_and_never_an_expired_one(stack: Stack)
     cursors) opened it too, expired or not, and a long path went to DynamoDB, which refuses
     a key over 2,048 bytes (a 503 in AWS)."""
     receipt = submit()
-    tag = open_request(receipt["reference"]).headers["etag"]
-    trail = audit_trail(stack, receipt["reference"])  # that one read
-    for path in (receipt["id"], "a" * 3_000):
+    reference = receipt["reference"]
+    assert open_request(f"{reference[:4]}-{reference[4:]}".lower()).status == 200  # as declared
+    tag = open_request(reference).headers["etag"]
+    trail = audit_trail(stack, reference)  # those two reads
+    spaced = (f" {reference} ", "-".join([reference[:2], reference[2:4], reference[4:]]))
+    for path in (receipt["id"], "a" * 3_000, *spaced):
         assert open_request(path).status == 404
         assert change(path, {"status": "contacted"}, tag).status == 404
     stack.dynamodb.update_item(

@@ -9,6 +9,7 @@ logs: references, outcomes and field names only.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -123,6 +124,11 @@ def _caller() -> StaffCaller:
         raise
 
 
+# The path's reference as the document declares it (is_reference also takes spaces and
+# more dashes, as the inbox's search does for a reference read out over the phone).
+_REFERENCE = re.compile(routes.REFERENCE.pattern)
+
+
 def _actor(caller: StaffCaller) -> Actor:
     sent = app.request
     address = client_address(sent.headers, sent.source_ip)
@@ -133,7 +139,7 @@ def _find(reference: str) -> dict[str, Any]:
     """The request a reference names: the path takes references only (an id, which receipts
     and cursors carry, is no key to it here, nor a 3,000-letter path DynamoDB's to refuse)."""
     try:
-        if not is_reference(reference):
+        if not _REFERENCE.fullmatch(reference) or not is_reference(reference):
             raise RequestNotFound(reference)
         return _store().find(reference)
     except RequestNotFound:
