@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -9,6 +10,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from tests.unit.stack import VALID, Stack, post, post_form, post_json
+from tests.unit.test_appointment_privacy import captured
 
 KEY = {"idempotency-key": "7f1c0e2a-5b7d-4c39-9d51-0b7b1b3d9e11"}
 
@@ -242,6 +244,20 @@ def test_when_dynamodb_fails_the_answer_is_503_and_nothing_is_half_written(
     assert stack.requests() == before
     guard = str(stack.dynamodb.scan(TableName=stack.guard_table)["Items"])
     assert "INPROGRESS" not in guard  # the key is free for the retry
+
+
+def test_the_log_says_what_storage_met_and_nothing_that_was_sent(stack: Stack) -> None:
+    # Which failure it was (a timeout, throttling, a refused connection) is the first thing
+    # an operator asks of a 503; the SDK's exception names it without quoting the request.
+    from clinic_api.appointments.handler import logger
+
+    post_json({**VALID, "message": "warm the container"})
+    fail_dynamodb("UpdateItem")
+    with captured(logger) as log:
+        assert post_json(VALID).status == 503
+    (said,) = [json.loads(line) for line in log.getvalue().splitlines() if "unavailable" in line]
+    assert (said["error"], said["cause"]) == ("DependencyUnavailable", "EndpointConnectionError")
+    assert VALID["lastName"] not in log.getvalue()
 
 
 def test_a_retry_after_a_failure_with_the_same_key_stores_once(stack: Stack) -> None:

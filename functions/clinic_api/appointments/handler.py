@@ -21,7 +21,7 @@ from clinic_api.appointments.identity import idempotency_hashes, request_id
 from clinic_api.appointments.settings import appointments_settings, clinic_settings
 from clinic_api.appointments.store import AlreadyStored, IntakeStore, RateLimited, RateSlot
 from clinic_api.core import snapstart
-from clinic_api.core.aws_errors import DependencyUnavailable
+from clinic_api.core.aws_errors import DependencyUnavailable, failure
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.edge import edge_secret
 from clinic_api.core.http import Response
@@ -88,7 +88,7 @@ def request_appointment() -> Response:
     try:
         receipt = _take(app.request.headers.get("content-type"), json_client)
     except _unavailable() as error:
-        logger.warning("Storage unavailable", extra={"error": type(error).__name__})
+        logger.warning("Storage unavailable", extra=failure(error))
         wait = waits.after_failure(error, _remaining_ms())
         return answers.failed(_not_stored(wait), json_client, settings.error_url)
     except Problem as problem:

@@ -19,6 +19,19 @@ def http_status(error: ClientError) -> int | None:
     return error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
 
 
+def failure(error: BaseException) -> dict[str, str]:
+    """For the log line of a dependency that failed: the exception's name and what it met,
+    the service's error code or the SDK's exception ("ReadTimeoutError"), never a message
+    (one may quote what was sent)."""
+    found = {"error": type(error).__name__}
+    cause = error if isinstance(error, ClientError) else error.__cause__
+    if isinstance(cause, ClientError):
+        found["cause"] = error_code(cause) or type(cause).__name__
+    elif cause is not None:
+        found["cause"] = type(cause).__name__
+    return found
+
+
 class DependencyUnavailable(Exception):
     """A service this function needs failed after the SDK's retries, with no copy to stand in.
 

@@ -17,7 +17,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from clinic_api.core import snapstart
-from clinic_api.core.aws_errors import DependencyUnavailable
+from clinic_api.core.aws_errors import DependencyUnavailable, failure
 from clinic_api.core.clients import dynamodb_client
 from clinic_api.core.edge import edge_secret
 from clinic_api.core.http import Response
@@ -197,7 +197,7 @@ def _count(name: str) -> None:
 
 @app.answers(DependencyUnavailable, ObjectMissing, BotoCoreError, ClientError)
 def _unavailable(error: Exception) -> Response:
-    logger.warning("Storage unavailable", extra={"error": type(error).__name__})
+    logger.warning("Storage unavailable", extra=failure(error))
     return dependency_unavailable("The inbox is unavailable; please try again.").to_response()
 
 
