@@ -101,9 +101,10 @@ def start_moto(port: int) -> ThreadedMotoServer:
     # creates resources (each test process, through the tests' in-process moto) never uses.
     from moto.server import ThreadedMotoServer
 
-    from clinic_tools.local import moto_caches
+    from clinic_tools.local import moto_caches, moto_dynamodb
 
     moto_caches.install()
+    moto_dynamodb.serialize()
     server = ThreadedMotoServer(ip_address=MOTO_HOST, port=port, verbose=False)
     server.start()
     return server
