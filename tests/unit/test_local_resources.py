@@ -140,9 +140,10 @@ def test_transactions_from_eight_clients_at_once_are_all_stored(moto_port: int) 
         failed = []
         for count in range(10):
             item = {"id": {"S": f"load-{number}-{count}"}, "padding": {"S": "x" * 200}}
-            put = {"TableName": "clinic-requests-local", "Item": item}
             try:
-                dynamodb.transact_write_items(TransactItems=[{"Put": put}])
+                dynamodb.transact_write_items(
+                    TransactItems=[{"Put": {"TableName": "clinic-requests-local", "Item": item}}]
+                )
             except ClientError as error:
                 failed.append(str(error)[:80])
         return failed

@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any
 
 _lock = threading.Lock()
+_serialized: set[type] = set()  # the handlers already wrapped in this process
 
 
 def serialize() -> None:
@@ -25,9 +26,9 @@ def serialize() -> None:
     from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
     for handler in (DynamoHandler, DynamoDBStreamsHandler):
-        if getattr(handler.call_action, "serialized", False):
-            continue
-        handler.call_action = _one_at_a_time(handler.call_action)  # type: ignore[method-assign]
+        if handler not in _serialized:
+            handler.call_action = _one_at_a_time(handler.call_action)  # type: ignore[method-assign]
+            _serialized.add(handler)
 
 
 def _one_at_a_time(call_action: Any) -> Any:
@@ -36,5 +37,4 @@ def _one_at_a_time(call_action: Any) -> Any:
         with _lock:
             return call_action(self)
 
-    serialized.serialized = True  # type: ignore[attr-defined]
     return serialized
