@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from clinic_api.content.cursor import encode_cursor
+from tests.conftest import http_event
 from tests.fixture_content import PHYSICIAN
 from tests.unit.inbox import (
     CALLER_ADDRESS,
@@ -270,6 +271,21 @@ def test_a_body_over_16_kib_is_413_and_never_read(stack: Stack) -> None:
     assert (
         change(reference, json.dumps({"note": "é" * 2_000}, ensure_ascii=False), tag).status == 200
     )
+
+
+def test_every_body_is_checked_in_the_same_order_by_both_functions(stack: Stack) -> None:
+    """Not base64 (400), then too large (413), then the wrong type (415), whichever route:
+    a client learns one order. A large body of the wrong type is refused unread as 413."""
+    cases = {400: ("%%%", True), 413: ("x" * 20_000, False), 415: ("{}", False)}
+    for status, (body, is_base64) in cases.items():
+        staff = staff_event("POST", body=body, collection="/staff/requests/search")
+        form = http_event("POST", "/appointments")
+        for function, event in ((STAFF, staff), ("AppointmentsFunction", form)):
+            event["body"], event["isBase64Encoded"] = body, is_base64
+            event["headers"]["content-type"] = "text/plain"
+            answer = invoke(function, event)
+            assert answer.status == status, (function, status, answer.body)
+            assert answer.headers["content-type"] == "application/problem+json"
 
 
 def test_opening_a_request_shows_everything_but_internals_and_is_audited(stack: Stack) -> None:

@@ -17,8 +17,7 @@ from urllib.parse import parse_qsl
 from clinic_api.appointments import request as rules
 from clinic_api.appointments.body import FORM_TYPE, JSON_TYPE, MULTIPART_TYPE, multipart_pairs
 from clinic_api.core.json_body import read_json
-from clinic_api.core.media_type import body_bytes, body_text
-from clinic_api.core.media_type import content_type as parse_content_type
+from clinic_api.core.media_type import body_text, read_body
 from clinic_api.core.problems import UNKNOWN_FIELD, FieldError, Problem, invalid_input
 from clinic_api.core.text import has_surrogate
 
@@ -31,48 +30,32 @@ _LIST_FIELDS = frozenset({"preferredDays", "preferredTimes"})
 _NOT_TEXT = "is not valid Unicode text"
 
 
-def bad_request(status: int, title: str, detail: str) -> Problem:
-    return Problem(status, title, detail)
-
-
 def read_submission(body: str | None, is_base64: bool, content_type: str | None) -> dict[str, Any]:
     """The body's fields; 413, 415 or 400 as problem details when it cannot be read."""
+    sent = read_body(
+        body, is_base64, content_type, (JSON_TYPE, FORM_TYPE, MULTIPART_TYPE), MAX_BODY_BYTES
+    )
     try:
-        raw = body_bytes(body, is_base64)
-    except ValueError:
-        raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
-    if len(raw) > MAX_BODY_BYTES:
-        raise bad_request(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES} bytes.")
-    kind = parse_content_type(content_type)
-    if kind.media not in (JSON_TYPE, FORM_TYPE, MULTIPART_TYPE):
-        raise bad_request(
-            415, "Unsupported Media Type", f"Send {JSON_TYPE}, {FORM_TYPE} or {MULTIPART_TYPE}."
-        )
-    if kind.charset is None:
-        raise bad_request(
-            415, "Unsupported Media Type", "The body's charset is not one we read; send UTF-8."
-        )
-    try:
-        if kind.media == MULTIPART_TYPE:
-            fields = _form_fields(multipart_pairs(raw, kind.boundary, kind.charset))
+        if sent.media == MULTIPART_TYPE:
+            fields = _form_fields(multipart_pairs(sent.raw, sent.boundary, sent.charset))
         else:
-            text = body_text(body, raw, is_base64, kind.charset)
-            if kind.media == JSON_TYPE:
+            text = body_text(body, sent.raw, is_base64, sent.charset)
+            if sent.media == JSON_TYPE:
                 fields = read_json(text, rules.field_names())
             else:
                 pairs = parse_qsl(
                     text,
                     keep_blank_values=True,
                     strict_parsing=False,  # as browsers parse: `a=1&&b=2&` is a and b
-                    encoding=kind.charset,
+                    encoding=sent.charset,
                     errors="strict",
                 )
                 fields = _form_fields(pairs)
     # ValueError: UnicodeDecodeError and JSONDecodeError too; RecursionError: `[[[[...`.
     except (ValueError, RecursionError):
-        raise bad_request(400, "Bad Request", "The body is not well-formed.") from None
+        raise Problem(400, "Bad Request", "The body is not well-formed.") from None
     if not isinstance(fields, dict):
-        raise bad_request(400, "Bad Request", "The body must be a JSON object.")
+        raise Problem(400, "Bad Request", "The body must be a JSON object.")
     # JSON null is an absent field, as an empty form field is.
     return {key: value for key, value in fields.items() if value is not None}
 

@@ -1,4 +1,5 @@
-"""A request's Content-Type: its media type, and the charset to read its body in.
+"""A request's Content-Type: its media type, and the charset to read its body in; and
+`read_body`, which every route with a body checks its body with, in one order.
 
 A charset is read by Python's codecs when they know it as a text encoding
 (`iso-8859-1`, `windows-1252`, `utf-16`, ...); without one, the body is UTF-8.
@@ -11,7 +12,10 @@ from __future__ import annotations
 import base64
 import codecs
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from clinic_api.core.problems import Problem
 
 DEFAULT_CHARSET = "utf-8"
 _NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode"})
@@ -79,3 +83,41 @@ def body_text(body: str | None, raw: bytes, is_base64: bool, charset: str) -> st
     if is_base64 or charset != DEFAULT_CHARSET:
         return raw.decode(charset)
     return body or ""
+
+
+@dataclass(frozen=True)
+class Body:
+    """A body `read_body` accepted: its bytes, media type and charset (a codec's name)."""
+
+    raw: bytes
+    media: str
+    charset: str
+    boundary: str | None  # multipart only
+
+
+def read_body(
+    body: str | None,
+    is_base64: bool,
+    header: str | None,
+    media_types: Sequence[str],
+    max_bytes: int,
+) -> Body:
+    """The body if a route may read it, else its problem, checked in this order on every
+    route: 400 for base64 that is not; 413 over `max_bytes` (read no further); 415 for a
+    media type not in `media_types`, or a charset we cannot read."""
+    try:
+        raw = body_bytes(body, is_base64)
+    except ValueError:
+        raise Problem(400, "Bad Request", "The body is not well-formed.") from None
+    if len(raw) > max_bytes:
+        raise Problem(413, "Content Too Large", f"The body is over {max_bytes:,} bytes.")
+    kind = content_type(header)
+    if kind.media not in media_types:
+        *others, last = media_types
+        named = f"{', '.join(others)} or {last}" if others else last
+        raise Problem(415, "Unsupported Media Type", f"Send the body as {named}.")
+    if kind.charset is None:
+        raise Problem(
+            415, "Unsupported Media Type", "The body's charset is not one we read; send UTF-8."
+        )
+    return Body(raw, kind.media, kind.charset, kind.boundary)

@@ -7,8 +7,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from clinic_api.core.json_body import read_json
-from clinic_api.core.media_type import body_bytes, body_text
-from clinic_api.core.media_type import content_type as media_type
+from clinic_api.core.media_type import body_text, read_body
 from clinic_api.core.problems import UNKNOWN_FIELD, FieldError, Problem
 from clinic_api.core.text import unreadable
 
@@ -26,21 +25,10 @@ def json_object(
     fields: Collection[str],
     media_types: Sequence[str] = (JSON,),
 ) -> dict:
-    kind = media_type(content_type)
-    if kind.media not in media_types:
-        raise Problem(
-            415, "Unsupported Media Type", f"Send the body as {' or '.join(media_types)}."
-        )
-    if kind.charset is None:
-        raise Problem(
-            415, "Unsupported Media Type", "The body's charset is not one we read; send UTF-8."
-        )
+    sent = read_body(body, base64_encoded, content_type, media_types, MAX_BODY_BYTES)
     try:
-        raw = body_bytes(body, base64_encoded)
-        if len(raw) > MAX_BODY_BYTES:
-            raise Problem(413, "Content Too Large", f"The body is over {MAX_BODY_BYTES:,} bytes.")
-        text = body_text(body, raw, base64_encoded, kind.charset)
-    except ValueError:  # not base64, or not text in its charset
+        text = body_text(body, sent.raw, base64_encoded, sent.charset)
+    except ValueError:  # not text in its charset
         raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
     document = read_json(text, fields)
     if not isinstance(document, dict):
