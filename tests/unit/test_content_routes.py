@@ -10,6 +10,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from clinic_api.content import store as store_module
+from clinic_api.content.cursor import encode_cursor
 from clinic_api.content.schemas import Article, ArticlePage, Site
 from clinic_api.core.schemas import Problem
 from tests.conftest import BUCKET, http_event, invoke_content
@@ -151,6 +152,17 @@ def test_a_tampered_or_foreign_cursor_is_422_not_500(published: Any) -> None:
     assert_problem(get("/articles", query={"cursor": tampered}), 422)
     # A cursor made for the unfiltered list does not page a filtered one.
     assert_problem(get("/articles", query={"cursor": cursor, "tag": "ketamine"}), 422)
+
+
+@pytest.mark.parametrize("position", [10**309, -(10**309), float("nan"), float("inf"), True])
+def test_a_forged_cursor_with_a_position_no_article_has_is_422(
+    published: Any, position: Any
+) -> None:
+    """The checksum is no secret (core/sealed.py): a forged cursor is sealed as ours are. A
+    position past any float was an OverflowError and a 500."""
+    forged = encode_cursor((position, "x"), None)
+    body = assert_problem(get("/articles", query={"cursor": forged}), 422)
+    assert [error["code"] for error in body["errors"]] == ["invalid_cursor"]
 
 
 def test_an_article_has_html_toc_related_and_json_ld(published: Any) -> None:

@@ -118,10 +118,15 @@ def test_a_duplicate_is_shown_by_the_reference_its_stored_id_gives() -> None:
         ("[admin staff]", {"admin", "staff"}),
         ("[staff]", {"staff"}),
         (["staff"], {"staff"}),
-        ('["admin","staff"]', {"admin", "staff"}),
         ("staff", {"staff"}),
         ("[]", set()),
         (None, set()),
+        # Group names may hold punctuation: each of these is one group, none is staff.
+        ("[alumni,staff]", {"alumni,staff"}),
+        ("[[staff]]", {"[staff]"}),
+        ('["staff"]', {'"staff"'}),
+        ('["admin","staff"]', {'"admin","staff"'}),
+        ("[staff, alumni]", {"staff,", "alumni"}),
     ],
 )
 def test_the_groups_claim_is_read_in_each_form_it_comes_in(claim: Any, groups: set[str]) -> None:

@@ -26,9 +26,12 @@ def decode_cursor(cursor: str, tag: str | None) -> SortKey:
     if len(fields) != 3:
         raise InvalidCursor
     position, slug, cursor_tag = fields
-    if cursor_tag != tag or not isinstance(position, int | float) or not isinstance(slug, str):
+    if cursor_tag != tag or type(position) not in (int, float) or not isinstance(slug, str):
         raise InvalidCursor
-    return float(position), slug
+    try:
+        return float(position), slug
+    except OverflowError:  # an integer past any float: no date we wrote
+        raise InvalidCursor from None
 
 
 def encode_search_cursor(offset: int, question: tuple[str | None, ...]) -> str:

@@ -43,12 +43,17 @@ def unseal(purpose: bytes, cursor: str) -> list[Any]:
     if len(raw) <= _CHECKSUM_BYTES or _checksum(purpose, payload) != checksum:
         raise InvalidCursor
     try:
-        fields = json.loads(payload)
+        fields = json.loads(payload, parse_constant=_no_constant)
     except ValueError as error:
         raise InvalidCursor from error
     if not isinstance(fields, list):
         raise InvalidCursor
     return fields
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity, which json reads as numbers: no cursor we seal holds one."""
+    raise InvalidCursor(name)
 
 
 def question_digest(question: tuple[str | None, ...]) -> str:

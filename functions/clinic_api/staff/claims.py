@@ -2,13 +2,12 @@
 
 The gateway checked the token (signature, issuer, audience, expiry) before the
 function runs; it passes the claims as strings, an array claim such as
-`cognito:groups` as "[admin staff]". A real JSON list is taken too (a test, a
-future payload). Signed in but in neither `staff` nor `admin` is 403.
+`cognito:groups` as "[admin staff]". A real list is taken too (a test, a future
+payload). Signed in but in neither `staff` nor `admin` is 403.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,20 +25,19 @@ class StaffCaller:
 
 
 def groups_of(value: Any) -> frozenset[str]:
-    """`["a", "b"]`, `"[a b]"` (API Gateway's form), `'["a","b"]'` or `"a"` as a set of names."""
+    """`"[a b]"` (API Gateway's form of a list claim), `"a"` or `["a", "b"]` as a set of
+    names. Cognito's group names hold no white space but may hold any punctuation, so
+    only spaces part them: `alumni,staff`, `[staff]` and `"staff"` are groups of their
+    own (the gateway sends them as "[alumni,staff]", "[[staff]]" and '["staff"]'), never
+    `staff`."""
     if isinstance(value, list):
         return frozenset(str(item) for item in value)
     if not isinstance(value, str):
         return frozenset()
     text = value.strip()
-    if text.startswith("[") and '"' in text:
-        try:
-            parsed = json.loads(text)
-        except ValueError:
-            parsed = None
-        if isinstance(parsed, list):
-            return frozenset(str(item) for item in parsed)
-    return frozenset(text.strip("[]").replace(",", " ").split())
+    if text.startswith("[") and text.endswith("]"):  # the gateway's one pair of brackets
+        text = text[1:-1]
+    return frozenset(text.split())
 
 
 def claims_of(event: dict[str, Any]) -> dict[str, Any]:
