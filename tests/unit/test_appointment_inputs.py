@@ -250,6 +250,15 @@ def test_nan_and_infinity_are_not_json(stack: Stack) -> None:
     assert stack.requests() == []
 
 
+def test_a_number_too_large_for_any_field_is_valid_json_and_a_422(stack: Stack) -> None:
+    """Numbers of any size are JSON; Python's int() stops at 4,300 digits, which was a 400."""
+    for number in ("9" * 5_000, "-" + "9" * 5_000, "1e999"):
+        others = {key: value for key, value in VALID.items() if key != "okToText"}
+        body = json.dumps(others)[:-1] + f', "okToText": {number}}}'
+        assert field_codes(post_text(body, "application/json")) == {"okToText": "invalid_type"}
+    assert stack.requests() == []
+
+
 def test_a_windows_1252_form_is_read_by_its_charset(stack: Stack) -> None:
     pairs = [*browser_form(), ("firstName", "Zoë"), ("lastName", "O\u2019Brien")]
     pairs = [pair for pair in pairs if pair[0] not in {"firstName", "lastName"}] + pairs[-2:]

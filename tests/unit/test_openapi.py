@@ -270,3 +270,20 @@ def test_a_phone_the_code_keeps_is_within_the_phones_pattern(value: str) -> None
     trimmed = value.strip()
     within = 1 <= len(trimmed) <= request.PHONE_MAX
     assert within == bool(re.fullmatch(appointments.PHONE_PATTERN, value))
+
+
+ADDRESSES = st.builds(
+    lambda spaces, local, tail: f"{spaces}{local}@example.com{tail}",
+    st.text(st.sampled_from(" \t\u00a0\u3000"), max_size=300),
+    st.text(st.sampled_from("abz.0"), min_size=1, max_size=64),
+    st.text(st.sampled_from(" \n\u2028"), max_size=3),
+)
+
+
+@given(st.one_of(ADDRESSES, TRICKY))
+def test_an_email_the_code_keeps_is_within_the_emails_pattern(value: str) -> None:
+    # Its length is the trimmed address's, as the code counts it (300 spaces and an
+    # address are an address), never the spaces'.
+    if accepts("email", value):
+        assert re.fullmatch(appointments.EMAIL_PATTERN, value)
+    assert not re.fullmatch(appointments.EMAIL_PATTERN, " " + "a" * 255 + " ")

@@ -233,6 +233,12 @@ def test_a_body_too_deep_or_with_nan_is_400_and_a_repeated_member_422(stack: Sta
     assert open_request(reference).headers["etag"] == tag  # nothing was changed
 
 
+def test_a_limit_too_large_for_python_to_read_is_422(stack: Stack) -> None:
+    answer = search('{"q": "quenby", "limit": 1' + "0" * 5_000 + "}")
+    assert answer.status == 422, answer.body
+    assert [error["field"] for error in json.loads(answer.body)["errors"]] == ["limit"]
+
+
 def test_a_body_is_read_in_its_charset_as_the_forms_are(stack: Stack) -> None:
     """The staff routes read the body in the charset its Content-Type names, as the request
     form does: a latin-1 note was read as UTF-8 (400, or mojibake), and `charset=klingon`
@@ -461,6 +467,7 @@ def test_a_change_that_changes_nothing_is_a_read(stack: Stack) -> None:
         ({"note": "x" * 2001}, 422, {"note:too_long"}),
         ({"note": "red \u001b[31mflag"}, 422, {"note:invalid_text"}),  # a terminal's escape
         ({"assignee": "Dana\nSmith"}, 422, {"assignee:invalid_text"}),  # a name is one line
+        ({"assignee": "Dana\u2028Smith"}, 422, {"assignee:invalid_text"}),  # Unicode's breaks
         ({"assignee": 7}, 422, {"assignee:invalid_type"}),
         ({"vermilion": "red"}, 422, {"(unknown):unknown_field"}),
         ({}, 422, {"status:required"}),

@@ -79,7 +79,10 @@ Name = Annotated[
     str,
     SchemaExtra(pattern=NAME_PATTERN, format="person-name", description=NAME_DESCRIPTION),
 ]
-Email = Annotated[str, Field(max_length=EMAIL_MAX), SchemaExtra(format="email")]
+# No space inside an address (email-validator takes no quoted local part): its length is
+# what is between the spaces around it.
+EMAIL_PATTERN = f"^{STRIPPED}*[^{SPACE_CHARS}]{{1,{EMAIL_MAX}}}{STRIPPED}*$"
+Email = Annotated[str, SchemaExtra(format="email", pattern=EMAIL_PATTERN)]
 Phone = Annotated[str, SchemaExtra(format="phone", pattern=PHONE_PATTERN)]
 Message = Annotated[str, SchemaExtra(pattern=text_pattern(MESSAGE_MAX))]
 Carrier = Annotated[str, SchemaExtra(pattern=text_pattern(CARRIER_MAX))]
@@ -192,10 +195,9 @@ class AppointmentRequest(BaseModel):
         description="`true`: the visitor agrees to the consent text of `GET /site`.",
         json_schema_extra={"const": True},
     )
-    website: str | None = Field(
+    website: Annotated[str, Field(max_length=200)] | Blank | None = Field(
         None,
         title="Website (leave empty)",
         description="A trap for bots, hidden from people: a request that fills it is answered "
         "as a success and stored nowhere.",
-        max_length=200,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Collection
 from typing import Any
 
@@ -26,7 +27,9 @@ def read_json(text: str | bytes, fields: Collection[str]) -> Any:
         return found
 
     try:
-        document = json.loads(text, parse_constant=_not_json, object_pairs_hook=members)
+        document = json.loads(
+            text, parse_constant=_not_json, parse_int=_integer, object_pairs_hook=members
+        )
     # ValueError: JSONDecodeError and UnicodeDecodeError; RecursionError: `[[[[...`.
     except (ValueError, RecursionError):
         raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
@@ -41,6 +44,14 @@ def _named(pairs: list[tuple[str, Any]], fields: Collection[str]) -> list[str]:
     seen: set[str] = set()
     again = [name for name, _ in pairs if name in seen or seen.add(name)]
     return list(dict.fromkeys(name if name in fields else UNKNOWN_FIELD for name in again))
+
+
+def _integer(digits: str) -> int | float:
+    """A JSON integer. One longer than Python's `int()` reads (4,300 digits by default) is
+    valid JSON all the same: it is read as a float (infinite), as `1e999` is, so that the
+    field's own check refuses it (422), not the reader (400)."""
+    limit = sys.get_int_max_str_digits()
+    return float(digits) if limit and len(digits.lstrip("-")) > limit else int(digits)
 
 
 def _not_json(constant: str) -> object:

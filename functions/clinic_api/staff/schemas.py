@@ -14,15 +14,15 @@ from pydantic.alias_generators import to_camel
 from pydantic.json_schema import SkipJsonSchema
 
 from clinic_api.core.schemas import SPACE_CHARS, SchemaExtra, titled
-from clinic_api.core.text import CONTROLS, CONTROLS_BUT_LINES
+from clinic_api.core.text import CONTROLS_BUT_LINES, NOT_ON_ONE_LINE
 from clinic_api.staff.changes import ASSIGNEE_MAX, NOTE_MAX
 from clinic_api.staff.routes import CURSOR, LIMIT, Q_MAX, STATUS
 
 Status = Literal["new", "contacted", "scheduled", "closed", "spam"]
 REFERENCE_PATTERN = "^[0-9A-HJKMNP-TV-Z]{8}$"
 _NOT_BLANK = f"[^{SPACE_CHARS}]"  # some text besides spaces (unanchored: anywhere)
-# No control character anywhere; a note's lines may break (text_error).
-_ONE_LINE = SchemaExtra(**{"not": {"pattern": f"[{CONTROLS}]"}})
+# No control character or line separator anywhere; a note's lines may break (text_error).
+_ONE_LINE = SchemaExtra(**{"not": {"pattern": f"[{NOT_ON_ONE_LINE}]"}})
 _LINES = SchemaExtra(**{"not": {"pattern": f"[{CONTROLS_BUT_LINES}]"}})
 Note = Annotated[str, StringConstraints(max_length=NOTE_MAX, pattern=_NOT_BLANK), _LINES]
 Assignee = Annotated[str, StringConstraints(max_length=ASSIGNEE_MAX, pattern=_NOT_BLANK), _ONE_LINE]
