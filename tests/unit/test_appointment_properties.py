@@ -8,6 +8,7 @@ import unicodedata
 import uuid
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +122,12 @@ def test_a_reference_is_eight_crockford_characters_named_by_the_id(request_id: u
     spoken = reference.replace("1", "l").replace("0", "o")
     assert normalise_reference(spoken) == reference
     assert str(request_id).startswith(id_prefix(spoken))
+
+
+@pytest.mark.parametrize("blank", ["\u3164", "\u115f\u1160", "\uffa0 \u3164", "-\u3164"])
+def test_a_name_of_letters_that_show_nothing_is_invalid(blank: str) -> None:
+    """Hangul's fillers are letters to Unicode but show nothing: staff would see no name."""
+    result = outcome({**VALID, "firstName": blank})
+    assert isinstance(result, Problem)
+    assert [(error.field, error.code) for error in result.errors] == [("firstName", "invalid_name")]
+    assert not isinstance(outcome({**VALID, "firstName": "\u3164\uae40"}), Problem)  # and 김

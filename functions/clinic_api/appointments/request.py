@@ -78,6 +78,8 @@ _CODES = {
 }
 _LENGTHS = frozenset({"minLength", "maxLength", "pattern"})  # a typed text's rule says these
 _NAME_PUNCTUATION = frozenset(" '\u2019-.,")
+# Hangul's fillers are letters (Lo) that show nothing: a name of them alone looks blank.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 _DOMAIN_LIKE = re.compile(r"[^\W\d_]\.[^\W\d_]{2,}")  # cheap-pills.example, not J.R. or St. Ann
 
 
@@ -101,10 +103,13 @@ class Broken(Exception):
 
 def _name(text: str, _: Site) -> str:
     # Letters, marks and a few joiners: no digits, control characters, or URLs. A letter
-    # at least ("-" is no name), and no mark before it (one would combine with nothing).
+    # that shows at least ("-" is no name), and no mark before it (one would combine with
+    # nothing).
     kinds = [unicodedata.category(char)[0] for char in text]
     if (
-        "L" not in kinds
+        not any(
+            kind == "L" and c not in _BLANK_LETTERS for c, kind in zip(text, kinds, strict=True)
+        )
         or kinds[0] == "M"
         or _DOMAIN_LIKE.search(text)
         or not all(

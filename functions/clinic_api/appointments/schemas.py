@@ -50,7 +50,7 @@ NAME_PATTERN = (
 )
 NAME_DESCRIPTION = (
     f"1-{NAME_MAX} letters (any script), accents, spaces and ' \u2019 - . , only, a letter "
-    "among them, and nothing like a web address (`format: person-name`). Trimmed and in "
+    "that shows among them, and nothing like a web address (`format: person-name`). Trimmed and in "
     "Unicode NFC first (the pattern counts what was sent: a name sent decomposed is longer)."
 )
 PHONE_PATTERN = (
