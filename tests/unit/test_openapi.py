@@ -286,4 +286,14 @@ def test_an_email_the_code_keeps_is_within_the_emails_pattern(value: str) -> Non
     # address are an address), never the spaces'.
     if accepts("email", value):
         assert re.fullmatch(appointments.EMAIL_PATTERN, value)
-    assert not re.fullmatch(appointments.EMAIL_PATTERN, " " + "a" * 255 + " ")
+
+
+@pytest.mark.parametrize("length", [254, 255])
+def test_the_email_patterns_length_is_the_codes(length: int) -> None:
+    domain = f"{'b' * 63}.{'c' * 63}.{'d' * (length - 197)}.com"  # labels of 63 at most
+    address = f"{'a' * 64}@{domain}"
+    assert len(address) == length
+    padded = " " * 300 + address + "\t"
+    within = length <= request.EMAIL_MAX
+    assert accepts("email", padded) == within
+    assert bool(re.fullmatch(appointments.EMAIL_PATTERN, padded)) == within

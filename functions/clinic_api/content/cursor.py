@@ -9,6 +9,8 @@ of a silently different page.
 
 from __future__ import annotations
 
+from math import isfinite
+
 from clinic_api.core.sealed import InvalidCursor, question_digest, seal, unseal
 
 SortKey = tuple[float, str]  # (-publishedAt as epoch seconds, slug): ascending = newest first
@@ -29,9 +31,12 @@ def decode_cursor(cursor: str, tag: str | None) -> SortKey:
     if cursor_tag != tag or type(position) not in (int, float) or not isinstance(slug, str):
         raise InvalidCursor
     try:
-        return float(position), slug
+        at = float(position)
     except OverflowError:  # an integer past any float: no date we wrote
         raise InvalidCursor from None
+    if not isfinite(at):  # 1e999 is read as infinity
+        raise InvalidCursor
+    return at, slug
 
 
 def encode_search_cursor(offset: int, question: tuple[str | None, ...]) -> str:

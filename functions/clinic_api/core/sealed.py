@@ -14,7 +14,7 @@ import base64
 import binascii
 import hashlib
 import json
-from typing import Any
+from typing import Any, NoReturn
 
 _CHECKSUM_BYTES = 8
 
@@ -51,7 +51,7 @@ def unseal(purpose: bytes, cursor: str) -> list[Any]:
     return fields
 
 
-def _no_constant(name: str) -> Any:
+def _no_constant(name: str) -> NoReturn:
     """NaN and Infinity, which json reads as numbers: no cursor we seal holds one."""
     raise InvalidCursor(name)
 

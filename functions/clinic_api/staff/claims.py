@@ -27,7 +27,8 @@ class StaffCaller:
 def groups_of(value: Any) -> frozenset[str]:
     """`"[a b]"` (API Gateway's form of a list claim), `"a"` or `["a", "b"]` as a set of
     names. Cognito's group names hold no white space but may hold any punctuation, so
-    only spaces part them: `alumni,staff`, `[staff]` and `"staff"` are groups of their
+    only white space parts them (a pre-token-generation trigger could add names with
+    spaces; this stack has none): `alumni,staff`, `[staff]` and `"staff"` are groups of their
     own (the gateway sends them as "[alumni,staff]", "[[staff]]" and '["staff"]'), never
     `staff`."""
     if isinstance(value, list):

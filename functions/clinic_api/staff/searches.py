@@ -8,6 +8,7 @@ keeps them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import isinf
 from typing import Any
 
 from clinic_api.core.problems import FieldError, invalid_input
@@ -50,8 +51,9 @@ def _status(value: Any) -> tuple[str, str] | None:
 
 
 def _limit(value: Any) -> tuple[str, str] | None:
-    # JSON Schema's integers include 25.0; not a bool (an int to Python).
-    whole = type(value) is int or (type(value) is float and value.is_integer())
+    # JSON Schema's integers include 25.0; not a bool (an int to Python). An infinite float
+    # is a whole number too long for Python's int() (core/json_body): out of range.
+    whole = type(value) is int or (type(value) is float and (value.is_integer() or isinf(value)))
     if not whole:
         return "invalid_type", "must be a whole number"
     if not LIMIT.minimum <= value <= LIMIT.maximum:
