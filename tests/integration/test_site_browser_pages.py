@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.fixture_content import ABOUT, NURSE_PRACTITIONER, PHYSICIAN, REVIEWER
+from tests.fixture_content import ABOUT, ANXIETY, NURSE_PRACTITIONER, PHYSICIAN, REVIEWER
 from tests.integration.browser import Watched, check_page, fill_request, open_context
 from tests.integration.conftest import LocalStack, stored_requests
 
@@ -60,6 +60,28 @@ def test_every_page_shows_the_navigation_even_without_javascript(
             assert links.index(("About", f"/pages/{ABOUT}")) < links.index(
                 ("Our team", "/providers")
             )
+    finally:
+        context.close()
+
+
+def test_without_javascript_each_page_offers_what_works_without_it(
+    local_stack: LocalStack, browser: Any
+) -> None:
+    """The reading pages are filled by scripts: each offers the form and the phone instead
+    (never a link to another page that needs scripts); the error page's one static note
+    covers a field to fix and too many requests alike."""
+    context = open_context(browser, javascript=False)
+    page = context.new_page()
+    pages = ("/", "/search?q=ketamine", f"/articles/{ANXIETY}", f"/pages/{ABOUT}", "/providers")
+    try:
+        for path in pages:
+            page.goto(local_stack.site + path)
+            note = page.locator("main p", has_text="needs JavaScript")
+            assert note.count() == 1, path
+            assert note.locator("a[href='/request-appointment']").count() == 1, path
+            assert note.locator("a[href^='tel:']").count() == 1, path
+        page.goto(local_stack.site + "/request-appointment/error?error=rate_limited&retryAfter=60")
+        assert page.locator("main p", has_text="wait a few minutes").count() == 1
     finally:
         context.close()
 
