@@ -326,6 +326,26 @@ def test_search_filter_and_more(inbox: Inbox) -> None:
     assert page.evaluate("document.activeElement.dataset.reference") is not None
 
 
+def test_a_search_in_one_status_offers_every_status(inbox: Inbox) -> None:
+    """A patient calling back quotes a request staff already marked contacted: searched
+    under New, it is not there, and one click searches every status."""
+    page = inbox.page
+    inbox.sign_in()
+    page.wait_for_selector(f"button[data-reference='{NEWEST}']")
+    assert page.is_hidden("#search-all")
+    page.fill("#search-q", "ari")
+    page.click("#filter-form button[type=submit]")
+    page.wait_for_selector("#list-status:has-text('No new requests matching “ari”')")
+    _check(inbox, "inbox-search-every-status")
+    page.click("#search-all")
+    page.wait_for_selector(f"button[data-reference='{CONTACTED}']")
+    assert page.input_value("#status-filter") == "all"
+    searched = inbox.api.seen[-1]["body"]
+    assert (searched["q"], searched["status"]) == ("ari", "all")
+    assert page.is_hidden("#search-all")
+    assert page.evaluate("document.activeElement.id") == "search-q"
+
+
 def test_nothing_can_be_changed_until_the_opened_request_has_loaded(inbox: Inbox) -> None:
     """A save made while the request was still on its way would be lost: no forms until then."""
     page = inbox.page

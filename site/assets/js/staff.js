@@ -207,6 +207,8 @@ async function loadList({ reset, status = list.status, q = list.q }) {
     list.failed = false;
     const rows = (answer.items ?? []).map((request) => addRow(request));
     $('more').hidden = !list.cursor;
+    // A patient calling back may quote a request that is no longer in the status shown.
+    $('search-all').hidden = !list.q || list.status === 'all';
     $('list-status').textContent = listSummary();
     if (!reset) rows[0]?.querySelector('button')?.focus();
   } catch (error) {
@@ -277,6 +279,11 @@ function startList() {
     loadList({ reset: true, status: $('status-filter').value, q: $('search-q').value.trim() });
   });
   $('more').addEventListener('click', () => loadList({ reset: false }));
+  $('search-all').addEventListener('click', () => {
+    $('status-filter').value = 'all';
+    $('search-q').focus(); // the button hides once the answer comes
+    loadList({ reset: true, status: 'all', q: list.q });
+  });
 }
 
 async function start() {
