@@ -1,6 +1,5 @@
-// The staff inbox page (/staff/): sign-in (password, then the authenticator code; a
-// first sign-in also sets a password and an authenticator), the list of requests, and
-// one request opened beside it (staff-detail.js). Nothing is kept after sign-out.
+// The staff inbox (/staff/): sign-in (staff-auth.js), the list, and one request opened
+// beside it (staff-detail.js). Nothing is kept after sign-out.
 
 import { config } from './config.js';
 import { InboxApi } from './staff-api.js';
@@ -197,7 +196,7 @@ async function loadList({ reset, status = list.status, q = list.q }) {
   $('requests').setAttribute('aria-busy', 'true');
   try {
     const answer = await api.list({ status, q, cursor: reset ? '' : list.cursor ?? '' });
-    if (load !== list.loads) return; // superseded: only the latest load's answer is shown
+    if (load !== list.loads) return; // superseded by a later load
     if (reset) {
       list.rows.clear();
       $('requests').replaceChildren();
@@ -207,7 +206,7 @@ async function loadList({ reset, status = list.status, q = list.q }) {
     list.failed = false;
     const rows = (answer.items ?? []).map((request) => addRow(request));
     $('more').hidden = !list.cursor;
-    // A patient calling back may quote a request that is no longer in the status shown.
+    // a caller may quote a request in another status
     $('search-all').hidden = !list.q || list.status === 'all';
     $('list-status').textContent = listSummary();
     if (!reset) rows[0]?.querySelector('button')?.focus();
@@ -221,10 +220,8 @@ async function loadList({ reset, status = list.status, q = list.q }) {
   }
 }
 
-/**
- * "2 new requests." A request changed here stays in the list until it is loaded again (no
- * row jumps away under the pointer), but no longer counts as what the filter asks for.
- */
+/** "2 new requests." A row changed here stays till the list reloads (none jumps away
+ * under the pointer), but counts no longer. */
 function listSummary() {
   const rows = [...list.rows.values()];
   const moved = list.status === 'all' ? 0 : rows.filter((row) => row.dataset.status !== list.status).length;
@@ -252,7 +249,7 @@ function replaceRow(request) {
   list.rows.set(request.reference, row);
   markOpen(request.reference);
   const summary = listSummary();
-  if ($('list-status').textContent !== summary) $('list-status').textContent = summary; // a live region: said again only when it changed
+  if ($('list-status').textContent !== summary) $('list-status').textContent = summary; // live: said once
 }
 
 function markOpen(reference) {
@@ -281,7 +278,7 @@ function startList() {
   $('more').addEventListener('click', () => loadList({ reset: false }));
   $('search-all').addEventListener('click', () => {
     $('status-filter').value = 'all';
-    $('search-q').focus(); // the button hides once the answer comes
+    $('search-q').focus(); // the button hides
     loadList({ reset: true, status: 'all', q: list.q });
   });
 }
