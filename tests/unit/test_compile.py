@@ -14,6 +14,7 @@ import yaml
 from clinic_api.content.schemas import Article, ArticleSummary, Site
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import ContentError, load_content
+from clinic_tools.publish.markdown import PAGE_IDS
 from tests.conftest import CONTENT
 from tests.fixture_content import (
     ANXIETY,
@@ -112,6 +113,31 @@ def test_heading_ids_stay_unique_when_a_heading_reads_like_a_numbered_repeat(
 
     ids = heading_ids(compiled["html"])
     assert len(set(ids)) == len(ids), ids
+
+
+SITE = Path(__file__).resolve().parents[2] / "site"
+SHOWN_ON = ("article.html", "page.html", "provider.html", "partials")
+
+
+def test_the_page_ids_are_every_id_of_the_pages_that_show_markdown() -> None:
+    # A page's new element with an id is added to PAGE_IDS, or this fails.
+    files = [SITE / name for name in SHOWN_ON if name.endswith(".html")]
+    files += sorted((SITE / "partials").glob("*.html"))
+    found = {id_ for file in files for id_ in re.findall(r'\bid="([^"{]+)"', file.read_text())}
+    box = "site-search"  # the suggestions' ids, made by autocomplete.js from its input's
+    assert "`${id}-listbox`" in (SITE / "assets/js/autocomplete.js").read_text()
+    assert found | {f"{box}-listbox", f"{box}-popup"} == PAGE_IDS
+
+
+def test_a_heading_never_takes_an_id_the_page_has(tmp_path: Path) -> None:
+    """`## People` took the id of the authors' cards, which were then written into it."""
+    headings = ["People", "Related", "Main", "TOC", "Site search option 3", "Article body"]
+    compiled = compile_body(tmp_path, "\n\n".join(f"## {text}" for text in headings))
+    ids = heading_ids(compiled["html"])
+    assert ids == [
+        "people-2", "related-2", "main-2", "toc-2", "site-search-option-3-2", "article-body-2"
+    ]  # fmt: skip
+    assert not set(ids) & PAGE_IDS
 
 
 def test_the_toc_nests_each_h3_under_the_h2_before_it(tmp_path: Path) -> None:

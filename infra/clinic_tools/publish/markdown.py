@@ -63,13 +63,35 @@ def inline_text(token: Token) -> str:
     return "".join(parts)
 
 
+# The ids the site's article, page and provider pages have (their HTML, the partials they
+# share, the search box's suggestions): a heading given one would take its place, as
+# "## People" took the authors' cards. tests/unit/test_compile.py reads them from site/.
+PAGE_IDS = frozenset(
+    """main not-found site-search site-search-listbox site-search-popup footer-contact
+    footer-emergency article article-body article-cta article-dates article-description
+    article-image article-status article-tags article-title articles-title byline cta-name
+    cta-title page page-body page-description page-status page-title people people-title
+    provider provider-articles provider-articles-section provider-bio provider-credentials
+    provider-cta provider-cta-link provider-name provider-photo provider-role
+    provider-services provider-services-section provider-specialties provider-status
+    provider-specialties-section related related-list related-title services-title
+    specialties-title toc toc-list toc-title""".split()  # noqa: SIM905 (a list of words)
+)
+_SUGGESTION_ID = re.compile(r"site-search-option-[0-9]+")  # made as the box suggests
+
+
+def _page_id(candidate: str) -> bool:
+    return candidate in PAGE_IDS or _SUGGESTION_ID.fullmatch(candidate) is not None
+
+
 def _heading_ids(state: StateCore) -> None:
-    """Unique ids: the slugified heading text, then `-2`, `-3` for repeats."""
+    """Unique ids, none the page's own: the slugified heading text, then `-2`, `-3`."""
     used: set[str] = set()
     for token, inline in _headings(state.tokens):
         base = candidate = slugify(inline_text(inline))
         repeat = 1
-        while candidate in used:  # `FAQ`, `FAQ`, `FAQ 2` → faq, faq-2, faq-2-2
+        # `FAQ`, `FAQ`, `FAQ 2` → faq, faq-2, faq-2-2; `People` → people-2
+        while candidate in used or _page_id(candidate):
             repeat += 1
             candidate = f"{base}-{repeat}"
         used.add(candidate)
