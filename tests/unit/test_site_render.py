@@ -6,6 +6,7 @@ every one is escaped where it lands.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -25,6 +26,8 @@ from clinic_tools.site.render import (
     content_type,
     render_site,
 )
+from clinic_tools.site.upload import site_settings
+from tests.unit import small_clinic
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR = ROOT / "site"
@@ -630,3 +633,23 @@ def test_a_site_without_pages_or_providers_renders_without_them():
     html = files["request-appointment.html"].body.decode()
     assert "data-page=" not in html
     assert '<option value="">No preference</option>\n\n' in html  # only the empty choice
+
+
+def test_a_page_not_due_yet_is_in_no_header_until_it_is(tmp_path: Path) -> None:
+    """GET /site hides a scheduled page until it is due; the pages rendered from the same
+    settings did not, so every header linked to a 404 for anyone without scripts."""
+    content = small_clinic.write_clinic(tmp_path / "content", {"one": small_clinic.article()})
+    (content / "pages").mkdir()
+    (content / "pages" / "about.md").write_text(small_clinic.page(nav=1), encoding="utf-8")
+    offer = small_clinic.page(
+        nav=2, navTitle="New suite", publishAt=dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC)
+    )
+    (content / "pages" / "new-suite.md").write_text(offer, encoding="utf-8")
+    for now, shown in [
+        (dt.datetime(2027, 2, 1, 8, 59, tzinfo=dt.UTC), ["about"]),
+        (dt.datetime(2027, 2, 1, 9, tzinfo=dt.UTC), ["about", "new-suite"]),
+    ]:
+        settings = site_settings(content, now)
+        assert [nav["slug"] for nav in settings["pages"]] == shown
+        html = render_site(SITE_DIR, settings, API_BASE)["index.html"].body.decode()
+        assert ('data-page="new-suite"' in html) == ("new-suite" in shown)

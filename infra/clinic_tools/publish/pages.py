@@ -7,6 +7,7 @@ author, tags or related articles. Drafts are never published; a page with
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -61,6 +62,19 @@ def navigation(content: Content) -> list[dict[str, str]]:
 
 def _published_at(source: PageSource) -> str:
     return iso_moment(source.front.publish_at or source.front.date)
+
+
+def due_pages(content: Content, now: dt.datetime) -> set[str]:
+    """The pages a visitor may open at `now` (a bare date is due from its midnight, UTC,
+    as the content function reads it)."""
+    due = set()
+    for source in content.pages:
+        moment = source.front.publish_at or source.front.date
+        if not isinstance(moment, dt.datetime):
+            moment = dt.datetime.combine(moment, dt.time(), tzinfo=dt.UTC)
+        if moment <= now:
+            due.add(source.slug)
+    return due
 
 
 def _page(

@@ -11,6 +11,7 @@ distribution's viewer-response function, and the local site server, answer it so
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from clinic_tools.publish.compile import site_document
 from clinic_tools.publish.images import MEDIA_PREFIX
 from clinic_tools.publish.loader import load_content
+from clinic_tools.publish.pages import due_pages
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, plan_upload
 from clinic_tools.site.paths import not_found_key
 from clinic_tools.site.render import RenderedFile, StaffSignIn, render_site
@@ -43,9 +45,14 @@ NO_STORE = "no-store"
 STAFF_PREFIX = "staff/"
 
 
-def site_settings(content_dir: Path) -> dict[str, Any]:
-    """content/site.yaml as the publisher validates it and GET /site serves it."""
-    return site_document(load_content(content_dir))
+def site_settings(content_dir: Path, now: dt.datetime | None = None) -> dict[str, Any]:
+    """content/site.yaml as the publisher validates it and GET /site serves it at `now`
+    (by default, this moment): the navigation without the pages not due yet, whose links
+    would lead to a 404 in every page's header until then."""
+    content = load_content(content_dir)
+    settings = site_document(content)
+    due = due_pages(content, now or dt.datetime.now(dt.UTC))
+    return settings | {"pages": [page for page in settings["pages"] if page["slug"] in due]}
 
 
 def cache_control(key: str, content_type: str) -> str:
