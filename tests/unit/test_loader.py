@@ -153,6 +153,24 @@ def test_an_authors_file_in_error_is_said_once_not_again_by_each_article(tmp_pat
     assert len(lines) == 1 and "dr-nadia-brandt.name" in lines[0], lines
 
 
+@pytest.mark.parametrize(
+    ("key", "like"), [("jane_roe", "jane-roe"), ("Dr Jane Roe", "dr-jane-roe")]
+)
+def test_an_author_key_that_is_no_slug_is_a_content_error_naming_it(
+    tmp_path: Path, key: str, like: str
+) -> None:
+    """The key is their page's slug (/providers/{key}): one that is not was a traceback."""
+    content = write_content(tmp_path / "content", {"one.md": article()})
+    authors = content / "authors.yaml"
+    extra = f"\n{key}:\n  name: Jane Roe\n  credentials: LCSW\n  bio: Therapist.\n"
+    authors.write_text(authors.read_text() + extra)
+
+    error = content_error(content)
+
+    assert names(error, authors, key, f"{key!r} is not a slug", f"like {like}")
+    assert len(str(error).splitlines()) == 1
+
+
 def test_a_misspelt_key_or_tag_is_answered_with_what_was_likely_meant(tmp_path: Path) -> None:
     misspelt = "pubishAt: 2027-03-01T09:00:00Z\ndate:"
     text = article(tags="[What-To-Expect]").replace("date:", misspelt)

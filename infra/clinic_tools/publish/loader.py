@@ -138,11 +138,7 @@ def _message(detail: Any, names: Sequence[str]) -> str:
         close = difflib.get_close_matches(str(where[-1]), names, n=1) if len(where) == 1 else []
         return "is not a field here" + (f": did you mean {close[0]}?" if close else "")
     if kind == "string_pattern_mismatch" and detail["ctx"]["pattern"] == _SLUG_RULE:
-        like = re.sub(r"[^a-z0-9]+", "-", str(detail["input"]).lower()).strip("-")
-        return (
-            f"{detail['input']!r} is not a slug: lowercase letters and digits joined by "
-            f"hyphens, like {like or 'side-effects'}"
-        )
+        return _not_a_slug(str(detail["input"]))
     if kind in _WORDS:
         return f"{detail['input']!r} {_WORDS[kind]}"
     return detail["msg"].removeprefix("Value error, ")
@@ -198,6 +194,14 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     return None
 
 
+def _not_a_slug(text: str, example: str = "side-effects") -> str:
+    like = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return (
+        f"{text!r} is not a slug: lowercase letters and digits joined by hyphens, "
+        f"like {like or example}"
+    )
+
+
 def _read_authors(
     path: Path, problems: list[Problem]
 ) -> tuple[dict[str, Author], frozenset[str] | None]:
@@ -212,6 +216,9 @@ def _read_authors(
         return {}, None
     authors = {}
     for key, value in data.items():
+        if not is_slug(str(key)):  # the key is their page's slug, /providers/{key}
+            problems.append(Problem(path, str(key), _not_a_slug(str(key), "jane-roe")))
+            continue
         author = _validate(Author, value, path, problems, prefix=str(key))
         if author is not None:
             authors[str(key)] = author
