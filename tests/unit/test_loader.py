@@ -220,6 +220,21 @@ def test_related_naming_a_draft_is_an_error(tmp_path: Path) -> None:
     assert names(error, content / "articles" / "linking.md", "related", "unfinished"), str(error)
 
 
+def test_related_naming_the_article_itself_or_one_twice_is_an_error(tmp_path: Path) -> None:
+    """Readers saw the article they were reading, and another twice, under "Related"."""
+    content = write_content(
+        tmp_path / "content",
+        {"other.md": article(), "self.md": article(related="[self, other, other]")},
+    )
+
+    error = content_error(content)
+
+    path = content / "articles" / "self.md"
+    assert names(error, path, "related", "'self' is this article itself"), str(error)
+    assert names(error, path, "related", "'other' is named twice"), str(error)
+    assert len(str(error).splitlines()) == 2
+
+
 @pytest.mark.parametrize("name", ["How TMS Works.md", "how_tms_works.md", "Ketamine.md"])
 def test_a_file_name_that_is_not_a_slug_is_an_error(tmp_path: Path, name: str) -> None:
     content = write_content(tmp_path / "content", {name: article()})

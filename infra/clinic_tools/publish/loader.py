@@ -523,8 +523,14 @@ def _check_slugs(sources: list[Source], problems: list[Problem]) -> None:
         seen.setdefault(source.slug, source.path)
     published = {source.slug for source in sources if not source.front.draft}
     for source in sources:
-        for slug in source.front.related or ():
-            if slug not in published:
-                problems.append(
-                    Problem(source.path, "related", f"{slug!r} is not a published article")
-                )
+        related = source.front.related or []
+        for position, slug in enumerate(related):
+            if slug == source.slug:
+                fault = "is this article itself"
+            elif slug in related[:position]:
+                fault = "is named twice"
+            elif slug not in published:
+                fault = "is not a published article"
+            else:
+                continue
+            problems.append(Problem(source.path, "related", f"{slug!r} {fault}"))
