@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -70,6 +71,9 @@ def names(error: ContentError, path: Path, *words: str) -> bool:
         ),
         pytest.param(
             {"reviewedBy": "dr-tomas-iver"}, "lastReviewed", id="reviewedBy without lastReviewed"
+        ),
+        pytest.param(
+            {"lastReviewed": "2026-01-05"}, "reviewedBy", id="lastReviewed without reviewedBy"
         ),
         pytest.param({"related": "[no-such-article]"}, "related", id="unknown related slug"),
         pytest.param({"tags": "[Not A Tag]"}, "tags", id="tag that is not a slug"),
@@ -347,3 +351,15 @@ def test_a_byte_order_mark_is_no_part_of_the_text(tmp_path: Path) -> None:
     (notepad,) = [source for source in loaded.sources if source.slug == "notepad"]
     text = "".join(token.content for token in notepad.tokens)
     assert "Café and more." in text and "\ufeff" not in text
+
+
+@pytest.mark.parametrize("url", ["https://x.example/?utm_source=site", "https://x.example/#top"])
+def test_a_base_url_with_a_query_or_fragment_is_refused(tmp_path: Path, url: str) -> None:
+    """Every absolute URL is baseUrl + a path: https://x/?utm=x/articles/... in the sitemap."""
+    content = write_content(tmp_path / "content", {"one.md": article()})
+    site = content / "site.yaml"
+    site.write_text(re.sub(r"(?m)^baseUrl: .*$", f"baseUrl: {url}", site.read_text()))
+
+    error = content_error(content)
+
+    assert names(error, site, "baseUrl", "no ?query or #fragment"), str(error)

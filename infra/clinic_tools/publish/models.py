@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, HttpUrl, field_validator, model_validator
 
 from clinic_api.content.schemas import Contract, Link, SiteBase, Slug, Tag, Text
 
@@ -36,6 +36,14 @@ class SiteSettings(SiteBase):
     tag_labels: dict[Tag, Annotated[Text, Field(max_length=60)]] = Field(
         default_factory=dict, alias="tagLabels"
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_only(cls, url: HttpUrl | None) -> HttpUrl | None:
+        # Every absolute URL (JSON-LD, sitemap, feed) is baseUrl + a path.
+        if url is not None and (url.query or url.fragment):
+            raise ValueError("the site's address alone: no ?query or #fragment")
+        return url
 
 
 class ImageSpec(Contract):
@@ -129,6 +137,8 @@ class FrontMatter(CommonFrontMatter):
     def _review_is_dated(self) -> FrontMatter:
         if self.reviewed_by and not self.last_reviewed:
             raise ValueError("reviewedBy needs lastReviewed: when was it reviewed?")
+        if self.last_reviewed and not self.reviewed_by:  # "Medically reviewed" by no one
+            raise ValueError("lastReviewed needs reviewedBy: who reviewed it?")
         return self
 
 
