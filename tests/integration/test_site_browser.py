@@ -12,7 +12,15 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.integration.browser import Watched, check_page, fill_request, open_context
+from tests.integration.browser import (
+    DESKTOP,
+    PHONE,
+    Watched,
+    check_page,
+    fill_request,
+    keep_screenshots,
+    open_context,
+)
 from tests.integration.conftest import LocalStack, stored_requests
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
@@ -65,6 +73,30 @@ def test_an_article_page_has_its_headings_toc_json_ld_and_a_cta_with_its_slug(
     cta = page.get_attribute("#article-cta", "href")
     assert cta == f"/request-appointment?article={ARTICLE}"
     check_page(watched, "article")
+
+
+def test_the_table_of_contents_is_folded_on_a_phone_and_open_beside_the_text(
+    local_stack: LocalStack, browser: Any
+) -> None:
+    """On a phone it was open above the text, 470 px of links before the first word."""
+    for viewport, folded in ((PHONE, True), (DESKTOP, False)):
+        context = open_context(browser, viewport=viewport)
+        page = context.new_page()
+        try:
+            page.goto(f"{local_stack.site}/articles/{ARTICLE}")
+            page.wait_for_selector("#toc-list a", state="attached")
+            assert page.eval_on_selector("#toc-fold", "d => d.open") is not folded
+            if folded:
+                assert page.eval_on_selector("#toc", "n => n.offsetHeight") < 100
+                keep_screenshots(page, "article-toc-folded", (PHONE,))  # then at DESKTOP
+                assert page.eval_on_selector("#toc-fold", "d => d.open")  # widened: open
+                page.set_viewport_size(PHONE)
+                assert not page.eval_on_selector("#toc-fold", "d => d.open")
+                page.click("#toc-fold summary")
+                page.click(f"#toc a[href='#{SECTION}']")
+                assert page.evaluate("location.hash") == f"#{SECTION}"
+        finally:
+            context.close()
 
 
 def test_searching_as_you_type_with_a_typo_reaches_the_right_section(

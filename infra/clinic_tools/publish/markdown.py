@@ -75,7 +75,7 @@ PAGE_IDS = frozenset(
     provider-cta provider-cta-link provider-name provider-photo provider-role
     provider-services provider-services-section provider-specialties provider-status
     provider-specialties-section related related-list related-title services-title
-    specialties-title toc toc-list toc-title""".split()  # noqa: SIM905 (a list of words)
+    specialties-title toc toc-fold toc-list toc-title""".split()  # noqa: SIM905 (a list of words)
 )
 _SUGGESTION_ID = re.compile(r"site-search-option-[0-9]+")  # made as the box suggests
 

@@ -9,9 +9,20 @@ import { el, isSlug, safeHref, telHref } from './dom.js';
 export function startPage() {
   startSearchBox(document.getElementById('site-search'));
   markCurrentPage();
+  foldOnNarrowScreens(document.getElementById('toc-fold'));
   const settings = site();
   settings.then(applySite, () => {}); // without /site the rendered values stay
   return settings;
+}
+
+/** A table of contents: open beside the text on a wide screen, folded above it on a
+ * phone, where it pushed the text a screen and more down. Open without scripts. */
+function foldOnNarrowScreens(details) {
+  if (!details) return;
+  const wide = matchMedia('(min-width: 68rem)'); // content.css's two columns
+  const fit = () => { details.open = wide.matches; };
+  fit();
+  wide.addEventListener('change', fit);
 }
 
 function each(selector, update) {
