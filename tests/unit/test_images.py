@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import ExifTags
+from PIL import ExifTags, Image
 
 from clinic_api.content.schemas import Article
 from clinic_tools.publish.compile import compile_site
@@ -74,6 +74,17 @@ def test_a_flat_drawing_keeps_a_palette_so_its_copies_stay_small(tmp_path: Path)
     png = {key: body for key, body in copies.items() if key.endswith(".png")}
     assert all(opened(body).mode == "P" for body in png.values())
     assert max(len(body) for body in png.values()) < 2 * len(source.read_bytes()) + 2_000
+
+
+def test_a_16_bit_grey_picture_keeps_its_greys(tmp_path: Path) -> None:
+    """Pillow's convert() clipped every value over 255: the gradient came out white."""
+    grey = Image.new("I;16", (600, 4))
+    grey.putdata([round(x / 599 * 65535) for _ in range(4) for x in range(600)])
+    grey.save(tmp_path / "scan.png", "PNG")
+    for key, body in render_copies(read_picture(tmp_path, "scan.png")).items():
+        image = opened(body).convert("L")
+        row = [image.getpixel((round(at * (image.width - 1)), 1)) for at in (0, 0.25, 0.5, 1)]
+        assert row[0] < 8 and 56 < row[1] < 72 and 120 < row[2] < 136 and row[3] > 247, (key, row)
 
 
 def test_names_follow_the_bytes_not_the_file_name(tmp_path: Path) -> None:
