@@ -83,7 +83,8 @@ def test_a_16_bit_grey_picture_keeps_its_greys(tmp_path: Path) -> None:
     grey.save(tmp_path / "scan.png", "PNG")
     for key, body in render_copies(read_picture(tmp_path, "scan.png")).items():
         image = opened(body).convert("L")
-        row = [image.getpixel((round(at * (image.width - 1)), 1)) for at in (0, 0.25, 0.5, 1)]
+        grey = image.tobytes()[image.width : 2 * image.width]  # its second row, a byte a pixel
+        row = [grey[round(at * (image.width - 1))] for at in (0, 0.25, 0.5, 1)]
         assert row[0] < 8 and 56 < row[1] < 72 and 120 < row[2] < 136 and row[3] > 247, (key, row)
 
 

@@ -258,8 +258,8 @@ def _clean(image: Image.Image, kind: str) -> Image.Image:
     """A mode every output format writes: JPEG has no alpha; palettes resize badly."""
     if image.mode == "I" or image.mode.startswith("I;16"):  # 16-bit grey: a scan, a chart
         # convert() would clip every value over 255 to white: scaled to 8 bits instead.
-        high = image.getextrema()[1]
-        image = (image.point(lambda value: value / 256) if high > 255 else image).convert("L")
+        wide = isinstance(high := image.getextrema()[1], int | float) and high > 255  # one band
+        image = (image.point(lambda value: value / 256) if wide else image).convert("L")
     if kind == "JPEG":
         image = image if image.mode in {"RGB", "L"} else image.convert("RGB")
     elif image.mode not in {"RGB", "RGBA", "L", "LA"}:
