@@ -250,6 +250,23 @@ def test_someone_elses_change_is_loaded_and_explained(inbox: Inbox) -> None:
     page.wait_for_selector("#inbox-problem:has-text('Nothing to save')")
 
 
+def test_an_assignment_typed_before_a_conflict_is_kept_as_a_note_is(inbox: Inbox) -> None:
+    """The name typed in one tab was replaced by the other tab's when its save met a 412."""
+    page = inbox.page
+    inbox.watched.allow_status(412)
+    inbox.sign_in()
+    inbox.open_request(NEWEST)
+    inbox.api.changed_elsewhere(NEWEST, assignee="Jo")
+    page.fill("#assignee", "Lee")
+    page.click("#assign-save")
+    page.wait_for_selector("#inbox-problem:has-text('Someone else changed this request')")
+    assert "Jo" in page.inner_text("#detail-fields")  # what is stored now, shown
+    assert page.input_value("#assignee") == "Lee"  # what was typed, kept
+    page.click("#assign-save")
+    page.wait_for_selector("#detail-fields:has-text('Lee')")
+    assert inbox.patches()[-1]["body"] == {"assignee": "Lee"}
+
+
 @pytest.mark.parametrize(
     ("status", "message"),
     [(401, "Your session has ended"), (403, "is not on the clinic")],

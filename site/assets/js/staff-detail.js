@@ -1,6 +1,5 @@
-// One request opened: every field, the history and notes in order, and the forms that
-// change its status, add a note and assign it. Changes are conditional on the ETag the
-// request was read with: if someone else changed it meanwhile (412), it is read again.
+// One request opened: its fields, history, and the forms that change it. A change is
+// conditional on the ETag it was read with: on a 412 it is read again.
 
 import { el } from './dom.js';
 import { STATUSES } from './staff-api.js';
@@ -204,9 +203,11 @@ export class RequestDetail {
   }
 
   async reloadAfterConflict() {
+    const typed = $('assignee').value; // kept, as the note is
     try {
       const { request, etag } = await this.api.get(this.request.reference);
       this.show(request, etag);
+      $('assignee').value = typed;
       this.events.changed(request);
       this.events.problem({ status: 412 }, 'change');
     } catch (error) {
