@@ -12,6 +12,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from clinic_api.content.store import visible_from
 from clinic_api.core.keys import page_url
 from clinic_tools.publish.loader import Content, PageSource
 from clinic_tools.publish.markdown import render_html, table_of_contents
@@ -65,16 +66,12 @@ def _published_at(source: PageSource) -> str:
 
 
 def due_pages(content: Content, now: dt.datetime) -> set[str]:
-    """The pages a visitor may open at `now` (a bare date is due from its midnight, UTC,
-    as the content function reads it)."""
-    due = set()
-    for source in content.pages:
-        moment = source.front.publish_at or source.front.date
-        if not isinstance(moment, dt.datetime):
-            moment = dt.datetime.combine(moment, dt.time(), tzinfo=dt.UTC)
-        if moment <= now:
-            due.add(source.slug)
-    return due
+    """The pages a visitor may open at `now`, by the content function's own reading of a
+    page's `publishedAt` (`visible_from`)."""
+    moment = now.timestamp()
+    return {
+        source.slug for source in content.pages if visible_from(_published_at(source)) <= moment
+    }
 
 
 def _page(
