@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from clinic_api.appointments import request as rules
 from clinic_api.appointments.body import FORM_TYPE, JSON_TYPE, MULTIPART_TYPE, multipart_pairs
 from clinic_api.core.json_body import read_json
-from clinic_api.core.media_type import body_text, read_body
+from clinic_api.core.media_type import read_body
 from clinic_api.core.problems import UNKNOWN_FIELD, FieldError, Problem, invalid_input
 from clinic_api.core.text import has_surrogate
 
@@ -39,7 +39,7 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
         if sent.media == MULTIPART_TYPE:
             fields = _form_fields(multipart_pairs(sent.raw, sent.boundary, sent.charset))
         else:
-            text = body_text(body, sent.raw, is_base64, sent.charset)
+            text = sent.text()
             if sent.media == JSON_TYPE:
                 fields = read_json(text, rules.field_names())
             else:

@@ -65,7 +65,7 @@ def text_codec(charset: str) -> str | None:
     return None if name in _NOT_CHARSETS else name
 
 
-def body_bytes(body: str | None, is_base64: bool) -> bytes:
+def _body_bytes(body: str | None, is_base64: bool) -> bytes:
     """An API Gateway event's body as the client sent it; ValueError for base64 that is not."""
     if not body:
         return b""
@@ -73,16 +73,6 @@ def body_bytes(body: str | None, is_base64: bool) -> bytes:
         # surrogatepass: a lone surrogate is counted here and refused as a field's text later.
         return body.encode("utf-8", "surrogatepass")
     return base64.b64decode(body, validate=True)
-
-
-def body_text(body: str | None, raw: bytes, is_base64: bool, charset: str) -> str:
-    """The body as text, read in its charset (UnicodeDecodeError, a ValueError, when it is
-    not). A text body came decoded from the gateway as UTF-8 (kept as it came, lone
-    surrogates and all, for the fields to refuse); in another charset its bytes are read
-    again in that one, as the sender labelled them."""
-    if is_base64 or charset != DEFAULT_CHARSET:
-        return raw.decode(charset)
-    return body or ""
 
 
 @dataclass(frozen=True)
@@ -93,6 +83,17 @@ class Body:
     media: str
     charset: str
     boundary: str | None  # multipart only
+    sent: str | None  # the event's body, as the gateway passed it
+    is_base64: bool
+
+    def text(self) -> str:
+        """The body read in its charset (UnicodeDecodeError, a ValueError, when it is not).
+        A text body came decoded from the gateway as UTF-8 (kept as it came, lone
+        surrogates and all, for the fields to refuse); in another charset its bytes are
+        read again in that one, as the sender labelled them."""
+        if self.is_base64 or self.charset != DEFAULT_CHARSET:
+            return self.raw.decode(self.charset)
+        return self.sent or ""
 
 
 def read_body(
@@ -106,7 +107,7 @@ def read_body(
     route: 400 for base64 that is not; 413 over `max_bytes` (read no further); 415 for a
     media type not in `media_types`, or a charset we cannot read."""
     try:
-        raw = body_bytes(body, is_base64)
+        raw = _body_bytes(body, is_base64)
     except ValueError:
         raise Problem(400, "Bad Request", "The body is not well-formed.") from None
     if len(raw) > max_bytes:
@@ -120,4 +121,4 @@ def read_body(
         raise Problem(
             415, "Unsupported Media Type", "The body's charset is not one we read; send UTF-8."
         )
-    return Body(raw, kind.media, kind.charset, kind.boundary)
+    return Body(raw, kind.media, kind.charset, kind.boundary, body, is_base64)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from clinic_api.core.json_body import read_json
-from clinic_api.core.media_type import body_text, read_body
+from clinic_api.core.media_type import read_body
 from clinic_api.core.problems import UNKNOWN_FIELD, FieldError, Problem
 from clinic_api.core.text import unreadable
 
@@ -27,7 +27,7 @@ def json_object(
 ) -> dict:
     sent = read_body(body, base64_encoded, content_type, media_types, MAX_BODY_BYTES)
     try:
-        text = body_text(body, sent.raw, base64_encoded, sent.charset)
+        text = sent.text()
     except ValueError:  # not text in its charset
         raise Problem(400, "Bad Request", "The body is not well-formed JSON.") from None
     document = read_json(text, fields)
