@@ -140,11 +140,26 @@ def fresh_world(world: AwsWorld, *, published: bool) -> Iterator[None]:
     forget_containers()
 
 
+# The services the tests call themselves.
+TestService = Literal[
+    "cloudformation",
+    "cloudfront",
+    "cognito-idp",
+    "dynamodb",
+    "dynamodbstreams",
+    "s3",
+    "secretsmanager",
+    "sns",
+    "sqs",
+]
+
+
 @functools.cache
-def shared_client(service: Literal["s3", "dynamodb"]) -> Any:
+def shared_client(service: TestService) -> Any:
     """One boto3 client per service for the tests' own calls, made once per process: a
-    client costs 5-20 ms to make. Tests hook events on the functions' own clients (which
-    `forget_containers` then replaces), never on these."""
+    client costs 5-20 ms to make (the tests made some 150 a unit run). Tests hook events
+    on the functions' own clients (which `forget_containers` then replaces), never on
+    these; a test that hooks a client of its own makes it with boto3.client."""
     return boto3.client(service)
 
 

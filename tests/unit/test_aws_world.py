@@ -15,11 +15,12 @@ from tests.aws_world import AwsWorld
 from tests.conftest import BUCKET, TEMPLATE
 from tests.fixture_content import fixture_objects
 from tests.kept_clients import KeptClients
+from tests.worker_plugin import shared_client
 
 
 def objects(bucket: str) -> dict[str, tuple[Any, ...]]:
     """Each object's key with what a reader of it sees besides its bytes."""
-    s3 = boto3.client("s3")
+    s3 = shared_client("s3")
     keys = [item.get("Key", "") for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
     heads = {key: s3.head_object(Bucket=bucket, Key=key) for key in keys}
     return {
@@ -30,8 +31,8 @@ def objects(bucket: str) -> dict[str, tuple[Any, ...]]:
 
 def inventory() -> dict[str, Any]:
     """Every resource in moto, as the tests and the functions can see it."""
-    s3, dynamodb = boto3.client("s3"), boto3.client("dynamodb")
-    sns, secrets = boto3.client("sns"), boto3.client("secretsmanager")
+    s3, dynamodb = shared_client("s3"), shared_client("dynamodb")
+    sns, secrets = shared_client("sns"), shared_client("secretsmanager")
     buckets = [bucket.get("Name", "") for bucket in s3.list_buckets()["Buckets"]]
     tables = {}
     for name in dynamodb.list_tables()["TableNames"]:
@@ -49,14 +50,14 @@ def inventory() -> dict[str, Any]:
         "buckets": {name: s3.get_bucket_versioning(Bucket=name).get("Status") for name in buckets},
         "objects": {name: objects(name) for name in buckets},
         "tables": tables,
-        "queues": sorted(boto3.client("sqs").list_queues().get("QueueUrls", [])),
+        "queues": sorted(shared_client("sqs").list_queues().get("QueueUrls", [])),
         "topics": sorted(topic.get("TopicArn", "") for topic in sns.list_topics()["Topics"]),
         "subscriptions": sns.list_subscriptions()["Subscriptions"],
         "secrets": {
             name: secrets.get_secret_value(SecretId=name).get("SecretString")
             for name in secret_names
         },
-        "stacks": boto3.client("cloudformation").describe_stacks()["Stacks"],
+        "stacks": shared_client("cloudformation").describe_stacks()["Stacks"],
     }
 
 
@@ -77,7 +78,7 @@ def test_what_a_test_wrote_is_gone_before_the_next(aws_world: AwsWorld, fake_aws
     baseline = inventory()
     assert set(baseline["objects"][BUCKET]) == set(fixture_objects())
 
-    s3, dynamodb, sqs = boto3.client("s3"), boto3.client("dynamodb"), boto3.client("sqs")
+    s3, dynamodb, sqs = shared_client("s3"), shared_client("dynamodb"), shared_client("sqs")
     s3.put_object(Bucket=BUCKET, Key="site.json", Body=b"{}")
     s3.create_bucket(Bucket="a-test-bucket")
     for table, (key_schema, *_) in baseline["tables"].items():
@@ -86,10 +87,10 @@ def test_what_a_test_wrote_is_gone_before_the_next(aws_world: AwsWorld, fake_aws
     queue = sqs.create_queue(QueueName="a-test-inbox")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
     for topic in baseline["topics"]:
-        boto3.client("sns").subscribe(
+        shared_client("sns").subscribe(
             TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"]
         )
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="a-test-stack",
         TemplateBody=json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}),
     )
@@ -107,7 +108,7 @@ def test_the_content_bucket_is_empty_or_as_the_publisher_leaves_it(
 
     aws_world.ready(published=False)
     assert objects(BUCKET) == {}
-    upload(fixture_objects(), BUCKET, boto3.client("s3"), report=lambda _: None)
+    upload(fixture_objects(), BUCKET, shared_client("s3"), report=lambda _: None)
     uploaded = objects(BUCKET)
     assert set(uploaded) == set(fixture_objects())
 

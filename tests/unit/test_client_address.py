@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import boto3
 import pytest
 
 from clinic_api.core.identity import client_address
 from tests.unit.stack import Stack
-from tests.worker_plugin import forget_containers
+from tests.worker_plugin import forget_containers, shared_client
 
 EDGE = "198.51.100.7"  # a CloudFront edge server
 VIEWER = "203.0.113.20"  # the patient's browser
@@ -19,7 +18,7 @@ SECRET = "edge-secret-for-tests"
 @pytest.fixture
 def edge_secret(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A secret like the template's, in a world whose function containers are new."""
-    arn = boto3.client("secretsmanager").create_secret(Name="edge", SecretString=SECRET)
+    arn = shared_client("secretsmanager").create_secret(Name="edge", SecretString=SECRET)
     monkeypatch.setenv("EDGE_ORIGIN_SECRET", arn["ARN"])
     forget_containers()  # the settings were read before the variable changed
     yield

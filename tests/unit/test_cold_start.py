@@ -13,12 +13,11 @@ import threading
 from types import SimpleNamespace
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.conftest import http_event
 from tests.unit.stack import APPOINTMENTS, VALID, Stack, invoke, post_json
-from tests.worker_plugin import forget_containers
+from tests.worker_plugin import forget_containers, shared_client
 
 CONTENT = "ContentFunction"
 
@@ -132,7 +131,7 @@ def test_content_after_a_restore_has_its_own_clients_and_no_stale_copy(stack: St
     before = (s3_client(), secrets_client())
     state = random.getstate()
     # Republished while the snapshot waited: one article fewer in index.json.
-    s3, bucket = boto3.client("s3"), stack.environment["CONTENT_BUCKET"]
+    s3, bucket = shared_client("s3"), stack.environment["CONTENT_BUCKET"]
     index = json.loads(s3.get_object(Bucket=bucket, Key="index.json")["Body"].read())
     index["articles"] = index["articles"][:-1]
     s3.put_object(Bucket=bucket, Key="index.json", Body=json.dumps(index).encode())
@@ -152,7 +151,7 @@ def test_after_a_restore_a_rotated_hashing_key_is_read_anew(stack: Stack) -> Non
 
     assert post_json(VALID).status == 201
     first = identity.hash_key()
-    boto3.client("secretsmanager").put_secret_value(
+    shared_client("secretsmanager").put_secret_value(
         SecretId=stack.environment["CLIENT_HASH_SECRET"], SecretString="rotated while frozen"
     )
     handler.after_restore()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
@@ -13,7 +12,7 @@ from clinic_api.core.edge import around_the_edge
 from clinic_tools.local.template import NO_EDGE, Route
 from tests.conftest import TEMPLATE, http_event
 from tests.unit.stack import VALID, Stack, invoke, post_json
-from tests.worker_plugin import forget_containers
+from tests.worker_plugin import forget_containers, shared_client
 
 SECRET = "edge-secret-for-tests"
 THROUGH_THE_EDGE = {"x-origin-verify": SECRET}
@@ -22,7 +21,7 @@ THROUGH_THE_EDGE = {"x-origin-verify": SECRET}
 @pytest.fixture
 def edge(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """A deployed stack: the distribution's secret configured, in new containers."""
-    arn = boto3.client("secretsmanager").create_secret(Name="edge", SecretString=SECRET)["ARN"]
+    arn = shared_client("secretsmanager").create_secret(Name="edge", SecretString=SECRET)["ARN"]
     monkeypatch.setenv("EDGE_ORIGIN_SECRET", arn)
     forget_containers()
     yield stack

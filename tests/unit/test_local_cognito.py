@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -20,10 +19,11 @@ from clinic_tools.local.cognito import (
     totp_code,
 )
 from tests.conftest import TEMPLATE
+from tests.worker_plugin import shared_client
 
 
 def test_the_pool_takes_the_templates_settings(staff_pool: LocalStaffPool) -> None:
-    idp = boto3.client("cognito-idp")
+    idp = shared_client("cognito-idp")
     pool = idp.describe_user_pool(UserPoolId=staff_pool.pool_id)["UserPool"]
     assert pool.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly") is True
     assert pool.get("Policies", {}).get("PasswordPolicy", {}).get("MinimumLength", 0) >= 12
@@ -50,7 +50,7 @@ def test_the_local_staff_member_signs_in_with_password_then_a_totp_code(
 ) -> None:
     staff = create_local_staff(TEMPLATE, None)
     assert staff is not None and staff.email == LOCAL_STAFF_EMAIL
-    idp = boto3.client("cognito-idp")
+    idp = shared_client("cognito-idp")
     first = idp.initiate_auth(
         ClientId=staff.pool.client_id,
         AuthFlow="USER_PASSWORD_AUTH",
@@ -83,7 +83,7 @@ def test_sign_out_revokes_the_refresh_token_and_its_access_tokens(
     create_staff_user(staff_pool, "desk@clinic.example", password, ["staff"])
     kept = sign_in(staff_pool, "desk@clinic.example", password)  # another session: kept
     tokens = sign_in(staff_pool, "desk@clinic.example", password)
-    idp = boto3.client("cognito-idp")
+    idp = shared_client("cognito-idp")
 
     idp.revoke_token(Token=tokens.refresh_token, ClientId=staff_pool.client_id)
 
@@ -104,7 +104,7 @@ def test_sign_out_revokes_the_refresh_token_and_its_access_tokens(
 
 
 def refresh(pool: LocalStaffPool, refresh_token: str) -> Any:
-    idp = boto3.client("cognito-idp")
+    idp = shared_client("cognito-idp")
     answer = idp.initiate_auth(
         ClientId=pool.client_id,
         AuthFlow="REFRESH_TOKEN_AUTH",

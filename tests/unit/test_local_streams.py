@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 
 from clinic_tools.local.streams import (
@@ -18,6 +17,7 @@ from clinic_tools.local.streams import (
     next_interval,
 )
 from tests.unit.stack import TEMPLATE, Stack
+from tests.worker_plugin import shared_client
 
 (MAPPING,) = TEMPLATE.stream_mappings
 # The tests' pollers poll every 50 ms while records come, not clinic dev's POLL_SECONDS: the
@@ -159,7 +159,7 @@ def test_a_record_that_keeps_failing_goes_to_the_dead_letter_queue(
     put(stack, "poison")
     wait_for(lambda: any("gave up" in line for line in said))
     assert len(calls) == MAPPING.max_retries + 1
-    sqs = boto3.client("sqs")
+    sqs = shared_client("sqs")
     assert MAPPING.on_failure_queue is not None
     queue = sqs.get_queue_url(QueueName=MAPPING.on_failure_queue)["QueueUrl"]
     (message,) = sqs.receive_message(QueueUrl=queue)["Messages"]

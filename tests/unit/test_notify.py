@@ -6,7 +6,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
@@ -14,6 +13,7 @@ from clinic_api.core.settings import Environment
 from clinic_api.notify.messages import ClinicDesk, WhereToLook
 from clinic_api.notify.settings import NotifySettings
 from tests.unit.stack import VALID, Stack, invoke_function, post_json
+from tests.worker_plugin import shared_client
 
 PATIENT_DATA = [
     VALID["firstName"], VALID["lastName"], VALID["email"], "5550199", VALID["message"],
@@ -25,7 +25,7 @@ INBOX = "https://www.fernhill-mood.example/staff/"  # the fixture clinic's baseU
 @pytest.fixture
 def inbox(stack: Stack) -> Any:
     """An SQS queue subscribed to the staff topic: what staff would receive."""
-    sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    sqs, sns = shared_client("sqs"), shared_client("sns")
     queue = sqs.create_queue(QueueName="staff-inbox")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]
     sns.subscribe(
@@ -119,7 +119,7 @@ def test_without_site_json_staff_are_still_told_in_utc_without_an_inbox_link(
     stack: Stack, inbox: Any
 ) -> None:
     receipt = post_json(VALID).json()
-    boto3.client("s3").delete_object(Bucket=stack.environment["CONTENT_BUCKET"], Key="site.json")
+    shared_client("s3").delete_object(Bucket=stack.environment["CONTENT_BUCKET"], Key="site.json")
     answer = invoke_function("NotifyFunction", stream_event(("INSERT", receipt["id"])))
     assert answer == {"batchItemFailures": []}
     (message,) = inbox()
@@ -191,7 +191,7 @@ def test_the_digest_says_when_nothing_waits(stack: Stack, inbox: Any) -> None:
 
 
 def test_the_digest_pages_through_many_requests(stack: Stack, inbox: Any) -> None:
-    dynamodb = boto3.client("dynamodb")
+    dynamodb = shared_client("dynamodb")
     created = datetime(2026, 11, 1, tzinfo=UTC)
     for number in range(120):
         moment = (created + timedelta(minutes=number)).isoformat().replace("+00:00", "Z")

@@ -6,7 +6,6 @@ import json
 import re
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
@@ -15,6 +14,7 @@ from clinic_tools.exit_codes import ExitCode
 from clinic_tools.notify.redrive import Redrive
 from tests.conftest import CONTENT, TEMPLATE
 from tests.unit.stack import VALID, Stack, post_json
+from tests.worker_plugin import shared_client
 
 QUEUE_NAME = next(r.name for r in TEMPLATE.resources if r.logical_id == "NotifyDeadLetterQueue")
 
@@ -24,7 +24,7 @@ class World:
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.sqs, self.sns = boto3.client("sqs"), boto3.client("sns")
+        self.sqs, self.sns = shared_client("sqs"), shared_client("sns")
         self.queue = self.sqs.get_queue_url(QueueName=QUEUE_NAME)["QueueUrl"]
         self.topic = stack.environment["TOPIC_ARN"]
         self.inbox = self.sqs.create_queue(QueueName="redrive-inbox")["QueueUrl"]
@@ -34,7 +34,7 @@ class World:
         )
 
     def dead_letter(self, start: str, end: str, shard: str | None = None) -> None:
-        streams = boto3.client("dynamodbstreams")
+        streams = shared_client("dynamodbstreams")
         arn = streams.list_streams(TableName=self.stack.requests_table)["Streams"][0]["StreamArn"]
         shards = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]
         info = {"streamArn": arn, "shardId": shard or shards[0]["ShardId"]}
@@ -45,7 +45,7 @@ class World:
         )
 
     def sequence_numbers(self) -> list[str]:
-        streams = boto3.client("dynamodbstreams")
+        streams = shared_client("dynamodbstreams")
         arn = streams.list_streams(TableName=self.stack.requests_table)["Streams"][0]["StreamArn"]
         shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
         iterator = streams.get_shard_iterator(
@@ -119,7 +119,7 @@ def test_the_inbox_link_is_the_stacks_as_its_notices_have_it(world: World) -> No
             "InboxUrl": {"Value": "https://inbox.fernhill-mood.example/"},
         },
     }
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="clinic-prod", TemplateBody=json.dumps(template)
     )
     for options, link in [

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from PIL import ExifTags
 
@@ -17,6 +16,7 @@ from tests.conftest import BUCKET
 from tests.pictures import drawing, opened, photo
 from tests.unit.small_clinic import SITE_BUCKET, article, publish_site, write_clinic
 from tests.unit.small_clinic import site_bucket as site_bucket  # a fixture
+from tests.worker_plugin import shared_client
 
 BODY = "Intro.\n\n![A diagram of the visit](images/visit.png)"
 
@@ -87,7 +87,7 @@ def test_publishing_by_the_stacks_name_fills_both_its_buckets(
         "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
         "Outputs": {key: {"Value": value} for key, value in outputs.items()},
     }
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="clinic-prod", TemplateBody=json.dumps(template)
     )
     assert main(["publish", "--stack", "clinic-prod", "--content", str(content)]) == 0
@@ -96,7 +96,7 @@ def test_publishing_by_the_stacks_name_fills_both_its_buckets(
     assert main(["publish", "--stack", "clinic-test", "--content", str(content)]) == 3
     assert "No stack 'clinic-test' in this account and region." in capsys.readouterr().err
     template["Outputs"].pop("SiteBucketName")
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="other-app", TemplateBody=json.dumps(template)
     )
     assert main(["publish", "--stack", "other-app", "--content", str(content)]) == 3

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from clinic_tools.cli import main
@@ -17,7 +16,7 @@ from clinic_tools.site.deploy import deploy_site
 from clinic_tools.stack_outputs import StackError
 from tests.aws_world import AwsWorld
 from tests.unit.site_fixtures import settings_only_content, write_site
-from tests.worker_plugin import fresh_world
+from tests.worker_plugin import fresh_world, shared_client
 
 STACK = "clinic-test"
 SITE_BUCKET = "clinic-site-test"
@@ -86,12 +85,12 @@ def _stack_template(distribution: dict[str, Any], **outputs: str) -> str:
 @pytest.fixture
 def aws(aws_world: AwsWorld, fake_aws: None, tmp_path: Path) -> Iterator[Aws]:
     with fresh_world(aws_world, published=False):
-        cloudformation, cloudfront = boto3.client("cloudformation"), boto3.client("cloudfront")
+        cloudformation, cloudfront = shared_client("cloudformation"), shared_client("cloudfront")
         distribution = _distribution(cloudfront)
         cloudformation.create_stack(StackName=STACK, TemplateBody=_stack_template(distribution))
         yield Aws(
             cloudformation,
-            boto3.client("s3"),
+            shared_client("s3"),
             cloudfront,
             distribution["Id"],
             write_site(tmp_path / "site"),

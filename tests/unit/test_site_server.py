@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from werkzeug.test import Client
 
@@ -19,6 +18,7 @@ from tests.aws_world import AwsWorld
 from tests.conftest import isolate
 from tests.unit.sam_template import TEMPLATE_PATH
 from tests.unit.site_fixtures import PAGES, settings_only_content, write_site
+from tests.worker_plugin import shared_client
 
 API = "http://127.0.0.1:3917"
 MOTO = "http://127.0.0.1:5917"
@@ -34,7 +34,7 @@ def client(tmp_path_factory: pytest.TempPathFactory, aws_world: AwsWorld) -> Ite
     with pytest.MonkeyPatch.context() as env:
         isolate(env)
         aws_world.ready(published=False)
-        s3 = boto3.client("s3")
+        s3 = shared_client("s3")
         settings = site_settings(settings_only_content(tmp_path_factory.mktemp("content")))
         folder = write_site(tmp_path_factory.mktemp("site"), {**PAGES, **STAFF_PAGE})
         upload_site(render_site(folder, settings, API), SITE.bucket, s3, report=lambda _: None)

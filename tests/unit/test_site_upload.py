@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from clinic_tools.site.render import RenderedFile
@@ -20,7 +19,7 @@ from clinic_tools.site.upload import (
 )
 from tests.aws_world import AwsWorld
 from tests.unit.site_fixtures import settings_only_content, write_site
-from tests.worker_plugin import fresh_world
+from tests.worker_plugin import fresh_world, shared_client
 
 SITE_BUCKET = "clinic-site-test"
 HTML = "text/html; charset=utf-8"
@@ -29,7 +28,7 @@ HTML = "text/html; charset=utf-8"
 @pytest.fixture
 def s3(aws_world: AwsWorld, fake_aws: None) -> Iterator[Any]:
     with fresh_world(aws_world, published=False):
-        client = boto3.client("s3")
+        client = shared_client("s3")
         client.create_bucket(Bucket=SITE_BUCKET)
         yield client
 

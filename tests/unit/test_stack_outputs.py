@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 
 from clinic_tools.cli import main
 from clinic_tools.exit_codes import ExitCode
 from tests.conftest import CONTENT
+from tests.worker_plugin import shared_client
 
 # Each command that takes --stack, and an output it reads first.
 FIXTURE = ["--content", str(CONTENT)]
@@ -40,7 +40,7 @@ def test_a_stack_of_another_project_is_named_with_the_output_it_lacks(
     s3: object, command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="other-app", TemplateBody=json.dumps(template)
     )
     arguments, output = COMMANDS[command]

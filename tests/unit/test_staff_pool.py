@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import boto3
 import pytest
 
 from clinic_tools.cli import main
 from clinic_tools.exit_codes import ExitCode
 from clinic_tools.local.cognito import LocalStaffPool, create_staff_user, local_password
+from tests.worker_plugin import shared_client
 
 
 def staff(pool: LocalStaffPool, *args: str) -> int:
@@ -18,7 +18,7 @@ def staff(pool: LocalStaffPool, *args: str) -> int:
 
 
 def groups_of(pool: LocalStaffPool, email: str) -> list[str]:
-    idp = boto3.client("cognito-idp")
+    idp = shared_client("cognito-idp")
     found = idp.admin_list_groups_for_user(UserPoolId=pool.pool_id, Username=email)["Groups"]
     return sorted(group.get("GroupName", "") for group in found)
 

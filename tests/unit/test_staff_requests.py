@@ -20,6 +20,7 @@ from clinic_tools.exit_codes import ExitCode
 from tests.conftest import CONTENT
 from tests.fixture_content import PHYSICIAN
 from tests.unit.stack import VALID, Stack, post_json
+from tests.worker_plugin import shared_client
 
 
 @dataclass
@@ -154,7 +155,7 @@ def test_a_stored_control_character_never_reaches_the_terminal(
     reference = receipt["reference"]
     entry = {"M": {"at": {"S": "2026-11-28T10:05:00Z"}, "by": {"S": "ana"}}}
     entry["M"]["note"] = {"S": "red \u001b[31mflag\rgone"}
-    boto3.client("dynamodb").update_item(
+    shared_client("dynamodb").update_item(
         TableName=stack.requests_table,
         Key={"id": {"S": receipt["id"]}},
         UpdateExpression="SET history = list_append(history, :entry), assignee = :who",
@@ -309,7 +310,7 @@ def test_the_table_can_come_from_the_stack_outputs(stack: Stack, clinic: Clinic)
         "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
         "Outputs": {"RequestsTableName": {"Value": stack.requests_table}},
     }
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="clinic-prod", TemplateBody=json.dumps(template)
     )
     submit(1)
@@ -336,7 +337,7 @@ def test_without_site_yaml_or_a_region_it_says_what_to_do(clinic: Clinic, tmp_pa
 
 
 def test_a_stack_without_the_tables_output_is_a_readable_error(clinic: Clinic) -> None:
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="other-stack",
         TemplateBody=json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}),
     )
@@ -432,7 +433,7 @@ def test_the_tables_can_come_from_samconfigs_stack(
         "AuditTableName": {"Value": stack.environment["AUDIT_TABLE"]},
     }
     template = {"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}, "Outputs": outputs}
-    boto3.client("cloudformation").create_stack(
+    shared_client("cloudformation").create_stack(
         StackName="clinic-backend", TemplateBody=json.dumps(template)
     )
     (tmp_path / "samconfig.toml").write_text(
@@ -461,8 +462,8 @@ def test_with_a_local_endpoint_the_local_stacks_tables_are_found(stack: Stack) -
     from tests.conftest import ROOT
 
     finder = TableFinder(
-        lambda: boto3.client("cloudformation"),
-        lambda: boto3.client("dynamodb"),
+        lambda: shared_client("cloudformation"),
+        lambda: shared_client("dynamodb"),
         project=ROOT,
         environ={"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"},
     )
