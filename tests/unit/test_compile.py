@@ -14,7 +14,7 @@ import yaml
 from clinic_api.content.schemas import Article, ArticleSummary, Site
 from clinic_tools.publish.compile import CompiledSite, compile_site
 from clinic_tools.publish.loader import ContentError, load_content
-from clinic_tools.publish.markdown import PAGE_IDS
+from clinic_tools.publish.markdown import PAGE_IDS, parse_markdown, render_html
 from tests.conftest import CONTENT
 from tests.fixture_content import (
     ANXIETY,
@@ -199,9 +199,14 @@ def test_raw_html_in_markdown_is_refused_not_published(
     "markdown",
     ["[click me](javascript:alert(1))", "<javascript:alert(1)>", "[x](JaVaScRiPt:alert(1))"],
 )
-def test_javascript_links_are_removed(tmp_path: Path, markdown: str) -> None:
-    html = compile_body(tmp_path, f"Please {markdown} now.")["html"]
-
+def test_javascript_links_are_refused_and_never_rendered(tmp_path: Path, markdown: str) -> None:
+    # More schemes in test_content_checks.py.
+    with pytest.raises(ContentError, match=r"the-article\.md:8: links: a link to javascript:"):
+        compile_body(tmp_path, f"Please {markdown} now.")
+    # The sanitiser drops the href too, should a link ever get past the loader.
+    md = parse_markdown()
+    html = render_html(md, md.parse(f"Please {markdown} now."))
+    assert "<a" in html
     assert not re.search(r"href=\"\s*javascript:", html, re.IGNORECASE)
 
 

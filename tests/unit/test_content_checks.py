@@ -1,6 +1,7 @@
 """What `clinic publish` refuses before uploading anything: raw HTML in an article's
-Markdown (named by file and line) and a call to action that leads off the site
-insecurely. HTML comments are an author's notes: allowed, and dropped."""
+Markdown and a link no reader could follow (named by file and line), YAML that says one
+thing twice, and a call to action that leads off the site insecurely. HTML comments are
+an author's notes: allowed, and dropped."""
 
 from __future__ import annotations
 
@@ -147,6 +148,100 @@ def test_a_comment_beside_a_tag_is_still_raw_html(tmp_path: Path) -> None:
 
 
 # Calls to action
+
+
+# Links in the text
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "scheme"),
+    [
+        ("Call [us](javascript:alert(1)) today.", 1, "javascript"),
+        ("Intro.\n\nOr [here](JavaScript:alert(1)).", 3, "javascript"),
+        ("A list:\n\n- one\n- [two](vbscript:msgbox)", 4, "vbscript"),
+        ("A [page](data:text/html,hello) of its own.", 1, "data"),
+        ("The [form](file:///C:/forms/intake.pdf).", 1, "file"),
+        ("An autolink: <javascript:alert(1)>.", 1, "javascript"),
+        ("A paragraph\nthat runs on\nto [a link](ftp://files.example/a).", 3, "ftp"),
+    ],
+)
+def test_a_link_with_a_scheme_the_site_drops_is_an_error_naming_the_line(
+    tmp_path: Path, body: str, line: int, scheme: str
+) -> None:
+    """markdown-it left `javascript:` and `data:` links as text, `[us](javascript:...)`
+    on the page; the sanitiser made any other scheme's link a link to nowhere."""
+    error = refused(tmp_path, {"bad": article(body)})
+    path = tmp_path / "content" / "articles" / "bad.md"
+    assert f"{path}:{body_line(line)}: links: a link to {scheme}: is not allowed" in error
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://www.example.org/guide",
+        "http://example.org/",
+        "mailto:hello@clinic.example",
+        "tel:+15035550100",
+        "#a-section",
+        "/request-appointment",
+    ],
+)
+def test_a_link_a_reader_can_follow_is_published_as_a_link(tmp_path: Path, href: str) -> None:
+    html = compiled(tmp_path, f"Read [this]({href}).\n\n## A section\n\nMore.")["html"]
+    assert f'<a href="{href}"' in html
+
+
+# YAML
+
+
+def test_a_front_matter_key_written_twice_is_an_error_naming_its_second_line(
+    tmp_path: Path,
+) -> None:
+    """PyYAML kept the last one without a word: the article went out with the second title."""
+    text = article().replace("title: An article\n", "title: An article\ntitle: Another\n", 1)
+    error = refused(tmp_path, {"twice": text})
+    path = tmp_path / "content" / "articles" / "twice.md"
+    assert f"{path}:3: front matter is not valid YAML: 'title' is written twice" in error
+
+
+def test_a_key_written_twice_in_site_yaml_is_an_error(tmp_path: Path) -> None:
+    content = write_clinic(tmp_path / "content", {"the-article": article()})
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8") + "name: Another name\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    assert f"{site}:" in str(caught.value)
+    assert "'name' is written twice: keep one" in str(caught.value)
+
+
+# Six anchors, each a list of nine of the one before.
+LAUGHS = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"] + [
+    f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 6)
+]
+
+
+@pytest.mark.parametrize(
+    ("author", "more"),
+    [
+        # A valid article if the alias is taken as its value: one it would publish.
+        ("&who dr-ada-stone", "reviewedBy: *who\nlastReviewed: 2026-01-05\n"),
+        # A billion laughs: six lines that stand for 9**6 values.
+        ("dr-ada-stone", "\n".join([*LAUGHS, "tags: *a5", ""])),
+    ],
+)
+def test_an_alias_in_front_matter_is_an_error_of_one_line(
+    tmp_path: Path, author: str, more: str
+) -> None:
+    text = article().replace("author: dr-ada-stone\n", f"author: {author}\n{more}", 1)
+    error = refused(tmp_path, {"aliased": text})
+    assert "an anchor (&name) used again (*name): write the value out" in error
+    assert len(error.splitlines()) == 1  # the one problem, none of the values spelled out
+
+
+def test_an_anchor_merged_into_a_mapping_is_an_error(tmp_path: Path) -> None:
+    cta = "cta: &book {label: Book, href: /request-appointment}\nalso:\n  <<: *book\n"
+    text = article().replace("author: dr-ada-stone\n", f"author: dr-ada-stone\n{cta}", 1)
+    assert "an anchor (&name) used again (*name)" in refused(tmp_path, {"merged": text})
 
 
 BAD_HREFS = [

@@ -18,11 +18,21 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from clinic_api.content.schemas import Link
 from clinic_api.core.keys import SLUG_PATTERN, is_slug
 from clinic_tools.publish.images import Picture, PictureError, Pictures, markdown_src
-from clinic_tools.publish.markdown import DECORATIVE, image_alt, images, parse_markdown, raw_html
+from clinic_tools.publish.markdown import (
+    DECORATIVE,
+    URL_SCHEMES,
+    image_alt,
+    images,
+    links,
+    parse_markdown,
+    raw_html,
+)
 from clinic_tools.publish.models import (
     Author,
     FrontMatter,
@@ -37,11 +47,37 @@ Model = TypeVar("Model", bound=BaseModel)
 Front = TypeVar("Front", FrontMatter, PageFrontMatter)
 
 
-class _ContentYamlLoader(yaml.SafeLoader):
+class _Unambiguous(SafeConstructor):
+    """Refuses what YAML allows but an author never means. A key written twice: PyYAML
+    keeps the last one, without a word. An alias (`*name`, `<<: *name`) of an anchored
+    value: a few lines of them can stand for billions of values (every error message
+    then spells them all out), and content has nothing to repeat that way."""
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        written: set[str] = set()
+        for key, _ in node.value:
+            if isinstance(key, ScalarNode):
+                if key.value in written:
+                    raise ConstructorError(
+                        None, None, f"{key.value!r} is written twice: keep one", key.start_mark
+                    )
+                written.add(key.value)
+        return super().construct_mapping(node, deep)
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:  # the node of an anchor, met again by an alias
+            raise ConstructorError(
+                None, None, "an anchor (&name) used again (*name): write the value out",
+                node.start_mark,
+            )  # fmt: skip
+        return super().construct_object(node, deep)
+
+
+class _ContentYamlLoader(_Unambiguous, yaml.SafeLoader):
     """SafeLoader that leaves dates as text: pydantic parses them and names the field."""
 
 
-class _FastContentYamlLoader(FastSafeLoader):
+class _FastContentYamlLoader(_Unambiguous, FastSafeLoader):
     """The same rules on libyaml's parser; its error messages lack the line's snippet, so
     a text it refuses is read again by the pure-Python one."""
 
@@ -256,6 +292,14 @@ def _read_markdown(
         by_line.setdefault(line, []).append(html)
     for line, pieces in by_line.items():
         problems.append(Problem(path, "body", _raw_html_message(pieces), line))
+    for line, href in links(tokens):
+        scheme = urlsplit(href).scheme.lower()
+        if scheme and scheme not in URL_SCHEMES:
+            message = (
+                f"a link to {scheme}: is not allowed: link with https://, mailto: or tel:, "
+                "or from the site's root, like /articles/other-article"
+            )
+            problems.append(Problem(path, "links", message, line))
     for token in tokens:
         if token.type == "heading_open" and token.tag == "h1":
             line = token.map[0] + 1 if token.map else None

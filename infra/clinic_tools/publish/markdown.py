@@ -38,6 +38,9 @@ _ALLOWED_ATTRIBUTES = {
     "source": {"type", "srcset", "sizes"},
     "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
 }
+# The schemes a link may use; the sanitiser drops any other href, so the loader refuses one
+# by line (`links`) rather than publish a link that leads nowhere.
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # `![](images/x.jpg "decorative")`: the title that marks a picture as decoration (alt="").
 DECORATIVE = "decorative"
 # A Markdown image as HTML: `(src as written, alt)` → a `<picture>` (images.ShownPictures.html).
@@ -155,6 +158,15 @@ def images(tokens: list[Token]) -> Iterator[tuple[int, Token]]:
                     yield line, child
 
 
+def links(tokens: list[Token]) -> Iterator[tuple[int, str]]:
+    """(line, href) for each link, `[text](href)` or `<href>`, lines counted from 1."""
+    for token in tokens:
+        if token.type == "inline" and token.map:
+            for line, child in _children(token):
+                if child.type == "link_open":
+                    yield line, str(child.attrGet("href") or "")
+
+
 def image_alt(token: Token) -> str:
     """The alt text as plain text (`![a *calm* room](...)` → "a calm room")."""
     return "".join(
@@ -182,6 +194,9 @@ def _image_rule(pictures: PictureHtml | None) -> Any:
 def parse_markdown(pictures: PictureHtml | None = None) -> MarkdownIt:
     """The one Markdown parser; `pictures` renders each image (compiling needs it)."""
     md = MarkdownIt("commonmark", {"html": True, "typographer": True})
+    # Every link parses as a link, `javascript:` too (markdown-it would leave it as text):
+    # the loader refuses each scheme outside URL_SCHEMES by line.
+    md.validateLink = lambda url: True
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(front_matter_plugin)
     md.core.ruler.push("drop_comments", _drop_comments)
@@ -196,7 +211,7 @@ def render_html(md: MarkdownIt, tokens: list[Token]) -> str:
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "tel"},
+        url_schemes=set(URL_SCHEMES),
         filter_style_properties={"text-align"},
     )
 
