@@ -126,10 +126,19 @@ def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
 ) -> None:
     service = "cta: {label: Book, href: '/request-appointment?service=tms-consultaton'}"
     provider = "cta: {label: Book, href: '/request-appointment/?provider=dr-nobody'}"
+    # The site's own address written out (site.yaml's baseUrl, in another case).
+    own = "https://WWW.fernhill-mood.example/request-appointment?service=ketamin"
+    elsewhere = "https://booking.example/request-appointment?service=anything"
     fine = "cta: {label: Book, href: '/request-appointment?service=tms-consultation'}"
     content = write_content(tmp_path / "content", {"ok.md": article(), "fine.md": article()})
     articles = content / "articles"
-    for name, line in (("typo.md", service), ("who.md", provider), ("fine.md", fine)):
+    for name, line in (
+        ("typo.md", service),
+        ("who.md", provider),
+        ("own.md", f"cta: {{label: Book, href: '{own}'}}"),
+        ("elsewhere.md", f"cta: {{label: Book, href: '{elsewhere}'}}"),
+        ("fine.md", fine),
+    ):
         (articles / name).write_text(article().replace("---\n", f"---\n{line}\n", 1))
 
     error = content_error(content)
@@ -137,7 +146,9 @@ def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
     assert names(error, articles / "typo.md", "cta.href", "service 'tms-consultaton'", "known: ")
     assert names(error, articles / "typo.md", "tms-consultation, other)")
     assert names(error, articles / "who.md", "cta.href", "provider 'dr-nobody'")
-    assert "fine.md" not in str(error) and "ok.md" not in str(error)
+    assert names(error, articles / "own.md", "cta.href", "service 'ketamin'")
+    for name in ("fine.md", "ok.md", "elsewhere.md"):  # another site's form is its own
+        assert name not in str(error)
 
 
 def test_an_authors_file_in_error_is_said_once_not_again_by_each_article(tmp_path: Path) -> None:

@@ -401,9 +401,11 @@ def _check_calls_to_action(
         "provider": [key for key, author in authors.items() if author.sees_patients],
     }
     in_error = None if named is None else named - authors.keys()
+    # The site's own address, written out (https://www.clinic.example/request-appointment).
+    own = {"", urlsplit(str(site.base_url)).netloc.lower() if site.base_url else ""}
     for path, cta in calls:
         where = urlsplit(cta.href)
-        if where.netloc or where.path.rstrip("/") != REQUEST_PAGE:
+        if where.netloc.lower() not in own or where.path.rstrip("/") != REQUEST_PAGE:
             continue
         for name, value in parse_qsl(where.query):
             if name == "provider" and (in_error is None or value in in_error):
