@@ -446,6 +446,28 @@ def test_a_multipart_message_may_quote_the_boundary_mid_line(stack: Stack) -> No
     assert answer.status == 201, answer.body
 
 
+def test_a_multipart_part_is_read_in_the_charset_its_own_content_type_names(
+    stack: Stack,
+) -> None:
+    """RFC 7578 4.4: a part may say its own charset. It was read in the body's, UTF-8,
+    so a Latin-1 part's "Zoë" was a 400 for the whole form."""
+    fields = [(key, value) for key, value in browser_form() if key != "firstName"]
+    head = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="firstName"\r\n'
+    latin = head + 'Content-Type: text/plain; charset="ISO-8859-1"\r\n\r\nZoë\r\n'
+    body = latin.encode("latin-1") + multipart(fields)
+    answer = post(body, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON_ACCEPT)
+    assert answer.status == 201, answer.body
+    assert stack.requests()[0]["firstName"] == "Zoë"
+    unknown = head + "Content-Type: text/plain; charset=x-klingon\r\n\r\nZoe\r\n"
+    answer = post(
+        unknown.encode() + multipart(fields),
+        f"multipart/form-data; boundary={BOUNDARY}",
+        headers=JSON_ACCEPT,
+    )
+    assert problem(answer, 415)["detail"] == "The body's charset is not one we read; send UTF-8."
+    assert len(stack.requests()) == 1  # nothing stored for it
+
+
 def test_a_multipart_part_with_an_empty_name_is_ignored_as_an_unknown_field(stack: Stack) -> None:
     body = multipart([*browser_form(), ("", "tracking")])
     answer = post(body, f"multipart/form-data; boundary={BOUNDARY}", headers=JSON_ACCEPT)

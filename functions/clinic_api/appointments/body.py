@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from clinic_api.core.media_type import content_type, parameters
+from clinic_api.core.media_type import content_type, parameters, text_codec
 
 JSON_TYPE = "application/json"
 FORM_TYPE = "application/x-www-form-urlencoded"
@@ -26,10 +26,15 @@ def is_browser_form(header: str | None) -> bool:
     return kind.media in FORM_TYPES and kind.charset is not None
 
 
+class UnreadableCharset(ValueError):
+    """A part labelled with a charset we cannot read (415, as for the body's own)."""
+
+
 def multipart_pairs(raw: bytes, boundary: str | None, charset: str) -> list[tuple[str, str]]:
     """The text fields of a multipart/form-data body, in order; ValueError when malformed.
 
-    UnicodeDecodeError (a ValueError) when a field is not text in `charset`.
+    A part is read in its own charset where its Content-Type names one (RFC 7578 4.4),
+    else in `charset`: UnicodeDecodeError (a ValueError) when it is not text in it.
     """
     if boundary is None or not _BOUNDARY.fullmatch(boundary):
         raise ValueError("no usable boundary")
@@ -49,10 +54,26 @@ def multipart_pairs(raw: bytes, boundary: str | None, charset: str) -> list[tupl
         head, separator, content = part.partition(b"\r\n\r\n")
         if not separator:
             raise ValueError("a part without headers")
-        name, is_file = _disposition(head.decode("utf-8", "replace"))
+        headers = head.decode("utf-8", "replace")
+        name, is_file = _disposition(headers)
         if not is_file:
-            pairs.append((name, content.decode(charset)))
+            pairs.append((name, content.decode(_part_charset(headers) or charset)))
     return pairs
+
+
+def _part_charset(head: str) -> str | None:
+    """The codec of the charset a part's Content-Type names, if it names one."""
+    for line in head.split("\r\n"):
+        header, _, value = line.partition(":")
+        if header.strip().lower() == "content-type":
+            named = parameters(value.partition(";")[2]).get("charset")
+            if named is None:
+                return None
+            codec = text_codec(named)
+            if codec is None:
+                raise UnreadableCharset(named)
+            return codec
+    return None
 
 
 def _disposition(head: str) -> tuple[str, bool]:

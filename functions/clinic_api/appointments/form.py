@@ -15,9 +15,15 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from clinic_api.appointments import request as rules
-from clinic_api.appointments.body import FORM_TYPE, JSON_TYPE, MULTIPART_TYPE, multipart_pairs
+from clinic_api.appointments.body import (
+    FORM_TYPE,
+    JSON_TYPE,
+    MULTIPART_TYPE,
+    UnreadableCharset,
+    multipart_pairs,
+)
 from clinic_api.core.json_body import read_json
-from clinic_api.core.media_type import read_body
+from clinic_api.core.media_type import UNREADABLE_CHARSET, read_body
 from clinic_api.core.problems import UNKNOWN_FIELD, FieldError, Problem, invalid_input
 from clinic_api.core.text import has_surrogate
 
@@ -51,6 +57,8 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
                     errors="strict",
                 )
                 fields = _form_fields(pairs)
+    except UnreadableCharset:
+        raise Problem(415, "Unsupported Media Type", UNREADABLE_CHARSET) from None
     # ValueError: UnicodeDecodeError and JSONDecodeError too; RecursionError: `[[[[...`.
     except (ValueError, RecursionError):
         raise Problem(400, "Bad Request", "The body is not well-formed.") from None

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from clinic_api.core.problems import Problem
 
 DEFAULT_CHARSET = "utf-8"
+UNREADABLE_CHARSET = "The body's charset is not one we read; send UTF-8."
 _NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape", "undefined", "idna", "punycode"})
 _PARAMETER = re.compile(r';\s*([!#$%&\'*+.^`|~\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)')
 
@@ -118,7 +119,5 @@ def read_body(
         named = f"{', '.join(others)} or {last}" if others else last
         raise Problem(415, "Unsupported Media Type", f"Send the body as {named}.")
     if kind.charset is None:
-        raise Problem(
-            415, "Unsupported Media Type", "The body's charset is not one we read; send UTF-8."
-        )
+        raise Problem(415, "Unsupported Media Type", UNREADABLE_CHARSET)
     return Body(raw, kind.media, kind.charset, kind.boundary, body, is_base64)
