@@ -116,6 +116,19 @@ def test_query_string_is_kept_raw_and_parsed_with_repeats_joined() -> None:
     assert event["queryStringParameters"] == {"tag": "tms,ketamine", "limit": "5", "empty": ""}
 
 
+def test_raw_utf8_in_the_query_and_path_reads_as_utf8_as_the_gateway_reads_it() -> None:
+    """WSGI hands the request line over as Latin-1: `café` typed into the address bar
+    reached the function as `cafÃ©` (percent-escaped, it did not)."""
+    event = event_for("/articles/café", query_string="q=café&tag=ß")
+    assert event["rawQueryString"] == "q=café&tag=ß"
+    assert event["queryStringParameters"] == {"q": "café", "tag": "ß"}
+    assert event["rawPath"] == "/articles/café"
+    assert event["pathParameters"] == {"slug": "café"}
+    escaped = event_for("/articles/caf%C3%A9", query_string="q=caf%C3%A9")
+    assert escaped["queryStringParameters"] == {"q": "café"}
+    assert escaped["pathParameters"] == {"slug": "café"}
+
+
 def test_no_query_string_means_no_parameters_field() -> None:
     event = event_for("/articles")
     assert event["rawQueryString"] == ""

@@ -101,7 +101,7 @@ def build_event(request: Request, match: Match, server_port: int) -> dict[str, A
     """The payload 2.0 event API Gateway would send for this request."""
     source_ip = request.remote_addr or "127.0.0.1"
     headers = _event_headers(request.headers, source_ip, server_port)
-    raw_query = request.environ.get("QUERY_STRING", "")
+    raw_query = _wsgi_text(request.environ.get("QUERY_STRING", ""))
     host = headers.get("host", "localhost").split(":")[0]
     now = datetime.now(UTC)
     event: dict[str, Any] = {
@@ -193,8 +193,15 @@ def _cookies(headers: Headers) -> list[str]:
 
 
 def _raw_path(request: Request) -> str:
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
-    return raw.split("?", 1)[0]
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    return _wsgi_text(raw).split("?", 1)[0] if raw else request.path
+
+
+def _wsgi_text(value: str) -> str:
+    """A WSGI environ string as the gateway reads the bytes: UTF-8. WSGI hands the request
+    line's bytes over as Latin-1 (PEP 3333), so a browser's raw `?q=café` arrived as
+    `cafÃ©`; bytes that are no UTF-8 become U+FFFD, as a percent-escape of them does."""
+    return value.encode("latin-1").decode("utf-8", "replace")
 
 
 def _request_id() -> str:
