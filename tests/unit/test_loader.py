@@ -250,6 +250,21 @@ def test_related_naming_the_article_itself_or_one_twice_is_an_error(tmp_path: Pa
     assert len(str(error).splitlines()) == 2
 
 
+def test_a_related_problem_names_the_line_of_the_slug(tmp_path: Path) -> None:
+    listed = "\n  - nowhere-else\n  - self\n  - nowhere"  # the last, not inside the first
+    content = write_content(
+        tmp_path / "content", {"other.md": article(), "self.md": article(related=listed)}
+    )
+    path = content / "articles" / "self.md"
+    lines = path.read_text().splitlines()
+
+    error = str(content_error(content))
+
+    for slug, fault in [("self", "is this article itself"), ("nowhere", "is not a published")]:
+        line = lines.index(f"  - {slug}") + 1
+        assert f"{path}:{line}: related: '{slug}' {fault}" in error, error
+
+
 @pytest.mark.parametrize("name", ["How TMS Works.md", "how_tms_works.md", "Ketamine.md"])
 def test_a_file_name_that_is_not_a_slug_is_an_error(tmp_path: Path, name: str) -> None:
     content = write_content(tmp_path / "content", {name: article()})

@@ -7,6 +7,7 @@ reading code; the publish stops before it uploads anything.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -579,4 +580,23 @@ def _check_slugs(sources: list[Source], problems: list[Problem]) -> None:
                 fault = "is not a published article"
             else:
                 continue
-            problems.append(Problem(source.path, "related", f"{slug!r} {fault}"))
+            line = _related_line(source.path, slug)
+            problems.append(Problem(source.path, "related", f"{slug!r} {fault}", line))
+
+
+def _related_line(path: Path, slug: str) -> int | None:
+    """The line of `related:` that names `slug` (a flow list is one line, a block list one
+    line an entry), read again only for a file with a problem there."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    start = next((at for at, text in enumerate(lines) if text.startswith("related:")), None)
+    if start is None:
+        return None
+    entries = [start]
+    entries += itertools.takewhile(
+        lambda at: lines[at][:1] in (" ", "\t", "-"), range(start + 1, len(lines))
+    )
+    named = (at for at in entries if re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", lines[at]))
+    return next(named, start) + 1
