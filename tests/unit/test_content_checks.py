@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.loader import ContentError, load_content
@@ -189,6 +190,21 @@ def test_a_link_with_a_scheme_the_site_drops_is_an_error_naming_the_line(
 def test_a_link_a_reader_can_follow_is_published_as_a_link(tmp_path: Path, href: str) -> None:
     html = compiled(tmp_path, f"Read [this]({href}).\n\n## A section\n\nMore.")["html"]
     assert f'<a href="{href}"' in html
+
+
+def test_a_bio_is_held_to_the_rules_of_an_article_body(tmp_path: Path) -> None:
+    """A bio is Markdown on the provider's page: its links and HTML were not checked."""
+    content = write_clinic(tmp_path / "content", {"the-article": article()})
+    authors = content / "authors.yaml"
+    bio = "See [my page](javascript:alert(1)) or <b>this</b>."
+    authors.write_text(
+        yaml.safe_dump({"dr-ada-stone": {"name": "Ada Stone", "credentials": "MD", "bio": bio}})
+    )
+    with pytest.raises(ContentError) as caught:
+        load_content(content)
+    error = str(caught.value)
+    assert f"{authors}: dr-ada-stone.bio: a link to javascript: is not allowed" in error
+    assert f"{authors}: dr-ada-stone.bio: raw HTML is not allowed (<b>)" in error
 
 
 # YAML

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+import socket
+import threading
 from typing import Any
 
 import pytest
+from werkzeug.serving import make_server
 from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
+from clinic_tools.local.dev import _QuietHandler  # pyright: ignore[reportPrivateUsage]
 from clinic_tools.local.gateway import (
     Gateway,
     RouteTable,
@@ -127,6 +131,40 @@ def test_raw_utf8_in_the_query_and_path_reads_as_utf8_as_the_gateway_reads_it() 
     escaped = event_for("/articles/caf%C3%A9", query_string="q=caf%C3%A9")
     assert escaped["queryStringParameters"] == {"q": "café"}
     assert escaped["pathParameters"] == {"slug": "café"}
+
+
+@pytest.mark.parametrize(
+    ("target", "text"),
+    [(b"caf\xc3\xa9", "café"), (b"caf%C3%A9", "café"), (b"caf\xe9", "caf\ufffd")],
+)
+def test_clinic_devs_server_reads_the_request_line_as_utf8(target: bytes, text: str) -> None:
+    """Through a socket, as a browser's raw `café` reaches `clinic dev`: http.server reads
+    the line as Latin-1 and werkzeug encoded that text again (`cafÃ\x83Â©`)."""
+    seen: dict[str, Any] = {}
+
+    def app(environ: Any, start_response: Any) -> Any:
+        incoming = Request(environ)
+        match = ROUTES.match(incoming.method, incoming.path)
+        assert match is not None
+        seen.update(build_event(incoming, match, 3000))
+        return Response("")(environ, start_response)
+
+    server = make_server("127.0.0.1", 0, app, request_handler=_QuietHandler)
+    answering = threading.Thread(target=server.handle_request)
+    answering.start()
+    with socket.create_connection(("127.0.0.1", server.server_port)) as client:
+        line = b"GET /articles/" + target + b"?q=" + target + b" HTTP/1.1\r\n"
+        client.sendall(line + b"Host: x\r\nConnection: close\r\n\r\n")
+        while client.recv(4096):
+            pass
+    answering.join()
+    server.server_close()
+    assert seen["queryStringParameters"] == {"q": text}
+    assert seen["pathParameters"] == {"slug": text}
+    assert seen["requestContext"]["http"]["path"] == f"/articles/{text}"
+    if b"%" not in target:  # as written, escapes kept
+        assert seen["rawQueryString"] == f"q={text}"
+        assert seen["rawPath"] == f"/articles/{text}"
 
 
 def test_no_query_string_means_no_parameters_field() -> None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -65,6 +65,9 @@ from clinic_tools.site.render import StaffSignIn
 from clinic_tools.site.server import SiteServer, local_headers
 from clinic_tools.site.upload import sync_site
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
 TEMPLATE = Path("template.yaml")
 # How often a server looks for its shutdown: Ctrl-C waits for each (socketserver's 0.5 s
 # made three servers half of the stop's time).
@@ -72,7 +75,15 @@ SHUTDOWN_POLL_S = 0.05
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """The gateway logs one line per request itself; werkzeug's own line would repeat it."""
+    """The gateway logs one line per request itself; werkzeug's own line would repeat it.
+    A request line's bytes are read as UTF-8, as API Gateway and CloudFront read them."""
+
+    def make_environ(self) -> WSGIEnvironment:
+        # http.server decodes the request line as Latin-1, and werkzeug takes that text for
+        # the URL's characters and encodes it again: a raw `?q=café` reached the app as
+        # `cafÃ©` whatever it did. Bytes that are no UTF-8 become U+FFFD.
+        self.path = self.path.encode("latin-1").decode("utf-8", "replace")
+        return super().make_environ()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         pass

@@ -286,21 +286,8 @@ def _read_markdown(
     if text is None:
         return None
     tokens = md.parse(text)
-    # Reported even when the front matter fails too: raw HTML once a line, naming each tag
-    # on it, and each H1.
-    by_line: dict[int, list[str]] = {}
-    for line, html in raw_html(tokens):
-        by_line.setdefault(line, []).append(html)
-    for line, pieces in by_line.items():
-        problems.append(Problem(path, "body", _raw_html_message(pieces), line))
-    for line, href in links(tokens):
-        scheme = urlsplit(href).scheme.lower()
-        if scheme and scheme not in URL_SCHEMES:
-            message = (
-                f"a link to {scheme}: is not allowed: link with https://, mailto: or tel:, "
-                "or from the site's root, like /articles/other-article"
-            )
-            problems.append(Problem(path, "links", message, line))
+    # Reported even when the front matter fails too: raw HTML, links, and each H1.
+    _check_markup(path, tokens, problems)
     for token in tokens:
         if token.type == "heading_open" and token.tag == "h1":
             line = token.map[0] + 1 if token.map else None
@@ -439,11 +426,34 @@ def _check_photos(
     pictures: Pictures,
     problems: list[Problem],
 ) -> None:
-    """Each person's `photo:`, and any picture in a bio, checked as an article's are."""
+    """Each person's `photo:`, and a bio's pictures, HTML and links, checked as an article's."""
     for key, author in authors.items():
         if author.photo is not None:
             check_image_spec(path, author.photo, pictures, problems, f"{key}.photo")
-        _check_images(path, md.parse(author.bio), pictures, problems, f"{key}.bio", lines=False)
+        bio = md.parse(author.bio)
+        _check_images(path, bio, pictures, problems, f"{key}.bio", lines=False)
+        _check_markup(path, bio, problems, f"{key}.bio")
+
+
+def _check_markup(
+    path: Path, tokens: list[Token], problems: list[Problem], field: str | None = None
+) -> None:
+    """Raw HTML (once a line, naming each tag on it) and each link with a scheme the site
+    drops: in an article's body by line, or in one field (a bio) as a whole."""
+    by_line: dict[int, list[str]] = {}
+    for line, html in raw_html(tokens):
+        by_line.setdefault(line, []).append(html)
+    for line, pieces in by_line.items():
+        where = None if field else line
+        problems.append(Problem(path, field or "body", _raw_html_message(pieces), where))
+    for line, href in links(tokens):
+        scheme = urlsplit(href).scheme.lower()
+        if scheme and scheme not in URL_SCHEMES:
+            message = (
+                f"a link to {scheme}: is not allowed: link with https://, http://, mailto: or "
+                "tel:, or from the site's root, like /articles/other-article"
+            )
+            problems.append(Problem(path, field or "links", message, None if field else line))
 
 
 def _check_images(
