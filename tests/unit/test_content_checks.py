@@ -220,6 +220,23 @@ def test_a_front_matter_key_written_twice_is_an_error_naming_its_second_line(
     assert f"{path}:3: front matter is not valid YAML: 'title' is written twice" in error
 
 
+@pytest.mark.parametrize(
+    ("keys", "twice"),
+    [
+        ("yes: 1\ntrue: 2\n", "'true'"),  # one key, True, as PyYAML reads both
+        ("~: 1\nnull: 2\n", "'null'"),
+        ("'1': 1\n1: 2\n", None),  # a string and a number: two keys
+        ("a: 1\nA: 2\n", None),
+    ],
+)
+def test_keys_are_the_same_when_yaml_reads_them_as_one(
+    tmp_path: Path, keys: str, twice: str | None
+) -> None:
+    text = article().replace("author: dr-ada-stone\n", f"author: dr-ada-stone\n{keys}", 1)
+    error = refused(tmp_path, {"keys": text})  # refused either way: none is a field
+    assert (f"{twice} is written twice" in error) if twice else ("written twice" not in error)
+
+
 def test_a_key_written_twice_in_site_yaml_is_an_error(tmp_path: Path) -> None:
     content = write_clinic(tmp_path / "content", {"the-article": article()})
     site = content / "site.yaml"
@@ -250,7 +267,9 @@ def test_an_alias_in_front_matter_is_an_error_of_one_line(
 ) -> None:
     text = article().replace("author: dr-ada-stone\n", f"author: {author}\n{more}", 1)
     error = refused(tmp_path, {"aliased": text})
-    assert "an anchor (&name) used again (*name): write the value out" in error
+    alias = next(at for at, line in enumerate(text.splitlines(), 1) if "*" in line)
+    path = tmp_path / "content" / "articles" / "aliased.md"
+    assert f"{path}:{alias}: front matter is not valid YAML: an anchor (&name) used again" in error
     assert len(error.splitlines()) == 1  # the one problem, none of the values spelled out
 
 
@@ -270,6 +289,8 @@ BAD_HREFS = [
     "https://clinic.example@evil.example/",
     "https://",
     "/request appointment",
+    "https://clinic.example:book/",  # no port a browser can use
+    "https://clinic.example:65536/",
 ]
 
 
@@ -296,6 +317,7 @@ def test_an_article_cta_off_the_site_or_in_clear_is_a_publish_error(
         "/request-appointment?service=consultation",  # one of the small clinic's services
         "/",
         "https://booking.clinic.example/new?from=article#form",
+        "https://booking.clinic.example:8443/new",
     ],
 )
 def test_a_site_path_or_an_https_url_is_a_good_cta(tmp_path: Path, href: str) -> None:
@@ -310,7 +332,14 @@ def test_the_documented_cta_pattern_agrees_with_the_check() -> None:
 
     from clinic_api.content.schemas import CTA_HREF_PATTERN, Link
 
-    for href in [*BAD_HREFS, "/request-appointment", "/", "https://x.example/a?b#c"]:
+    good = [
+        "/request-appointment",
+        "/",
+        "https://x.example/a?b#c",
+        "https://x.example:65535/",
+        "https://x.example:/",
+    ]
+    for href in [*BAD_HREFS, *good]:
         try:
             Link(label="x", href=href)
             accepted = True

@@ -127,7 +127,7 @@ def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
     service = "cta: {label: Book, href: '/request-appointment?service=tms-consultaton'}"
     provider = "cta: {label: Book, href: '/request-appointment/?provider=dr-nobody'}"
     # The site's own address written out (site.yaml's baseUrl, in another case).
-    own = "https://WWW.fernhill-mood.example/request-appointment?service=ketamin"
+    own = "https://WWW.fernhill-mood.example.:443/request-appointment?service=ketamin"
     elsewhere = "https://booking.example/request-appointment?service=anything"
     fine = "cta: {label: Book, href: '/request-appointment?service=tms-consultation'}"
     content = write_content(tmp_path / "content", {"ok.md": article(), "fine.md": article()})
@@ -263,6 +263,16 @@ def test_a_related_problem_names_the_line_of_the_slug(tmp_path: Path) -> None:
     for slug, fault in [("self", "is this article itself"), ("nowhere", "is not a published")]:
         line = lines.index(f"  - {slug}") + 1
         assert f"{path}:{line}: related: '{slug}' {fault}" in error, error
+
+
+def test_a_slug_named_twice_in_related_is_named_at_its_second_line(tmp_path: Path) -> None:
+    content = write_content(
+        tmp_path / "content",
+        {"other.md": article(), "self.md": article(related="\n  - other\n  - self\n  - other")},
+    )
+    path = content / "articles" / "self.md"
+    second = len(path.read_text().split("  - other")[0].splitlines()) + 3  # two lines on
+    assert f"{path}:{second}: related: 'other' is named twice" in str(content_error(content))
 
 
 @pytest.mark.parametrize("name", ["How TMS Works.md", "how_tms_works.md", "Ketamine.md"])

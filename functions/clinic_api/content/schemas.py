@@ -35,7 +35,9 @@ class Contract(BaseModel):
     model_config = titled(ConfigDict(extra="forbid", frozen=True, populate_by_name=True))
 
 
-CTA_HREF_PATTERN = r"^(/([^/\\\s][^\\\s]*)?|https://[^/?#@\\\s]+([/?#][^\\\s]*)?)$"
+# A port, if any, is 0-65535 or empty (what urlsplit reads; a browser refuses the rest).
+_PORT = "(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})"
+CTA_HREF_PATTERN = rf"^(/([^/\\\s][^\\\s]*)?|https://[^/?#@:\\\s]+(:{_PORT}?)?([/?#][^\\\s]*)?)$"
 
 
 def _site_path_or_https(href: str) -> str:
@@ -52,6 +54,7 @@ def _site_path_or_https(href: str) -> str:
             parts = urlsplit(href)
             # No user@ before the host: https://clinic.example@elsewhere.example is elsewhere.
             ok = parts.scheme == "https" and bool(parts.hostname) and "@" not in parts.netloc
+            ok = ok and (parts.port or 0) >= 0  # a port that is no number 0-65535 raises
         except ValueError:
             ok = False
     if not ok or any(char.isspace() or char == "\\" for char in href):

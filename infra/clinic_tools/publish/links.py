@@ -17,7 +17,7 @@ from typing import Any
 
 from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
-from clinic_tools.publish.loader import Content, ContentError, Problem
+from clinic_tools.publish.loader import Content, ContentError, Problem, source_lines
 
 # An href to an article or a page, relative to the site or absolute: its slug.
 ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/articles/([^"/?#]+)/?(?:[?#][^"]*)?"')
@@ -42,17 +42,10 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
         if not found:
             continue
         path = paths.get(slug, Path(slug))
-        lines = _source_lines(path)  # read once, and only for a source with a bad link
+        lines = source_lines(path)  # read once, and only for a source with a bad link
         for message, written in found:
             problems.append(Problem(path, "links", message, _line_of(lines, written)))
     return problems
-
-
-def _source_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
-        return []
 
 
 def _line_of(lines: list[str], written: str) -> int | None:

@@ -19,7 +19,9 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
+from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from clinic_api.content.schemas import Link
@@ -55,27 +57,37 @@ class _Unambiguous(SafeConstructor):
     then spells them all out), and content has nothing to repeat that way."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
-        written: set[str] = set()
+        written: set[Any] = set()
         for key, _ in node.value:
-            if isinstance(key, ScalarNode):
-                if key.value in written:
-                    raise ConstructorError(
-                        None, None, f"{key.value!r} is written twice: keep one", key.start_mark
-                    )
-                written.add(key.value)
+            make = self.yaml_constructors.get(key.tag) if isinstance(key, ScalarNode) else None
+            if make is None:  # a mapping as a key, or `<<`: merged keys are aliases here
+                continue
+            value = make(self, key)  # the key as the dict holds it: 1 is not '1', yes is true
+            if value in written:
+                raise ConstructorError(
+                    None, None, f"{key.value!r} is written twice: keep one", key.start_mark
+                )
+            written.add(value)
         return super().construct_mapping(node, deep)
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
-        if node in self.constructed_objects:  # the node of an anchor, met again by an alias
-            raise ConstructorError(
-                None, None, "an anchor (&name) used again (*name): write the value out",
-                node.start_mark,
-            )  # fmt: skip
+        # libyaml's composer is C: the node of an anchor, met again, is all that shows here
+        # (the error is then read again by _ContentYamlLoader, at the alias's own line).
+        if node in self.constructed_objects:
+            raise ConstructorError(None, None, _ALIAS, node.start_mark)
         return super().construct_object(node, deep)
+
+
+_ALIAS = "an anchor (&name) used again (*name): write the value out"
 
 
 class _ContentYamlLoader(_Unambiguous, yaml.SafeLoader):
     """SafeLoader that leaves dates as text: pydantic parses them and names the field."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(AliasEvent):  # refused where it is written
+            raise ComposerError(None, None, _ALIAS, self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 class _FastContentYamlLoader(_Unambiguous, FastSafeLoader):
@@ -390,10 +402,10 @@ def _check_calls_to_action(
     }
     in_error = None if named is None else named - authors.keys()
     # The site's own address, written out (https://www.clinic.example/request-appointment).
-    own = {"", urlsplit(str(site.base_url)).netloc.lower() if site.base_url else ""}
+    own = {None, _origin(str(site.base_url)) if site.base_url else None}
     for path, cta in calls:
         where = urlsplit(cta.href)
-        if where.netloc.lower() not in own or where.path.rstrip("/") != REQUEST_PAGE:
+        if _origin(cta.href) not in own or where.path.rstrip("/") != REQUEST_PAGE:
             continue
         for name, value in parse_qsl(where.query):
             if name == "provider" and (in_error is None or value in in_error):
@@ -402,6 +414,16 @@ def _check_calls_to_action(
                 known = ", ".join(offered[name]) or "none"
                 message = f"{name} {value!r} is not one the form offers (known: {known})"
                 problems.append(Problem(path, "cta.href", message))
+
+
+def _origin(url: str) -> tuple[str, int | None] | None:
+    """A URL's host and port as a browser compares them (`Example.org.:443` is
+    `example.org`), or None for a path."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return None
+    port = parts.port if parts.port != {"https": 443, "http": 80}.get(parts.scheme) else None
+    return (parts.hostname or "").rstrip("."), port
 
 
 def check_image_spec(
@@ -580,27 +602,31 @@ def _check_slugs(sources: list[Source], problems: list[Problem]) -> None:
         seen.setdefault(source.slug, source.path)
     published = {source.slug for source in sources if not source.front.draft}
     for source in sources:
-        related = source.front.related or []
-        for position, slug in enumerate(related):
-            if slug == source.slug:
-                fault = "is this article itself"
-            elif slug in related[:position]:
-                fault = "is named twice"
-            elif slug not in published:
-                fault = "is not a published article"
-            else:
-                continue
-            line = _related_line(source.path, slug)
-            problems.append(Problem(source.path, "related", f"{slug!r} {fault}", line))
+        _check_related(source, published, problems)
 
 
-def _related_line(path: Path, slug: str) -> int | None:
-    """The line of `related:` that names `slug` (a flow list is one line, a block list one
-    line an entry), read again only for a file with a problem there."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
+def _check_related(source: Source, published: set[str], problems: list[Problem]) -> None:
+    related = source.front.related or []
+    found: list[tuple[str, str, int]] = []  # slug, fault, how many times it came before
+    for position, slug in enumerate(related):
+        if slug == source.slug:
+            fault = "is this article itself"
+        elif slug in related[:position]:
+            fault = "is named twice"
+        elif slug not in published:
+            fault = "is not a published article"
+        else:
+            continue
+        found.append((slug, fault, related[:position].count(slug)))
+    lines = source_lines(source.path) if found else []  # read again only for a problem
+    for slug, fault, before in found:
+        line = _related_line(lines, slug, before)
+        problems.append(Problem(source.path, "related", f"{slug!r} {fault}", line))
+
+
+def _related_line(lines: list[str], slug: str, before: int) -> int | None:
+    """The line of `related:` that names `slug` for the `before + 1`th time (a flow list is
+    one line, a block list one line an entry)."""
     start = next((at for at, text in enumerate(lines) if text.startswith("related:")), None)
     if start is None:
         return None
@@ -608,5 +634,14 @@ def _related_line(path: Path, slug: str) -> int | None:
     entries += itertools.takewhile(
         lambda at: lines[at][:1] in (" ", "\t", "-"), range(start + 1, len(lines))
     )
-    named = (at for at in entries if re.search(rf"(?<![\w-]){re.escape(slug)}(?![\w-])", lines[at]))
-    return next(named, start) + 1
+    word = re.compile(rf"(?<![\w-]){re.escape(slug)}(?![\w-])")
+    named = [at for at in entries for _ in word.finditer(lines[at])]
+    return (named[before] if before < len(named) else start) + 1
+
+
+def source_lines(path: Path) -> list[str]:
+    """A source file's lines, to name the line of a problem found after it was read."""
+    try:
+        return path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
