@@ -143,6 +143,24 @@ def test_html_comments_are_allowed_and_reach_no_reader(tmp_path: Path) -> None:
     assert [node["id"] for node in article_json["toc"]] == ["aftercare"]
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Intro.\n\n<!-- a --> In a crisis, call 988. <!-- b -->",
+        "Intro.\n\n<!-- a --> In a crisis, call 988.",
+    ],
+)
+def test_text_beside_a_comment_is_an_error_not_dropped(tmp_path: Path, body: str) -> None:
+    """An HTML block is its whole lines: the sentence between two comments was taken for
+    part of one comment, and dropped from the page without a word."""
+    error = refused(tmp_path, {"beside": article(body)})
+    assert f"beside.md:{body_line(3)}: body: text beside an HTML comment" in error
+    assert "give the comment a line of its own" in error
+    # On a line of its own after the comment's, the sentence is a paragraph of its own.
+    kept = compiled(tmp_path / "kept", "Intro.\n\n<!-- a -->\nIn a crisis, call 988.")
+    assert "<p>In a crisis, call 988.</p>" in kept["html"]
+
+
 def test_a_comment_beside_a_tag_is_still_raw_html(tmp_path: Path) -> None:
     error = refused(tmp_path, {"mixed": article("<!-- note --> <div>x</div>")})
     assert "mixed.md:8: body: raw HTML is not allowed" in error

@@ -32,6 +32,7 @@ from clinic_tools.publish.markdown import (
     URL_SCHEMES,
     image_alt,
     images,
+    is_text_beside_comments,
     links,
     parse_markdown,
     raw_html,
@@ -530,6 +531,11 @@ def _raw_html_message(pieces: list[str]) -> str:
     firsts = [piece.strip().splitlines()[0] if piece.strip() else piece for piece in pieces]
     opened = [first for first in firsts if not first.startswith("</")] or firsts[:1]
     shown = ", ".join(dict.fromkeys(tag if len(tag) <= 40 else tag[:39] + "…" for tag in opened))
+    if all(is_text_beside_comments(piece) for piece in pieces):
+        return (
+            f"text beside an HTML comment ({shown}) would be dropped with it, or shown as "
+            "HTML: give the comment a line of its own"
+        )
     return (
         f"raw HTML is not allowed ({shown}): write it in Markdown, or `\\<` for a literal <"
         " (HTML comments are fine: they are dropped)"

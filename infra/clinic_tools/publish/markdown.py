@@ -46,7 +46,10 @@ DECORATIVE = "decorative"
 # A Markdown image as HTML: `(src as written, alt)` → a `<picture>` (images.ShownPictures.html).
 PictureHtml = Callable[[str, str], str]
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
-_COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.DOTALL)
+# Comments and white space only: a comment's text holds no `-->` (`.*?` alone took
+# `<!-- a --> text <!-- b -->` for one comment, and the text went with it).
+_COMMENT = r"<!--(?:(?!-->).)*-->"
+_COMMENTS = re.compile(rf"\s*(?:{_COMMENT}\s*)+", re.DOTALL)
 
 
 def slugify(text: str) -> str:
@@ -109,6 +112,14 @@ def _headings(tokens: list[Token]) -> Iterator[tuple[Token, Token]]:
 
 def _is_comment(html: str) -> bool:
     return _COMMENTS.fullmatch(html) is not None
+
+
+def is_text_beside_comments(html: str) -> bool:
+    """Raw HTML that is comments and plain text (`<!-- a --> Call 988. <!-- b -->`): what
+    an author meant as text, whom "no raw HTML" would not tell what is wrong."""
+    return html.lstrip().startswith("<!--") and "<" not in re.sub(
+        _COMMENT, "", html, flags=re.DOTALL
+    )
 
 
 def _drop_comments(state: StateCore) -> None:
