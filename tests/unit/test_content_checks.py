@@ -194,6 +194,13 @@ def test_a_link_with_a_scheme_the_site_drops_is_an_error_naming_the_line(
     assert f"{path}:{body_line(line)}: links: a link to {scheme}: is not allowed" in error
 
 
+@pytest.mark.parametrize("href", ["https:javascript:alert(1)", "https:\\\\evil.example", "http:x"])
+def test_an_http_link_without_a_host_is_an_error(tmp_path: Path, href: str) -> None:
+    """The sanitiser dropped its href: a link to nowhere, published without a word."""
+    error = refused(tmp_path, {"hostless": article(f"Go [there]({href}).")})
+    assert f"hostless.md:{body_line(1)}: links: " in error and "names no host" in error
+
+
 @pytest.mark.parametrize(
     "href",
     [
@@ -291,6 +298,17 @@ def test_an_alias_in_front_matter_is_an_error_of_one_line(
     assert len(error.splitlines()) == 1  # the one problem, none of the values spelled out
 
 
+@pytest.mark.parametrize(
+    "merged",
+    ["<<: {author: sam-reed-np, title: Another}\n", "<<: [{author: sam-reed-np}, {title: X}]\n"],
+)
+def test_a_merge_key_is_an_error(tmp_path: Path, merged: str) -> None:
+    """Its keys were taken silently where the file had none, and dropped where it had."""
+    text = article().replace("author: dr-ada-stone\n", f"author: dr-ada-stone\n{merged}", 1)
+    error = refused(tmp_path, {"merged": text})
+    assert "merged.md:6: front matter is not valid YAML: a merge key (<<) is not allowed" in error
+
+
 def test_an_anchor_merged_into_a_mapping_is_an_error(tmp_path: Path) -> None:
     cta = "cta: &book {label: Book, href: /request-appointment}\nalso:\n  <<: *book\n"
     text = article().replace("author: dr-ada-stone\n", f"author: dr-ada-stone\n{cta}", 1)
@@ -343,6 +361,25 @@ def test_a_site_path_or_an_https_url_is_a_good_cta(tmp_path: Path, href: str) ->
     site = compile_site(load(tmp_path, {"the-article": article(cta=cta)}, site={"cta": cta}))
     assert site.articles["the-article"]["cta"]["href"] == href
     assert site.site["cta"]["href"] == href
+
+
+@pytest.mark.parametrize(
+    ("site", "said"),
+    [
+        ({"baseUrl": "https://user:secret@clinic.example"}, "baseUrl: the site's https://"),
+        ({"baseUrl": "http://clinic.example"}, "baseUrl: the site's https://"),
+        (
+            {"contact": {"phone": "call us", "email": "x@clinic.example?subject=<b>"}},
+            "contact.email is not an e-mail address; contact.phone is not a phone number",
+        ),
+    ],
+)
+def test_the_sites_address_and_contacts_are_ones_a_reader_can_use(
+    tmp_path: Path, site: dict[str, Any], said: str
+) -> None:
+    """They reached every page: the address in JSON-LD (with its password), the e-mail and
+    phone in the footer's mailto: and tel: links."""
+    assert f"site.yaml: {said}" in refused(tmp_path, {"the-article": article()}, site)
 
 
 def test_the_documented_cta_pattern_agrees_with_the_check() -> None:

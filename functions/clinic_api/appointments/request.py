@@ -126,7 +126,7 @@ def _text(text: str, _: Site) -> str:
     return text
 
 
-def _email(text: str, _: Site) -> str:
+def email_address(text: str, _: Site) -> str:
     # Imported by the first address, not with the function: its import compiles regular
     # expressions over U+0080-U+10FFFF (~40 ms), which a request without one never needs.
     from email_validator import EmailNotValidError, validate_email
@@ -138,7 +138,7 @@ def _email(text: str, _: Site) -> str:
         raise Broken("invalid_email", "is not an e-mail address") from None
 
 
-def _phone(text: str, site: Site) -> str:
+def phone_number(text: str, site: Site) -> str:
     import phonenumbers  # by the first number, as email_validator (~40 ms to import)
 
     try:
@@ -179,8 +179,8 @@ def _line_breaks(text: str) -> str:
 TYPED: dict[str, Typed] = {
     "firstName": Typed(1, NAME_MAX, _name),
     "lastName": Typed(1, NAME_MAX, _name),
-    "email": Typed(0, EMAIL_MAX, _email),
-    "phone": Typed(1, PHONE_MAX, _phone),
+    "email": Typed(0, EMAIL_MAX, email_address),
+    "phone": Typed(1, PHONE_MAX, phone_number),
     "message": Typed(0, MESSAGE_MAX, _text),
     "insuranceCarrier": Typed(0, CARRIER_MAX, _text),
 }

@@ -53,15 +53,21 @@ Front = TypeVar("Front", FrontMatter, PageFrontMatter)
 
 class _Unambiguous(SafeConstructor):
     """Refuses what YAML allows but an author never means. A key written twice: PyYAML
-    keeps the last one, without a word. An alias (`*name`, `<<: *name`) of an anchored
-    value: a few lines of them can stand for billions of values (every error message
-    then spells them all out), and content has nothing to repeat that way."""
+    keeps the last one, without a word; a merge key (`<<: {author: x}`) as well. An alias
+    (`*name`, `<<: *name`) of an anchored value: a few lines of them can stand for
+    billions of values (every error message then spells them all out), and content has
+    nothing to repeat that way."""
 
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         written: set[Any] = set()
         for key, _ in node.value:
+            if key.tag == "tag:yaml.org,2002:merge":  # its keys would pass unseen, or win
+                raise ConstructorError(
+                    None, None, "a merge key (<<) is not allowed: write the keys out",
+                    key.start_mark,
+                )  # fmt: skip
             make = self.yaml_constructors.get(key.tag) if isinstance(key, ScalarNode) else None
-            if make is None:  # a mapping as a key, or `<<`: merged keys are aliases here
+            if make is None:  # a mapping as a key
                 continue
             value = make(self, key)  # the key as the dict holds it: 1 is not '1', yes is true
             if value in written:
@@ -470,13 +476,23 @@ def _check_markup(
         where = None if field else line
         problems.append(Problem(path, field or "body", _raw_html_message(pieces), where))
     for line, href in links(tokens):
-        scheme = urlsplit(href).scheme.lower()
-        if scheme and scheme not in URL_SCHEMES:
-            message = (
-                f"a link to {scheme}: is not allowed: link with https://, http://, mailto: or "
-                "tel:, or from the site's root, like /articles/other-article"
-            )
+        message = _unfollowable_scheme(href)
+        if message:
             problems.append(Problem(path, field or "links", message, None if field else line))
+
+
+def _unfollowable_scheme(href: str) -> str | None:
+    """What is wrong with a link's scheme, if the sanitiser would drop its href for it."""
+    parts = urlsplit(href)
+    scheme = parts.scheme.lower()
+    if scheme and scheme not in URL_SCHEMES:
+        return (
+            f"a link to {scheme}: is not allowed: link with https://, http://, mailto: or "
+            "tel:, or from the site's root, like /articles/other-article"
+        )
+    if scheme in {"http", "https"} and not parts.netloc:  # https:x, https:\\host
+        return f"'{href}' names no host: write {scheme}://host/path"
+    return None
 
 
 def _check_images(

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, HttpUrl, field_validator, model_validator
 
+from clinic_api.appointments.request import Broken, Site, email_address, phone_number
 from clinic_api.content.schemas import Contract, Link, SiteBase, Slug, Tag, Text
 
 __all__ = [
@@ -43,7 +44,23 @@ class SiteSettings(SiteBase):
         # Every absolute URL (JSON-LD, sitemap, feed) is baseUrl + a path.
         if url is not None and (url.query or url.fragment):
             raise ValueError("the site's address alone: no ?query or #fragment")
+        if url is not None and (url.scheme != "https" or url.username or url.password):
+            raise ValueError("the site's https:// address, with no user or password in it")
         return url
+
+    @model_validator(mode="after")
+    def _reachable_contact(self) -> SiteSettings:
+        """The footer links the clinic's e-mail and phone (mailto:, tel:): each is checked
+        as the form checks a patient's, so that a reader's mail app and phone can use it."""
+        site, faults = Site(None, self.phone_region), []
+        for name, check in (("email", email_address), ("phone", phone_number)):
+            try:
+                check(getattr(self.contact, name), site)
+            except Broken as broken:
+                faults.append(f"contact.{name} {broken.message}")
+        if faults:
+            raise ValueError("; ".join(faults))
+        return self
 
 
 class ImageSpec(Contract):
