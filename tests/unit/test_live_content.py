@@ -104,6 +104,25 @@ def test_a_link_a_reader_cannot_follow_is_reported(content: Path, href: str, why
     assert why in problem
 
 
+@pytest.mark.parametrize(
+    ("href", "why"),
+    [
+        ("/articles/no-such-article", "is no published article"),
+        (f"/articles/{SCHEDULED}", "is published after this one"),
+        ("/pages/no-such-page", "is no published page"),
+        ("no-such-article.md", "is relative"),
+    ],
+)
+def test_a_bios_links_are_checked_as_an_articles(content: Path, href: str, why: str) -> None:
+    """A bio is on the provider's page from the first publish: its links were not checked."""
+    authors = content / "authors.yaml"
+    text = authors.read_text(encoding="utf-8")
+    authors.write_text(text.replace("  bio: >-\n", f"  bio: >-\n    See [this]({href}).\n", 1))
+
+    (problem,) = problems(content, BEFORE_SCHEDULED)
+    assert problem.startswith(f"{authors}: ") and ".bio: " in problem and why in problem
+
+
 def test_publishing_refuses_a_link_that_leads_nowhere(content: Path) -> None:
     from clinic_tools.publish.publisher import build_objects
 

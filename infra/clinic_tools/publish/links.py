@@ -22,6 +22,7 @@ from clinic_tools.publish.loader import Content, ContentError, Problem, source_l
 # An href to an article or a page, relative to the site or absolute: its slug.
 ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/articles/([^"/?#]+)/?(?:[?#][^"]*)?"')
 PAGE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/pages/([^"/?#]+)/?(?:[?#][^"]*)?"')
+_SHOWN = "1970-01-01T00:00:00Z"  # a document shown since long ago: due links only
 _RELATIVE = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"', re.IGNORECASE)
 
 
@@ -45,6 +46,10 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
         lines = source_lines(path)  # read once, and only for a source with a bad link
         for message, written in found:
             problems.append(Problem(path, "links", message, _line_of(lines, written)))
+    for key, provider in compiled.providers.items():  # a bio: on its page, shown from now
+        bio = {"html": provider["bioHtml"], "publishedAt": _SHOWN}
+        for message, _ in _unfollowable(bio, compiled, now):
+            problems.append(Problem(content.authors_path, f"{key}.bio", message))
     return problems
 
 

@@ -165,6 +165,7 @@ class Content:
     pages: list[PageSource] = field(default_factory=list)
     # By src: every picture referenced (drafts' too), read and measured.
     pictures: dict[str, Picture] = field(default_factory=dict)
+    authors_path: Path = Path("authors.yaml")  # where the bios are written
 
 
 def _validate(
@@ -596,7 +597,8 @@ def load_content(content_dir: Path) -> Content:
     _check_nothing_nested(content_dir, problems)
     if problems or site is None:
         raise ContentError(problems)
-    return Content(site, authors, sources, synonyms, pages, pictures.read)
+    authors_path = content_dir / "authors.yaml"
+    return Content(site, authors, sources, synonyms, pages, pictures.read, authors_path)
 
 
 def _check_page_slugs(pages: list[PageSource], articles: set[str], problems: list[Problem]) -> None:
