@@ -265,6 +265,12 @@ def test_a_related_problem_names_the_line_of_the_slug(tmp_path: Path) -> None:
         assert f"{path}:{line}: related: '{slug}' {fault}" in error, error
 
 
+def test_a_tag_named_twice_is_an_error(tmp_path: Path) -> None:
+    content = write_content(tmp_path / "content", {"twice.md": article(tags="[tms, sleep, tms]")})
+    error = content_error(content)
+    assert names(error, content / "articles" / "twice.md", "tags", "'tms' is named twice")
+
+
 def test_a_slug_named_twice_in_related_is_named_at_its_second_line(tmp_path: Path) -> None:
     content = write_content(
         tmp_path / "content",

@@ -110,6 +110,14 @@ class Author(Contract):
     medical_specialty: MedicalSpecialty | None = Field(None, alias="medicalSpecialty")
 
 
+def _once_each(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """A tag listed twice was published twice, as written (a slip, like `related:`'s)."""
+    twice = [tag for at, tag in enumerate(tags) if tag in tags[:at]]
+    if twice:
+        raise ValueError(f"{twice[0]!r} is named twice")
+    return tags
+
+
 class CommonFrontMatter(Contract):
     """What an article's and a page's front matter both start with: title, dates and
     whether (and when) it is published."""
@@ -145,7 +153,7 @@ class FrontMatter(CommonFrontMatter):
     author: Slug
     reviewed_by: Slug | None = Field(None, alias="reviewedBy")
     last_reviewed: dt.date | None = Field(None, alias="lastReviewed")
-    tags: Annotated[tuple[Tag, ...], Field(max_length=10)] = ()
+    tags: Annotated[tuple[Tag, ...], Field(max_length=10), AfterValidator(_once_each)] = ()
     cta: Link | None = None
     related: Annotated[list[Slug], Field(max_length=3)] | None = None
     image: ImageSpec | None = None  # the feature picture: page top, og:image, JSON-LD
