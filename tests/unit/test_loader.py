@@ -151,6 +151,30 @@ def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
         assert name not in str(error)
 
 
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/request-appointment.html?service=tms-consultaton",  # the distribution serves it
+        "/articles/../request-appointment?service=tms-consultaton",
+        "https://www.fernhill-mood.example/request-appointment/?service=tms-consultaton",
+    ],
+)
+def test_a_link_in_the_text_to_the_form_is_checked_as_a_call_to_action_is(
+    tmp_path: Path, href: str
+) -> None:
+    content = write_content(tmp_path / "content", {})
+    path = content / "articles" / "linked.md"
+    path.write_text(article(f"Intro.\n\nThen [ask us]({href}).") + "\n", encoding="utf-8")
+    cta = content / "articles" / "cta.md"
+    cta.write_text(article().replace("---\n", f"---\ncta: {{label: Book, href: '{href}'}}\n", 1))
+
+    error = content_error(content)
+
+    line = path.read_text().splitlines().index(f"Then [ask us]({href}).") + 1
+    assert names(error, Path(f"{path}:{line}"), "links", "service 'tms-consultaton'")
+    assert names(error, cta, "cta.href", "service 'tms-consultaton'")
+
+
 def test_an_authors_file_in_error_is_said_once_not_again_by_each_article(tmp_path: Path) -> None:
     # An article naming dr-nadia-brandt, whose call to action asks for her by name: once
     # authors.yaml cannot be read, or her entry is in error, that is the one thing to fix.

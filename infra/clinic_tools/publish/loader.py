@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from clinic_api.content.schemas import Link
 from clinic_api.core.keys import SLUG_PATTERN, is_slug
 from clinic_tools.publish.images import Picture, PictureError, Pictures, markdown_src
 from clinic_tools.publish.markdown import (
@@ -394,14 +394,24 @@ def _check_people(
                 )
 
 
+@dataclass(frozen=True)
+class FormLink:
+    """A link that may lead to the request form: a call to action, or one in a text."""
+
+    path: Path
+    field: str  # cta.href, or links
+    href: str
+    line: int | None = None
+
+
 def _check_calls_to_action(
-    calls: list[tuple[Path, Link]],
+    calls: list[FormLink],
     site: SiteSettings,
     authors: dict[str, Author],
     named: frozenset[str] | None,
     problems: list[Problem],
 ) -> None:
-    """A call to action's `?service=` or `?provider=` must be one the form offers: another
+    """A link to the form's `?service=` or `?provider=` must be one the form offers: another
     (a typo) brings the reader to the form with nothing chosen, and no one notices. A
     provider in an authors.yaml entry (or file) in error is not checked: its error is said."""
     offered = {
@@ -411,9 +421,9 @@ def _check_calls_to_action(
     in_error = None if named is None else named - authors.keys()
     # The site's own address, written out (https://www.clinic.example/request-appointment).
     own = {None, _origin(str(site.base_url)) if site.base_url else None}
-    for path, cta in calls:
-        where = urlsplit(cta.href)
-        if _origin(cta.href) not in own or where.path.rstrip("/") != REQUEST_PAGE:
+    for call in calls:
+        where = urlsplit(call.href)
+        if _origin(call.href) not in own or not _is_request_page(where.path):
             continue
         for name, value in parse_qsl(where.query):
             if name == "provider" and (in_error is None or value in in_error):
@@ -421,7 +431,14 @@ def _check_calls_to_action(
             if name in offered and value not in offered[name]:
                 known = ", ".join(offered[name]) or "none"
                 message = f"{name} {value!r} is not one the form offers (known: {known})"
-                problems.append(Problem(path, "cta.href", message))
+                problems.append(Problem(call.path, call.field, message, call.line))
+
+
+def _is_request_page(path: str) -> bool:
+    """`/request-appointment`, as the distribution serves it: also `.../`, `.html`, and
+    with `.` and `..` segments, which a browser resolves before it asks."""
+    resolved = posixpath.normpath(path or "/").removesuffix(".html").rstrip("/")
+    return resolved == REQUEST_PAGE
 
 
 def _origin(url: str) -> tuple[str, int | None] | None:
@@ -587,12 +604,18 @@ def load_content(content_dir: Path) -> Content:
             sources.append(source)
     _check_slugs(sources, problems)
     _check_people(content_dir / "authors.yaml", authors, site, problems)
+    pages = _read_pages(content_dir / "pages", md, pictures, problems)
     if site is not None:
-        calls = [(content_dir / "site.yaml", site.cta)]
-        calls += [(source.path, source.front.cta) for source in sources if source.front.cta]
+        calls = [FormLink(content_dir / "site.yaml", "cta.href", site.cta.href)]
+        calls += [
+            FormLink(source.path, "cta.href", source.front.cta.href)
+            for source in sources
+            if source.front.cta
+        ]
+        for text in [*sources, *pages]:  # and each link in a text
+            calls += [FormLink(text.path, "links", href, line) for line, href in links(text.tokens)]
         _check_calls_to_action(calls, site, authors, named, problems)
     _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
-    pages = _read_pages(content_dir / "pages", md, pictures, problems)
     _check_page_slugs(pages, {source.slug for source in sources}, problems)
     _check_nothing_nested(content_dir, problems)
     if problems or site is None:
