@@ -16,10 +16,17 @@ import pytest
 from clinic_api.content.schemas import Article, ArticleSummary, Page, Provider, Site
 from clinic_api.core.keys import article_url
 from clinic_tools.publish.compile import compile_site
-from clinic_tools.publish.links import ARTICLE_LINK, link_problems
+from clinic_tools.publish.links import link_problems, linked_paths
 from clinic_tools.publish.loader import ContentError, load_content
 from tests.conftest import CONTENT, LIVE_CONTENT
-from tests.fixture_content import ANXIETY, DEPRESSION, DRAFT, INFUSION_VISIT, SCHEDULED
+from tests.fixture_content import (
+    ANXIETY,
+    DEPRESSION,
+    DRAFT,
+    INFUSION_VISIT,
+    PHYSICIAN,
+    SCHEDULED,
+)
 
 BEFORE_SCHEDULED = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)  # for the fixture content
 
@@ -74,7 +81,8 @@ def add_link(content: Path, source: str, href: str) -> None:
 def test_the_fixture_content_passes_and_has_a_link_to_check(content: Path) -> None:
     assert problems(content, BEFORE_SCHEDULED) == []
     compiled = compile_site(load_content(content))
-    assert ARTICLE_LINK.findall(compiled.articles[DEPRESSION]["html"]) == [INFUSION_VISIT]
+    linked = linked_paths(compiled.articles[DEPRESSION]["html"], {None})
+    assert list(linked.values()) == [f"/articles/{INFUSION_VISIT}"]
 
 
 @pytest.mark.parametrize(
@@ -92,6 +100,11 @@ def test_the_fixture_content_passes_and_has_a_link_to_check(content: Path) -> No
         ),
         pytest.param("/pages/no-such-page", "is no published page", id="a missing page"),
         pytest.param("no-such-article.md", "is relative", id="relative"),
+        pytest.param(
+            "/articles/../articles/./no-such-article", "is no published article", id="dots"
+        ),
+        pytest.param("/providers/dr-nobody", "is no one's page", id="a missing provider"),
+        pytest.param("</pages/no such page>", "is no published page", id="escaped by the parser"),
     ],
 )
 def test_a_link_a_reader_cannot_follow_is_reported(content: Path, href: str, why: str) -> None:
@@ -121,6 +134,14 @@ def test_a_bios_links_are_checked_as_an_articles(content: Path, href: str, why: 
 
     (problem,) = problems(content, BEFORE_SCHEDULED)
     assert problem.startswith(f"{authors}: ") and ".bio: " in problem and why in problem
+
+
+def test_a_link_to_another_sites_articles_is_its_own(content: Path) -> None:
+    """Only this site's /articles/ are ours to check: another clinic's were taken for
+    missing articles of ours."""
+    add_link(content, ANXIETY, "https://other-clinic.example/articles/no-such-article")
+    add_link(content, DEPRESSION, f"/providers/{PHYSICIAN}")
+    assert problems(content, BEFORE_SCHEDULED) == []
 
 
 def test_publishing_refuses_a_link_that_leads_nowhere(content: Path) -> None:

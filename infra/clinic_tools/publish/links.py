@@ -1,7 +1,8 @@
 """The links a reader follows from an article or a page: each leads somewhere, now and later.
 
-An `/articles/` or `/pages/` link in the text must name a published one (not a draft,
-not a missing file), and an article it names must be due when its source is: the
+An `/articles/`, `/pages/` or `/providers/` link in the text (as a path, or as the site's
+own address; `.` and `..` resolved) must name a published one (not a draft, not a missing
+file, someone in authors.yaml), and an article it names must be due when its source is: the
 function hides a related article until it is due, but not a link in the text (`related:`
 is the loader's to check). A relative link (`other-article.md`, as an editor's preview
 writes it) would resolve under the page's own path. Each is a ContentError of the
@@ -10,20 +11,21 @@ source's file, so `clinic publish` refuses the content before anything is upload
 
 from __future__ import annotations
 
+import posixpath
 import re
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
-from clinic_tools.publish.loader import Content, ContentError, Problem, source_lines
+from clinic_tools.publish.loader import Content, ContentError, Problem, origin, source_lines
 
-# An href to an article or a page, relative to the site or absolute: its slug.
-ARTICLE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/articles/([^"/?#]+)/?(?:[?#][^"]*)?"')
-PAGE_LINK = re.compile(r'href="(?:https?://[^/"]+)?/pages/([^"/?#]+)/?(?:[?#][^"]*)?"')
+_HREF = re.compile(r'href="([^"]*)"')
 _SHOWN = "1970-01-01T00:00:00Z"  # a document shown since long ago: due links only
-_RELATIVE = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|/|#)([^"]*)"', re.IGNORECASE)
+_RELATIVE = "'{}' is relative: link from the site's root, like /articles/other-article"
 
 
 def check_links(content: Content, compiled: CompiledSite, now: datetime) -> None:
@@ -37,9 +39,11 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
     paths = {source.slug: source.path for source in content.sources}
     paths |= {page.slug: page.path for page in content.pages}
     documents = {**compiled.articles, **compiled.pages}
+    base = content.site.base_url
+    own = {None, origin(str(base)) if base else None}  # a path, or the site's own address
     problems = []
     for slug, document in documents.items():
-        found = _unfollowable(document, compiled, now)
+        found = _unfollowable(document, compiled, now, own)
         if not found:
             continue
         path = paths.get(slug, Path(slug))
@@ -48,41 +52,54 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
             problems.append(Problem(path, "links", message, _line_of(lines, written)))
     for key, provider in compiled.providers.items():  # a bio: on its page, shown from now
         bio = {"html": provider["bioHtml"], "publishedAt": _SHOWN}
-        for message, _ in _unfollowable(bio, compiled, now):
+        for message, _ in _unfollowable(bio, compiled, now, own):
             problems.append(Problem(content.authors_path, f"{key}.bio", message))
     return problems
 
 
 def _line_of(lines: list[str], written: str) -> int | None:
-    """The first line of the source that holds the link as written (none if the Markdown
-    spells it otherwise, escaped or as a reference), so that an author need not hunt."""
-    return next((number for number, line in enumerate(lines, 1) if written in line), None)
+    """The first line of the source that holds the link as written, or as it was before
+    the parser escaped it (none if the Markdown spells it otherwise, or as a reference),
+    so that an author need not hunt."""
+    spellings = {written, unquote(written)}
+    return next(
+        (number for number, line in enumerate(lines, 1) if any(s in line for s in spellings)),
+        None,
+    )
+
+
+def linked_paths(html: str, own: set[tuple[str, int | None] | None]) -> dict[str, str]:
+    """Each href of `html` that leads to this site, as written, to its path with `.` and
+    `..` resolved, as a browser resolves them (`/articles/../pages/x` is `/pages/x`)."""
+    paths = {}
+    for href in dict.fromkeys(unescape(written) for written in _HREF.findall(html)):
+        parts = urlsplit(href)
+        if parts.path.startswith("/") and origin(href) in own:
+            paths[href] = posixpath.normpath(parts.path).rstrip("/") or "/"
+    return paths
 
 
 def _unfollowable(
-    document: dict[str, Any], compiled: CompiledSite, now: datetime
+    document: dict[str, Any],
+    compiled: CompiledSite,
+    now: datetime,
+    own: set[tuple[str, int | None] | None],
 ) -> list[tuple[str, str]]:
     """(message, the link's text as written) for each link a reader could not follow."""
     articles, html = compiled.articles, document["html"]
-    linked = ARTICLE_LINK.findall(html)
-    found = [
-        (f"{target} is no published article (a missing file, or a draft)", f"/articles/{target}")
-        for target in dict.fromkeys(linked)
-        if target not in articles
-    ]
-    found += [
-        (f"{target} is published after this one: link to it once it is due", f"/articles/{target}")
-        for target in sorted(set(linked) & set(articles))
-        if visible_from(articles[target]["publishedAt"])
-        > max(now.timestamp(), visible_from(document["publishedAt"]))
-    ]
-    found += [
-        (f"/pages/{target} is no published page", f"/pages/{target}")
-        for target in PAGE_LINK.findall(html)
-        if target not in compiled.pages
-    ]
-    found += [
-        (f"'{href}' is relative: link from the site's root, like /articles/other-article", href)
-        for href in _RELATIVE.findall(html)
-    ]
+    shown = max(now.timestamp(), visible_from(document["publishedAt"]))
+    found = []
+    for href, path in linked_paths(html, own).items():
+        kind, _, target = path.removeprefix("/").partition("/")
+        if kind == "articles" and target not in articles:
+            found.append((f"{target} is no published article (a missing file, or a draft)", href))
+        elif kind == "articles" and visible_from(articles[target]["publishedAt"]) > shown:
+            found.append((f"{target} is published after this one: link to it once it is due", href))
+        elif kind == "pages" and target not in compiled.pages:
+            found.append((f"/pages/{target} is no published page", href))
+        elif kind == "providers" and target and target not in compiled.providers:
+            found.append((f"/providers/{target} is no one's page in authors.yaml", href))
+    for href in dict.fromkeys(unescape(written) for written in _HREF.findall(html)):
+        if not re.match(r"[a-z][a-z0-9+.-]*:|/|#", href, re.IGNORECASE):
+            found.append((_RELATIVE.format(href), href))
     return found

@@ -420,10 +420,10 @@ def _check_calls_to_action(
     }
     in_error = None if named is None else named - authors.keys()
     # The site's own address, written out (https://www.clinic.example/request-appointment).
-    own = {None, _origin(str(site.base_url)) if site.base_url else None}
+    own = {None, origin(str(site.base_url)) if site.base_url else None}
     for call in calls:
         where = urlsplit(call.href)
-        if _origin(call.href) not in own or not _is_request_page(where.path):
+        if origin(call.href) not in own or not _is_request_page(where.path):
             continue
         for name, value in parse_qsl(where.query):
             if name == "provider" and (in_error is None or value in in_error):
@@ -441,7 +441,7 @@ def _is_request_page(path: str) -> bool:
     return resolved == REQUEST_PAGE
 
 
-def _origin(url: str) -> tuple[str, int | None] | None:
+def origin(url: str) -> tuple[str, int | None] | None:
     """A URL's host and port as a browser compares them (`Example.org.:443` is
     `example.org`), or None for a path."""
     parts = urlsplit(url)
