@@ -201,6 +201,12 @@ def test_an_http_link_without_a_host_is_an_error(tmp_path: Path, href: str) -> N
     assert f"hostless.md:{body_line(1)}: links: " in error and "names no host" in error
 
 
+@pytest.mark.parametrize("href", ["https://example.org:99999/", "https://example.org:abc/"])
+def test_a_link_with_a_port_no_browser_can_use_is_an_error(tmp_path: Path, href: str) -> None:
+    error = refused(tmp_path, {"ported": article(f"Go [there]({href}).")})
+    assert f"ported.md:{body_line(1)}: links: '{href}' has a port no browser can use" in error
+
+
 @pytest.mark.parametrize(
     "href",
     [
@@ -230,6 +236,21 @@ def test_a_bio_is_held_to_the_rules_of_an_article_body(tmp_path: Path) -> None:
     error = str(caught.value)
     assert f"{authors}: dr-ada-stone.bio: a link to javascript: is not allowed" in error
     assert f"{authors}: dr-ada-stone.bio: raw HTML is not allowed (<b>)" in error
+    authors.write_text(
+        yaml.safe_dump(
+            {
+                "dr-ada-stone": {
+                    "name": "A",
+                    "credentials": "MD",
+                    "bio": "[Ask](/request-appointment?service=x)",
+                }
+            }
+        )
+    )
+    with pytest.raises(
+        ContentError, match=r"dr-ada-stone\.bio: service 'x' is not one the form offers"
+    ):
+        load_content(content)
 
 
 # YAML
@@ -363,6 +384,9 @@ def test_a_site_path_or_an_https_url_is_a_good_cta(tmp_path: Path, href: str) ->
     assert site.site["cta"]["href"] == href
 
 
+DIAL = "contact.phone is not a number the footer can dial in US (phoneRegion)"
+
+
 @pytest.mark.parametrize(
     ("site", "said"),
     [
@@ -370,8 +394,12 @@ def test_a_site_path_or_an_https_url_is_a_good_cta(tmp_path: Path, href: str) ->
         ({"baseUrl": "http://clinic.example"}, "baseUrl: the site's https://"),
         (
             {"contact": {"phone": "call us", "email": "x@clinic.example?subject=<b>"}},
-            "contact.email is not an e-mail address; contact.phone is not a phone number",
+            "contact.email is not an e-mail address; contact.phone is not a number the footer",
         ),
+        # The footer dials digits and +: these would ring another number, or none.
+        ({"contact": {"phone": "+1 503-555-0108 ext. 12", "email": "a@clinic.example"}}, DIAL),
+        ({"contact": {"phone": "1-800-FLOWERS", "email": "a@clinic.example"}}, DIAL),
+        ({"contact": {"phone": "020 7946 0958", "email": "a@clinic.example"}}, DIAL),
     ],
 )
 def test_the_sites_address_and_contacts_are_ones_a_reader_can_use(
@@ -380,6 +408,14 @@ def test_the_sites_address_and_contacts_are_ones_a_reader_can_use(
     """They reached every page: the address in JSON-LD (with its password), the e-mail and
     phone in the footer's mailto: and tel: links."""
     assert f"site.yaml: {said}" in refused(tmp_path, {"the-article": article()}, site)
+
+
+@pytest.mark.parametrize(
+    "phone", ["+1 503-555-0108", "(503) 555-0108", "+44 20 7946 0958", "+1 503-555-0108;ext=12"]
+)
+def test_a_phone_the_footer_dials_as_written_is_good(tmp_path: Path, phone: str) -> None:
+    contact = {"phone": phone, "email": "a@clinic.example"}
+    assert load(tmp_path, {"the-article": article()}, {"contact": contact}).site.contact.phone
 
 
 def test_the_documented_cta_pattern_agrees_with_the_check() -> None:

@@ -16,7 +16,7 @@ import pytest
 from clinic_api.content.schemas import Article, ArticleSummary, Page, Provider, Site
 from clinic_api.core.keys import article_url
 from clinic_tools.publish.compile import compile_site
-from clinic_tools.publish.links import link_problems, linked_paths
+from clinic_tools.publish.links import hrefs, link_problems
 from clinic_tools.publish.loader import ContentError, load_content
 from tests.conftest import CONTENT, LIVE_CONTENT
 from tests.fixture_content import (
@@ -81,8 +81,7 @@ def add_link(content: Path, source: str, href: str) -> None:
 def test_the_fixture_content_passes_and_has_a_link_to_check(content: Path) -> None:
     assert problems(content, BEFORE_SCHEDULED) == []
     compiled = compile_site(load_content(content))
-    linked = linked_paths(compiled.articles[DEPRESSION]["html"], {None})
-    assert list(linked.values()) == [f"/articles/{INFUSION_VISIT}"]
+    assert hrefs(compiled.articles[DEPRESSION]["html"]) == [f"/articles/{INFUSION_VISIT}"]
 
 
 @pytest.mark.parametrize(
@@ -104,6 +103,8 @@ def test_the_fixture_content_passes_and_has_a_link_to_check(content: Path) -> No
             "/articles/../articles/./no-such-article", "is no published article", id="dots"
         ),
         pytest.param("/providers/dr-nobody", "is no one's page", id="a missing provider"),
+        pytest.param("/articles//anxiety", "is no published article", id="a doubled slash"),
+        pytest.param("/articles/", "leads to no page", id="no slug"),
         pytest.param("</pages/no such page>", "is no published page", id="escaped by the parser"),
     ],
 )

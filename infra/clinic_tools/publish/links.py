@@ -11,17 +11,17 @@ source's file, so `clinic publish` refuses the content before anything is upload
 
 from __future__ import annotations
 
-import posixpath
 import re
 from datetime import datetime
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
-from clinic_tools.publish.loader import Content, ContentError, Problem, origin, source_lines
+from clinic_tools.publish.loader import Content, ContentError, Problem, site_path, source_lines
+from clinic_tools.publish.models import SiteSettings
 
 _HREF = re.compile(r'href="([^"]*)"')
 _SHOWN = "1970-01-01T00:00:00Z"  # a document shown since long ago: due links only
@@ -39,11 +39,9 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
     paths = {source.slug: source.path for source in content.sources}
     paths |= {page.slug: page.path for page in content.pages}
     documents = {**compiled.articles, **compiled.pages}
-    base = content.site.base_url
-    own = {None, origin(str(base)) if base else None}  # a path, or the site's own address
     problems = []
     for slug, document in documents.items():
-        found = _unfollowable(document, compiled, now, own)
+        found = _unfollowable(document, compiled, now, content.site)
         if not found:
             continue
         path = paths.get(slug, Path(slug))
@@ -52,7 +50,7 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
             problems.append(Problem(path, "links", message, _line_of(lines, written)))
     for key, provider in compiled.providers.items():  # a bio: on its page, shown from now
         bio = {"html": provider["bioHtml"], "publishedAt": _SHOWN}
-        for message, _ in _unfollowable(bio, compiled, now, own):
+        for message, _ in _unfollowable(bio, compiled, now, content.site):
             problems.append(Problem(content.authors_path, f"{key}.bio", message))
     return problems
 
@@ -61,37 +59,36 @@ def _line_of(lines: list[str], written: str) -> int | None:
     """The first line of the source that holds the link as written, or as it was before
     the parser escaped it (none if the Markdown spells it otherwise, or as a reference),
     so that an author need not hunt."""
-    spellings = {written, unquote(written)}
+    spellings = {written, unquote(written), escape(written, quote=False)}
     return next(
         (number for number, line in enumerate(lines, 1) if any(s in line for s in spellings)),
         None,
     )
 
 
-def linked_paths(html: str, own: set[tuple[str, int | None] | None]) -> dict[str, str]:
-    """Each href of `html` that leads to this site, as written, to its path with `.` and
-    `..` resolved, as a browser resolves them (`/articles/../pages/x` is `/pages/x`)."""
-    paths = {}
-    for href in dict.fromkeys(unescape(written) for written in _HREF.findall(html)):
-        parts = urlsplit(href)
-        if parts.path.startswith("/") and origin(href) in own:
-            paths[href] = posixpath.normpath(parts.path).rstrip("/") or "/"
-    return paths
+def hrefs(html: str) -> list[str]:
+    """Each link's href in compiled HTML, once, as the reader's browser reads it."""
+    return list(dict.fromkeys(unescape(written) for written in _HREF.findall(html)))
 
 
 def _unfollowable(
-    document: dict[str, Any],
-    compiled: CompiledSite,
-    now: datetime,
-    own: set[tuple[str, int | None] | None],
+    document: dict[str, Any], compiled: CompiledSite, now: datetime, site: SiteSettings
 ) -> list[tuple[str, str]]:
     """(message, the link's text as written) for each link a reader could not follow."""
     articles, html = compiled.articles, document["html"]
     shown = max(now.timestamp(), visible_from(document["publishedAt"]))
     found = []
-    for href, path in linked_paths(html, own).items():
+    for href in hrefs(html):
+        path = site_path(href, site)
+        if path is None:
+            if not re.match(r"[a-z][a-z0-9+.-]*:|/|#", href, re.IGNORECASE):
+                found.append((_RELATIVE.format(href), href))
+            continue
         kind, _, target = path.removeprefix("/").partition("/")
-        if kind == "articles" and target not in articles:
+        target = target.removesuffix("/")
+        if kind in {"articles", "pages"} and not target:  # /providers is the team's page
+            found.append((f"'{href}' leads to no page: link to /{kind}/<slug>", href))
+        elif kind == "articles" and target not in articles:
             found.append((f"{target} is no published article (a missing file, or a draft)", href))
         elif kind == "articles" and visible_from(articles[target]["publishedAt"]) > shown:
             found.append((f"{target} is published after this one: link to it once it is due", href))
@@ -99,7 +96,4 @@ def _unfollowable(
             found.append((f"/pages/{target} is no published page", href))
         elif kind == "providers" and target and target not in compiled.providers:
             found.append((f"/providers/{target} is no one's page in authors.yaml", href))
-    for href in dict.fromkeys(unescape(written) for written in _HREF.findall(html)):
-        if not re.match(r"[a-z][a-z0-9+.-]*:|/|#", href, re.IGNORECASE):
-            found.append((_RELATIVE.format(href), href))
     return found

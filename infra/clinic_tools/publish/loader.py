@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -419,13 +418,11 @@ def _check_calls_to_action(
         "provider": [key for key, author in authors.items() if author.sees_patients],
     }
     in_error = None if named is None else named - authors.keys()
-    # The site's own address, written out (https://www.clinic.example/request-appointment).
-    own = {None, origin(str(site.base_url)) if site.base_url else None}
     for call in calls:
-        where = urlsplit(call.href)
-        if origin(call.href) not in own or not _is_request_page(where.path):
-            continue
-        for name, value in parse_qsl(where.query):
+        path = site_path(call.href, site)
+        if path is None or path.removesuffix(".html").removesuffix("/") != REQUEST_PAGE:
+            continue  # the distribution serves the form at /request-appointment[/|.html]
+        for name, value in parse_qsl(urlsplit(call.href).query):
             if name == "provider" and (in_error is None or value in in_error):
                 continue
             if name in offered and value not in offered[name]:
@@ -434,20 +431,37 @@ def _check_calls_to_action(
                 problems.append(Problem(call.path, call.field, message, call.line))
 
 
-def _is_request_page(path: str) -> bool:
-    """`/request-appointment`, as the distribution serves it: also `.../`, `.html`, and
-    with `.` and `..` segments, which a browser resolves before it asks."""
-    resolved = posixpath.normpath(path or "/").removesuffix(".html").rstrip("/")
-    return resolved == REQUEST_PAGE
+def site_path(href: str, site: SiteSettings) -> str | None:
+    """The path on this site `href` leads to, written as a path or with the site's own
+    address, its `.` and `..` segments removed as a browser removes them (RFC 3986 5.2.4);
+    None when it leads elsewhere."""
+    parts = urlsplit(href)
+    own = {None, origin(str(site.base_url)) if site.base_url else None}
+    if not parts.path.startswith("/") or origin(href) not in own:
+        return None
+    kept: list[str] = []
+    segments = parts.path.split("/")[1:]
+    for at, segment in enumerate(segments):
+        if segment == ".." and kept:
+            kept.pop()
+        if segment not in {".", ".."}:
+            kept.append(segment)
+        elif at == len(segments) - 1:  # /a/b/.. is /a/
+            kept.append("")
+    return "/" + "/".join(kept)
 
 
 def origin(url: str) -> tuple[str, int | None] | None:
     """A URL's host and port as a browser compares them (`Example.org.:443` is
-    `example.org`), or None for a path."""
+    `example.org`), or None for a path. A port no browser can use is -1: no site's."""
     parts = urlsplit(url)
     if not parts.netloc:
         return None
-    port = parts.port if parts.port != {"https": 443, "http": 80}.get(parts.scheme) else None
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    port = None if port == {"https": 443, "http": 80}.get(parts.scheme) else port
     return (parts.hostname or "").rstrip("."), port
 
 
@@ -510,6 +524,9 @@ def _unfollowable_scheme(href: str) -> str | None:
         )
     if scheme in {"http", "https"} and not parts.netloc:  # https:x, https:\\host
         return f"'{href}' names no host: write {scheme}://host/path"
+    found = origin(href)
+    if found is not None and found[1] == -1:
+        return f"'{href}' has a port no browser can use: 1 to 65535, or none"
     return None
 
 
@@ -614,6 +631,9 @@ def load_content(content_dir: Path) -> Content:
         ]
         for text in [*sources, *pages]:  # and each link in a text
             calls += [FormLink(text.path, "links", href, line) for line, href in links(text.tokens)]
+        for key, author in authors.items():
+            bio = links(md.parse(author.bio))
+            calls += [FormLink(content_dir / "authors.yaml", f"{key}.bio", href) for _, href in bio]
         _check_calls_to_action(calls, site, authors, named, problems)
     _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
     _check_page_slugs(pages, {source.slug for source in sources}, problems)

@@ -50,14 +50,26 @@ class SiteSettings(SiteBase):
 
     @model_validator(mode="after")
     def _reachable_contact(self) -> SiteSettings:
-        """The footer links the clinic's e-mail and phone (mailto:, tel:): each is checked
-        as the form checks a patient's, so that a reader's mail app and phone can use it."""
+        """The footer links the clinic's e-mail and phone (mailto:, tel:): the address is
+        checked as the form checks a patient's, and the phone must be the number the footer
+        dials, which keeps its digits and `+` (and `;ext=`), nothing else."""
         site, faults = Site(None, self.phone_region), []
-        for name, check in (("email", email_address), ("phone", phone_number)):
-            try:
-                check(getattr(self.contact, name), site)
-            except Broken as broken:
-                faults.append(f"contact.{name} {broken.message}")
+        try:
+            email_address(self.contact.email, site)
+        except Broken:
+            faults.append("contact.email is not an e-mail address")
+        phone = self.contact.phone
+        dialed = ";ext=".join(re.sub(r"[^\d+]", "", part) for part in phone.split(";ext="))
+        try:
+            same = phone_number(phone, site) == phone_number(dialed, site)
+        except Broken:
+            same = False
+        if not same:
+            faults.append(
+                f"contact.phone is not a number the footer can dial in {self.phone_region} "
+                "(phoneRegion): write its digits, with +country if it is another's, and an "
+                "extension as ;ext=12"
+            )
         if faults:
             raise ValueError("; ".join(faults))
         return self
