@@ -121,6 +121,23 @@ def test_a_date_or_a_list_written_another_way_says_how_to_write_it(tmp_path: Pat
     assert "Input should be" not in str(error)  # pydantic's words, not an author's
 
 
+def test_a_wrong_type_or_length_is_said_in_an_authors_words(tmp_path: Path) -> None:
+    """pydantic's own words ("Tuple should have at most 10 items after validation, not
+    12", "Input should be a valid string") reached authors."""
+    tags = "[" + ", ".join(f"t{number}" for number in range(12)) + "]"
+    fields = {"title": "12345", "tags": tags, "related": "[a, b, c, d]", "date": "2026.0101"}
+    content = write_content(tmp_path / "content", {"bad.md": article(**fields)})
+
+    error = content_error(content)
+
+    bad = content / "articles" / "bad.md"
+    assert names(error, bad, "title: 12345 is not text: put it in quotes")
+    assert names(error, bad, "tags: has 12 items: at most 10 here")
+    assert names(error, bad, "related: has 4 items: at most 3 here")
+    assert names(error, bad, "date: 2026.0101 is not a date", "YYYY-MM-DD")
+    assert "should" not in str(error) and "validation" not in str(error)
+
+
 def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
     tmp_path: Path,
 ) -> None:

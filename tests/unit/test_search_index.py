@@ -163,7 +163,7 @@ def test_a_site_without_synonyms_searches_without_them(content: Path) -> None:
         ("groups:\n  - [nasal  spray, esketamine]\n", "groups.0.0", "one space"),
         ("groups:\n  - [a b c d e, esketamine]\n", "groups.0.0", "one to four"),
         ("groups:\n  - [tms, tms]\n", "groups.0", "twice"),
-        ("groups:\n  - [tms, 3]\n", "groups.0.1", "string"),
+        ("groups:\n  - [tms, 3]\n", "groups.0.1", "3 is not text: put it in quotes"),
         ("synonyms:\n  - [a, b]\n", "synonyms", "is not a field here"),
         ("groups: [\n", "", "not valid YAML"),
     ],

@@ -196,8 +196,17 @@ def _message(detail: Any, names: Sequence[str]) -> str:
     if kind == "string_pattern_mismatch" and detail["ctx"]["pattern"] == _SLUG_RULE:
         return _not_a_slug(str(detail["input"]))
     if kind in _WORDS:
-        return f"{detail['input']!r} {_WORDS[kind]}"
+        return f"{_shown(detail['input'])} {_WORDS[kind]}"
+    sized = _SIZES.get(kind)
+    if sized:
+        return sized.format(**detail["ctx"])
     return detail["msg"].removeprefix("Value error, ")
+
+
+def _shown(value: Any) -> str:
+    """A value as written, cut short: a list of 500 tags is not repeated back."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 # pydantic's type errors an author meets, in an author's words.
@@ -206,8 +215,19 @@ _WORDS = {
     "date_parsing": "is not a date: write it as YYYY-MM-DD, like 2026-11-20",
     "datetime_from_date_parsing": "is not a time: write it as 2026-11-20T09:00:00-08:00",
     "datetime_parsing": "is not a time: write it as 2026-11-20T09:00:00-08:00",
+    "date_from_datetime_inexact": "is not a date: write it as YYYY-MM-DD, like 2026-11-20",
+    "string_type": "is not text: put it in quotes to write it as text",
     "tuple_type": "is not a list: write [first, second], or one item per line after a -",
     "list_type": "is not a list: write [first, second], or one item per line after a -",
+}
+
+
+# pydantic's length errors, in an author's words (its own say "after validation").
+_SIZES = {
+    "string_too_short": "is shorter than {min_length} characters (spaces alone are empty)",
+    "string_too_long": "is longer than {max_length} characters: shorten it",
+    "too_short": "has {actual_length} items: at least {min_length} here",
+    "too_long": "has {actual_length} items: at most {max_length} here",
 }
 
 
