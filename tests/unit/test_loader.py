@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic_tools.publish.loader import ContentError, load_content
+from clinic_tools.publish.loader import SAID_PER_FILE, ContentError, load_content
 from tests.conftest import CONTENT
 
 VALID = {
@@ -119,6 +119,19 @@ def test_a_date_or_a_list_written_another_way_says_how_to_write_it(tmp_path: Pat
     assert names(error, bad, "updated: '2026-13-01' is not a date", "YYYY-MM-DD"), str(error)
     assert names(error, bad, "tags: 'ketamine' is not a list", "[first, second]")
     assert "Input should be" not in str(error)  # pydantic's words, not an author's
+
+
+def test_a_file_with_thousands_of_problems_is_said_in_a_screenful(tmp_path: Path) -> None:
+    front = "\n".join(f"key{number}: x" for number in range(5000))
+    content = write_content(tmp_path / "content", {"keys.md": f"---\n{front}\n---\n\nText.\n"})
+
+    error = content_error(content)
+
+    lines = str(error).splitlines()
+    more = len(error.problems) - SAID_PER_FILE  # every problem kept, the first ones said
+    assert more > 4900
+    assert len(lines) == SAID_PER_FILE + 1
+    assert lines[-1].endswith(f"keys.md: and {more:,} more problems in this file")
 
 
 def test_a_wrong_type_or_length_is_said_in_an_authors_words(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -132,7 +133,23 @@ class Problem:
 class ContentError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = list(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        super().__init__("\n".join(_said(self.problems)))
+
+
+SAID_PER_FILE = 25  # a file with 50,000 unknown keys is said in 26 lines, not 50,000
+
+
+def _said(problems: list[Problem]) -> Iterator[str]:
+    """Each problem's line, at most SAID_PER_FILE a file and then how many more it has."""
+    counted: Counter[Path] = Counter(problem.path for problem in problems)
+    shown: Counter[Path] = Counter()
+    for problem in problems:
+        shown[problem.path] += 1
+        if shown[problem.path] <= SAID_PER_FILE:
+            yield str(problem)
+        elif shown[problem.path] == SAID_PER_FILE + 1:
+            more = counted[problem.path] - SAID_PER_FILE
+            yield f"{problem.path}: and {more:,} more problems in this file"
 
 
 @dataclass(frozen=True)
