@@ -283,6 +283,20 @@ def test_keys_are_the_same_when_yaml_reads_them_as_one(
     assert (f"{twice} is written twice" in error) if twice else ("written twice" not in error)
 
 
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!!binary aGVsbG8=", "binary"),
+        ("!!set {a, b}", "set"),
+        ("!!timestamp 2026-01-05", "timestamp"),
+    ],
+)
+def test_a_yaml_tag_is_an_error(tmp_path: Path, value: str, tag: str) -> None:
+    text = article().replace("title: An article\n", f"title: {value}\n", 1)
+    error = refused(tmp_path, {"tagged": text})
+    assert f"tagged.md:2: front matter is not valid YAML: a YAML tag (!!{tag})" in error
+
+
 def test_a_key_written_twice_in_site_yaml_is_an_error(tmp_path: Path) -> None:
     content = write_clinic(tmp_path / "content", {"the-article": article()})
     site = content / "site.yaml"

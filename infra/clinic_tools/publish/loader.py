@@ -82,10 +82,20 @@ class _Unambiguous(SafeConstructor):
         # (the error is then read again by _ContentYamlLoader, at the alias's own line).
         if node in self.constructed_objects:
             raise ConstructorError(None, None, _ALIAS, node.start_mark)
+        if node.tag in _TAGGED_ONLY:  # `title: !!binary aGVsbG8=` was published as "hello"
+            tag = node.tag.rpartition(":")[2]
+            raise ConstructorError(
+                None, None, f"a YAML tag (!!{tag}) is not allowed: write the value as it is",
+                node.start_mark,
+            )  # fmt: skip
         return super().construct_object(node, deep)
 
 
 _ALIAS = "an anchor (&name) used again (*name): write the value out"
+# What only an explicit tag makes (plain YAML gives text, numbers, true/false, lists, maps).
+_TAGGED_ONLY = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("binary", "set", "omap", "pairs", "timestamp")
+)
 
 
 class _ContentYamlLoader(_Unambiguous, yaml.SafeLoader):
