@@ -466,6 +466,15 @@ def test_a_multipart_part_is_read_in_the_charset_its_own_content_type_names(
     )
     assert problem(answer, 415)["detail"] == "The body's charset is not one we read; send UTF-8."
     assert len(stack.requests()) == 1  # nothing stored for it
+    # A field the form does not have is dropped unread, whatever charset it names.
+    tracking = f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="utm"\r\n'
+    tracking += "Content-Type: text/plain; charset=x-klingon\r\n\r\nad\r\n"
+    answer = post(
+        tracking.encode() + multipart(browser_form()),
+        f"multipart/form-data; boundary={BOUNDARY}",
+        headers=JSON_ACCEPT,
+    )
+    assert answer.status == 201, answer.body
 
 
 def test_a_multipart_part_with_an_empty_name_is_ignored_as_an_unknown_field(stack: Stack) -> None:

@@ -9,6 +9,7 @@ never read (we take no files).
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from clinic_api.core.media_type import content_type, parameters, text_codec
 
@@ -30,8 +31,11 @@ class UnreadableCharset(ValueError):
     """A part labelled with a charset we cannot read (415, as for the body's own)."""
 
 
-def multipart_pairs(raw: bytes, boundary: str | None, charset: str) -> list[tuple[str, str]]:
-    """The text fields of a multipart/form-data body, in order; ValueError when malformed.
+def multipart_pairs(
+    raw: bytes, boundary: str | None, charset: str, wanted: Collection[str]
+) -> list[tuple[str, str]]:
+    """The `wanted` text fields of a multipart/form-data body, in order; ValueError when
+    malformed. Another field's part is never read, whatever charset it names.
 
     A part is read in its own charset where its Content-Type names one (RFC 7578 4.4),
     else in `charset`: UnicodeDecodeError (a ValueError) when it is not text in it.
@@ -56,7 +60,7 @@ def multipart_pairs(raw: bytes, boundary: str | None, charset: str) -> list[tupl
             raise ValueError("a part without headers")
         headers = head.decode("utf-8", "replace")
         name, is_file = _disposition(headers)
-        if not is_file:
+        if not is_file and name in wanted:
             pairs.append((name, content.decode(_part_charset(headers) or charset)))
     return pairs
 

@@ -43,7 +43,8 @@ def read_submission(body: str | None, is_base64: bool, content_type: str | None)
     )
     try:
         if sent.media == MULTIPART_TYPE:
-            fields = _form_fields(multipart_pairs(sent.raw, sent.boundary, sent.charset))
+            pairs = multipart_pairs(sent.raw, sent.boundary, sent.charset, rules.field_names())
+            fields = _form_fields(pairs)
         else:
             text = sent.text()
             if sent.media == JSON_TYPE:
