@@ -148,6 +148,7 @@ def test_html_comments_are_allowed_and_reach_no_reader(tmp_path: Path) -> None:
     [
         "Intro.\n\n<!-- a --> In a crisis, call 988. <!-- b -->",
         "Intro.\n\n<!-- a --> In a crisis, call 988.",
+        "Intro.\n\n<!-- a note\nover lines --> In a crisis, call 988.",
     ],
 )
 def test_text_beside_a_comment_is_an_error_not_dropped(tmp_path: Path, body: str) -> None:
@@ -155,6 +156,7 @@ def test_text_beside_a_comment_is_an_error_not_dropped(tmp_path: Path, body: str
     part of one comment, and dropped from the page without a word."""
     error = refused(tmp_path, {"beside": article(body)})
     assert f"beside.md:{body_line(3)}: body: text beside an HTML comment" in error
+    assert "(In a crisis, call 988.) would be dropped" in error  # the text, not the comment
     assert "give the comment a line of its own" in error
     # On a line of its own after the comment's, the sentence is a paragraph of its own.
     kept = compiled(tmp_path / "kept", "Intro.\n\n<!-- a -->\nIn a crisis, call 988.")

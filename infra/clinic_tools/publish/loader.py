@@ -32,10 +32,10 @@ from clinic_tools.publish.markdown import (
     URL_SCHEMES,
     image_alt,
     images,
-    is_text_beside_comments,
     links,
     parse_markdown,
     raw_html,
+    text_beside_comments,
 )
 from clinic_tools.publish.models import (
     Author,
@@ -629,9 +629,12 @@ def _raw_html_message(pieces: list[str]) -> str:
     firsts = [piece.strip().splitlines()[0] if piece.strip() else piece for piece in pieces]
     opened = [first for first in firsts if not first.startswith("</")] or firsts[:1]
     shown = ", ".join(dict.fromkeys(tag if len(tag) <= 40 else tag[:39] + "…" for tag in opened))
-    if all(is_text_beside_comments(piece) for piece in pieces):
+    beside = [text_beside_comments(piece) for piece in pieces]
+    if all(beside):
+        said = " ".join(text or "" for text in beside)
+        said = said if len(said) <= 40 else said[:39] + "…"
         return (
-            f"text beside an HTML comment ({shown}) would be dropped with it, or shown as "
+            f"text beside an HTML comment ({said}) would be dropped with it, or shown as "
             "HTML: give the comment a line of its own"
         )
     return (

@@ -114,12 +114,12 @@ def _is_comment(html: str) -> bool:
     return _COMMENTS.fullmatch(html) is not None
 
 
-def is_text_beside_comments(html: str) -> bool:
-    """Raw HTML that is comments and plain text (`<!-- a --> Call 988. <!-- b -->`): what
-    an author meant as text, whom "no raw HTML" would not tell what is wrong."""
-    return html.lstrip().startswith("<!--") and "<" not in re.sub(
-        _COMMENT, "", html, flags=re.DOTALL
-    )
+def text_beside_comments(html: str) -> str | None:
+    """The text of raw HTML that is comments and plain text (`<!-- a --> Call 988.`): what
+    an author meant as text, whom "no raw HTML" would not tell what is wrong. None for
+    anything else."""
+    text = " ".join(re.sub(_COMMENT, " ", html, flags=re.DOTALL).split())
+    return text if html.lstrip().startswith("<!--") and "<" not in text else None
 
 
 def _drop_comments(state: StateCore) -> None:
