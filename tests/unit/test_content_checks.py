@@ -143,6 +143,14 @@ def test_html_comments_are_allowed_and_reach_no_reader(tmp_path: Path) -> None:
     assert [node["id"] for node in article_json["toc"]] == ["aftercare"]
 
 
+@pytest.mark.parametrize("body", ["", "   \n\n", "<!-- to write -->"])
+def test_an_article_with_no_text_is_an_error_unless_a_draft(tmp_path: Path, body: str) -> None:
+    """It was published with an empty page."""
+    error = refused(tmp_path, {"empty": article(body)})
+    assert "empty.md: body: is empty: write the text below the front matter" in error
+    assert load(tmp_path / "draft", {"empty": article(body, draft=True)}).sources
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -374,6 +374,9 @@ def _read_markdown(
     front = _validate(model, fields, path, problems)
     if front is None:
         return None
+    if len(tokens) == 1 and not front.draft:  # nothing after the front matter (or comments)
+        message = "is empty: write the text below the front matter, or set draft: true"
+        problems.append(Problem(path, "body", message))
     if front.image is not None:
         line = _front_matter_line(tokens[0].content, "image")
         check_image_spec(path, front.image, pictures, problems, "image", line)
