@@ -89,9 +89,11 @@ def test_the_table_of_contents_is_folded_on_a_phone_and_open_beside_the_text(
             if folded:
                 assert page.eval_on_selector("#toc", "n => n.offsetHeight") < 100
                 keep_screenshots(page, "article-toc-folded", (PHONE,))  # then at DESKTOP
-                assert page.eval_on_selector("#toc-fold", "d => d.open")  # widened: open
+                # The media query's change event comes after the resize, not with it: waited
+                # for (it failed a CI run by reading `open` the instant the window widened).
+                page.wait_for_function("() => document.querySelector('#toc-fold').open")
                 page.set_viewport_size(PHONE)
-                assert not page.eval_on_selector("#toc-fold", "d => d.open")
+                page.wait_for_function("() => !document.querySelector('#toc-fold').open")
                 page.click("#toc-fold summary")
                 page.click(f"#toc a[href='#{SECTION}']")
                 assert page.evaluate("location.hash") == f"#{SECTION}"
