@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from clinic_tools.publish.compile import compile_site
+from clinic_tools.publish.links import link_problems
 from clinic_tools.publish.loader import SAID_PER_FILE, ContentError, load_content
 from tests.conftest import CONTENT
+
+NOW = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 
 VALID = {
     "title": '"What to expect at a TMS session"',
@@ -155,7 +160,7 @@ def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
     tmp_path: Path,
 ) -> None:
     service = "cta: {label: Book, href: '/request-appointment?service=tms-consultaton'}"
-    provider = "cta: {label: Book, href: '/request-appointment/?provider=dr-nobody'}"
+    provider = "cta: {label: Book, href: '/request-appointment?provider=dr-nobody'}"
     # The site's own address written out (site.yaml's baseUrl, in another case).
     own = "https://WWW.fernhill-mood.example.:443/request-appointment?service=ketamin"
     elsewhere = "https://booking.example/request-appointment?service=anything"
@@ -186,7 +191,7 @@ def test_a_call_to_action_chooses_only_a_service_or_provider_the_form_offers(
     [
         "/request-appointment.html?service=tms-consultaton",  # the distribution serves it
         "/articles/../request-appointment?service=tms-consultaton",
-        "https://www.fernhill-mood.example/request-appointment/?service=tms-consultaton",
+        "https://www.fernhill-mood.example/request-appointment?service=tms-consultaton",
     ],
 )
 def test_a_link_in_the_text_to_the_form_is_checked_as_a_call_to_action_is(
@@ -203,6 +208,27 @@ def test_a_link_in_the_text_to_the_form_is_checked_as_a_call_to_action_is(
     line = path.read_text().splitlines().index(f"Then [ask us]({href}).") + 1
     assert names(error, Path(f"{path}:{line}"), "links", "service 'tms-consultaton'")
     assert names(error, cta, "cta.href", "service 'tms-consultaton'")
+
+
+@pytest.mark.parametrize("href", ["/request-appointment/", "/no-such-page", "/tags"])
+def test_a_link_or_call_to_action_to_a_path_the_site_does_not_serve_is_an_error(
+    tmp_path: Path, href: str
+) -> None:
+    """The distribution's path rules (template.yaml) serve the form at /request-appointment
+    and /request-appointment.html, not with a trailing slash: a call to action written so
+    passed the check and led readers to the 404 page."""
+    content = write_content(tmp_path / "content", {})
+    linked = content / "articles" / "linked.md"
+    linked.write_text(article(f"See [this]({href})."), encoding="utf-8")
+    cta = content / "articles" / "cta.md"
+    cta.write_text(article().replace("---\n", f"---\ncta: {{label: Book, href: '{href}'}}\n", 1))
+    said = "is no page of the site: a reader would get its 404 page"
+
+    assert names(content_error(content), cta, "cta.href", said)
+    cta.unlink()
+    loaded = load_content(content)
+    problems = [str(problem) for problem in link_problems(loaded, compile_site(loaded), NOW)]
+    assert any(str(linked) in problem and said in problem for problem in problems), problems
 
 
 def test_an_authors_file_in_error_is_said_once_not_again_by_each_article(tmp_path: Path) -> None:

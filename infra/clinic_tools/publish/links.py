@@ -20,7 +20,14 @@ from urllib.parse import unquote
 
 from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
-from clinic_tools.publish.loader import Content, ContentError, Problem, site_path, source_lines
+from clinic_tools.publish.loader import (
+    Content,
+    ContentError,
+    Problem,
+    served,
+    site_path,
+    source_lines,
+)
 from clinic_tools.publish.models import SiteSettings
 
 _HREF = re.compile(r'href="([^"]*)"')
@@ -96,4 +103,6 @@ def _unfollowable(
             found.append((f"/pages/{target} is no published page", href))
         elif kind == "providers" and target and target not in compiled.providers:
             found.append((f"/providers/{target} is no one's page in authors.yaml", href))
+        elif not served(path):
+            found.append((f"{path} is no page of the site: a reader would get its 404 page", href))
     return found

@@ -470,8 +470,11 @@ def _check_calls_to_action(
     in_error = None if named is None else named - authors.keys()
     for call in calls:
         path = site_path(call.href, site)
-        if path is None or path.removesuffix(".html").removesuffix("/") != REQUEST_PAGE:
-            continue  # the distribution serves the form at /request-appointment[/|.html]
+        if path is not None and call.field == "cta.href" and not served(path):
+            message = f"{path} is no page of the site: a reader would get its 404 page"
+            problems.append(Problem(call.path, call.field, message, call.line))
+        if path is None or path.removesuffix(".html") != REQUEST_PAGE:
+            continue  # the distribution serves the form at /request-appointment[.html]
         for name, value in parse_qsl(urlsplit(call.href).query):
             if name == "provider" and (in_error is None or value in in_error):
                 continue
@@ -499,6 +502,17 @@ def site_path(href: str, site: SiteSettings) -> str | None:
         elif at == len(segments) - 1:  # /a/b/.. is /a/
             kept.append("")
     return "/" + "/".join(kept)
+
+
+def served(path: str) -> bool:
+    """Whether the site's distribution serves a page at `path` (its path rules, read from
+    template.yaml as `clinic dev` reads them); True when there are no rules to read."""
+    from clinic_tools.site.paths import RulesNotFound, resolve  # the template, for a path only
+
+    try:
+        return resolve(path) is not None
+    except (OSError, RulesNotFound):
+        return True
 
 
 def origin(url: str) -> tuple[str, int | None] | None:
