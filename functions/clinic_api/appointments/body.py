@@ -65,32 +65,32 @@ def multipart_pairs(
     return pairs
 
 
-def _part_charset(head: str) -> str | None:
-    """The codec of the charset a part's Content-Type names, if it names one."""
+def _header(head: str, name: str) -> str | None:
+    """The value of a part's first header called `name` (lower case), if it has one."""
     for line in head.split("\r\n"):
         header, _, value = line.partition(":")
-        if header.strip().lower() == "content-type":
-            named = parameters(value.partition(";")[2]).get("charset")
-            if named is None:
-                return None
-            codec = text_codec(named)
-            if codec is None:
-                raise UnreadableCharset(named)
-            return codec
+        if header.strip().lower() == name:
+            return value
     return None
+
+
+def _part_charset(head: str) -> str | None:
+    """The codec of the charset a part's Content-Type names, if it names one."""
+    named = parameters((_header(head, "content-type") or "").partition(";")[2]).get("charset")
+    if named is None:
+        return None
+    codec = text_codec(named)
+    if codec is None:
+        raise UnreadableCharset(named)
+    return codec
 
 
 def _disposition(head: str) -> tuple[str, bool]:
     """A part's field name and whether it is a file, from its Content-Disposition."""
-    for line in head.split("\r\n"):
-        header, _, value = line.partition(":")
-        if header.strip().lower() != "content-disposition":
-            continue
-        kind, _, rest = value.partition(";")
-        named = parameters(rest)
-        name = named.get("name")
-        # name="" is a field we do not have, ignored as in an urlencoded body; no name is malformed.
-        if kind.strip().lower() != "form-data" or name is None:
-            break
-        return name, "filename" in named or "filename*" in named  # RFC 2231 form too
-    raise ValueError("a part without a form-data name")
+    kind, _, rest = (_header(head, "content-disposition") or "").partition(";")
+    named = parameters(rest)
+    name = named.get("name")
+    # name="" is a field we do not have, ignored as in an urlencoded body; no name is malformed.
+    if kind.strip().lower() != "form-data" or name is None:
+        raise ValueError("a part without a form-data name")
+    return name, "filename" in named or "filename*" in named  # RFC 2231 form too

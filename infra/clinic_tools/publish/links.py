@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
 from clinic_tools.publish.loader import (
+    NOT_SERVED,
     Content,
     ContentError,
     Problem,
@@ -104,5 +105,5 @@ def _unfollowable(
         elif kind == "providers" and target and target not in compiled.providers:
             found.append((f"/providers/{target} is no one's page in authors.yaml", href))
         elif not served(path):
-            found.append((f"{path} is no page of the site: a reader would get its 404 page", href))
+            found.append((NOT_SERVED.format(path), href))
     return found

@@ -232,8 +232,11 @@ def _message(detail: Any, names: Sequence[str]) -> str:
 
 def _shown(value: Any) -> str:
     """A value as written, cut short: a list of 500 tags is not repeated back."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:59] + "…"
+    return _cut(repr(value), 60)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # pydantic's type errors an author meets, in an author's words.
@@ -471,8 +474,7 @@ def _check_calls_to_action(
     for call in calls:
         path = site_path(call.href, site)
         if path is not None and call.field == "cta.href" and not served(path):
-            message = f"{path} is no page of the site: a reader would get its 404 page"
-            problems.append(Problem(call.path, call.field, message, call.line))
+            problems.append(Problem(call.path, call.field, NOT_SERVED.format(path), call.line))
         if path is None or path.removesuffix(".html") != REQUEST_PAGE:
             continue  # the distribution serves the form at /request-appointment[.html]
         for name, value in parse_qsl(urlsplit(call.href).query):
@@ -502,6 +504,9 @@ def site_path(href: str, site: SiteSettings) -> str | None:
         elif at == len(segments) - 1:  # /a/b/.. is /a/
             kept.append("")
     return "/" + "/".join(kept)
+
+
+NOT_SERVED = "{} is no page of the site: a reader would get its 404 page"
 
 
 def served(path: str) -> bool:
@@ -547,7 +552,7 @@ def check_image_spec(
 def _check_photos(
     path: Path,
     authors: dict[str, Author],
-    md: MarkdownIt,
+    bios: dict[str, list[Token]],
     pictures: Pictures,
     problems: list[Problem],
 ) -> None:
@@ -555,9 +560,8 @@ def _check_photos(
     for key, author in authors.items():
         if author.photo is not None:
             check_image_spec(path, author.photo, pictures, problems, f"{key}.photo")
-        bio = md.parse(author.bio)
-        _check_images(path, bio, pictures, problems, f"{key}.bio", lines=False)
-        _check_markup(path, bio, problems, f"{key}.bio")
+        _check_images(path, bios[key], pictures, problems, f"{key}.bio", lines=False)
+        _check_markup(path, bios[key], problems, f"{key}.bio")
 
 
 def _check_markup(
@@ -645,11 +649,10 @@ def _raw_html_message(pieces: list[str]) -> str:
     """Each tag a line opens, as written (a closing `</b>` says nothing `<b>` did not)."""
     firsts = [piece.strip().splitlines()[0] if piece.strip() else piece for piece in pieces]
     opened = [first for first in firsts if not first.startswith("</")] or firsts[:1]
-    shown = ", ".join(dict.fromkeys(tag if len(tag) <= 40 else tag[:39] + "…" for tag in opened))
+    shown = ", ".join(dict.fromkeys(_cut(tag, 40) for tag in opened))
     beside = [text_beside_comments(piece) for piece in pieces]
     if all(beside):
-        said = " ".join(text or "" for text in beside)
-        said = said if len(said) <= 40 else said[:39] + "…"
+        said = _cut(" ".join(text or "" for text in beside), 40)
         return (
             f"text beside an HTML comment ({said}) would be dropped with it, or shown as "
             "HTML: give the comment a line of its own"
@@ -677,9 +680,11 @@ def load_content(content_dir: Path) -> Content:
         if site_data is not None
         else None
     )
-    authors, named = _read_authors(content_dir / "authors.yaml", problems)
+    authors_path = content_dir / "authors.yaml"
+    authors, named = _read_authors(authors_path, problems)
     synonyms = _read_synonyms(content_dir / "synonyms.yaml", problems)
     md = parse_markdown()
+    bios = {key: md.parse(author.bio) for key, author in authors.items()}
     pictures = Pictures(content_dir / "images")
     sources = []
     for path in sorted((content_dir / "articles").glob("[!.]*.md")):  # not editors' .#locks
@@ -687,7 +692,7 @@ def load_content(content_dir: Path) -> Content:
         if source is not None:
             sources.append(source)
     _check_slugs(sources, problems)
-    _check_people(content_dir / "authors.yaml", authors, site, problems)
+    _check_people(authors_path, authors, site, problems)
     pages = _read_pages(content_dir / "pages", md, pictures, problems)
     if site is not None:
         calls = [FormLink(content_dir / "site.yaml", "cta.href", site.cta.href)]
@@ -698,16 +703,14 @@ def load_content(content_dir: Path) -> Content:
         ]
         for text in [*sources, *pages]:  # and each link in a text
             calls += [FormLink(text.path, "links", href, line) for line, href in links(text.tokens)]
-        for key, author in authors.items():
-            bio = links(md.parse(author.bio))
-            calls += [FormLink(content_dir / "authors.yaml", f"{key}.bio", href) for _, href in bio]
+        for key, bio in bios.items():
+            calls += [FormLink(authors_path, f"{key}.bio", href) for _, href in links(bio)]
         _check_calls_to_action(calls, site, authors, named, problems)
-    _check_photos(content_dir / "authors.yaml", authors, md, pictures, problems)
+    _check_photos(authors_path, authors, bios, pictures, problems)
     _check_page_slugs(pages, {source.slug for source in sources}, problems)
     _check_nothing_nested(content_dir, problems)
     if problems or site is None:
         raise ContentError(problems)
-    authors_path = content_dir / "authors.yaml"
     return Content(site, authors, sources, synonyms, pages, pictures.read, authors_path)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, Field, HttpUrl, field_validator, model_validator
 
@@ -122,12 +123,15 @@ class Author(Contract):
     medical_specialty: MedicalSpecialty | None = Field(None, alias="medicalSpecialty")
 
 
-def _once_each(tags: tuple[str, ...]) -> tuple[str, ...]:
-    """A tag listed twice was published twice, as written (a slip, like `related:`'s)."""
-    twice = [tag for at, tag in enumerate(tags) if tag in tags[:at]]
+Listed = TypeVar("Listed", bound=Sequence[str])
+
+
+def _once_each(items: Listed) -> Listed:
+    """A tag or a synonym listed twice is a slip (a tag was published twice, as written)."""
+    twice = [item for at, item in enumerate(items) if item in items[:at]]
     if twice:
         raise ValueError(f"{twice[0]!r} is named twice")
-    return tags
+    return items
 
 
 class CommonFrontMatter(Contract):
@@ -187,15 +191,9 @@ def _expression(text: str) -> str:
     return text
 
 
-def _distinct(group: list[str]) -> list[str]:
-    if len(set(group)) != len(group):
-        raise ValueError("a word or phrase appears twice in this group")
-    return group
-
-
 Expression = Annotated[str, AfterValidator(_expression)]
 SynonymGroup = Annotated[
-    list[Expression], Field(min_length=2, max_length=12), AfterValidator(_distinct)
+    list[Expression], Field(min_length=2, max_length=12), AfterValidator(_once_each)
 ]
 
 
