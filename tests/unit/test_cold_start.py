@@ -296,3 +296,27 @@ def test_outside_lambdas_init_the_collector_is_left_as_python_runs_it(
     assert gc.isenabled()
     collector.settle()  # nothing was paused: nothing frozen, nothing changed
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("name", ["s3/2006-03-01/service-2", "endpoints", "no-such/file"])
+def test_botocore_files_are_read_as_botocore_reads_them_but_as_plain_dicts(name: str) -> None:
+    from pathlib import Path
+
+    import botocore
+    from botocore.loaders import JSONFileLoader
+
+    from clinic_api.core.clients import ModelFiles
+
+    path = str(Path(botocore.__file__).parent / "data" / name)  # .json.gz, .json, neither
+    ours, botocores = ModelFiles().load_file(path), JSONFileLoader().load_file(path)
+    assert json.dumps(ours) == json.dumps(botocores)  # the same keys, in the same order
+    assert ours is None or type(ours) is dict
+
+
+def test_the_functions_clients_read_botocores_files_as_plain_dicts() -> None:
+    from typing import cast
+
+    from clinic_api.core.clients import ModelFiles, dynamodb_client, s3_client, secrets_client
+
+    for client in (s3_client(), dynamodb_client(), secrets_client()):
+        assert isinstance(cast("Any", client)._loader.file_loader, ModelFiles)

@@ -9,10 +9,17 @@ concurrent.futures) costs a cold start about a third of botocore's and none of o
 functions uses it. One botocore session per container, made on first use, holds the
 endpoint and credential data every client shares; a lock keeps two threads (SnapStart's
 restore hook, a prefetch) from making one client twice.
+
+Its model files (each service's operations and endpoint rules, ~4 MB of JSON for S3,
+DynamoDB and Secrets Manager) are read into plain dicts (`ModelFiles`), not the
+OrderedDicts botocore asks `json` for: the same keys in the same order, in a third of
+the time, most of it a cold start's.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import threading
 from functools import cache
@@ -21,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from botocore.loaders import JSONFileLoader
 
 from clinic_api.core.aws_errors import DependencyUnavailable
 
@@ -44,6 +52,22 @@ _CONFIG = Config(
 )
 
 
+class ModelFiles(JSONFileLoader):
+    """botocore's data files as plain dicts. botocore passes `object_pairs_hook=OrderedDict`
+    (a Python 2 habit: dicts keep their order since 3.7), which makes a list of pairs for
+    every JSON object and then an OrderedDict of it: S3's, DynamoDB's and Secrets Manager's
+    models and the endpoint data took 81 ms to parse that way, 29 ms without it."""
+
+    def load_file(self, file_path: str) -> Any:
+        for suffix, opener in ((".json", open), (".json.gz", gzip.open)):  # botocore's order
+            try:
+                with opener(file_path + suffix, "rb") as file:
+                    return json.loads(file.read())
+            except FileNotFoundError:
+                continue
+        return None
+
+
 _MAKING = threading.Lock()
 _session: botocore.session.Session | None = None
 _models: Any = None  # the session's data loader: the service models it has parsed
@@ -57,6 +81,7 @@ def _client(service: str) -> Any:
             if _models is not None:  # a new session after a restore: the models are as they were
                 _session.register_component("data_loader", _models)
             _models = _session.get_component("data_loader")
+            _models.file_loader = ModelFiles()
         return _session.create_client(service, config=_CONFIG)
 
 
