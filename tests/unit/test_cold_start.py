@@ -311,6 +311,7 @@ def test_botocore_files_are_read_as_botocore_reads_them_but_as_plain_dicts(name:
     ours, botocores = ModelFiles().load_file(path), JSONFileLoader().load_file(path)
     assert json.dumps(ours) == json.dumps(botocores)  # the same keys, in the same order
     assert ours is None or type(ours) is dict
+    assert ModelFiles().exists(path) == JSONFileLoader().exists(path)
 
 
 def test_the_functions_clients_read_botocores_files_as_plain_dicts() -> None:
