@@ -21,8 +21,10 @@ local stack's main process under a fuzzer): the folders are listed once.
 botocore too: each session (boto3's default, the world's, the functions' own, the ones
 tests make) has a loader of its own, which reads and parses each service's JSON models
 again (257 files and 85 listings of its data folders a run, 2 s of CPU): one loader per
-data path serves them all (`_shared_loader`). What it loads is read-only, and a session
-already hands the same parsed models to each of its clients.
+data path serves them all (`_shared_loader`), reading them into plain dicts as the
+functions' own session does (`clinic_api.core.clients.ModelFiles`, a third of the parse).
+What it loads is read-only, and a session already hands the same parsed models to each of
+its clients.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ from moto.core.serialize import (
 )
 from moto.core.utils import method_names_from_class
 from moto.sns import models as sns_models
+
+from clinic_api.core.clients import ModelFiles
 
 # What `urls` reads besides the class: moto.settings' ISO regions and S3's custom endpoints.
 _URL_SETTINGS = ("MOTO_ENABLE_ISO_REGIONS", "MOTO_S3_CUSTOM_ENDPOINTS")
@@ -146,6 +150,7 @@ def _shared_loader(search_path_string: str | None = None) -> Loader:
     loader = _loaders.get(search_path_string)
     if loader is None:
         loader = _loaders[search_path_string] = _create_loader(search_path_string)
+        loader.file_loader = ModelFiles()  # as the functions' own session reads them
     return loader
 
 
