@@ -211,6 +211,14 @@ def test_an_http_link_without_a_host_is_an_error(tmp_path: Path, href: str) -> N
     assert f"hostless.md:{body_line(1)}: links: " in error and "names no host" in error
 
 
+@pytest.mark.parametrize("href", ["//other.example/guide", "///articles/x", "//"])
+def test_a_link_without_a_scheme_is_an_error(tmp_path: Path, href: str) -> None:
+    """A browser fills in the page's scheme and reads what follows as a host: `///articles/x`
+    was checked as this site's /articles/x, and leads to a host named `articles`."""
+    error = refused(tmp_path, {"schemeless": article(f"Go [there]({href}).")})
+    assert f"schemeless.md:{body_line(1)}: links: '{href}' leaves out the scheme" in error
+
+
 @pytest.mark.parametrize("href", ["https://example.org:99999/", "https://example.org:abc/"])
 def test_a_link_with_a_port_no_browser_can_use_is_an_error(tmp_path: Path, href: str) -> None:
     error = refused(tmp_path, {"ported": article(f"Go [there]({href}).")})

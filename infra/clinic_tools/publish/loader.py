@@ -592,6 +592,11 @@ def _unfollowable_scheme(href: str) -> str | None:
         )
     if scheme in {"http", "https"} and not parts.netloc:  # https:x, https:\\host
         return f"'{href}' names no host: write {scheme}://host/path"
+    if not scheme and href.startswith("//"):  # the reader's browser would pick the scheme
+        return (
+            f"'{href}' leaves out the scheme: write https://host/path for another site, "
+            "or /path for a page of this one"
+        )
     found = origin(href)
     if found is not None and found[1] == -1:
         return f"'{href}' has a port no browser can use: 1 to 65535, or none"
