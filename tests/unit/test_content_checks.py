@@ -152,6 +152,21 @@ def test_an_article_with_no_text_is_an_error_unless_a_draft(tmp_path: Path, body
 
 
 @pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("---\ntitle: Pasted twice\n---\n\nThe text.", 1),
+        ("<!-- a note -->\n\n***\n\nThe text.", 3),
+    ],
+)
+def test_text_that_starts_with_a_rule_is_an_error(tmp_path: Path, body: str, line: int) -> None:
+    """Front matter pasted twice was published as a rule and a heading `title: Pasted twice`."""
+    error = refused(tmp_path, {"twice": article(body)})
+    assert f"twice.md:{body_line(line)}: body: starts with a rule (---)" in error
+    html = compiled(tmp_path / "later", "The text.\n\n---\n\nMore text.")["html"]
+    assert "<hr" in html  # a rule between paragraphs is one
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "Intro.\n\n<!-- a --> In a crisis, call 988. <!-- b -->",

@@ -377,9 +377,7 @@ def _read_markdown(
     front = _validate(model, fields, path, problems)
     if front is None:
         return None
-    if len(tokens) == 1 and not front.draft:  # nothing after the front matter (or comments)
-        message = "is empty: write the text below the front matter, or set draft: true"
-        problems.append(Problem(path, "body", message))
+    _check_start(path, tokens, front.draft, problems)
     if front.image is not None:
         line = _front_matter_line(tokens[0].content, "image")
         check_image_spec(path, front.image, pictures, problems, "image", line)
@@ -389,6 +387,21 @@ def _read_markdown(
             Problem(path, "slug", f"{slug!r} is not a slug: name the file like how-tms-works.md")
         )
     return front, tokens[1:], slug
+
+
+def _check_start(path: Path, tokens: list[Token], draft: bool, problems: list[Problem]) -> None:
+    """Text after the front matter (a draft may have none yet), and no rule before it: a
+    second `---` block, such as front matter pasted twice, becomes a rule and a heading."""
+    if len(tokens) == 1 and not draft:  # nothing after the front matter (or comments)
+        message = "is empty: write the text below the front matter, or set draft: true"
+        problems.append(Problem(path, "body", message))
+    elif len(tokens) > 1 and tokens[1].type == "hr":
+        line = tokens[1].map[0] + 1 if tokens[1].map else None
+        message = (
+            "starts with a rule (---): put every field in the front matter at the top, "
+            "and start the text with words"
+        )
+        problems.append(Problem(path, "body", message, line))
 
 
 def _read_article(
