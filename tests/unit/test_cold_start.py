@@ -10,6 +10,7 @@ import random
 import subprocess
 import sys
 import threading
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -300,8 +301,6 @@ def test_outside_lambdas_init_the_collector_is_left_as_python_runs_it(
 
 @pytest.mark.parametrize("name", ["s3/2006-03-01/service-2", "endpoints", "no-such/file"])
 def test_botocore_files_are_read_as_botocore_reads_them_but_as_plain_dicts(name: str) -> None:
-    from pathlib import Path
-
     import botocore
     from botocore.loaders import JSONFileLoader
 
@@ -312,6 +311,46 @@ def test_botocore_files_are_read_as_botocore_reads_them_but_as_plain_dicts(name:
     assert json.dumps(ours) == json.dumps(botocores)  # the same keys, in the same order
     assert ours is None or type(ours) is dict
     assert ModelFiles().exists(path) == JSONFileLoader().exists(path)
+
+
+def _gzipped(text: str) -> bytes:
+    import gzip
+
+    return gzip.compress(text.encode())
+
+
+# Files beside one another in a data folder (AWS_DATA_PATH, ~/.aws/models): a name ending
+# in "/" is a folder.
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"m.json/": b"", "m.json.gz": _gzipped('{"from": "gz"}')},  # a folder is no file
+        {"m.json": b"null", "m.json.gz": _gzipped('{"from": "gz"}')},  # null is not found
+        {"m.json": b'{"from": "json"}', "m.json.gz": _gzipped('{"from": "gz"}')},
+        {"m.json": b'\xef\xbb\xbf{"a": 1}'},  # a byte-order mark: refused
+        {"m.json": '{"a": 1}'.encode("utf-16")},  # not UTF-8: refused
+        {},
+    ],
+)
+def test_a_data_folder_is_read_as_botocore_reads_it(tmp_path: Path, files: dict) -> None:
+    from botocore.loaders import JSONFileLoader
+
+    from clinic_api.core.clients import ModelFiles
+
+    for name, data in files.items():
+        if name.endswith("/"):
+            (tmp_path / name).mkdir()
+        else:
+            (tmp_path / name).write_bytes(data)
+
+    def outcome(loader: Any) -> str:
+        try:
+            return json.dumps(loader.load_file(str(tmp_path / "m")))
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
+            return type(error).__name__
+
+    assert outcome(ModelFiles()) == outcome(JSONFileLoader())
+    assert ModelFiles().exists(str(tmp_path / "m")) == JSONFileLoader().exists(str(tmp_path / "m"))
 
 
 def test_the_functions_clients_read_botocores_files_as_plain_dicts() -> None:

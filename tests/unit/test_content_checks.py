@@ -161,7 +161,8 @@ def test_an_article_with_no_text_is_an_error_unless_a_draft(tmp_path: Path, body
 def test_text_that_starts_with_a_rule_is_an_error(tmp_path: Path, body: str, line: int) -> None:
     """Front matter pasted twice was published as a rule and a heading `title: Pasted twice`."""
     error = refused(tmp_path, {"twice": article(body)})
-    assert f"twice.md:{body_line(line)}: body: starts with a rule (---)" in error
+    rule = body.split("\n\n")[-2].split("\n")[0]  # the rule as written
+    assert f"twice.md:{body_line(line)}: body: starts with a rule ({rule})" in error
     html = compiled(tmp_path / "later", "The text.\n\n---\n\nMore text.")["html"]
     assert "<hr" in html  # a rule between paragraphs is one
 

@@ -398,8 +398,8 @@ def _check_start(path: Path, tokens: list[Token], draft: bool, problems: list[Pr
     elif len(tokens) > 1 and tokens[1].type == "hr":
         line = tokens[1].map[0] + 1 if tokens[1].map else None
         message = (
-            "starts with a rule (---): put every field in the front matter at the top, "
-            "and start the text with words"
+            f"starts with a rule ({tokens[1].markup[:1] * 3}): put every field in the front matter "
+            "at the top, and start the text with words"
         )
         problems.append(Problem(path, "body", message, line))
 
