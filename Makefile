@@ -76,8 +76,9 @@ test: $(STAMP) $(SAM_STAMP) $(CHECKOV_STAMP) browser
 	$(PYTEST) -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 # loadfile here too: a file's tests share a worker, so its imports and module fixtures
-# are paid once (a tenth less CPU than handing out single tests).
-unit: $(STAMP)
+# are paid once (a tenth less CPU than handing out single tests). Its checkov test needs
+# checkov's own venv, which the first run builds (about 30 s).
+unit: $(STAMP) $(CHECKOV_STAMP)
 	$(PYTEST) tests/unit -n $(JOBS) --dist loadfile
 
 # Starts the local stack in a subprocess; also runs sam build and generate-event.
