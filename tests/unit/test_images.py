@@ -13,10 +13,11 @@ from PIL import ExifTags, Image
 from clinic_api.content.schemas import Article
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.images import MEDIA_PREFIX, Picture, read_picture, render_copies
+from clinic_tools.publish.links import link_problems
 from clinic_tools.publish.loader import ContentError, load_content
 from clinic_tools.publish.markdown import parse_markdown, render_html
 from tests.pictures import BLUE, RED, drawing, flat_drawing, gif, opened, photo
-from tests.unit.small_clinic import BASE_URL, article, write_clinic
+from tests.unit.small_clinic import BASE_URL, NOW, article, write_clinic
 
 NAME = re.compile(r"^media/[0-9a-f]{16}-(\d+)\.(webp|jpg|png)$")
 
@@ -212,6 +213,19 @@ def test_an_inline_picture_is_a_picture_element_with_its_sizes_set(tmp_path: Pat
         f'<img src="/media/{d}-1600.jpg" srcset="{jpeg}" sizes="{sizes}" width="1600"'
         ' height="800" alt="A calm room" loading="lazy" decoding="async"></picture></p>'
     ) in html
+
+
+def test_a_link_to_a_shown_pictures_copy_leads_somewhere_and_to_another_does_not(
+    tmp_path: Path,
+) -> None:
+    images = photo(tmp_path / "content" / "images" / "room.jpg", 2000, 1000).parent
+    copy = read_picture(images, "room.jpg").all_copies()[0].key
+    body = f"![A calm room](../images/room.jpg)\n\n[Full size](/{copy}), [old](/media/0-1.jpg)"
+    loaded = load_content(clinic(tmp_path, body))
+
+    found = [str(problem) for problem in link_problems(loaded, compile_site(loaded), NOW)]
+
+    assert len(found) == 1 and "/media/0-1.jpg is no file of the site" in found[0], found
 
 
 def test_the_sanitiser_lets_through_a_pictures_attributes_and_nothing_more() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from clinic_tools.publish import links
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.links import link_problems
 from clinic_tools.publish.loader import SAID_PER_FILE, ContentError, load_content
@@ -229,6 +230,67 @@ def test_a_link_or_call_to_action_to_a_path_the_site_does_not_serve_is_an_error(
     loaded = load_content(content)
     problems = [str(problem) for problem in link_problems(loaded, compile_site(loaded), NOW)]
     assert any(str(linked) in problem and said in problem for problem in problems), problems
+
+
+def link_problem_lines(content: Path) -> list[str]:
+    loaded = load_content(content)
+    return [str(problem) for problem in link_problems(loaded, compile_site(loaded), NOW)]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/forms/intake.pdf",
+        "/assets/css/no-such.css",
+        "/media/0123456789abcdef-960.webp",
+        "https://www.fernhill-mood.example/forms/intake-form.pdf",
+    ],
+)
+def test_a_link_or_call_to_action_to_a_file_the_site_will_not_hold_is_an_error(
+    tmp_path: Path, href: str
+) -> None:
+    """The path rules serve any name with an extension as the object of that name, so a
+    link to a file no one put in site/ passed the check and led readers to the 404 page."""
+    content = write_content(tmp_path / "content", {})
+    linked = content / "articles" / "linked.md"
+    linked.write_text(article(f"Intro.\n\nFill in [the form]({href})."), encoding="utf-8")
+    line = linked.read_text().splitlines().index(f"Fill in [the form]({href}).") + 1
+    cta = content / "articles" / "cta.md"
+    cta.write_text(article().replace("---\n", f"---\ncta: {{label: Form, href: '{href}'}}\n", 1))
+    site = content / "site.yaml"
+    site.write_text(site.read_text().replace("href: /request-appointment", f"href: '{href}'"))
+    said = "is no file of the site (not in site/, nor one publish writes)"
+
+    problems = link_problem_lines(content)
+
+    assert any(p.startswith(f"{linked}:{line}: links: ") and said in p for p in problems), problems
+    assert any(p.startswith(f"{cta}: cta.href: ") and said in p for p in problems), problems
+    assert any(p.startswith(f"{site}: cta.href: ") and said in p for p in problems), problems
+
+
+def test_links_to_the_sites_own_files_and_what_publish_writes_lead_somewhere(
+    tmp_path: Path,
+) -> None:
+    files = ["/assets/css/theme.css", "/config.json", "/robots.txt", "/sitemap.xml", "/feed.xml"]
+    body = "\n\n".join(f"See [this]({href})." for href in files)
+    content = write_content(tmp_path / "content", {"linked.md": article(body)})
+    cta = "cta: {label: Our styles, href: 'https://www.fernhill-mood.example/assets/site.css'}"
+    (content / "articles" / "cta.md").write_text(article().replace("---\n", f"---\n{cta}\n", 1))
+
+    assert link_problem_lines(content) == [
+        f"{content / 'articles' / 'cta.md'}: cta.href: /assets/site.css is no file of the site"
+        " (not in site/, nor one publish writes): a reader would get its 404"
+    ]
+
+
+def test_without_a_site_folder_beside_the_template_files_are_not_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`clinic check` run from an installed package has no site/ to look in."""
+    content = write_content(tmp_path / "content", {"linked.md": article("See [x](/x.pdf).")})
+    monkeypatch.setattr(links, "SITE_DIR", tmp_path / "no-site")
+
+    assert link_problem_lines(content) == []
 
 
 def test_an_authors_file_in_error_is_said_once_not_again_by_each_article(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from clinic_tools.site.render import (
     StaffSignIn,
     content_type,
     render_site,
+    rendered_keys,
 )
 from clinic_tools.site.upload import site_settings
 from tests.unit import small_clinic
@@ -190,7 +191,15 @@ def test_content_types_follow_the_extension_with_utf8_for_text(rendered):
     assert rendered["config.json"].content_type == "application/json; charset=utf-8"
     assert content_type("assets/favicon.svg") == "image/svg+xml; charset=utf-8"
     assert content_type("photo.PNG") == "image/png"
+    assert content_type("forms/intake.pdf") == "application/pdf"
     assert content_type("data.bin") == "application/octet-stream"
+
+
+@pytest.mark.parametrize("base_url", ["https://www.bayside.example/", None])
+def test_rendered_keys_names_exactly_what_render_site_renders(base_url):
+    """`clinic check` reads the keys without rendering, to check links to the site's files."""
+    rendered = render_site(SITE_DIR, settings(baseUrl=base_url), API_BASE)
+    assert rendered_keys(SITE_DIR, base_url) == set(rendered)
 
 
 def test_hidden_files_are_not_rendered(tmp_path):

@@ -4,7 +4,9 @@ An `/articles/`, `/pages/` or `/providers/` link in the text (as a path, or as t
 own address; `.` and `..` resolved) must name a published one (not a draft, not a missing
 file, someone in authors.yaml), and an article it names must be due when its source is: the
 function hides a related article until it is due, but not a link in the text (`related:`
-is the loader's to check). A relative link (`other-article.md`, as an editor's preview
+is the loader's to check). A link or a call to action to a file (`/forms/intake.pdf`,
+`/media/...`) must name one the site bucket will hold: site/'s, or what `clinic publish`
+writes beside them. A relative link (`other-article.md`, as an editor's preview
 writes it) would resolve under the page's own path. Each is a ContentError of the
 source's file, so `clinic publish` refuses the content before anything is uploaded.
 """
@@ -20,6 +22,7 @@ from urllib.parse import unquote
 
 from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
+from clinic_tools.publish.feed import FEED_KEY
 from clinic_tools.publish.loader import (
     NOT_SERVED,
     Content,
@@ -30,10 +33,16 @@ from clinic_tools.publish.loader import (
     source_lines,
 )
 from clinic_tools.publish.models import SiteSettings
+from clinic_tools.publish.sitemap import SITEMAP_KEY
+from clinic_tools.site.paths import SITE_DIR
+from clinic_tools.site.render import rendered_keys
 
 _HREF = re.compile(r'href="([^"]*)"')
 _SHOWN = "1970-01-01T00:00:00Z"  # a document shown since long ago: due links only
 _RELATIVE = "'{}' is relative: link from the site's root, like /articles/other-article"
+_NO_FILE = (
+    "{} is no file of the site (not in site/, nor one publish writes): a reader would get its 404"
+)
 
 
 def check_links(content: Content, compiled: CompiledSite, now: datetime) -> None:
@@ -47,9 +56,10 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
     paths = {source.slug: source.path for source in content.sources}
     paths |= {page.slug: page.path for page in content.pages}
     documents = {**compiled.articles, **compiled.pages}
-    problems = []
+    files = site_files(content, compiled)
+    problems = _calls_to_no_file(content, files)
     for slug, document in documents.items():
-        found = _unfollowable(document, compiled, now, content.site)
+        found = _unfollowable(document, compiled, now, content.site, files)
         if not found:
             continue
         path = paths.get(slug, Path(slug))
@@ -58,8 +68,33 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
             problems.append(Problem(path, "links", message, _line_of(lines, written)))
     for key, provider in compiled.providers.items():  # a bio: on its page, shown from now
         bio = {"html": provider["bioHtml"], "publishedAt": _SHOWN}
-        for message, _ in _unfollowable(bio, compiled, now, content.site):
+        for message, _ in _unfollowable(bio, compiled, now, content.site, files):
             problems.append(Problem(content.authors_path, f"{key}.bio", message))
+    return problems
+
+
+def site_files(content: Content, compiled: CompiledSite) -> frozenset[str] | None:
+    """Every file the site bucket will hold, by key: site/'s as `clinic site deploy` renders
+    them, and what `clinic publish` writes (sitemap.xml and feed.xml with a `baseUrl`, the
+    pictures' copies). None without a site/ beside template.yaml: files are not checked."""
+    if not SITE_DIR.is_dir():
+        return None
+    base_url = str(content.site.base_url) if content.site.base_url else None
+    published = {SITEMAP_KEY, FEED_KEY} if base_url else set()
+    copies = {copy.key for picture in compiled.pictures.values() for copy in picture.all_copies()}
+    return frozenset(rendered_keys(SITE_DIR, base_url) | published | copies)
+
+
+def _calls_to_no_file(content: Content, files: frozenset[str] | None) -> list[Problem]:
+    """The loader checks that a call to action leads to a page or a file; this, to a file
+    the bucket will hold."""
+    calls = [(content.authors_path.with_name("site.yaml"), content.site.cta.href)]
+    calls += [(s.path, s.front.cta.href) for s in content.sources if s.front.cta]
+    problems = []
+    for path, href in calls:
+        on_site = site_path(href, content.site)
+        if on_site is not None and served(on_site) and not served(on_site, files):
+            problems.append(Problem(path, "cta.href", _NO_FILE.format(on_site)))
     return problems
 
 
@@ -80,7 +115,11 @@ def hrefs(html: str) -> list[str]:
 
 
 def _unfollowable(
-    document: dict[str, Any], compiled: CompiledSite, now: datetime, site: SiteSettings
+    document: dict[str, Any],
+    compiled: CompiledSite,
+    now: datetime,
+    site: SiteSettings,
+    files: frozenset[str] | None,
 ) -> list[tuple[str, str]]:
     """(message, the link's text as written) for each link a reader could not follow."""
     articles, html = compiled.articles, document["html"]
@@ -106,4 +145,6 @@ def _unfollowable(
             found.append((f"/providers/{target} is no one's page in authors.yaml", href))
         elif not served(path):
             found.append((NOT_SERVED.format(path), href))
+        elif not served(path, files):
+            found.append((_NO_FILE.format(path), href))
     return found

@@ -10,11 +10,11 @@ import difflib
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
@@ -522,15 +522,17 @@ def site_path(href: str, site: SiteSettings) -> str | None:
 NOT_SERVED = "{} is no page of the site: a reader would get its 404 page"
 
 
-def served(path: str) -> bool:
-    """Whether the site's distribution serves a page at `path` (its path rules, read from
-    template.yaml as `clinic dev` reads them); True when there are no rules to read."""
+def served(path: str, files: Collection[str] | None = None) -> bool:
+    """Whether the site's distribution serves something at `path` (its path rules, read from
+    template.yaml as `clinic dev` reads them): a page, or a file by its own name, which with
+    `files` (the site bucket's keys) must be one of them. True when there are no rules."""
     from clinic_tools.site.paths import RulesNotFound, resolve  # the template, for a path only
 
     try:
-        return resolve(path) is not None
+        key = resolve(path)
     except (OSError, RulesNotFound):
         return True
+    return key is not None and (files is None or key != path or unquote(path[1:]) in files)
 
 
 def origin(url: str) -> tuple[str, int | None] | None:

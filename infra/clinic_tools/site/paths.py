@@ -20,6 +20,7 @@ from pathlib import Path
 from clinic_tools.local.template import parse_template
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "template.yaml"
+SITE_DIR = TEMPLATE.parent / "site"  # the website's folder, beside the template
 FUNCTION_TYPE = "AWS::CloudFront::Function"
 # The rule's key meaning "serve the URI itself" (assets, config.json, sitemap.xml).
 ITSELF = "$uri"

@@ -68,6 +68,7 @@ _TYPES = {
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",
     ".woff": "font/woff",
+    ".pdf": "application/pdf",  # a form to print, linked from an article (docs/content.md)
 }
 _TEXT_TYPES = frozenset(
     {"application/json", "application/xml", "image/svg+xml", "application/manifest+json"}
@@ -118,11 +119,7 @@ def render_site(
     values = marker_values(settings, api_base)
     partials = read_partials(site_dir / PARTIALS_DIR)
     files: dict[str, RenderedFile] = {}
-    for path in sorted(site_dir.rglob("*")):
-        key = path.relative_to(site_dir).as_posix()
-        parts = PurePosixPath(key).parts
-        if not path.is_file() or parts[0] == PARTIALS_DIR or any(p.startswith(".") for p in parts):
-            continue
+    for key, path in site_sources(site_dir).items():
         body = path.read_bytes()
         if path.suffix == ".html":
             page = put_partials(body.decode("utf-8"), partials, key)
@@ -134,10 +131,32 @@ def render_site(
     config = json.dumps(document, indent=2) + "\n"
     files[CONFIG_KEY] = RenderedFile(config.encode("utf-8"), content_type(CONFIG_KEY))
     base_url = str(settings.get("baseUrl") or "").rstrip("/")
-    if ROBOTS_KEY not in files and base_url:
+    if ROBOTS_KEY not in files and base_url:  # rendered_keys says the same
         robots = f"User-agent: *\nAllow: /\n\nSitemap: {base_url}/sitemap.xml\n"
         files[ROBOTS_KEY] = RenderedFile(robots.encode("utf-8"), content_type(ROBOTS_KEY))
     return files
+
+
+def site_sources(site_dir: Path) -> dict[str, Path]:
+    """The files under `site_dir` the bucket gets, by key (no partials, nothing hidden)."""
+    sources: dict[str, Path] = {}
+    for path in sorted(site_dir.rglob("*")):
+        key = path.relative_to(site_dir).as_posix()
+        parts = PurePosixPath(key).parts
+        if (
+            path.is_file()
+            and parts[0] != PARTIALS_DIR
+            and not any(p.startswith(".") for p in parts)
+        ):
+            sources[key] = path
+    return sources
+
+
+def rendered_keys(site_dir: Path, base_url: str | None) -> set[str]:
+    """The keys `render_site` returns for a site whose settings have this `baseUrl`,
+    without reading or rendering a file."""
+    keys = set(site_sources(site_dir)) | {CONFIG_KEY}
+    return keys | {ROBOTS_KEY} if base_url else keys
 
 
 def content_type(key: str) -> str:
