@@ -9,7 +9,7 @@ intro, H2/H3 sections; seeded, so every run sees the same text).
 
 For each engine and corpus: index build time and size, cold open + first
 query (from the built file to the first answer, in-process), and per-query
-p50/p99 for plain, as-you-type (last word cut short) and misspelt queries.
+p50/p99 for plain, as-you-type (last word cut short), misspelt and question queries.
 A query is what the function does for a request: plan the words (synonyms and
 completions; corrections when the words as typed find nothing), search, count,
 and build up to 10 snippets.
@@ -42,7 +42,7 @@ from typing import Any, Protocol
 
 import sqlean
 from search_cold import measure_cold, print_cold
-from search_queries import SEED, percentile, query_sets
+from search_queries import SEED, SETS, percentile, query_sets
 
 from clinic_api.search.index import SearchIndex
 from clinic_api.search.query import Slot, Synonyms, plan_query, with_corrections
@@ -341,19 +341,16 @@ def _timed(search: Callable[[str], tuple[int, Any]], texts: list[str]) -> tuple[
 
 
 def print_table(rows: list[Row]) -> None:
-    print(
-        "\n| corpus | engine | units | build | index | open + first query "
-        "| plain p50 / p99 | as-you-type p50 / p99 | misspelt p50 / p99 |"
-    )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    columns = "".join(f" {name} p50 / p99 |" for name in SETS)
+    print(f"\n| corpus | engine | units | build | index | open + first query |{columns}")
+    print("|---|---|---:|---:|---:|---:|" + "---:|" * len(SETS))
     for row in rows:
-        cells = [f"{row.latency[name][0]:.2f} / {row.latency[name][1]:.2f} ms" for name in
-                 ("plain", "as-you-type", "misspelt")]  # fmt: skip
+        cells = [f"{row.latency[name][0]:.2f} / {row.latency[name][1]:.2f} ms" for name in SETS]
         print(
             f"| {row.corpus} | {row.engine} | {row.units:,} | {row.build_s:.2f} s "
             f"| {row.size_mb:.1f} MB | {row.cold_ms:.1f} ms | " + " | ".join(cells) + " |"
         )
-    print("\nShare of queries with at least one hit (plain / as-you-type / misspelt):")
+    print(f"\nShare of queries with at least one hit ({' / '.join(SETS)}):")
     for row in rows:
         shares = " / ".join(f"{row.found[name]:.0%}" for name in row.found)
         print(f"  {row.corpus:>16}  {row.engine:<36} {shares}")

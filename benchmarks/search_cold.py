@@ -8,7 +8,7 @@ child process with that variant's code on its path), upload it to an embedded mo
 S3 server, then in alternating rounds a fresh child process does what a cold
 ContentFunction does on its first `/search`: GetObject (timed: download),
 `SearchIndex.load` (unpack to a temp folder and open), the first query; then, warm,
-the plain, as-you-type and misspelt query sets (p50). Medians over the rounds; the
+the plain, as-you-type, misspelt and question query sets (p50). Medians over the rounds; the
 machine is shared, so compare rows of the same run.
 """
 
@@ -169,13 +169,16 @@ def _row(size: int, name: str, built: dict[str, Any], runs: list[dict[str, Any]]
 
 
 def print_cold(rows: list[ColdRow]) -> None:
+    from search_queries import SETS
+
+    columns = "".join(f" {name} p50 |" for name in SETS)
     print(
         "\n| articles | code | archive | unpacked | build | download | open | first query "
-        "| cold total | plain p50 | as-you-type p50 | misspelt p50 |"
+        f"| cold total |{columns}"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(SETS))
     for row in rows:
-        p50 = " | ".join(f"{row.p50[name]:.2f} ms" for name in ("plain", "as-you-type", "misspelt"))
+        p50 = " | ".join(f"{row.p50[name]:.2f} ms" for name in SETS)
         print(
             f"| {row.size:,} | {row.variant} | {row.archive_mb:.1f} MB | {row.unpacked_mb:.1f} MB "
             f"| {row.build_s:.1f} s | {row.download_ms:.0f} ms | {row.open_ms:.0f} ms "

@@ -8,6 +8,10 @@ import random
 import statistics
 
 SEED = 20260302
+# What visitors type: words, a half-typed last word, a misspelt word, and a question in
+# small words around words of the articles that no one section may hold together.
+SETS = ("plain", "as-you-type", "misspelt", "question")
+_STARTS = ("can i", "how long does", "is it safe to", "what should i", "when will my")
 
 
 def query_sets(words: list[str], count: int) -> dict[str, list[str]]:
@@ -25,7 +29,15 @@ def query_sets(words: list[str], count: int) -> dict[str, list[str]]:
         word = rng.choice([word for word in words if len(word) > 4])
         return _typo(_typo(word, rng) if len(word) >= 8 and rng.random() < 0.3 else word, rng)
 
-    makers = {"plain": plain, "as-you-type": as_you_type, "misspelt": misspelt}
+    def question() -> str:
+        return f"{rng.choice(_STARTS)} {' '.join(rng.sample(words, rng.choice((2, 3))))}"
+
+    makers = {
+        "plain": plain,
+        "as-you-type": as_you_type,
+        "misspelt": misspelt,
+        "question": question,
+    }
     return {name: [make() for _ in range(count)] for name, make in makers.items()}
 
 
