@@ -150,9 +150,47 @@ def test_repeated_headings_are_told_apart_by_their_ids(published: Any) -> None:
 
 
 def test_every_word_must_match(published: Any) -> None:
-    both = results("nurse monitoring")["total"]
-    assert 0 < both < min(results("nurse")["total"], results("monitoring")["total"])
-    assert results("esketamine xylophone")["total"] == 0
+    both = results("nurse monitoring")
+    assert 0 < both["total"] < min(results("nurse")["total"], results("monitoring")["total"])
+    assert both["leftOut"] == []
+
+
+def test_a_word_no_section_holds_is_left_out_and_said(published: Any) -> None:
+    answer = results("esketamine xylophone")
+    assert answer["leftOut"] == ["xylophone"]
+    assert answer["items"] == results("esketamine")["items"]
+    assert answer["total"] > 0
+
+
+def test_a_question_as_typed_finds_its_answer_without_its_small_words(published: Any) -> None:
+    # No section holds "can", "i", "after" and "my" with "drive", "ketamine" and "infusion";
+    # the visit's "before you come" section holds the three words that tell the question.
+    question = results("can i drive after my ketamine infusion")
+    assert question["leftOut"] == ["can", "i", "after", "my"]
+    assert question["items"] == results("drive ketamine infusion")["items"]
+    assert question["items"][0]["section"]["id"] == "before-you-come"
+
+
+def test_small_words_count_where_a_section_holds_every_word(published: Any) -> None:
+    answer = results("who should not have ketamine")
+    assert answer["leftOut"] == []
+    assert answer["items"][0]["section"]["id"] == "who-should-not-have-ketamine"
+    assert answer["total"] < results("ketamine")["total"]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param(
+            "tms ketamine xylophone nurse", id="every word that tells is held, not together"
+        ),
+        pytest.param("is it xylophone", id="small words are never searched alone"),
+    ],
+)
+def test_a_word_that_tells_what_is_asked_is_never_left_out(published: Any, typed: str) -> None:
+    assert results("tms ketamine nurse")["total"] == 0  # the first case's premise
+    answer = results(typed)
+    assert (answer["items"], answer["total"], answer["leftOut"]) == ([], 0, [])
 
 
 # Recall: stems, synonyms, prefixes, typos
@@ -201,7 +239,10 @@ def test_the_last_word_may_be_half_typed(published: Any, query: str, found: str)
 
 def test_only_the_last_word_counts_as_half_typed(published: Any) -> None:
     assert results("anxiety ketam")["total"] > 0
-    assert results("ketam anxiety")["total"] == 0
+    # Not the last word: no section holds "ketam", so it is left out, not completed.
+    found = results("ketam anxiety")
+    assert found["leftOut"] == ["ketam"]
+    assert found["items"] == results("anxiety")["items"]
 
 
 @pytest.mark.parametrize(
@@ -242,6 +283,7 @@ def test_typos_beyond_the_budget_find_nothing(published: Any, typed: str) -> Non
         "items": [],
         "total": 0,
         "didYouMean": None,
+        "leftOut": [],
         "nextCursor": None,
     }
 
@@ -385,6 +427,7 @@ def test_no_hit_is_an_empty_answer(published: Any) -> None:
         "items": [],
         "total": 0,
         "didYouMean": None,
+        "leftOut": [],
         "nextCursor": None,
     }
 

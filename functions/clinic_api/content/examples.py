@@ -121,6 +121,7 @@ SEARCH_RESULTS: dict[str, JsonValue] = {
     ],
     "total": 1,
     "didYouMean": None,
+    "leftOut": [],
     "nextCursor": None,
 }
 

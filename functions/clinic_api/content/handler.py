@@ -126,6 +126,7 @@ def search() -> Response:
         "items": found.items,
         "total": found.total,
         "didYouMean": found.did_you_mean,
+        "leftOut": found.left_out,
         "nextCursor": found.next_cursor,
     }
     return _cached(body, routes.SEARCH_CACHE, keep=False)

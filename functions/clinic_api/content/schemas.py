@@ -332,6 +332,12 @@ class SearchResults(Contract):
     did_you_mean: str | None = Field(
         alias="didYouMean", description="The corrected query when the best hits needed one"
     )
+    left_out: list[str] = Field(
+        alias="leftOut",
+        description="The words of `q` the hits do not hold, as asked: when no section holds "
+        "every word, even corrected, the least telling are left out until one holds the rest "
+        "(a word in no article first, then the commonest). Empty when every word counted",
+    )
     next_cursor: str | None = Field(
         alias="nextCursor",
         description="Pass as `cursor` (same `q`, `tag`, `distinct`) for the next hits; null "

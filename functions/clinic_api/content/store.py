@@ -115,6 +115,7 @@ class SearchPage:
     items: list[dict[str, Any]]  # SearchHit documents, best first
     total: int
     did_you_mean: str | None
+    left_out: list[str]  # words no hit holds with the rest
     next_cursor: str | None
 
 
@@ -285,6 +286,7 @@ class ArticleStore:
             items,
             found.total,
             found.did_you_mean,
+            found.left_out,
             encode_search_cursor(following, question) if more else None,
         )
 

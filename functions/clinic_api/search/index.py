@@ -1,4 +1,5 @@
-"""Site search over the published index: the sections that match every word, best first.
+"""Site search over the published index: the sections that match every word, best first;
+when none holds them all, those holding all but the least telling words.
 
 Imported on the first `/search` only, so tantivy stays off the other routes'
 cold start. The index arrives as one tar object; the S3 cache calls
@@ -32,6 +33,7 @@ from clinic_api.search.query import (
     Slot,
     Synonyms,
     Term,
+    is_small_word,
     plan_query,
     with_corrections,
 )
@@ -90,6 +92,7 @@ class Found:
     items: list[dict[str, Any]]  # SearchHit documents, best first
     total: int
     did_you_mean: str | None
+    left_out: list[str]  # the words no hit holds with the rest, as asked, in the query's order
 
 
 class SearchIndex:
@@ -144,8 +147,9 @@ class SearchIndex:
         (scheduled, not yet due); with `distinct`, only each article's best hit counts."""
         slots = plan_query(text, self._vocabulary, self._synonyms)
         if not slots:  # punctuation, emoji: nothing to look for
-            return Found([], 0, None)
-        slots, ranked, total = self._find(slots, tag, hidden, offset + limit, distinct)
+            return Found([], 0, None, [])
+        asked = slots
+        slots, ranked, total = self._find_most(slots, tag, hidden, offset + limit, distinct)
         given = TIER * sum(1 for slot in slots if _as_typed_only(slot))
         ranked = [(score + given, address) for score, address in ranked]
         # "Did you mean" comes from the best hit of all, so every page proposes the same:
@@ -165,7 +169,37 @@ class SearchIndex:
             )
             if ranked
             else None,
+            left_out=_left_out(asked, slots) if ranked else [],
         )
+
+    def _find_most(
+        self,
+        slots: list[Slot],
+        tag: str | None,
+        hidden: Collection[str],
+        wanted: int,
+        distinct: bool,
+    ) -> tuple[list[Slot], Ranked, int]:
+        """Every word; when no unit holds them all, even corrected, without the words no
+        unit holds, then also without the question's small words ("is", "how", "my"), so
+        that a question typed as asked finds its answer. Any other word is never left out,
+        and small words are never searched alone: a hit would be about something else.
+        Returns the slots the hits were found by."""
+        found = self._find(slots, tag, hidden, wanted, distinct)
+        if found[2] or len(slots) < 2:
+            return found
+        corrected = found[0]
+        held = [at for at, slot in enumerate(corrected) if self._may_match([slot])]
+        telling = [at for at in held if not is_small_word(slots[at])]
+        tried = list(range(len(slots)))
+        for kept in (held, telling) if telling else ():
+            if kept != tried:
+                tried = kept
+                typed, fixed = [slots[at] for at in kept], [corrected[at] for at in kept]
+                fewer = self._find(typed, tag, hidden, wanted, distinct, fixed)
+                if fewer[2]:
+                    return fewer
+        return found
 
     def _find(
         self,
@@ -174,13 +208,16 @@ class SearchIndex:
         hidden: Collection[str],
         wanted: int,
         distinct: bool,
+        corrected: list[Slot] | None = None,
     ) -> tuple[list[Slot], Ranked, int]:
         """The words as typed; only if they find nothing, with their corrections too
-        (Algolia's typoTolerance "min"). Returns the slots the hits were found by."""
+        (Algolia's typoTolerance "min"), or with `corrected` when they were made before.
+        Returns the slots the hits were found by: with none found, the corrected slots."""
         found = self._hits(slots, tag, hidden, wanted, distinct) if self._may_match(slots) else None
         if found and found[1]:
             return slots, *found
-        corrected = with_corrections(slots, self._vocabulary, self._synonyms)
+        if corrected is None:
+            corrected = with_corrections(slots, self._vocabulary, self._synonyms)
         if corrected == slots and found:  # no word has a correction: the same search
             return slots, *found
         return corrected, *self._hits(corrected, tag, hidden, wanted, distinct)
@@ -322,6 +359,20 @@ def _token(term: Term) -> str:
 
 def _as_typed_only(slot: Slot) -> bool:
     return not any(term.typos for term in slot.terms)
+
+
+def _left_out(asked: Sequence[Slot], used: Sequence[Slot]) -> list[str]:
+    """The words asked for that the hits were not searched by (`used` keeps the rest, in
+    order, each perhaps with its corrections added)."""
+    kept = iter(used)
+    current = next(kept, None)
+    left: list[str] = []
+    for slot in asked:
+        if current is not None and current.asked == slot.asked:
+            current = next(kept, None)
+        else:
+            left.append(slot.asked)
+    return left
 
 
 def _any(queries: Sequence[Query]) -> Query:

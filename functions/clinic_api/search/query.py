@@ -1,6 +1,8 @@
 """What a search looks for: each query word's stem, synonyms, completions and corrections.
 
-Every word must match (AND); a word matches through any of its terms:
+Every word must match (AND) where some section holds them all; otherwise the index leaves
+out a word no section holds, then the question's small words (`SMALL_WORDS`). A word
+matches through any of its terms:
 
 - its own stem ("treatments" finds "treatment");
 - a synonym from content/synonyms.yaml ("anxious" finds "anxiety"), also for
@@ -31,6 +33,21 @@ MAX_QUERY_WORDS = 10  # words past this are ignored: each one costs index lookup
 MAX_FUZZY_LENGTH = 40  # longer runs of letters are not words: no completions or corrections
 COMPLETIONS = 8  # the most frequent words a half-typed last word may be
 CORRECTIONS = 8
+
+# The words a question is built with, which tell nothing of what it asks about: left out
+# only when no section holds every word ("can i drive home after my infusion").
+# Not "not", "no" or "without", which turn a question around.
+SMALL_WORDS = frozenset(
+    {
+        "a", "about", "after", "an", "and", "any", "are", "as", "at", "be", "been", "before",
+        "being", "by", "can", "could", "did", "do", "does", "during", "for", "from", "had", "has",
+        "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me",
+        "might", "my", "of", "on", "or", "our", "she", "should", "so", "some", "than", "that",
+        "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up", "us",
+        "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why",
+        "will", "with", "would", "you", "your",
+    }
+)  # fmt: skip
 
 # How much a match through each kind of term counts, against the word as typed.
 EXACT = 1.0
@@ -140,6 +157,10 @@ def plan_query(text: str, vocabulary: Vocabulary, synonyms: Synonyms) -> list[Sl
         slots.append(Slot(asked, _distinct(terms), word=length == 1))
         start += length
     return slots
+
+
+def is_small_word(slot: Slot) -> bool:
+    return slot.word and slot.asked in SMALL_WORDS
 
 
 def with_corrections(

@@ -1,5 +1,6 @@
 // /search?q=: every hit (sections too, not one per article), with paging, and the words the
-// results are for when the API corrected the ones typed (it does only when they find nothing).
+// results are for when the API corrected the ones typed or left some out (it does only when
+// they find nothing).
 
 import { getJson } from './api.js';
 import { hitUrl, searchUrl } from './autocomplete.js';
@@ -53,6 +54,11 @@ async function run(first) {
     link.textContent = answer.didYouMean;
     link.href = searchUrl(answer.didYouMean);
     $('did-you-mean').hidden = false;
+  }
+  const leftOut = Array.isArray(answer.leftOut) ? answer.leftOut.map(String) : [];
+  if (first && leftOut.length) {
+    $('left-out-words').textContent = leftOut.map((word) => `“${word}”`).join(', ');
+    $('left-out').hidden = false;
   }
   if (!first && items.length) items[0].querySelector('a').focus();
 }
