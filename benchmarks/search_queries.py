@@ -8,10 +8,11 @@ import random
 import statistics
 
 SEED = 20260302
-# What visitors type: words, a half-typed last word, a misspelt word, and a question in
-# small words around words of the articles that no one section may hold together.
+# What visitors type: words, a half-typed last word, a misspelt word, and a question: small
+# words (which a section seldom holds with the rest), some with a word of their own ("safe",
+# "long"), around one or two words of the articles.
 SETS = ("plain", "as-you-type", "misspelt", "question")
-_STARTS = ("can i", "how long does", "is it safe to", "what should i", "when will my")
+_STARTS = ("can i", "how do i", "what is the", "is it safe to", "how long does")
 
 
 def query_sets(words: list[str], count: int) -> dict[str, list[str]]:
@@ -30,15 +31,10 @@ def query_sets(words: list[str], count: int) -> dict[str, list[str]]:
         return _typo(_typo(word, rng) if len(word) >= 8 and rng.random() < 0.3 else word, rng)
 
     def question() -> str:
-        return f"{rng.choice(_STARTS)} {' '.join(rng.sample(words, rng.choice((2, 3))))}"
+        return f"{rng.choice(_STARTS)} {' '.join(rng.sample(words, rng.choice((1, 2))))}"
 
-    makers = {
-        "plain": plain,
-        "as-you-type": as_you_type,
-        "misspelt": misspelt,
-        "question": question,
-    }
-    return {name: [make() for _ in range(count)] for name, make in makers.items()}
+    makers = (plain, as_you_type, misspelt, question)
+    return {name: [make() for _ in range(count)] for name, make in zip(SETS, makers, strict=True)}
 
 
 def _typo(word: str, rng: random.Random) -> str:

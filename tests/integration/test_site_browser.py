@@ -145,11 +145,11 @@ def test_the_search_page_lists_every_hit_and_offers_a_correction(
     heading_marks = page.locator("#results li h2 mark").all_inner_texts()
     assert {"What", "research", "shows"} <= set(heading_marks), heading_marks
     assert page.is_hidden("#left-out")
-    # A question as typed: the small words no section holds with the rest are left out.
+    # A question as typed: its small words, which no section holds with the rest, left out.
     page.goto(f"{local_stack.site}/search?q=can+i+drive+after+my+ketamine+infusion")
     page.wait_for_selector("#results li a")
     assert page.inner_text("#left-out") == (
-        "No page has every word you searched for. These results leave out:"
+        "Nothing on the site has every word you searched for together. These results leave out:"
         " “can”, “i”, “after”, “my”."
     )
     assert page.is_hidden("#did-you-mean")

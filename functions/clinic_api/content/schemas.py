@@ -334,9 +334,10 @@ class SearchResults(Contract):
     )
     left_out: list[str] = Field(
         alias="leftOut",
-        description="The words of `q` the hits do not hold, as asked: when no section holds "
-        "every word, even corrected, the least telling are left out until one holds the rest "
-        "(a word in no article first, then the commonest). Empty when every word counted",
+        description="The words of `q` the hits were found without, once each, as the search "
+        "reads them: when no section of an article or page holds every word, the question's "
+        "small words (`is`, `can`, `i`, `my`, ...) are left out; a word that tells what is "
+        "asked never is. Empty when every word counted",
     )
     next_cursor: str | None = Field(
         alias="nextCursor",

@@ -1,5 +1,5 @@
 """Site search over the published index: the sections that match every word, best first;
-when none holds them all, those holding all but the least telling words.
+when none holds them all, every word but the question's small words ("can", "i", "my").
 
 Imported on the first `/search` only, so tantivy stays off the other routes'
 cold start. The index arrives as one tar object; the S3 cache calls
@@ -67,6 +67,12 @@ TIER = 1000.0
 HEADING_HOLDS_ALL = 5.0  # far below TIER: never lifts a corrected match over an exact one
 
 Ranked = list[tuple[float, DocAddress]]  # (score, address), best first
+
+
+class Attempt(NamedTuple):
+    slots: list[Slot]  # the slots the hits were found by
+    ranked: Ranked
+    total: int
 
 
 class Article(NamedTuple):
@@ -149,7 +155,7 @@ class SearchIndex:
         if not slots:  # punctuation, emoji: nothing to look for
             return Found([], 0, None, [])
         asked = slots
-        slots, ranked, total = self._find_most(slots, tag, hidden, offset + limit, distinct)
+        slots, ranked, total = self._find(slots, tag, hidden, offset + limit, distinct)
         given = TIER * sum(1 for slot in slots if _as_typed_only(slot))
         ranked = [(score + given, address) for score, address in ranked]
         # "Did you mean" comes from the best hit of all, so every page proposes the same:
@@ -169,37 +175,8 @@ class SearchIndex:
             )
             if ranked
             else None,
-            left_out=_left_out(asked, slots) if ranked else [],
+            left_out=_small_words(asked) if len(slots) < len(asked) else [],
         )
-
-    def _find_most(
-        self,
-        slots: list[Slot],
-        tag: str | None,
-        hidden: Collection[str],
-        wanted: int,
-        distinct: bool,
-    ) -> tuple[list[Slot], Ranked, int]:
-        """Every word; when no unit holds them all, even corrected, without the words no
-        unit holds, then also without the question's small words ("is", "how", "my"), so
-        that a question typed as asked finds its answer. Any other word is never left out,
-        and small words are never searched alone: a hit would be about something else.
-        Returns the slots the hits were found by."""
-        found = self._find(slots, tag, hidden, wanted, distinct)
-        if found[2] or len(slots) < 2:
-            return found
-        corrected = found[0]
-        held = [at for at, slot in enumerate(corrected) if self._may_match([slot])]
-        telling = [at for at in held if not is_small_word(slots[at])]
-        tried = list(range(len(slots)))
-        for kept in (held, telling) if telling else ():
-            if kept != tried:
-                tried = kept
-                typed, fixed = [slots[at] for at in kept], [corrected[at] for at in kept]
-                fewer = self._find(typed, tag, hidden, wanted, distinct, fixed)
-                if fewer[2]:
-                    return fewer
-        return found
 
     def _find(
         self,
@@ -208,19 +185,28 @@ class SearchIndex:
         hidden: Collection[str],
         wanted: int,
         distinct: bool,
-        corrected: list[Slot] | None = None,
-    ) -> tuple[list[Slot], Ranked, int]:
-        """The words as typed; only if they find nothing, with their corrections too
-        (Algolia's typoTolerance "min"), or with `corrected` when they were made before.
-        Returns the slots the hits were found by: with none found, the corrected slots."""
-        found = self._hits(slots, tag, hidden, wanted, distinct) if self._may_match(slots) else None
-        if found and found[1]:
-            return slots, *found
-        if corrected is None:
-            corrected = with_corrections(slots, self._vocabulary, self._synonyms)
-        if corrected == slots and found:  # no word has a correction: the same search
-            return slots, *found
-        return corrected, *self._hits(corrected, tag, hidden, wanted, distinct)
+    ) -> Attempt:
+        """The words as typed, then without the question's small words ("is", "how", "my"),
+        so that a question typed as asked finds its answer; only if neither finds anything,
+        the same with every word's corrections (Algolia's typoTolerance "min"). A word
+        that tells what is asked is never left out (a hit without it would be about
+        something else), and small words are never searched alone."""
+        telling = [at for at, slot in enumerate(slots) if not is_small_word(slot)]
+        fewer = 0 < len(telling) < len(slots)
+        tries = [slots, [slots[at] for at in telling]] if fewer else [slots]
+        for tried in tries:
+            if self._may_match(tried):  # a word in no field would find nothing as typed
+                found = Attempt(tried, *self._hits(tried, tag, hidden, wanted, distinct))
+                if found.total:
+                    return found
+        corrected = with_corrections(slots, self._vocabulary, self._synonyms)
+        corrected_tries = [corrected, [corrected[at] for at in telling]] if fewer else [corrected]
+        for tried, typed in zip(corrected_tries, tries, strict=True):
+            if tried != typed:  # else the same search as above
+                found = Attempt(tried, *self._hits(tried, tag, hidden, wanted, distinct))
+                if found.total:
+                    return found
+        return Attempt(slots, [], 0)
 
     def _hits(
         self,
@@ -361,18 +347,9 @@ def _as_typed_only(slot: Slot) -> bool:
     return not any(term.typos for term in slot.terms)
 
 
-def _left_out(asked: Sequence[Slot], used: Sequence[Slot]) -> list[str]:
-    """The words asked for that the hits were not searched by (`used` keeps the rest, in
-    order, each perhaps with its corrections added)."""
-    kept = iter(used)
-    current = next(kept, None)
-    left: list[str] = []
-    for slot in asked:
-        if current is not None and current.asked == slot.asked:
-            current = next(kept, None)
-        else:
-            left.append(slot.asked)
-    return left
+def _small_words(slots: Sequence[Slot]) -> list[str]:
+    """The small words of the query, once each, in its order: what a hit may lack."""
+    return list(dict.fromkeys(slot.asked for slot in slots if is_small_word(slot)))
 
 
 def _any(queries: Sequence[Query]) -> Query:

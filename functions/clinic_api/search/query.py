@@ -1,8 +1,7 @@
 """What a search looks for: each query word's stem, synonyms, completions and corrections.
 
-Every word must match (AND) where some section holds them all; otherwise the index leaves
-out a word no section holds, then the question's small words (`SMALL_WORDS`). A word
-matches through any of its terms:
+Every word must match (AND) where some section holds them all; otherwise every word but
+the question's small words (`SMALL_WORDS`). A word matches through any of its terms:
 
 - its own stem ("treatments" finds "treatment");
 - a synonym from content/synonyms.yaml ("anxious" finds "anxiety"), also for
@@ -35,17 +34,20 @@ COMPLETIONS = 8  # the most frequent words a half-typed last word may be
 CORRECTIONS = 8
 
 # The words a question is built with, which tell nothing of what it asks about: left out
-# only when no section holds every word ("can i drive home after my infusion").
-# Not "not", "no" or "without", which turn a question around.
+# only when no section holds every word ("can i drive home after my infusion"). With the
+# pieces the analyser cuts contractions into ("what's": what, s; "can't": can, t). Not
+# "not", "no" or "without": typed as words, they turn a question around.
 SMALL_WORDS = frozenset(
     {
-        "a", "about", "after", "an", "and", "any", "are", "as", "at", "be", "been", "before",
-        "being", "by", "can", "could", "did", "do", "does", "during", "for", "from", "had", "has",
-        "have", "he", "her", "his", "how", "i", "if", "in", "into", "is", "it", "its", "me",
-        "might", "my", "of", "on", "or", "our", "she", "should", "so", "some", "than", "that",
-        "the", "their", "them", "then", "there", "these", "they", "this", "those", "to", "up", "us",
-        "was", "we", "were", "what", "when", "where", "which", "who", "whom", "whose", "why",
-        "will", "with", "would", "you", "your",
+        "a", "about", "after", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+        "before", "being", "by", "can", "could", "d", "did", "didn", "do", "does", "doesn", "don",
+        "during", "for", "from", "had", "hadn", "has", "hasn", "have", "haven", "he", "her", "his",
+        "how", "i", "if", "in", "into", "is", "isn", "it", "its", "ll", "m", "many", "me", "might",
+        "much", "my", "of", "on", "or", "our", "re", "s", "she", "should", "shouldn", "so", "some",
+        "t", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+        "those", "to", "up", "us", "ve", "was", "wasn", "we", "were", "weren", "what", "when",
+        "where", "which", "who", "whom", "whose", "why", "will", "with", "won", "would", "wouldn",
+        "you", "your",
     }
 )  # fmt: skip
 
@@ -160,6 +162,7 @@ def plan_query(text: str, vocabulary: Vocabulary, synonyms: Synonyms) -> list[Sl
 
 
 def is_small_word(slot: Slot) -> bool:
+    """Whether the slot is one of SMALL_WORDS (not a synonym phrase that holds one)."""
     return slot.word and slot.asked in SMALL_WORDS
 
 
