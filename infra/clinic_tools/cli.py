@@ -41,6 +41,7 @@ def _publish(args: argparse.Namespace) -> int:
             prune=args.prune,
             dry_run=args.dry_run,
             site_bucket=args.site_bucket,
+            site_dir=args.site,
         )
     except ContentError as error:
         print(f"Nothing was published; fix these first:\n{error}", file=sys.stderr)
@@ -61,6 +62,14 @@ def _publish(args: argparse.Namespace) -> int:
         print(f"Could not reach S3: {error}", file=sys.stderr)
         return ExitCode.AWS
     return ExitCode.OK
+
+
+def _site_folder_option(parser: argparse.ArgumentParser) -> None:
+    """--site: publish and check look there for the files a link names; dev and deploy
+    render it."""
+    parser.add_argument(
+        "--site", type=Path, default=Path("site"), help="the website's folder (default: site)"
+    )
 
 
 def _buckets_of_stack(args: argparse.Namespace) -> str | None:
@@ -92,7 +101,7 @@ def _check(args: argparse.Namespace) -> int:
     from clinic_tools.publish.publisher import check_content
 
     try:
-        objects, hints = check_content(args.content)
+        objects, hints = check_content(args.content, args.site)
     except ContentError as error:
         print(f"Not ready to publish; fix these first:\n{error}", file=sys.stderr)
         return ExitCode.INVALID_CONTENT
@@ -197,6 +206,7 @@ def parser() -> argparse.ArgumentParser:
         help="the site's bucket: also upload the pictures' copies (media/) there, and "
         "sitemap.xml and feed.xml (they need baseUrl)",
     )
+    _site_folder_option(pub)
     pub.set_defaults(run=_publish)
 
     check = commands.add_parser(
@@ -206,6 +216,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--content", type=Path, default=Path("content"), help="content folder (default: content)"
     )
+    _site_folder_option(check)
     check.set_defaults(run=_check)
 
     api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")
@@ -237,9 +248,7 @@ def parser() -> argparse.ArgumentParser:
     dev.add_argument(
         "--content", type=Path, default=Path("content"), help="content folder (default: content)"
     )
-    dev.add_argument(
-        "--site", type=Path, default=Path("site"), help="the website's folder (default: site)"
-    )
+    _site_folder_option(dev)
     dev.add_argument(
         "--site-port", type=int, default=8000, help="site port on 127.0.0.1 (default: 8000)"
     )
@@ -273,9 +282,7 @@ def parser() -> argparse.ArgumentParser:
     deploy.add_argument(
         "--content", type=Path, default=Path("content"), help="content folder (default: content)"
     )
-    deploy.add_argument(
-        "--site", type=Path, default=Path("site"), help="the website's folder (default: site)"
-    )
+    _site_folder_option(deploy)
     deploy.set_defaults(run=_site_deploy)
 
     register_requests(commands)

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from clinic_tools.publish import links
+from clinic_tools.exit_codes import ExitCode
 from clinic_tools.publish.compile import compile_site
 from clinic_tools.publish.links import link_problems
-from clinic_tools.publish.loader import SAID_PER_FILE, ContentError, load_content
+from clinic_tools.publish.loader import NO_FILE, SAID_PER_FILE, ContentError, load_content
 from tests.conftest import CONTENT
 
 NOW = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -283,14 +283,45 @@ def test_links_to_the_sites_own_files_and_what_publish_writes_lead_somewhere(
     ]
 
 
-def test_without_a_site_folder_beside_the_template_files_are_not_checked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`clinic check` run from an installed package has no site/ to look in."""
-    content = write_content(tmp_path / "content", {"linked.md": article("See [x](/x.pdf).")})
-    monkeypatch.setattr(links, "SITE_DIR", tmp_path / "no-site")
+def test_a_link_to_the_api_is_the_apis_not_a_file_of_the_site(tmp_path: Path) -> None:
+    """The distribution sends /api/* to the API, whatever the path rules say."""
+    body = "The [API's description](/api/openapi.json) and [articles](/api/articles)."
+    content = write_content(tmp_path / "content", {"linked.md": article(body)})
 
     assert link_problem_lines(content) == []
+
+
+def test_files_are_looked_for_in_the_site_folder_given(tmp_path: Path) -> None:
+    """`clinic site deploy --site DIR` deploys another folder: check and publish take it too."""
+    content = write_content(tmp_path / "content", {"linked.md": article("[Form](/forms/in.pdf).")})
+    site = tmp_path / "our-site"
+    (site / "forms").mkdir(parents=True)
+    (site / "forms" / "in.pdf").write_bytes(b"%PDF-1.4\n")
+    loaded = load_content(content)
+    compiled = compile_site(loaded)
+
+    assert link_problems(loaded, compiled, NOW, site) == []
+    assert link_problems(loaded, compiled, NOW, None) == []  # not checked
+    assert link_problems(loaded, compiled, NOW, tmp_path / "no-site") == []  # nor here
+    missing = link_problems(loaded, compiled, NOW)  # the repository's site/
+    assert [problem.message for problem in missing] == [f"{NO_FILE.format('/forms/in.pdf')}"]
+
+
+def test_clinic_check_takes_the_site_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from clinic_tools.cli import main
+
+    content = write_content(tmp_path / "content", {"linked.md": article("[Form](/forms/in.pdf).")})
+    site = tmp_path / "our-site"
+    (site / "forms").mkdir(parents=True)
+
+    assert (
+        main(["check", "--content", str(content), "--site", str(site)]) == ExitCode.INVALID_CONTENT
+    )
+    assert "/forms/in.pdf is no file of the site" in capsys.readouterr().err
+    (site / "forms" / "in.pdf").write_bytes(b"%PDF-1.4\n")
+    assert main(["check", "--content", str(content), "--site", str(site)]) == ExitCode.OK
 
 
 def test_an_authors_file_in_error_is_said_once_not_again_by_each_article(tmp_path: Path) -> None:

@@ -195,7 +195,9 @@ def _start(
     site_sync = _site_sync(template, args, site, s3, staff_sign_in(staff))
     if bucket is not None:
         site_bucket = site_sync.bucket if site_sync is not None else None
-        publish(args.content, bucket, s3, report=_indent, site_bucket=site_bucket)
+        publish(
+            args.content, bucket, s3, report=_indent, site_bucket=site_bucket, site_dir=args.site
+        )
     if site_sync is not None:
         site_sync.sync()
     size = args.workers or WORKERS_PER_FUNCTION

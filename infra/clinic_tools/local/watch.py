@@ -133,10 +133,11 @@ class Reloader:
         done = []
         if content_changed and self.bucket is not None:
             site_bucket = self.site.bucket if self.site is not None else None
+            site_dir = self.site.folder if self.site is not None else None
             try:
                 plan = publish(
                     self.content, self.bucket, self.s3, prune=True, report=_quiet,
-                    site_bucket=site_bucket,
+                    site_bucket=site_bucket, site_dir=site_dir,
                 )  # fmt: skip
             except ContentError as error:
                 self.say(f"clinic dev: {what} changed; not re-published, fix these first:\n{error}")

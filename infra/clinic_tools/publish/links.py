@@ -5,10 +5,11 @@ own address; `.` and `..` resolved) must name a published one (not a draft, not 
 file, someone in authors.yaml), and an article it names must be due when its source is: the
 function hides a related article until it is due, but not a link in the text (`related:`
 is the loader's to check). A link or a call to action to a file (`/forms/intake.pdf`,
-`/media/...`) must name one the site bucket will hold: site/'s, or what `clinic publish`
-writes beside them. A relative link (`other-article.md`, as an editor's preview
-writes it) would resolve under the page's own path. Each is a ContentError of the
-source's file, so `clinic publish` refuses the content before anything is uploaded.
+`/media/...`) must name one the site bucket will hold: site/'s (or `--site`'s), or what
+`clinic publish` writes beside them; `/api/` is the API's. A relative link
+(`other-article.md`, as an editor's preview writes it) would resolve under the page's own
+path. Each is a ContentError of the source's file, so `clinic publish` refuses the content
+before anything is uploaded.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from clinic_api.content.store import visible_from
 from clinic_tools.publish.compile import CompiledSite
 from clinic_tools.publish.feed import FEED_KEY
 from clinic_tools.publish.loader import (
-    NOT_SERVED,
     Content,
     ContentError,
     Problem,
-    served,
+    calls_to_action,
     site_path,
     source_lines,
+    unserved,
 )
 from clinic_tools.publish.models import SiteSettings
 from clinic_tools.publish.sitemap import SITEMAP_KEY
@@ -40,23 +41,25 @@ from clinic_tools.site.render import rendered_keys
 _HREF = re.compile(r'href="([^"]*)"')
 _SHOWN = "1970-01-01T00:00:00Z"  # a document shown since long ago: due links only
 _RELATIVE = "'{}' is relative: link from the site's root, like /articles/other-article"
-_NO_FILE = (
-    "{} is no file of the site (not in site/, nor one publish writes): a reader would get its 404"
-)
 
 
-def check_links(content: Content, compiled: CompiledSite, now: datetime) -> None:
+def check_links(
+    content: Content, compiled: CompiledSite, now: datetime, site_dir: Path | None
+) -> None:
     """Raises ContentError naming each link a reader could not follow."""
-    problems = link_problems(content, compiled, now)
+    problems = link_problems(content, compiled, now, site_dir)
     if problems:
         raise ContentError(problems)
 
 
-def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> list[Problem]:
+def link_problems(
+    content: Content, compiled: CompiledSite, now: datetime, site_dir: Path | None = SITE_DIR
+) -> list[Problem]:
+    """Each link a reader could not follow; a file's against `site_dir` (None: not checked)."""
     paths = {source.slug: source.path for source in content.sources}
     paths |= {page.slug: page.path for page in content.pages}
     documents = {**compiled.articles, **compiled.pages}
-    files = site_files(content, compiled)
+    files = site_files(content, compiled, site_dir)
     problems = _calls_to_no_file(content, files)
     for slug, document in documents.items():
         found = _unfollowable(document, compiled, now, content.site, files)
@@ -73,28 +76,29 @@ def link_problems(content: Content, compiled: CompiledSite, now: datetime) -> li
     return problems
 
 
-def site_files(content: Content, compiled: CompiledSite) -> frozenset[str] | None:
-    """Every file the site bucket will hold, by key: site/'s as `clinic site deploy` renders
-    them, and what `clinic publish` writes (sitemap.xml and feed.xml with a `baseUrl`, the
-    pictures' copies). None without a site/ beside template.yaml: files are not checked."""
-    if not SITE_DIR.is_dir():
+def site_files(
+    content: Content, compiled: CompiledSite, site_dir: Path | None
+) -> frozenset[str] | None:
+    """Every file the site bucket will hold, by key: `site_dir`'s as `clinic site deploy`
+    renders them, and what `clinic publish` writes (sitemap.xml and feed.xml with a
+    `baseUrl`, the pictures' copies). None without that folder: files are not checked."""
+    if site_dir is None or not site_dir.is_dir():
         return None
     base_url = str(content.site.base_url) if content.site.base_url else None
     published = {SITEMAP_KEY, FEED_KEY} if base_url else set()
     copies = {copy.key for picture in compiled.pictures.values() for copy in picture.all_copies()}
-    return frozenset(rendered_keys(SITE_DIR, base_url) | published | copies)
+    return frozenset(rendered_keys(site_dir, base_url) | published | copies)
 
 
 def _calls_to_no_file(content: Content, files: frozenset[str] | None) -> list[Problem]:
     """The loader checks that a call to action leads to a page or a file; this, to a file
     the bucket will hold."""
-    calls = [(content.authors_path.with_name("site.yaml"), content.site.cta.href)]
-    calls += [(s.path, s.front.cta.href) for s in content.sources if s.front.cta]
     problems = []
-    for path, href in calls:
-        on_site = site_path(href, content.site)
-        if on_site is not None and served(on_site) and not served(on_site, files):
-            problems.append(Problem(path, "cta.href", _NO_FILE.format(on_site)))
+    for call in calls_to_action(content.site, content.site_yaml, content.sources):
+        path = site_path(call.href, content.site)
+        missing = unserved(path, files) if path is not None and unserved(path) is None else None
+        if missing:
+            problems.append(Problem(call.path, call.field, missing))
     return problems
 
 
@@ -143,8 +147,6 @@ def _unfollowable(
             found.append((f"/pages/{target} is no published page", href))
         elif kind == "providers" and target and target not in compiled.providers:
             found.append((f"/providers/{target} is no one's page in authors.yaml", href))
-        elif not served(path):
-            found.append((NOT_SERVED.format(path), href))
-        elif not served(path, files):
-            found.append((_NO_FILE.format(path), href))
+        elif unfollowable := unserved(path, files):
+            found.append((unfollowable, href))
     return found

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
@@ -192,6 +192,7 @@ class Content:
     # By src: every picture referenced (drafts' too), read and measured.
     pictures: dict[str, Picture] = field(default_factory=dict)
     authors_path: Path = Path("authors.yaml")  # where the bios are written
+    site_yaml: Path = Path("site.yaml")  # where the site's call to action is written
 
 
 def _validate(
@@ -469,6 +470,13 @@ class FormLink:
     line: int | None = None
 
 
+def calls_to_action(site: SiteSettings, site_yaml: Path, sources: list[Source]) -> list[FormLink]:
+    """site.yaml's call to action, and each article's."""
+    calls = [FormLink(site_yaml, "cta.href", site.cta.href)]
+    calls += [FormLink(s.path, "cta.href", s.front.cta.href) for s in sources if s.front.cta]
+    return calls
+
+
 def _check_calls_to_action(
     calls: list[FormLink],
     site: SiteSettings,
@@ -486,8 +494,9 @@ def _check_calls_to_action(
     in_error = None if named is None else named - authors.keys()
     for call in calls:
         path = site_path(call.href, site)
-        if path is not None and call.field == "cta.href" and not served(path):
-            problems.append(Problem(call.path, call.field, NOT_SERVED.format(path), call.line))
+        unfollowable = unserved(path) if path is not None and call.field == "cta.href" else None
+        if unfollowable:
+            problems.append(Problem(call.path, call.field, unfollowable, call.line))
         if path is None or path.removesuffix(".html") != REQUEST_PAGE:
             continue  # the distribution serves the form at /request-appointment[.html]
         for name, value in parse_qsl(urlsplit(call.href).query):
@@ -520,19 +529,30 @@ def site_path(href: str, site: SiteSettings) -> str | None:
 
 
 NOT_SERVED = "{} is no page of the site: a reader would get its 404 page"
+NO_FILE = (
+    "{} is no file of the site (not in site/, nor one publish writes): a reader would get its 404"
+)
+API_PATHS = "/api/"  # the distribution sends these to the API, not through the path rules
 
 
-def served(path: str, files: Collection[str] | None = None) -> bool:
-    """Whether the site's distribution serves something at `path` (its path rules, read from
-    template.yaml as `clinic dev` reads them): a page, or a file by its own name, which with
-    `files` (the site bucket's keys) must be one of them. True when there are no rules."""
+def unserved(path: str, files: Collection[str] | None = None) -> str | None:
+    """Why a reader would get the 404 page at `path` (the distribution's path rules, read
+    from template.yaml as `clinic dev` reads them), or None: a page, the API, or a file
+    served by its own name, which with `files` (the site bucket's keys) must be one of
+    them. None when there are no rules to read."""
     from clinic_tools.site.paths import RulesNotFound, resolve  # the template, for a path only
 
+    if path.startswith(API_PATHS):
+        return None
     try:
         key = resolve(path)
     except (OSError, RulesNotFound):
-        return True
-    return key is not None and (files is None or key != path or unquote(path[1:]) in files)
+        return None
+    if key is None:
+        return NOT_SERVED.format(path)
+    if files is not None and key == path and path[1:] not in files:
+        return NO_FILE.format(path)
+    return None
 
 
 def origin(url: str) -> tuple[str, int | None] | None:
@@ -715,12 +735,7 @@ def load_content(content_dir: Path) -> Content:
     _check_people(authors_path, authors, site, problems)
     pages = _read_pages(content_dir / "pages", md, pictures, problems)
     if site is not None:
-        calls = [FormLink(content_dir / "site.yaml", "cta.href", site.cta.href)]
-        calls += [
-            FormLink(source.path, "cta.href", source.front.cta.href)
-            for source in sources
-            if source.front.cta
-        ]
+        calls = calls_to_action(site, content_dir / "site.yaml", sources)
         for text in [*sources, *pages]:  # and each link in a text
             calls += [FormLink(text.path, "links", href, line) for line, href in links(text.tokens)]
         for key, bio in bios.items():
@@ -731,7 +746,16 @@ def load_content(content_dir: Path) -> Content:
     _check_nothing_nested(content_dir, problems)
     if problems or site is None:
         raise ContentError(problems)
-    return Content(site, authors, sources, synonyms, pages, pictures.read, authors_path)
+    return Content(
+        site,
+        authors,
+        sources,
+        synonyms,
+        pages,
+        pictures.read,
+        authors_path,
+        content_dir / "site.yaml",
+    )
 
 
 def _check_page_slugs(pages: list[PageSource], articles: set[str], problems: list[Problem]) -> None:

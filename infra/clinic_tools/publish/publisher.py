@@ -26,6 +26,7 @@ from clinic_tools.publish.search_index import ARCHIVE_TYPE, build_search_index
 from clinic_tools.publish.site_files import build_site_files
 from clinic_tools.publish.tag_hints import tag_hints
 from clinic_tools.publish.upload import Payload, Plan, apply_plan, documents_in_order, plan_upload
+from clinic_tools.site.paths import SITE_DIR
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -43,21 +44,26 @@ class MissingSiteBucket(Exception):
 
 def build_objects(content_dir: Path, now: datetime | None = None) -> dict[str, Payload]:
     """Every object a publish writes, in upload order; raises ContentError when invalid."""
-    return _content_objects(*_checked(content_dir, now))
+    return _content_objects(*_checked(content_dir, now, SITE_DIR))
 
 
-def check_content(content_dir: Path) -> tuple[dict[str, Payload], list[str]]:
+def check_content(
+    content_dir: Path, site_dir: Path | None = SITE_DIR
+) -> tuple[dict[str, Payload], list[str]]:
     """`clinic check`: what a publish would upload and the tag hints it would report;
     raises ContentError as a publish would."""
-    content, compiled = _checked(content_dir, None)
+    content, compiled = _checked(content_dir, None, site_dir)
     return _content_objects(content, compiled), tag_hints(content)
 
 
-def _checked(content_dir: Path, now: datetime | None) -> tuple[Content, CompiledSite]:
-    """The content, compiled; ContentError when a file is invalid or a link leads nowhere."""
+def _checked(
+    content_dir: Path, now: datetime | None, site_dir: Path | None
+) -> tuple[Content, CompiledSite]:
+    """The content, compiled; ContentError when a file is invalid or a link leads nowhere
+    (a link to a file: nowhere in `site_dir`, or what publish writes)."""
     content = load_content(content_dir)
     compiled = compile_site(content)
-    check_links(content, compiled, now or datetime.now(UTC))
+    check_links(content, compiled, now or datetime.now(UTC), site_dir)
     return content, compiled
 
 
@@ -84,14 +90,16 @@ def publish(
     report: Callable[[str], None] = print,
     site_bucket: str | None = None,
     now: datetime | None = None,
+    site_dir: Path | None = SITE_DIR,
 ) -> Plan:
-    """Publish to `bucket` (and sitemap.xml and feed.xml to `site_bucket`, as of `now`).
+    """Publish to `bucket` (and sitemap.xml and feed.xml to `site_bucket`, as of `now`);
+    links to files are checked against `site_dir`, the site's folder (None: not checked).
 
     Raises ContentError or MissingSiteBucket, with nothing uploaded, when any
     file is invalid or the site bucket does not exist. Returns the content
     bucket's plan.
     """
-    content, compiled = _checked(content_dir, now)
+    content, compiled = _checked(content_dir, now, site_dir)
     for hint in tag_hints(content):
         report(hint)
     objects = _content_objects(content, compiled)
