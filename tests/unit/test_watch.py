@@ -202,3 +202,29 @@ def test_a_content_change_re_renders_the_site_too(content: Path, s3: Any, tmp_pa
     site_reloader(content, s3, workers, said, site)([content])
     assert (site.renders, workers.restarts) == (1, 1)  # site.yaml may have changed
     assert "site re-rendered" in said[-1] and said[-1].endswith("functions restarted")
+
+
+def test_a_publish_refused_for_a_missing_file_is_tried_again_when_site_changes(
+    content: Path, s3: Any, tmp_path: Path
+) -> None:
+    """An author links /forms/intake.pdf, then adds site/forms/intake.pdf as the error says:
+    the article went live only on the next edit to content/."""
+    said: list[str] = []
+    workers, site = FakeWorkers(), FakeSite(tmp_path / "site")
+    site.folder.mkdir()
+    reload = site_reloader(content, s3, workers, said, site)
+    article = content / "articles" / f"{SLUG}.md"
+    article.write_text(article.read_text() + "\nPrint [the form](/forms/intake.pdf).\n")
+    reload([content])
+    assert "not re-published" in said[-1] and "/forms/intake.pdf is no file" in said[-1]
+
+    (site.folder / "forms").mkdir()
+    (site.folder / "forms" / "intake.pdf").write_bytes(b"%PDF-1.4\n")
+    reload([site.folder])
+
+    assert said[-1].startswith("clinic dev: site/ changed: re-published (")
+    assert said[-1].endswith("functions restarted")
+    stored = s3.get_object(Bucket=BUCKET, Key=f"articles/{SLUG}.json")["Body"].read()
+    assert "/forms/intake.pdf" in json.loads(stored)["html"]
+    reload([site.folder])  # published now: a change to site/ alone re-renders it
+    assert said[-1] == "clinic dev: site/ changed: site re-rendered (1 uploaded, 0 deleted)"

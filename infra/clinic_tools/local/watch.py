@@ -109,7 +109,8 @@ class Reloader:
     The site is rendered from site/ and content/site.yaml, so either change re-renders
     it. The restart follows a publish too: each warm worker keeps S3 objects in memory
     for CACHE_TTL_SECONDS, and locally the next request should show the edit; a change
-    to site/ alone needs no restart.
+    to site/ alone needs no restart. A publish refused is tried again on the next change
+    to site/ as well: a link to a file is checked against site/, where the fix may lie.
     """
 
     def __init__(
@@ -123,6 +124,7 @@ class Reloader:
     ) -> None:
         self.content, self.bucket, self.s3 = content, bucket, s3
         self.workers, self.say, self.site = workers, say, site
+        self.refused = False  # the last publish was: content/ is not what is served
 
     def __call__(self, changed: list[Path]) -> None:
         what = ", ".join(f"{folder.name}/" for folder in changed)
@@ -130,8 +132,9 @@ class Reloader:
         content = self.content.resolve()  # as the watcher names its folders
         content_changed = content in changed
         code_changed = any(folder not in {content, site_folder} for folder in changed)
+        republish = content_changed or (self.refused and site_folder in changed)
         done = []
-        if content_changed and self.bucket is not None:
+        if republish and self.bucket is not None:
             site_bucket = self.site.bucket if self.site is not None else None
             site_dir = self.site.folder if self.site is not None else None
             try:
@@ -140,8 +143,10 @@ class Reloader:
                     site_bucket=site_bucket, site_dir=site_dir,
                 )  # fmt: skip
             except ContentError as error:
+                self.refused = True
                 self.say(f"clinic dev: {what} changed; not re-published, fix these first:\n{error}")
                 return
+            self.refused = False
             done.append(f"re-published ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted)")
         if self.site is not None and (content_changed or site_folder in changed):
             try:
@@ -152,7 +157,7 @@ class Reloader:
             done.append(
                 f"site re-rendered ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted)"
             )
-        if content_changed or code_changed:
+        if republish or code_changed:
             try:
                 self.workers.restart()
             except RuntimeError as error:
