@@ -283,6 +283,34 @@ def test_links_to_the_sites_own_files_and_what_publish_writes_lead_somewhere(
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("[medicine list](/forms/medicine list.pdf)", "its address holds a space"),
+        ("![a calm room](images/calm room.jpg)", "its address holds a space"),
+        ("[the form](/forms/a(b.pdf)", "check its brackets and parentheses"),
+    ],
+)
+def test_a_link_the_parser_shows_as_text_is_an_error_by_line(
+    tmp_path: Path, written: str, why: str
+) -> None:
+    """CommonMark reads no link whose address holds a space: the reader saw the brackets,
+    and no link check saw a link."""
+    content = write_content(tmp_path / "content", {"x.md": article(f"Intro.\n\nSee {written}.")})
+    path = content / "articles" / "x.md"
+    line = path.read_text().splitlines().index(f"See {written}.") + 1
+
+    error = content_error(content)
+
+    assert names(error, Path(f"{path}:{line}"), "links", f"'{written}' is shown as written", why)
+
+
+def test_brackets_that_are_no_link_are_text(tmp_path: Path) -> None:
+    body = "Doses [in mg] (by weight) vary; see [1] and (2)."
+    content = write_content(tmp_path / "content", {"x.md": article(body)})
+    assert load_content(content).sources
+
+
 def test_a_link_to_the_api_is_the_apis_not_a_file_of_the_site(tmp_path: Path) -> None:
     """The distribution sends /api/* to the API, whatever the path rules say."""
     body = "The [API's description](/api/openapi.json) and [articles](/api/articles)."

@@ -36,6 +36,7 @@ from clinic_tools.publish.markdown import (
     parse_markdown,
     raw_html,
     text_beside_comments,
+    unread_links,
 )
 from clinic_tools.publish.models import (
     Author,
@@ -602,8 +603,9 @@ def _check_photos(
 def _check_markup(
     path: Path, tokens: list[Token], problems: list[Problem], field: str | None = None
 ) -> None:
-    """Raw HTML (once a line, naming each tag on it) and each link with a scheme the site
-    drops: in an article's body by line, or in one field (a bio) as a whole."""
+    """Raw HTML (once a line, naming each tag on it), each link with a scheme the site
+    drops, and each link the parser read as text: in an article's body by line, or in
+    one field (a bio) as a whole."""
     by_line: dict[int, list[str]] = {}
     for line, html in raw_html(tokens):
         by_line.setdefault(line, []).append(html)
@@ -614,6 +616,14 @@ def _check_markup(
         message = _unfollowable_scheme(href)
         if message:
             problems.append(Problem(path, field or "links", message, None if field else line))
+    for line, written in unread_links(tokens):
+        address = written.split("](", 1)[1]
+        why = _SPACED if " " in address else "check its brackets and parentheses"
+        message = f"'{written}' is shown as written, not as a link: {why}"
+        problems.append(Problem(path, field or "links", message, None if field else line))
+
+
+_SPACED = "its address holds a space (a file's name takes - instead: medicine-list.pdf)"
 
 
 def _unfollowable_scheme(href: str) -> str | None:

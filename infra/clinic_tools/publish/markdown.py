@@ -46,6 +46,7 @@ DECORATIVE = "decorative"
 # A Markdown image as HTML: `(src as written, alt)` → a `<picture>` (images.ShownPictures.html).
 PictureHtml = Callable[[str, str], str]
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
+_LINK_AS_TEXT = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")  # a link the parser did not read
 # Comments and white space only: a comment's text holds no `-->` (`.*?` alone took
 # `<!-- a --> text <!-- b -->` for one comment, and the text went with it).
 _COMMENT = r"<!--(?:(?!-->).)*-->"
@@ -147,6 +148,16 @@ def _children(token: Token) -> Iterator[tuple[int, Token]]:
             line += 1
         else:
             line += child.content.count("\n")
+
+
+def unread_links(tokens: list[Token]) -> Iterator[tuple[int, str]]:
+    """(line, text) for each `[text](address)` or `![alt](src)` the parser kept as text, as
+    it does when the address holds a space: the reader would see the brackets."""
+    for token in tokens:
+        if token.type == "inline" and token.map:
+            for line, child in _children(token):
+                if child.type == "text":
+                    yield from ((line, found) for found in _LINK_AS_TEXT.findall(child.content))
 
 
 def raw_html(tokens: list[Token]) -> Iterator[tuple[int, str]]:
