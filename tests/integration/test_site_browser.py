@@ -149,8 +149,8 @@ def test_the_search_page_lists_every_hit_and_offers_a_correction(
     page.goto(f"{local_stack.site}/search?q=can+i+drive+after+my+ketamine+infusion")
     page.wait_for_selector("#results li a")
     assert page.inner_text("#left-out") == (
-        "Nothing on the site has every word you searched for together. These results leave out:"
-        " “can”, “i”, “after”, “my”."
+        "Showing results without “can”, “i”, “after” and “my”, which no page has with the"
+        " other words."
     )
     assert page.is_hidden("#did-you-mean")
 

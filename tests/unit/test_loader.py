@@ -259,7 +259,7 @@ def test_a_link_or_call_to_action_to_a_file_the_site_will_not_hold_is_an_error(
     cta.write_text(article().replace("---\n", f"---\ncta: {{label: Form, href: '{href}'}}\n", 1))
     site = content / "site.yaml"
     site.write_text(site.read_text().replace("href: /request-appointment", f"href: '{href}'"))
-    said = "is no file of the site (not in site/, nor one publish writes)"
+    said = "is no file of the site: a reader would get its 404 page; put the file in"
 
     problems = link_problem_lines(content)
 
@@ -278,8 +278,9 @@ def test_links_to_the_sites_own_files_and_what_publish_writes_lead_somewhere(
     (content / "articles" / "cta.md").write_text(article().replace("---\n", f"---\n{cta}\n", 1))
 
     assert link_problem_lines(content) == [
-        f"{content / 'articles' / 'cta.md'}: cta.href: /assets/site.css is no file of the site"
-        " (not in site/, nor one publish writes): a reader would get its 404"
+        f"{content / 'articles' / 'cta.md'}: cta.href: /assets/site.css is no file of the site:"
+        " a reader would get its 404 page; put the file in the site's folder"
+        " (site/assets/site.css) or link to one it holds"
     ]
 
 

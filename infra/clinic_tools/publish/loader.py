@@ -531,7 +531,8 @@ def site_path(href: str, site: SiteSettings) -> str | None:
 
 NOT_SERVED = "{} is no page of the site: a reader would get its 404 page"
 NO_FILE = (
-    "{} is no file of the site (not in site/, nor one publish writes): a reader would get its 404"
+    "{0} is no file of the site: a reader would get its 404 page; put the file in the site's "
+    "folder (site{0}) or link to one it holds"
 )
 API_PATHS = "/api/"  # the distribution sends these to the API, not through the path rules
 

@@ -57,7 +57,10 @@ async function run(first) {
   }
   const leftOut = Array.isArray(answer.leftOut) ? answer.leftOut.map(String) : [];
   if (first && leftOut.length) {
-    $('left-out-words').textContent = leftOut.map((word) => `“${word}”`).join(', ');
+    const quoted = leftOut.map((word) => `“${word}”`);
+    $('left-out-words').textContent = quoted.length > 1
+      ? `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`
+      : quoted[0];
     $('left-out').hidden = false;
   }
   if (!first && items.length) items[0].querySelector('a').focus();
