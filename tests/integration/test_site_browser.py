@@ -263,6 +263,30 @@ def test_a_bad_phone_is_shown_at_its_field_and_nothing_isstored_requests(
     assert bool(posts) == sent
 
 
+@pytest.mark.parametrize("name", ["R2D2", "-", "www.example.com/x"])
+def test_a_name_the_api_refuses_is_shown_at_its_field_before_any_post(
+    local_stack: LocalStack, watched: Watched, name: str
+) -> None:
+    """A refused post takes one of the sender's few posts per window: a patient's typos
+    should not use them up."""
+    page = watched.page
+    posts: list[str] = []
+    page.on("request", lambda request: request.method == "POST" and posts.append(request.url))
+    page.goto(f"{local_stack.site}/request-appointment")
+    page.wait_for_selector("#request-form")
+    fill_request(page)
+    page.fill("#firstName", name)
+    page.click("#submit")
+    page.wait_for_selector("#firstName[aria-invalid=true]")
+    described = page.get_attribute("#firstName", "aria-describedby") or ""
+    messages = [page.text_content(f"#{part}") or "" for part in described.split()]
+    assert any("letters" in message for message in messages), messages
+    assert posts == []
+    page.fill("#firstName", "Zoë O\u2019Brien-Núñez")  # letters, marks and punctuation
+    page.click("#submit")
+    page.wait_for_selector("#confirmation:not([hidden])")
+
+
 def test_text_me_without_the_box_that_allows_texts_is_shown_at_the_box(
     local_stack: LocalStack, watched: Watched, requests_table: Any
 ) -> None:

@@ -94,6 +94,10 @@ function values() {
   return body;
 }
 
+// A name as the API takes one: letters and marks, and spaces ' ’ - . , between them. Each
+// refused post counts against the sender's few posts per window, so the page says it first.
+const NAME = /^[\p{L}\p{M} '’.,-]*\p{L}[\p{L}\p{M} '’.,-]*$/u;
+
 /** What the browser can tell before sending; the API checks everything again. */
 function check() {
   const data = new FormData(form);
@@ -101,6 +105,11 @@ function check() {
   const problems = [];
   for (const name of ['patientStatus', 'firstName', 'lastName', 'preferredContact']) {
     if (empty(name)) problems.push({ field: name, code: 'required' });
+  }
+  for (const name of ['firstName', 'lastName']) {
+    if (!empty(name) && !NAME.test(String(data.get(name)).trim())) {
+      problems.push({ field: name, code: 'invalid_name' });
+    }
   }
   const channel = data.get('preferredContact');
   if ((channel === 'phone' || channel === 'text') && empty('phone')) {
