@@ -1,6 +1,5 @@
-// The request form. Without JavaScript it posts urlencoded to the API (303 to the thank-you or
-// error page). With it: JSON with one Idempotency-Key per page view, retried on 409, 503 and
-// network errors, field errors shown at their fields, the reference shown on success.
+// The request form: without JavaScript a urlencoded post (303 to a page); with it, JSON with
+// one Idempotency-Key per page view, retried, errors at their fields, the reference on success.
 // What the person types goes only into the POST body: never a URL, storage, log or analytics.
 
 import { apiUrl, drain } from './config.js';
@@ -31,8 +30,7 @@ let sending = false;
 const query = new URLSearchParams(location.search);
 const article = query.get('article');
 if (isSlug(article)) $('sourceArticle').value = article;
-// From a call to action: ?service={id} (an article's) and ?provider={slug} (a provider's
-// page) choose them when the form lists them; anything else is ignored.
+// ?service= (an article's call to action) and ?provider= (a provider's page), when listed.
 for (const name of ['service', 'provider']) {
   const value = query.get(name);
   if (!isSlug(value)) continue;
@@ -94,8 +92,7 @@ function values() {
   return body;
 }
 
-// A name as the API takes one: letters and marks, and spaces ' ’ - . , between them. Each
-// refused post counts against the sender's few posts per window, so the page says it first.
+// A name as the API takes one (each refused post uses up one of the sender's few).
 const NAME = /^[\p{L}\p{M} '’.,-]*\p{L}[\p{L}\p{M} '’.,-]*$/u;
 
 /** What the browser can tell before sending; the API checks everything again. */
@@ -105,9 +102,7 @@ function check() {
   const problems = [];
   for (const name of ['patientStatus', 'firstName', 'lastName', 'preferredContact']) {
     if (empty(name)) problems.push({ field: name, code: 'required' });
-  }
-  for (const name of ['firstName', 'lastName']) {
-    if (!empty(name) && !NAME.test(String(data.get(name)).trim())) {
+    else if (name.endsWith('Name') && !NAME.test(String(data.get(name)).trim())) {
       problems.push({ field: name, code: 'invalid_name' });
     }
   }
@@ -129,9 +124,8 @@ function check() {
   return problems;
 }
 
-/** Refuses only what no number anywhere is: fewer than 7 digits and no letters (1-800-FLOWERS
- * and "ext. 12" have letters). Whether a number exists is the API's to say (it knows the
- * clinic's country); this spares "12345" a second round of errors after the first. */
+/** Refuses only what no number anywhere is: under 7 digits and no letters (1-800-FLOWERS);
+ * whether a number exists is the API's to say (it knows the clinic's country). */
 function plausiblePhone(text) {
   return (text.match(/\d/g) ?? []).length >= 7 || /\p{L}/u.test(text);
 }
