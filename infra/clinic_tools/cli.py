@@ -64,12 +64,23 @@ def _publish(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _site_folder_option(parser: argparse.ArgumentParser) -> None:
-    """--site: publish and check look there for the files a link names; dev and deploy
-    render it."""
+def _site_folder_option(parser: argparse.ArgumentParser, *, for_links: bool = False) -> None:
+    """--site: dev and deploy render it; publish and check look there for the files a link
+    names, so a folder given there must exist (a missing default only skips that check)."""
+    from clinic_tools.site.paths import SITE_DIR
+
     parser.add_argument(
-        "--site", type=Path, default=Path("site"), help="the website's folder (default: site)"
+        "--site",
+        type=_folder if for_links else Path,
+        default=SITE_DIR,
+        help="the website's folder (default: site/ beside template.yaml)",
     )
+
+
+def _folder(text: str) -> Path:
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"no folder {text!r}")
+    return Path(text)
 
 
 def _buckets_of_stack(args: argparse.Namespace) -> str | None:
@@ -206,7 +217,7 @@ def parser() -> argparse.ArgumentParser:
         help="the site's bucket: also upload the pictures' copies (media/) there, and "
         "sitemap.xml and feed.xml (they need baseUrl)",
     )
-    _site_folder_option(pub)
+    _site_folder_option(pub, for_links=True)
     pub.set_defaults(run=_publish)
 
     check = commands.add_parser(
@@ -216,7 +227,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--content", type=Path, default=Path("content"), help="content folder (default: content)"
     )
-    _site_folder_option(check)
+    _site_folder_option(check, for_links=True)
     check.set_defaults(run=_check)
 
     api = commands.add_parser("openapi", help="write the OpenAPI 3.1 document for every route")

@@ -259,7 +259,7 @@ def test_a_link_or_call_to_action_to_a_file_the_site_will_not_hold_is_an_error(
     cta.write_text(article().replace("---\n", f"---\ncta: {{label: Form, href: '{href}'}}\n", 1))
     site = content / "site.yaml"
     site.write_text(site.read_text().replace("href: /request-appointment", f"href: '{href}'"))
-    said = "is no file of the site: a reader would get its 404 page; put the file in"
+    said = "is no file of the site: a reader would get its 404 page; put the file at site/"
 
     problems = link_problem_lines(content)
 
@@ -279,8 +279,8 @@ def test_links_to_the_sites_own_files_and_what_publish_writes_lead_somewhere(
 
     assert link_problem_lines(content) == [
         f"{content / 'articles' / 'cta.md'}: cta.href: /assets/site.css is no file of the site:"
-        " a reader would get its 404 page; put the file in the site's folder"
-        " (site/assets/site.css) or link to one it holds"
+        " a reader would get its 404 page; put the file at site/assets/site.css, or link to"
+        " one the site holds"
     ]
 
 
@@ -333,7 +333,8 @@ def test_files_are_looked_for_in_the_site_folder_given(tmp_path: Path) -> None:
     assert link_problems(loaded, compiled, NOW, None) == []  # not checked
     assert link_problems(loaded, compiled, NOW, tmp_path / "no-site") == []  # nor here
     missing = link_problems(loaded, compiled, NOW)  # the repository's site/
-    assert [problem.message for problem in missing] == [f"{NO_FILE.format('/forms/in.pdf')}"]
+    place = "site/forms/in.pdf"  # the repository's, from its root
+    assert [problem.message for problem in missing] == [NO_FILE.format("/forms/in.pdf", place)]
 
 
 def test_clinic_check_takes_the_site_folder(
@@ -348,7 +349,12 @@ def test_clinic_check_takes_the_site_folder(
     assert (
         main(["check", "--content", str(content), "--site", str(site)]) == ExitCode.INVALID_CONTENT
     )
-    assert "/forms/in.pdf is no file of the site" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "/forms/in.pdf is no file of the site: a reader would get its 404 page" in said
+    assert f"put the file at {site / 'forms' / 'in.pdf'}, or link" in said  # --site's folder
+    with pytest.raises(SystemExit) as exited:  # a folder given must be one
+        main(["check", "--content", str(content), "--site", str(tmp_path / "no-such-site")])
+    assert exited.value.code == ExitCode.USAGE
     (site / "forms" / "in.pdf").write_bytes(b"%PDF-1.4\n")
     assert main(["check", "--content", str(content), "--site", str(site)]) == ExitCode.OK
 

@@ -228,3 +228,24 @@ def test_a_publish_refused_for_a_missing_file_is_tried_again_when_site_changes(
     assert "/forms/intake.pdf" in json.loads(stored)["html"]
     reload([site.folder])  # published now: a change to site/ alone re-renders it
     assert said[-1] == "clinic dev: site/ changed: site re-rendered (1 uploaded, 0 deleted)"
+
+
+def test_while_content_is_refused_site_and_code_changes_still_take_effect(
+    content: Path, s3: Any, tmp_path: Path
+) -> None:
+    """A retried publish that is refused again must not hold back the site's CSS, nor a
+    code change that came with it."""
+    said: list[str] = []
+    workers, site = FakeWorkers(), FakeSite(tmp_path / "site")
+    reload = site_reloader(content, s3, workers, said, site)
+    article = content / "articles" / f"{SLUG}.md"
+    article.write_text(article.read_text().replace("author: dr-nadia-brandt", "author: dr-nobody"))
+    reload([content])
+    assert (site.renders, workers.restarts) == (0, 0)  # refused: nothing else changes
+
+    reload([site.folder])
+    assert "not re-published" in said[-2]
+    assert said[-1] == "clinic dev: site/ changed: site re-rendered (1 uploaded, 0 deleted)"
+    reload([site.folder, content.parent / "functions"])
+    assert (site.renders, workers.restarts) == (2, 1)
+    assert said[-1].endswith("site re-rendered (1 uploaded, 0 deleted), functions restarted")

@@ -215,7 +215,7 @@ def _start(
     watcher = Watcher(
         _watched(template, args, site),
         # As given: an author's errors name content/... as `clinic check` does, not /home/...
-        Reloader(args.content, bucket, s3, workers, _say, site_sync),
+        Reloader(args.content, bucket, s3, workers, _say, site_sync, args.site),
     )
     watcher.start()
     started.callback(watcher.stop)

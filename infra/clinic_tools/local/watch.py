@@ -121,9 +121,11 @@ class Reloader:
         workers: Restartable,
         say: Callable[[str], None],
         site: SiteSync | None = None,
+        site_dir: Path | None = None,
     ) -> None:
         self.content, self.bucket, self.s3 = content, bucket, s3
         self.workers, self.say, self.site = workers, say, site
+        self.site_dir = site_dir or (site.folder if site is not None else None)  # links' files
         self.refused = False  # the last publish was: content/ is not what is served
 
     def __call__(self, changed: list[Path]) -> None:
@@ -132,22 +134,14 @@ class Reloader:
         content = self.content.resolve()  # as the watcher names its folders
         content_changed = content in changed
         code_changed = any(folder not in {content, site_folder} for folder in changed)
-        republish = content_changed or (self.refused and site_folder in changed)
         done = []
-        if republish and self.bucket is not None:
-            site_bucket = self.site.bucket if self.site is not None else None
-            site_dir = self.site.folder if self.site is not None else None
-            try:
-                plan = publish(
-                    self.content, self.bucket, self.s3, prune=True, report=_quiet,
-                    site_bucket=site_bucket, site_dir=site_dir,
-                )  # fmt: skip
-            except ContentError as error:
-                self.refused = True
-                self.say(f"clinic dev: {what} changed; not re-published, fix these first:\n{error}")
-                return
-            self.refused = False
-            done.append(f"re-published ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted)")
+        published = None
+        retry = self.refused and site_folder in changed
+        if self.bucket is not None and (content_changed or retry):
+            published = self._republish(what, self.bucket)
+            if published is None and content_changed:
+                return  # the last good publish stays, and so does the site rendered with it
+            done += [published] if published else []
         if self.site is not None and (content_changed or site_folder in changed):
             try:
                 plan = self.site.sync()
@@ -157,14 +151,30 @@ class Reloader:
             done.append(
                 f"site re-rendered ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted)"
             )
-        if republish or code_changed:
+        if published or code_changed:
             try:
                 self.workers.restart()
             except RuntimeError as error:
                 self.say(f"clinic dev: {what} changed; {error}: still running the previous code")
                 return
             done.append("functions restarted")
-        self.say(f"clinic dev: {what} changed: {', '.join(done)}")
+        if done:
+            self.say(f"clinic dev: {what} changed: {', '.join(done)}")
+
+    def _republish(self, what: str, bucket: str) -> str | None:
+        """content/ published again: what was uploaded, or None when it was refused (said)."""
+        site_bucket = self.site.bucket if self.site is not None else None
+        try:
+            plan = publish(
+                self.content, bucket, self.s3, prune=True, report=_quiet,
+                site_bucket=site_bucket, site_dir=self.site_dir,
+            )  # fmt: skip
+        except ContentError as error:
+            self.refused = True
+            self.say(f"clinic dev: {what} changed; not re-published, fix these first:\n{error}")
+            return None
+        self.refused = False
+        return f"re-published ({len(plan.uploads)} uploaded, {len(plan.deletes)} deleted)"
 
 
 def _quiet(line: str) -> None:

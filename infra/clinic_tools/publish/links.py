@@ -28,6 +28,7 @@ from clinic_tools.publish.loader import (
     Content,
     ContentError,
     Problem,
+    SiteFiles,
     calls_to_action,
     site_path,
     source_lines,
@@ -76,9 +77,7 @@ def link_problems(
     return problems
 
 
-def site_files(
-    content: Content, compiled: CompiledSite, site_dir: Path | None
-) -> frozenset[str] | None:
+def site_files(content: Content, compiled: CompiledSite, site_dir: Path | None) -> SiteFiles | None:
     """Every file the site bucket will hold, by key: `site_dir`'s as `clinic site deploy`
     renders them, and what `clinic publish` writes (sitemap.xml and feed.xml with a
     `baseUrl`, the pictures' copies). None without that folder: files are not checked."""
@@ -87,10 +86,10 @@ def site_files(
     base_url = str(content.site.base_url) if content.site.base_url else None
     published = {SITEMAP_KEY, FEED_KEY} if base_url else set()
     copies = {copy.key for picture in compiled.pictures.values() for copy in picture.all_copies()}
-    return frozenset(rendered_keys(site_dir, base_url) | published | copies)
+    return SiteFiles(site_dir, frozenset(rendered_keys(site_dir, base_url) | published | copies))
 
 
-def _calls_to_no_file(content: Content, files: frozenset[str] | None) -> list[Problem]:
+def _calls_to_no_file(content: Content, files: SiteFiles | None) -> list[Problem]:
     """The loader checks that a call to action leads to a page or a file; this, to a file
     the bucket will hold."""
     problems = []
@@ -123,7 +122,7 @@ def _unfollowable(
     compiled: CompiledSite,
     now: datetime,
     site: SiteSettings,
-    files: frozenset[str] | None,
+    files: SiteFiles | None,
 ) -> list[tuple[str, str]]:
     """(message, the link's text as written) for each link a reader could not follow."""
     articles, html = compiled.articles, document["html"]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import os
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import yaml
@@ -531,17 +532,29 @@ def site_path(href: str, site: SiteSettings) -> str | None:
 
 NOT_SERVED = "{} is no page of the site: a reader would get its 404 page"
 NO_FILE = (
-    "{0} is no file of the site: a reader would get its 404 page; put the file in the site's "
-    "folder (site{0}) or link to one it holds"
+    "{0} is no file of the site: a reader would get its 404 page; put the file at {1}, or link "
+    "to one the site holds"
 )
 API_PATHS = "/api/"  # the distribution sends these to the API, not through the path rules
 
 
-def unserved(path: str, files: Collection[str] | None = None) -> str | None:
+class SiteFiles(NamedTuple):
+    """The files the site bucket will hold, by key, and the folder they are deployed from."""
+
+    folder: Path
+    keys: frozenset[str]
+
+    def place(self, key: str) -> str:
+        """Where a file for `key` goes, as the author would type it."""
+        shown = os.path.relpath(self.folder / key)
+        return str(self.folder / key) if shown.startswith("..") else shown
+
+
+def unserved(path: str, files: SiteFiles | None = None) -> str | None:
     """Why a reader would get the 404 page at `path` (the distribution's path rules, read
     from template.yaml as `clinic dev` reads them), or None: a page, the API, or a file
-    served by its own name, which with `files` (the site bucket's keys) must be one of
-    them. None when there are no rules to read."""
+    served by its own name, which with `files` must be one of them. None when there are
+    no rules to read."""
     from clinic_tools.site.paths import RulesNotFound, resolve  # the template, for a path only
 
     if path.startswith(API_PATHS):
@@ -552,8 +565,8 @@ def unserved(path: str, files: Collection[str] | None = None) -> str | None:
         return None
     if key is None:
         return NOT_SERVED.format(path)
-    if files is not None and key == path and path[1:] not in files:
-        return NO_FILE.format(path)
+    if files is not None and key == path and path[1:] not in files.keys:
+        return NO_FILE.format(path, files.place(path[1:]))
     return None
 
 
