@@ -630,10 +630,11 @@ def _check_markup(
         message = _unfollowable_scheme(href)
         if message:
             problems.append(Problem(path, field or "links", message, None if field else line))
-    for line, written in unread_links(tokens):
-        address = written.split("](", 1)[1]
+    for line, address in unread_links(tokens):
         why = _SPACED if " " in address else "check its brackets and parentheses"
-        message = f"'{written}' is shown as written, not as a link: {why}"
+        message = (
+            f"'[…]({address})' is shown as written, not as a link: {why}; if no link, write \\["
+        )
         problems.append(Problem(path, field or "links", message, None if field else line))
 
 

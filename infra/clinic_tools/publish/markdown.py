@@ -46,7 +46,8 @@ DECORATIVE = "decorative"
 # A Markdown image as HTML: `(src as written, alt)` → a `<picture>` (images.ShownPictures.html).
 PictureHtml = Callable[[str, str], str]
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")  # don't and 24-hour are one word each
-_LINK_AS_TEXT = re.compile(r"!?\[[^\]\n]*\]\([^)\n]*\)")  # a link the parser did not read
+_LINK_AS_TEXT = re.compile(r"!?\[[^\]]*\]\(([^)\n]*)\)")  # a link the parser did not read
+_UNREAD = "unread_links"  # an inline token's meta: [(lines into it, address)] of such links
 # Comments and white space only: a comment's text holds no `-->` (`.*?` alone took
 # `<!-- a --> text <!-- b -->` for one comment, and the text went with it).
 _COMMENT = r"<!--(?:(?!-->).)*-->"
@@ -151,13 +152,35 @@ def _children(token: Token) -> Iterator[tuple[int, Token]]:
 
 
 def unread_links(tokens: list[Token]) -> Iterator[tuple[int, str]]:
-    """(line, text) for each `[text](address)` or `![alt](src)` the parser kept as text, as
-    it does when the address holds a space: the reader would see the brackets."""
+    """(line, address) for each `[text](address)` or `![alt](src)` the parser kept as text,
+    as it does when the address holds a space: the reader would see the brackets."""
     for token in tokens:
         if token.type == "inline" and token.map:
-            for line, child in _children(token):
-                if child.type == "text":
-                    yield from ((line, found) for found in _LINK_AS_TEXT.findall(child.content))
+            for lines_in, address in token.meta.get(_UNREAD, ()):
+                yield token.map[0] + 1 + lines_in, address
+
+
+def _mark_unread_links(state: StateCore) -> None:
+    """Before text_join merges them, each inline token's text as the reader sees it, with
+    an escaped or encoded character, code, a picture or raw HTML as one neutral letter:
+    only brackets typed as such can look like a link the parser did not read."""
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            seen = "".join(_as_seen(child) for child in token.children)
+            found = [
+                (seen.count("\n", 0, match.start()), match.group(1))
+                for match in _LINK_AS_TEXT.finditer(seen)
+            ]
+            if found:
+                token.meta[_UNREAD] = found
+
+
+def _as_seen(child: Token) -> str:
+    if child.type == "text":
+        return child.content
+    if child.type in {"softbreak", "hardbreak"}:
+        return "\n"
+    return "" if child.nesting else "x"  # emphasis and links keep their text between them
 
 
 def raw_html(tokens: list[Token]) -> Iterator[tuple[int, str]]:
@@ -221,6 +244,7 @@ def parse_markdown(pictures: PictureHtml | None = None) -> MarkdownIt:
     md.validateLink = lambda url: True
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(front_matter_plugin)
+    md.core.ruler.before("text_join", "unread_links", _mark_unread_links)
     md.core.ruler.push("drop_comments", _drop_comments)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.add_render_rule("image", _image_rule(pictures))
