@@ -193,20 +193,27 @@ class SearchIndex:
         something else), and small words are never searched alone."""
         telling = [at for at, slot in enumerate(slots) if not is_small_word(slot)]
         fewer = 0 < len(telling) < len(slots)
-        tries = [slots, [slots[at] for at in telling]] if fewer else [slots]
-        for tried in tries:
-            if self._may_match(tried):  # a word in no field would find nothing as typed
+
+        def tries(chosen: list[Slot]) -> list[list[Slot]]:
+            return [chosen, [chosen[at] for at in telling]] if fewer else [chosen]
+
+        def first_found(candidates: list[list[Slot]]) -> Attempt | None:
+            for tried in candidates:
                 found = Attempt(tried, *self._hits(tried, tag, hidden, wanted, distinct))
                 if found.total:
                     return found
-        corrected = with_corrections(slots, self._vocabulary, self._synonyms)
-        corrected_tries = [corrected, [corrected[at] for at in telling]] if fewer else [corrected]
-        for tried, typed in zip(corrected_tries, tries, strict=True):
-            if tried != typed:  # else the same search as above
-                found = Attempt(tried, *self._hits(tried, tag, hidden, wanted, distinct))
-                if found.total:
-                    return found
-        return Attempt(slots, [], 0)
+            return None
+
+        typed = tries(slots)  # a word in no field would find nothing as typed: not made
+        found = first_found([tried for tried in typed if self._may_match(tried)])
+        if found:
+            return found
+        corrected = tries(with_corrections(slots, self._vocabulary, self._synonyms))
+        # A try no word's correction changed is the same search as above.
+        found = first_found(
+            [tried for tried, was in zip(corrected, typed, strict=True) if tried != was]
+        )
+        return found or Attempt(slots, [], 0)
 
     def _hits(
         self,

@@ -141,7 +141,8 @@ class Reloader:
             published = self._republish(what, self.bucket)
             if published is None and content_changed:
                 return  # the last good publish stays, and so does the site rendered with it
-            done += [published] if published else []
+            if published:
+                done.append(published)
         if self.site is not None and (content_changed or site_folder in changed):
             try:
                 plan = self.site.sync()
